@@ -1,0 +1,181 @@
+// Package bot is learnbot's platform-neutral core: the request a chat platform
+// hands in, the reply it renders, the buttons on it, and the router that turns
+// a request into a reply through commands declared as data. It imports nothing
+// of the project, so adapters, handlers and storage all build on it.
+package bot
+
+import (
+	"context"
+	"strings"
+)
+
+// Platform names where a request came from.
+const (
+	PlatformSlack   = "slack"
+	PlatformDiscord = "discord"
+	PlatformConsole = "console"
+)
+
+// Role is what a person may do in a workspace. Roles are ordered:
+// an admin may do everything a guide may, a guide everything a learner may.
+type Role string
+
+const (
+	RoleLearner Role = "learner"
+	RoleGuide   Role = "guide"
+	RoleAdmin   Role = "admin"
+)
+
+// Rank orders roles; an unknown role ranks below learner.
+func (r Role) Rank() int {
+	switch r {
+	case RoleLearner:
+		return 1
+	case RoleGuide:
+		return 2
+	case RoleAdmin:
+		return 3
+	}
+	return 0
+}
+
+// Valid reports whether r is one of the three roles.
+func (r Role) Valid() bool { return r.Rank() > 0 }
+
+// User is a chat user as the platform knows them.
+type User struct {
+	ID    string // platform user ID (Slack U..., Discord snowflake, console name)
+	Name  string // display name
+	Email string // when the platform shares it
+}
+
+// PlatformGroup is a set of users the platform can list: a Slack user group or
+// channel, a Discord role.
+type PlatformGroup struct {
+	Kind string // "usergroup", "channel", "role"
+	ID   string
+	Name string
+}
+
+// Arg is one word of a command line. Adapters parse their platform's mention
+// syntax so that handlers never see it.
+type Arg struct {
+	Text  string         // the word as typed (for a mention, the adapter's rendering of it)
+	User  *User          // set when the word mentions a chat user
+	Group *PlatformGroup // set when the word mentions a platform group
+}
+
+// Words turns plain words into args (for tests and the console).
+func Words(s string) []Arg {
+	var args []Arg
+	for _, w := range strings.Fields(s) {
+		args = append(args, Arg{Text: w})
+	}
+	return args
+}
+
+// Directory answers questions only the platform can: members of a platform
+// group, a user found by email. Adapters implement it; a nil Directory means
+// the platform has none of these.
+type Directory interface {
+	// GroupMembers lists the users in a platform group. A user error (see
+	// Errorf) explains a platform limit, such as a free plan without user groups.
+	GroupMembers(ctx context.Context, g PlatformGroup) ([]User, error)
+	// UserByEmail finds a workspace member by email; ErrNoUser if none.
+	UserByEmail(ctx context.Context, email string) (*User, error)
+}
+
+// Caller is who runs a request, as learnbot's store knows them. The identify
+// middleware fills it before authorization.
+type Caller struct {
+	WorkspaceID int64
+	PersonID    int64
+	Role        Role
+	Name        string
+}
+
+// Request is one command or one button press from any platform.
+type Request struct {
+	Platform      string
+	Workspace     string // Slack team ID, Discord guild ID, "console"
+	WorkspaceName string
+	Actor         User
+	// Args is the command line, command words first: ["assign", "git", "@anna"].
+	Args []Arg
+	// Action is set instead of Args when a button was pressed.
+	Action *Action
+	// Directory looks up platform groups and emails; may be nil.
+	Directory Directory
+
+	// Set by the router and middleware.
+	Command *Command
+	Params  []Arg // Args after the command words
+	Caller  Caller
+}
+
+// Action is a button press: the button's ID as the reply carried it.
+type Action struct {
+	ID string // "<name>:<value>", e.g. "decision:only_new:3f2a"
+}
+
+// Name is the part of the action ID before the first colon.
+func (a *Action) Name() string {
+	name, _, _ := strings.Cut(a.ID, ":")
+	return name
+}
+
+// Value is the part of the action ID after the first colon.
+func (a *Action) Value() string {
+	_, v, _ := strings.Cut(a.ID, ":")
+	return v
+}
+
+// ButtonStyle hints how a platform should draw a button.
+type ButtonStyle string
+
+const (
+	StyleDefault ButtonStyle = ""
+	StylePrimary ButtonStyle = "primary"
+	StyleDanger  ButtonStyle = "danger"
+)
+
+// Button is a choice on a reply. ID comes back as Action.ID when pressed; it
+// stays under 100 characters (Discord's custom_id limit).
+type Button struct {
+	Label string
+	ID    string
+	Style ButtonStyle
+}
+
+// Reply is what the user sees.
+type Reply struct {
+	Text    string
+	Buttons []Button
+	// Public replies are shown to the whole channel; by default only the
+	// actor sees a reply (Slack ephemeral, Discord flag 64).
+	Public bool
+	// Replace asks the platform to replace the message whose button was
+	// pressed (Slack replace_original, Discord UPDATE_MESSAGE) instead of
+	// answering with a new one.
+	Replace bool
+}
+
+// Text is a reply with text only.
+func Text(format string, a ...any) *Reply {
+	return &Reply{Text: sprintf(format, a...)}
+}
+
+// Message is what learnbot sends to a learner outside a command: a DM.
+type Message struct {
+	Platform  string
+	Workspace string // platform workspace ID
+	To        User
+	Text      string
+	Buttons   []Button
+}
+
+// Sender delivers direct messages on one platform. A *RetryAfterError asks
+// the queue to try again later; a *PermanentError stops retries.
+type Sender interface {
+	SendDM(ctx context.Context, msg Message) error
+}

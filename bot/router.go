@@ -1,0 +1,266 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+)
+
+// MaxTextLength bounds a command line; longer input is refused unread.
+const MaxTextLength = 4000
+
+// HandlerFunc runs a command or an action.
+type HandlerFunc func(ctx context.Context, req *Request) (*Reply, error)
+
+// Middleware wraps a handler: identification, authorization, metrics.
+type Middleware func(next HandlerFunc) HandlerFunc
+
+// Option describes one parameter of a command, in order. Platforms with typed
+// options (Discord) are generated from it; text platforms read it as words.
+type Option struct {
+	Name         string
+	Description  string
+	Kind         OptionKind
+	Required     bool
+	Choices      []string // fixed values, e.g. roles
+	Autocomplete bool     // values come from the workspace (task keys)
+	Rest         bool     // takes the rest of the line (several words)
+}
+
+// OptionKind is the type of an option's value.
+type OptionKind string
+
+const (
+	OptionString OptionKind = "string"
+	OptionUser   OptionKind = "user"
+)
+
+// Command is a command declared as data. Name may hold a subcommand
+// ("invite again"); the longest name matching the first words wins.
+type Command struct {
+	Name        string
+	Usage       string // arguments after the name: "<task> <target>..."
+	Description string
+	Examples    []string
+	Role        Role // the least role that may run it
+	Options     []Option
+	// Discord names the Discord subcommand when it differs from the last
+	// word of Name (the bare "invite" is "/invite email").
+	Discord string
+	Handler HandlerFunc
+}
+
+// Words splits the name into command words.
+func (c *Command) Words() []string { return strings.Fields(c.Name) }
+
+// UsageLine is "/name usage".
+func (c *Command) UsageLine() string {
+	if c.Usage == "" {
+		return "/" + c.Name
+	}
+	return "/" + c.Name + " " + c.Usage
+}
+
+// Router dispatches requests to commands and actions. It recovers panics,
+// bounds each request with a deadline, and turns errors into replies.
+type Router struct {
+	commands   []*Command
+	actions    map[string]action
+	middleware []Middleware
+	Timeout    time.Duration
+	Log        *slog.Logger
+	// Observe, when set, is told each request's name, outcome and duration.
+	Observe func(name, outcome string, d time.Duration)
+}
+
+type action struct {
+	role    Role
+	handler HandlerFunc
+}
+
+// NewRouter returns a router with a 10-second deadline per request.
+func NewRouter(log *slog.Logger) *Router {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Router{actions: map[string]action{}, Timeout: 10 * time.Second, Log: log}
+}
+
+// Use adds middleware; the first added runs outermost.
+func (r *Router) Use(m ...Middleware) { r.middleware = append(r.middleware, m...) }
+
+// Add registers commands.
+func (r *Router) Add(cmds ...*Command) { r.commands = append(r.commands, cmds...) }
+
+// Commands lists the registered commands in the order they were added.
+func (r *Router) Commands() []*Command { return r.commands }
+
+// OnAction registers the handler for buttons whose ID starts with "name:".
+func (r *Router) OnAction(name string, role Role, h HandlerFunc) {
+	r.actions[name] = action{role: role, handler: h}
+}
+
+// Find returns the command that the leading words of args name, with the
+// number of words it used.
+func (r *Router) Find(args []Arg) (*Command, int) {
+	var best *Command
+	n := 0
+	for _, c := range r.commands {
+		words := c.Words()
+		if len(words) > len(args) || len(words) <= n {
+			continue
+		}
+		match := true
+		for i, w := range words {
+			if args[i].User != nil || args[i].Group != nil || !strings.EqualFold(args[i].Text, w) {
+				match = false
+				break
+			}
+		}
+		if match {
+			best, n = c, len(words)
+		}
+	}
+	return best, n
+}
+
+// Handle runs one request and always returns a reply.
+func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
+	start := time.Now()
+	name := "unknown"
+	outcome := "ok"
+	defer func() {
+		if p := recover(); p != nil {
+			r.Log.Error("panic in handler", "command", name, "panic", p, "stack", string(debug.Stack()))
+			reply, outcome = Text("Something went wrong on our side; the problem was logged."), "panic"
+		}
+		if r.Observe != nil {
+			r.Observe(name, outcome, time.Since(start))
+		}
+	}()
+	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
+	defer cancel()
+
+	var h HandlerFunc
+	var minRole Role
+	switch {
+	case req.Action != nil:
+		a, ok := r.actions[req.Action.Name()]
+		if !ok {
+			outcome = "bad_input"
+			return Text("That button is no longer supported.")
+		}
+		name, h, minRole = "button:"+req.Action.Name(), a.handler, a.role
+	default:
+		if n := textLength(req.Args); n > MaxTextLength {
+			outcome = "bad_input"
+			return Text("That command is too long (%d characters; at most %d).", n, MaxTextLength)
+		}
+		cmd, n := r.Find(req.Args)
+		if cmd == nil {
+			outcome = "bad_input"
+			if len(req.Args) == 0 {
+				return Text("Type a command. %s", r.HelpSummary())
+			}
+			return Text("Unknown command %q. %s", req.Args[0].Text, r.HelpSummary())
+		}
+		req.Command, req.Params = cmd, req.Args[n:]
+		name, h, minRole = cmd.Name, cmd.Handler, cmd.Role
+	}
+	h = authorize(minRole, h)
+	for i := len(r.middleware) - 1; i >= 0; i-- {
+		h = r.middleware[i](h)
+	}
+	reply, err := h(ctx, req)
+	if err != nil {
+		reply, outcome = r.errorReply(req, name, err)
+	}
+	if reply == nil {
+		reply = Text("Done.")
+	}
+	return reply
+}
+
+func (r *Router) errorReply(req *Request, name string, err error) (*Reply, string) {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		text := ue.Msg
+		if ue.ShowUsage && req.Command != nil {
+			text += "\nUsage: " + req.Command.UsageLine()
+		}
+		outcome := "bad_input"
+		if ue.Forbidden {
+			outcome = "forbidden"
+		}
+		return Text("%s", text), outcome
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		r.Log.Error("command timed out", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
+		return Text("That took too long and was stopped; nothing more will happen. Please try again."), "timeout"
+	}
+	r.Log.Error("command failed", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
+	return Text("Something went wrong on our side; the problem was logged."), "error"
+}
+
+func authorize(min Role, next HandlerFunc) HandlerFunc {
+	return func(ctx context.Context, req *Request) (*Reply, error) {
+		if min.Rank() > req.Caller.Role.Rank() {
+			return nil, &UserError{Forbidden: true,
+				Msg: fmt.Sprintf("You need the %s role for that; you are a %s.", min, req.Caller.Role)}
+		}
+		return next(ctx, req)
+	}
+}
+
+func textLength(args []Arg) int {
+	n := 0
+	for _, a := range args {
+		n += len(a.Text) + 1
+	}
+	return n
+}
+
+// HelpSummary is a one-line pointer to help.
+func (r *Router) HelpSummary() string { return "Type /help for the list of commands." }
+
+// Help lists the commands a role may run, or explains one command.
+func (r *Router) Help(role Role, topic string) string {
+	var b strings.Builder
+	if topic != "" {
+		var found []*Command
+		for _, c := range r.commands {
+			if c.Name == topic || strings.HasPrefix(c.Name, topic+" ") {
+				found = append(found, c)
+			}
+		}
+		if len(found) == 0 {
+			return fmt.Sprintf("No command %q. %s", topic, r.HelpSummary())
+		}
+		for _, c := range found {
+			fmt.Fprintf(&b, "%s\n  %s\n", c.UsageLine(), c.Description)
+			for _, ex := range c.Examples {
+				fmt.Fprintf(&b, "  e.g. %s\n", ex)
+			}
+			if c.Role != RoleLearner {
+				fmt.Fprintf(&b, "  (for %ss and above)\n", c.Role)
+			}
+		}
+		return strings.TrimRight(b.String(), "\n")
+	}
+	cmds := append([]*Command(nil), r.commands...)
+	sort.SliceStable(cmds, func(i, j int) bool { return cmds[i].Name < cmds[j].Name })
+	b.WriteString("Commands:\n")
+	for _, c := range cmds {
+		if c.Role.Rank() > role.Rank() {
+			continue
+		}
+		fmt.Fprintf(&b, "%s: %s\n", c.UsageLine(), c.Description)
+	}
+	b.WriteString("Type /help <command> for details and examples.")
+	return b.String()
+}
