@@ -1,0 +1,138 @@
+// Package storage holds learnbot's domain types and the store that keeps
+// them in PostgreSQL (sqlx + lib/pq) or SQLite (modernc.org/sqlite). Every
+// row belongs to one workspace and every query is scoped to one.
+package storage
+
+import (
+	"errors"
+	"time"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+// ErrNotFound is returned when a row does not exist (in this workspace).
+var ErrNotFound = errors.New("storage: not found")
+
+// ErrConflict is returned when a unique key is already taken.
+var ErrConflict = errors.New("storage: already exists")
+
+// Workspace is one Slack team, Discord guild or the console.
+type Workspace struct {
+	ID         int64     `db:"id"`
+	Platform   string    `db:"platform"`
+	ExternalID string    `db:"external_id"`
+	Name       string    `db:"name"`
+	CreatedAt  time.Time `db:"created_at"`
+}
+
+// Person statuses.
+const (
+	StatusInvited = "invited"
+	StatusActive  = "active"
+)
+
+// Person is someone known in a workspace.
+type Person struct {
+	ID          int64    `db:"id"`
+	WorkspaceID int64    `db:"workspace_id"`
+	Role        bot.Role `db:"role"`
+	Status      string   `db:"status"`
+	Email       *string  `db:"email"`
+	Name        string   `db:"display_name"`
+	// ChatID links the person to a platform user (Slack user ID, Discord
+	// user ID, console name); nil for someone invited who has not joined.
+	ChatID    *string   `db:"chat_id"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// Task is an item of the workspace's learning catalogue.
+type Task struct {
+	ID          int64     `db:"id"`
+	WorkspaceID int64     `db:"workspace_id"`
+	Key         string    `db:"key"`
+	Title       string    `db:"title"`
+	URL         string    `db:"url"`
+	Description string    `db:"description"`
+	CreatedAt   time.Time `db:"created_at"`
+}
+
+// Group is a named set of people.
+type Group struct {
+	ID          int64     `db:"id"`
+	WorkspaceID int64     `db:"workspace_id"`
+	Name        string    `db:"name"`
+	CreatedAt   time.Time `db:"created_at"`
+	Size        int       `db:"size"` // filled by listings
+}
+
+// Assignment states.
+const (
+	AssignmentOpen = "open"
+	AssignmentDone = "done"
+)
+
+// Assignment is a task unlocked for one learner.
+type Assignment struct {
+	ID          int64      `db:"id"`
+	WorkspaceID int64      `db:"workspace_id"`
+	TaskID      int64      `db:"task_id"`
+	PersonID    int64      `db:"person_id"`
+	AssignedBy  int64      `db:"assigned_by"`
+	GroupID     *int64     `db:"group_id"` // the group it came through, if any
+	Forced      bool       `db:"forced"`
+	State       string     `db:"state"`
+	CreatedAt   time.Time  `db:"created_at"`
+	DoneAt      *time.Time `db:"done_at"`
+	// DMError is the permanent reason the learner's DM could not be delivered.
+	DMError *string `db:"dm_error"`
+}
+
+// Decision resolutions (the buttons of the duplicate prompt).
+const (
+	ResolutionDoNotAssign = "do_not_assign"
+	ResolutionOnlyNew     = "only_new"
+	ResolutionForce       = "force"
+)
+
+// Decision is the stored choice shown when an assignment would duplicate
+// existing ones. It belongs to the guide who ran the command and is resolved
+// at most once.
+type Decision struct {
+	ID          string     `db:"id"` // random, used in button IDs
+	WorkspaceID int64      `db:"workspace_id"`
+	TaskID      int64      `db:"task_id"`
+	GuideID     int64      `db:"guide_id"`
+	CreatedAt   time.Time  `db:"created_at"`
+	ExpiresAt   time.Time  `db:"expires_at"`
+	Resolution  *string    `db:"resolution"`
+	ResolvedBy  *int64     `db:"resolved_by"`
+	ResolvedAt  *time.Time `db:"resolved_at"`
+}
+
+// Invitation statuses.
+const (
+	InvitationPending  = "pending"
+	InvitationAccepted = "accepted"
+	InvitationRevoked  = "revoked"
+	InvitationExpired  = "expired"
+	// InvitationSuperseded marks a link replaced by "invite again".
+	InvitationSuperseded = "superseded"
+)
+
+// Invitation is an email address invited to a workspace with a role.
+type Invitation struct {
+	ID          int64      `db:"id"`
+	WorkspaceID int64      `db:"workspace_id"`
+	Email       string     `db:"email"`
+	Role        bot.Role   `db:"role"`
+	InvitedBy   int64      `db:"invited_by"`
+	PersonID    int64      `db:"person_id"` // the invited person (status invited until accepted)
+	TokenHash   []byte     `db:"token_hash"`
+	Status      string     `db:"status"`
+	SendCount   int        `db:"send_count"`
+	LastSentAt  *time.Time `db:"last_sent_at"`
+	LastError   *string    `db:"last_error"`
+	ExpiresAt   time.Time  `db:"expires_at"`
+	CreatedAt   time.Time  `db:"created_at"`
+	AcceptedAt  *time.Time `db:"accepted_at"`
+}
