@@ -136,3 +136,14 @@ type Invitation struct {
 	CreatedAt   time.Time  `db:"created_at"`
 	AcceptedAt  *time.Time `db:"accepted_at"`
 }
+
+// ErrGone is returned when acting on an invitation that is no longer
+// pending (accepted, revoked, expired or superseded).
+var ErrGone = errors.New("storage: no longer valid")
+
+// InvitationPage is what the invitation web page shows.
+type InvitationPage struct {
+	Invitation
+	WorkspaceName string `db:"workspace_name"`
+	InviterName   string `db:"inviter_name"`
+}

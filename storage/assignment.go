@@ -1,0 +1,465 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Errors of decision resolution.
+var (
+	ErrDecided  = errors.New("storage: decision already resolved")
+	ErrExpired  = errors.New("storage: decision expired")
+	ErrNotYours = errors.New("storage: not yours")
+	ErrDone     = errors.New("storage: assignment already done")
+)
+
+// AssignParams names a task and its targets: people and groups of the
+// workspace. Targets are expanded and de-duplicated in SQL.
+type AssignParams struct {
+	WorkspaceID int64
+	TaskID      int64
+	GuideID     int64
+	PersonIDs   []int64
+	GroupIDs    []int64
+	DecisionTTL time.Duration
+}
+
+// AssignResult says what Assign did: assigned to everyone, or stored a
+// decision because some targets already hold the task.
+type AssignResult struct {
+	Targets  int
+	Assigned int
+	Names    []string // up to 10 of the people assigned, or of the holders
+	// Set when someone already holds the task and nothing was assigned.
+	Decision *Decision
+	Holders  int
+	New      int // targets who do not hold the task
+}
+
+// summaryNames bounds the names a summary carries.
+const summaryNames = 10
+
+// targets is the de-duplicated set of people named directly or through
+// groups, with the group each came through (if any).
+func targets(wsID int64, personIDs, groupIDs []int64) (string, []any) {
+	query := `SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
+		SELECT m.person_id, m.group_id FROM group_members m WHERE m.workspace_id = ? AND m.group_id IN (` + placeholders(len(groupIDs)) + `)
+		UNION ALL
+		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND p.id IN (` + placeholders(len(personIDs)) + `)
+	) u GROUP BY u.person_id`
+	args := append([]any{wsID}, int64Args(groupIDs)...)
+	args = append(args, wsID)
+	args = append(args, int64Args(personIDs)...)
+	return query, args
+}
+
+// Assign assigns a task to its targets when none of them holds it yet, and
+// otherwise stores a decision and assigns nothing. Concurrent calls for the
+// same task are serialized on the task row, so two guides assigning at once
+// make one assignment and one decision.
+func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, error) {
+	var res AssignResult
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res = AssignResult{}
+		if err := s.lockTask(ctx, tx, p.WorkspaceID, p.TaskID); err != nil {
+			return err
+		}
+		tq, targs := targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs)
+		var counts struct {
+			Targets int `db:"targets"`
+			Holders int `db:"holders"`
+		}
+		err := tx.GetContext(ctx, &counts, s.q(`SELECT count(*) AS targets, COALESCE(SUM(CASE WHEN EXISTS (
+			SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id) THEN 1 ELSE 0 END), 0) AS holders
+			FROM (`+tq+`) t`), append([]any{p.TaskID}, targs...)...)
+		if err != nil {
+			return err
+		}
+		res.Targets, res.Holders, res.New = counts.Targets, counts.Holders, counts.Targets-counts.Holders
+		if counts.Targets == 0 {
+			return nil
+		}
+		now := s.now()
+		if counts.Holders == 0 {
+			ids, people, err := s.insertAssignments(ctx, tx, `SELECT ?, ?, t.person_id, ?, t.group_id, FALSE, 'open', ? FROM (`+tq+`) t`,
+				append([]any{p.WorkspaceID, p.TaskID, p.GuideID, now}, targs...))
+			if err != nil {
+				return err
+			}
+			res.Assigned = len(ids)
+			if res.Names, err = s.names(ctx, tx, people); err != nil {
+				return err
+			}
+			return s.queueDMs(ctx, tx, ids)
+		}
+		err = tx.SelectContext(ctx, &res.Names, s.q(`SELECT p.display_name FROM (`+tq+`) t JOIN people p ON p.id = t.person_id
+			WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id)
+			ORDER BY lower(p.display_name) LIMIT ?`), append(targs, p.TaskID, summaryNames)...)
+		if err != nil {
+			return err
+		}
+		d := &Decision{ID: randomID(12), WorkspaceID: p.WorkspaceID, TaskID: p.TaskID, GuideID: p.GuideID,
+			CreatedAt: now, ExpiresAt: now.Add(p.DecisionTTL)}
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decisions (id, workspace_id, task_id, guide_id, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)`), d.ID, d.WorkspaceID, d.TaskID, d.GuideID, d.CreatedAt, d.ExpiresAt)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decision_targets (decision_id, person_id, group_id)
+			SELECT ?, t.person_id, t.group_id FROM (`+tq+`) t`), append([]any{d.ID}, targs...)...)
+		if err != nil {
+			return err
+		}
+		if len(p.GroupIDs) > 0 {
+			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decision_groups (decision_id, group_id)
+				SELECT ?, g.id FROM groups g WHERE g.workspace_id = ? AND g.id IN (`+placeholders(len(p.GroupIDs))+`)`),
+				append([]any{d.ID, p.WorkspaceID}, int64Args(p.GroupIDs)...)...)
+			if err != nil {
+				return err
+			}
+		}
+		res.Decision = d
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: assign: %w", err)
+	}
+	return &res, nil
+}
+
+func (s *Store) lockTask(ctx context.Context, tx *sqlx.Tx, wsID, taskID int64) error {
+	var id int64
+	err := tx.GetContext(ctx, &id, s.q(`SELECT id FROM tasks WHERE workspace_id = ? AND id = ?`+s.forUpdate()), wsID, taskID)
+	return notFound(err)
+}
+
+// insertAssignments runs one INSERT ... SELECT (selectSQL gives the columns
+// in order) and returns the new assignment IDs and their people.
+func (s *Store) insertAssignments(ctx context.Context, tx *sqlx.Tx, selectSQL string, args []any) ([]int64, []int64, error) {
+	rows, err := tx.QueryxContext(ctx, s.q(`INSERT INTO assignments
+		(workspace_id, task_id, person_id, assigned_by, group_id, forced, state, created_at) `+selectSQL+`
+		RETURNING id, person_id`), args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var ids, people []int64
+	for rows.Next() {
+		var id, person int64
+		if err := rows.Scan(&id, &person); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+		people = append(people, person)
+	}
+	return ids, people, rows.Err()
+}
+
+func (s *Store) names(ctx context.Context, tx *sqlx.Tx, personIDs []int64) ([]string, error) {
+	if len(personIDs) > summaryNames {
+		personIDs = personIDs[:summaryNames]
+	}
+	var names []string
+	err := tx.SelectContext(ctx, &names, s.q(`SELECT display_name FROM people WHERE id IN (`+placeholders(len(personIDs))+`)
+		ORDER BY lower(display_name)`), int64Args(personIDs)...)
+	return names, err
+}
+
+func (s *Store) queueDMs(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
+	if s.outbox == nil || len(ids) == 0 {
+		return nil
+	}
+	return s.outbox.QueueDMs(ctx, tx.Tx, ids)
+}
+
+// ResolveParams is a press of a decision's button.
+type ResolveParams struct {
+	WorkspaceID int64
+	DecisionID  string
+	PersonID    int64 // who pressed
+	Resolution  string
+}
+
+// ResolveResult is what a resolution did.
+type ResolveResult struct {
+	Decision Decision
+	Assigned int
+	Names    []string // up to 10 of the people assigned
+}
+
+// ResolveDecision applies a button press once. A second press, a press by
+// anyone but the guide who asked, or a press after expiry changes nothing and
+// returns ErrDecided, ErrNotYours or ErrExpired; a decision of another
+// workspace is ErrNotFound. "Only new" is evaluated now, not when asked.
+func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveResult, error) {
+	var res ResolveResult
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res = ResolveResult{}
+		d := &res.Decision
+		err := tx.GetContext(ctx, d, s.q(`SELECT id, workspace_id, task_id, guide_id, created_at, expires_at, resolution, resolved_by, resolved_at
+			FROM decisions WHERE id = ? AND workspace_id = ?`+s.forUpdate()), p.DecisionID, p.WorkspaceID)
+		if err != nil {
+			return notFound(err)
+		}
+		now := s.now()
+		switch {
+		case d.GuideID != p.PersonID:
+			return ErrNotYours
+		case d.Resolution != nil:
+			return ErrDecided
+		case !now.Before(d.ExpiresAt):
+			return ErrExpired
+		}
+		if err := s.lockTask(ctx, tx, d.WorkspaceID, d.TaskID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE decisions SET resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?`),
+			p.Resolution, p.PersonID, now, d.ID)
+		if err != nil {
+			return err
+		}
+		d.Resolution, d.ResolvedBy, d.ResolvedAt = &p.Resolution, &p.PersonID, &now
+		holds := `EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = dt.person_id)`
+		var sel string
+		args := []any{d.WorkspaceID, d.TaskID, d.GuideID}
+		switch p.Resolution {
+		case ResolutionDoNotAssign:
+			return nil
+		case ResolutionOnlyNew:
+			sel = `SELECT ?, ?, dt.person_id, ?, dt.group_id, FALSE, 'open', ? FROM decision_targets dt
+				WHERE dt.decision_id = ? AND NOT ` + holds
+			args = append(args, now, d.ID, d.TaskID)
+		case ResolutionForce:
+			sel = `SELECT ?, ?, dt.person_id, ?, dt.group_id, CASE WHEN ` + holds + ` THEN TRUE ELSE FALSE END, 'open', ?
+				FROM decision_targets dt WHERE dt.decision_id = ?`
+			args = append(args, d.TaskID, now, d.ID)
+		default:
+			return fmt.Errorf("unknown resolution %q", p.Resolution)
+		}
+		ids, people, err := s.insertAssignments(ctx, tx, sel, args)
+		if err != nil {
+			return err
+		}
+		res.Assigned = len(ids)
+		if res.Names, err = s.names(ctx, tx, people); err != nil {
+			return err
+		}
+		return s.queueDMs(ctx, tx, ids)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: resolve decision: %w", err)
+	}
+	return &res, nil
+}
+
+// DecisionInfo describes a decision for replies about it.
+type DecisionInfo struct {
+	Decision
+	TaskKey      string  `db:"task_key"`
+	TaskTitle    string  `db:"task_title"`
+	GuideName    string  `db:"guide_name"`
+	ResolverName *string `db:"resolver_name"`
+	Targets      int     `db:"targets"`
+}
+
+// DecisionByID loads a decision of the workspace.
+func (s *Store) DecisionByID(ctx context.Context, wsID int64, id string) (*DecisionInfo, error) {
+	var d DecisionInfo
+	err := s.db.GetContext(ctx, &d, s.q(`SELECT d.id, d.workspace_id, d.task_id, d.guide_id, d.created_at, d.expires_at,
+		d.resolution, d.resolved_by, d.resolved_at, t.key AS task_key, t.title AS task_title, g.display_name AS guide_name,
+		r.display_name AS resolver_name,
+		(SELECT count(*) FROM decision_targets dt WHERE dt.decision_id = d.id) AS targets
+		FROM decisions d JOIN tasks t ON t.id = d.task_id JOIN people g ON g.id = d.guide_id
+		LEFT JOIN people r ON r.id = d.resolved_by
+		WHERE d.id = ? AND d.workspace_id = ?`), id, wsID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: decision: %w", notFound(err))
+	}
+	return &d, nil
+}
+
+// GroupHolding is one named group of a decision: its members and who of
+// them already holds the task.
+type GroupHolding struct {
+	Name    string
+	Size    int
+	Holders int
+	Members []MemberHolding // at most the limit asked for
+}
+
+// MemberHolding is a group member and whether they hold the task.
+type MemberHolding struct {
+	Name  string
+	Holds bool
+}
+
+// DecisionGroups lists the groups a decision named, with up to limit members
+// each and who holds the task now.
+func (s *Store) DecisionGroups(ctx context.Context, wsID int64, id string, limit int) ([]GroupHolding, error) {
+	var rows []struct {
+		Group string `db:"group_name"`
+		Name  string `db:"display_name"`
+		Holds bool   `db:"holds"`
+		Size  int    `db:"size"`
+		Total int    `db:"holders"`
+		Rank  int    `db:"rn"`
+	}
+	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT x.group_name, x.display_name, x.holds, x.size, x.holders, x.rn FROM (
+		SELECT y.group_name, y.display_name, y.holds,
+			count(*) OVER (PARTITION BY y.group_id) AS size,
+			SUM(y.holds) OVER (PARTITION BY y.group_id) AS holders,
+			ROW_NUMBER() OVER (PARTITION BY y.group_id ORDER BY lower(y.display_name), y.person_id) AS rn
+		FROM (
+			SELECT g.id AS group_id, g.name AS group_name, p.id AS person_id, p.display_name,
+				CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = d.task_id AND a.person_id = p.id)
+				THEN 1 ELSE 0 END AS holds
+			FROM decisions d
+			JOIN decision_groups dg ON dg.decision_id = d.id
+			JOIN groups g ON g.id = dg.group_id
+			JOIN group_members m ON m.group_id = g.id
+			JOIN people p ON p.id = m.person_id
+			WHERE d.id = ? AND d.workspace_id = ?
+		) y
+	) x WHERE x.rn <= ? ORDER BY x.group_name, x.rn`), id, wsID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: decision groups: %w", err)
+	}
+	var out []GroupHolding
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].Name != r.Group {
+			out = append(out, GroupHolding{Name: r.Group, Size: r.Size, Holders: r.Total})
+		}
+		g := &out[len(out)-1]
+		g.Members = append(g.Members, MemberHolding{Name: r.Name, Holds: r.Holds})
+	}
+	return out, nil
+}
+
+
+// AssignmentView is an assignment with what replies and DMs show of it.
+type AssignmentView struct {
+	Assignment
+	TaskKey        string  `db:"task_key"`
+	TaskTitle      string  `db:"task_title"`
+	TaskURL        string  `db:"task_url"`
+	PersonName     string  `db:"person_name"`
+	ChatID         *string `db:"chat_id"`
+	AssignedByName string  `db:"assigned_by_name"`
+	GroupName      *string `db:"group_name"`
+	Platform       string  `db:"platform"`
+	Workspace      string  `db:"workspace_external_id"`
+}
+
+const assignmentView = `SELECT a.id, a.workspace_id, a.task_id, a.person_id, a.assigned_by, a.group_id, a.forced, a.state,
+	a.created_at, a.done_at, a.dm_error, t.key AS task_key, t.title AS task_title, t.url AS task_url,
+	p.display_name AS person_name, p.chat_id, b.display_name AS assigned_by_name, g.name AS group_name,
+	w.platform, w.external_id AS workspace_external_id
+	FROM assignments a
+	JOIN tasks t ON t.id = a.task_id
+	JOIN people p ON p.id = a.person_id
+	JOIN people b ON b.id = a.assigned_by
+	JOIN workspaces w ON w.id = a.workspace_id
+	LEFT JOIN groups g ON g.id = a.group_id`
+
+// AssignmentByID loads one assignment (for its DM).
+func (s *Store) AssignmentByID(ctx context.Context, id int64) (*AssignmentView, error) {
+	var v AssignmentView
+	if err := s.db.GetContext(ctx, &v, s.q(assignmentView+` WHERE a.id = ?`), id); err != nil {
+		return nil, fmt.Errorf("storage: assignment: %w", notFound(err))
+	}
+	return &v, nil
+}
+
+// AssignmentsOf lists a learner's assignments, newest first, up to limit,
+// and says how many there are in all.
+func (s *Store) AssignmentsOf(ctx context.Context, wsID, personID int64, limit int) ([]AssignmentView, int, error) {
+	var out []AssignmentView
+	err := s.db.SelectContext(ctx, &out, s.q(assignmentView+` WHERE a.workspace_id = ? AND a.person_id = ?
+		ORDER BY a.created_at DESC, a.id DESC LIMIT ?`), wsID, personID, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("storage: assignments of: %w", err)
+	}
+	total := len(out)
+	if total == limit {
+		err = s.db.GetContext(ctx, &total, s.q(`SELECT count(*) FROM assignments WHERE workspace_id = ? AND person_id = ?`), wsID, personID)
+		if err != nil {
+			return nil, 0, fmt.Errorf("storage: assignments of: %w", err)
+		}
+	}
+	return out, total, nil
+}
+
+// MarkDone marks a learner's own open assignment done. Someone else's
+// assignment is ErrNotYours; a done one is ErrDone.
+func (s *Store) MarkDone(ctx context.Context, wsID, assignmentID, personID int64) (*AssignmentView, error) {
+	now := s.now()
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE assignments SET state = 'done', done_at = ?
+		WHERE id = ? AND workspace_id = ? AND person_id = ? AND state = 'open'`), now, assignmentID, wsID, personID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: mark done: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	v, err := s.AssignmentByID(ctx, assignmentID)
+	if err != nil || v.WorkspaceID != wsID {
+		return nil, fmt.Errorf("storage: mark done: %w", ErrNotFound)
+	}
+	switch {
+	case n == 1:
+		return v, nil
+	case v.PersonID != personID:
+		return nil, fmt.Errorf("storage: mark done: %w", ErrNotYours)
+	default:
+		return v, fmt.Errorf("storage: mark done: %w", ErrDone)
+	}
+}
+
+// SetDMError records why an assignment's DM could not be delivered.
+func (s *Store) SetDMError(ctx context.Context, assignmentID int64, reason string) error {
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE assignments SET dm_error = ? WHERE id = ?`), reason, assignmentID)
+	if err != nil {
+		return fmt.Errorf("storage: set dm error: %w", err)
+	}
+	return nil
+}
+
+// ProgressRow is one holder of a task: their latest assignment's state and
+// how many times they hold it.
+type ProgressRow struct {
+	Name    string
+	State   string
+	Count   int
+	DMError *string
+}
+
+// Progress lists who holds a task, by name.
+func (s *Store) Progress(ctx context.Context, wsID, taskID int64) ([]ProgressRow, error) {
+	var rows []struct {
+		PersonID int64   `db:"person_id"`
+		Name     string  `db:"display_name"`
+		State    string  `db:"state"`
+		DMError  *string `db:"dm_error"`
+	}
+	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT a.person_id, p.display_name, a.state, a.dm_error
+		FROM assignments a JOIN people p ON p.id = a.person_id
+		WHERE a.workspace_id = ? AND a.task_id = ?
+		ORDER BY lower(p.display_name), a.person_id, a.created_at, a.id`), wsID, taskID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: progress: %w", err)
+	}
+	var out []ProgressRow
+	var last int64
+	for _, r := range rows {
+		if len(out) == 0 || r.PersonID != last {
+			out = append(out, ProgressRow{Name: r.Name})
+			last = r.PersonID
+		}
+		row := &out[len(out)-1]
+		row.State, row.DMError = r.State, r.DMError // the latest wins
+		row.Count++
+	}
+	return out, nil
+}

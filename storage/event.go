@@ -1,0 +1,18 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+)
+
+// FirstSeen records a platform event key (e.g. "slack:event:Ev123") and
+// reports whether this is its first delivery, so that retries sent to any
+// replica are handled once.
+func (s *Store) FirstSeen(ctx context.Context, key string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`INSERT INTO seen_events (key, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING`), key, s.now())
+	if err != nil {
+		return false, fmt.Errorf("storage: first seen: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}

@@ -1,0 +1,302 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/learnbot/learnbot/bot"
+)
+
+// Errors of inviting.
+var (
+	ErrPending = errors.New("storage: invitation already pending")
+	ErrActive  = errors.New("storage: already an active member")
+)
+
+// InviteParams describes an invitation to create or send again.
+type InviteParams struct {
+	WorkspaceID int64
+	Email       string
+	Role        bot.Role
+	InvitedBy   int64
+	TTL         time.Duration
+	PublicURL   string    // the link is PublicURL/invite/<token>
+	ChatUser    *bot.User // the platform user with this address, if the platform found one
+	Send        bool      // queue the invitation email
+}
+
+// InviteResult is a new invitation and its secret link (shown once).
+type InviteResult struct {
+	Invitation Invitation
+	Link       string
+}
+
+const invitationColumns = `i.id, i.workspace_id, i.email, i.role, i.invited_by, i.person_id, i.token_hash, i.status,
+	i.send_count, i.last_sent_at, i.last_error, i.expires_at, i.created_at, i.accepted_at`
+
+// CreateInvitation invites an address. An address with a pending invitation
+// is ErrPending (the pending one is returned); an active person's address is
+// ErrActive. The email job is queued in the same transaction.
+func (s *Store) CreateInvitation(ctx context.Context, p InviteParams) (*InviteResult, error) {
+	p.Email = normalizeEmail(p.Email)
+	var res *InviteResult
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var pending Invitation
+		err := tx.GetContext(ctx, &pending, s.q(`SELECT `+invitationColumns+` FROM invitations i
+			WHERE i.workspace_id = ? AND i.email = ? AND i.status = 'pending'`), p.WorkspaceID, p.Email)
+		if err == nil {
+			res = &InviteResult{Invitation: pending}
+			return ErrPending
+		}
+		if err = notFound(err); err != ErrNotFound {
+			return err
+		}
+		personID, err := s.invitedPerson(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		res, err = s.insertInvitation(ctx, tx, p, personID, 0)
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("storage: create invitation: %w", err)
+	}
+	return res, nil
+}
+
+// invitedPerson finds or creates the person an invitation is for.
+func (s *Store) invitedPerson(ctx context.Context, tx *sqlx.Tx, p InviteParams) (int64, error) {
+	var person Person
+	err := tx.GetContext(ctx, &person, s.q(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.email = ?`),
+		p.WorkspaceID, p.Email)
+	if err == nil && person.Status == StatusActive {
+		return 0, ErrActive
+	}
+	if err == nil {
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET role = ? WHERE id = ?`), p.Role, person.ID)
+		return person.ID, err
+	}
+	if err = notFound(err); err != ErrNotFound {
+		return 0, err
+	}
+	if p.ChatUser != nil {
+		// The platform knows this address: link the chat user.
+		err := tx.GetContext(ctx, &person, s.q(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.chat_id = ?`),
+			p.WorkspaceID, p.ChatUser.ID)
+		if err == nil {
+			if person.Status == StatusActive {
+				_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET email = ? WHERE id = ? AND email IS NULL`), p.Email, person.ID)
+				if err != nil {
+					return 0, err
+				}
+				return 0, ErrActive
+			}
+			return person.ID, nil
+		}
+		if err = notFound(err); err != ErrNotFound {
+			return 0, err
+		}
+	}
+	var chatID *string
+	name := p.Email
+	if p.ChatUser != nil {
+		chatID = &p.ChatUser.ID
+		if p.ChatUser.Name != "" {
+			name = p.ChatUser.Name
+		}
+	}
+	var id int64
+	err = tx.GetContext(ctx, &id, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at)
+		VALUES (?, ?, 'invited', ?, ?, ?, ?) RETURNING id`), p.WorkspaceID, p.Role, p.Email, name, chatID, s.now())
+	return id, err
+}
+
+func (s *Store) insertInvitation(ctx context.Context, tx *sqlx.Tx, p InviteParams, personID int64, sendCount int) (*InviteResult, error) {
+	token, hash := newToken()
+	now := s.now()
+	inv := Invitation{WorkspaceID: p.WorkspaceID, Email: p.Email, Role: p.Role, InvitedBy: p.InvitedBy, PersonID: personID,
+		TokenHash: hash, Status: InvitationPending, SendCount: sendCount, ExpiresAt: now.Add(p.TTL), CreatedAt: now}
+	err := tx.GetContext(ctx, &inv.ID, s.q(`INSERT INTO invitations (workspace_id, email, role, invited_by, person_id, token_hash,
+		status, send_count, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`),
+		inv.WorkspaceID, inv.Email, inv.Role, inv.InvitedBy, inv.PersonID, inv.TokenHash, inv.SendCount, inv.ExpiresAt, inv.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	res := &InviteResult{Invitation: inv, Link: strings.TrimRight(p.PublicURL, "/") + "/invite/" + token}
+	if p.Send && s.outbox != nil {
+		if err := s.outbox.QueueInvitationEmail(ctx, tx.Tx, inv.ID, res.Link); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// Reinvite replaces the pending (or expired) invitation of an address with
+// a new link; the old link then answers "superseded". The role stays unless
+// p.Role is set.
+func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, error) {
+	p.Email = normalizeEmail(p.Email)
+	var res *InviteResult
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var old Invitation
+		err := tx.GetContext(ctx, &old, s.q(`SELECT `+invitationColumns+` FROM invitations i
+			WHERE i.workspace_id = ? AND i.email = ? AND i.status IN ('pending', 'expired')
+			ORDER BY i.created_at DESC, i.id DESC LIMIT 1`+s.forUpdate()), p.WorkspaceID, p.Email)
+		if err != nil {
+			return notFound(err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'superseded' WHERE id = ?`), old.ID); err != nil {
+			return err
+		}
+		if p.Role == "" {
+			p.Role = old.Role
+		}
+		res, err = s.insertInvitation(ctx, tx, p, old.PersonID, old.SendCount)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: reinvite: %w", err)
+	}
+	return res, nil
+}
+
+// RevokeInvitation withdraws the pending invitation of an address.
+func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'revoked'
+		WHERE workspace_id = ? AND email = ? AND status = 'pending'`), wsID, normalizeEmail(email))
+	if err != nil {
+		return fmt.Errorf("storage: revoke invitation: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: revoke invitation: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// PendingInvitations lists the workspace's pending invitations, oldest first.
+func (s *Store) PendingInvitations(ctx context.Context, wsID int64) ([]Invitation, error) {
+	var out []Invitation
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+invitationColumns+` FROM invitations i
+		WHERE i.workspace_id = ? AND i.status = 'pending' ORDER BY i.created_at, i.id`), wsID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pending invitations: %w", err)
+	}
+	return out, nil
+}
+
+// InvitationByID loads an invitation of the workspace.
+func (s *Store) InvitationByID(ctx context.Context, wsID, id int64) (*Invitation, error) {
+	var inv Invitation
+	err := s.db.GetContext(ctx, &inv, s.q(`SELECT `+invitationColumns+` FROM invitations i WHERE i.workspace_id = ? AND i.id = ?`), wsID, id)
+	if err != nil {
+		return nil, fmt.Errorf("storage: invitation: %w", notFound(err))
+	}
+	return &inv, nil
+}
+
+const invitationPage = `SELECT ` + invitationColumns + `, w.name AS workspace_name, b.display_name AS inviter_name
+	FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN people b ON b.id = i.invited_by`
+
+// InvitationByToken finds the invitation behind a link. A pending one past
+// its expiry reports status "expired".
+func (s *Store) InvitationByToken(ctx context.Context, token string) (*InvitationPage, error) {
+	page, err := s.invitationByToken(ctx, s.db, token, "")
+	if err != nil {
+		return nil, fmt.Errorf("storage: invitation by token: %w", err)
+	}
+	return page, nil
+}
+
+func (s *Store) invitationByToken(ctx context.Context, q sqlx.QueryerContext, token, lock string) (*InvitationPage, error) {
+	hash := hashToken(token)
+	var page InvitationPage
+	if err := sqlx.GetContext(ctx, q, &page, s.q(invitationPage+` WHERE i.token_hash = ?`+lock), hash); err != nil {
+		return nil, notFound(err)
+	}
+	// The index found the row; compare again in constant time all the same.
+	if subtle.ConstantTimeCompare(page.TokenHash, hash) != 1 {
+		return nil, ErrNotFound
+	}
+	if page.Status == InvitationPending && !s.now().Before(page.ExpiresAt) {
+		page.Status = InvitationExpired
+	}
+	return &page, nil
+}
+
+// AcceptInvitation accepts a pending invitation once and activates the
+// person. One that is no longer pending returns its page and ErrGone.
+func (s *Store) AcceptInvitation(ctx context.Context, token string) (*InvitationPage, error) {
+	var page *InvitationPage
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		page, err = s.invitationByToken(ctx, tx, token, s.forUpdate())
+		if err != nil {
+			return err
+		}
+		if page.Status != InvitationPending {
+			return ErrGone
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'accepted', accepted_at = ? WHERE id = ?`), now, page.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET status = 'active', role = ? WHERE id = ?`), page.Role, page.PersonID); err != nil {
+			return err
+		}
+		page.Status, page.AcceptedAt = InvitationAccepted, &now
+		return nil
+	})
+	if err != nil {
+		return page, fmt.Errorf("storage: accept invitation: %w", err)
+	}
+	return page, nil
+}
+
+// InvitationEmail loads what the invitation email shows.
+func (s *Store) InvitationEmail(ctx context.Context, id int64) (*InvitationPage, error) {
+	var page InvitationPage
+	if err := s.db.GetContext(ctx, &page, s.q(invitationPage+` WHERE i.id = ?`), id); err != nil {
+		return nil, fmt.Errorf("storage: invitation email: %w", notFound(err))
+	}
+	return &page, nil
+}
+
+// InvitationSent records a delivered email.
+func (s *Store) InvitationSent(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE invitations SET send_count = send_count + 1, last_sent_at = ?, last_error = NULL
+		WHERE id = ?`), s.now(), id)
+	if err != nil {
+		return fmt.Errorf("storage: invitation sent: %w", err)
+	}
+	return nil
+}
+
+// InvitationFailed records why an email could not be delivered.
+func (s *Store) InvitationFailed(ctx context.Context, id int64, reason string) error {
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE invitations SET last_error = ? WHERE id = ?`), reason, id)
+	if err != nil {
+		return fmt.Errorf("storage: invitation failed: %w", err)
+	}
+	return nil
+}
+
+// newToken makes a 256-bit link token and its hash.
+func newToken() (string, []byte) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}

@@ -1,0 +1,260 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/learnbot/learnbot/bot"
+)
+
+// Identity is a chat user talking to learnbot.
+type Identity struct {
+	Platform      string
+	Workspace     string // platform's workspace ID
+	WorkspaceName string
+	User          bot.User
+	Admin         bool // named in LEARNBOT_ADMINS
+}
+
+const personColumns = `p.id, p.workspace_id, p.role, p.status, p.email, p.display_name, p.chat_id, p.created_at`
+
+// Identify returns the person behind a chat user, creating the workspace and
+// an active learner (or admin) on first contact. A person invited by email
+// is linked when the platform shares the same address.
+func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
+	var p Person
+	err := s.db.GetContext(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p
+		JOIN workspaces w ON w.id = p.workspace_id
+		WHERE w.platform = ? AND w.external_id = ? AND p.chat_id = ?`), id.Platform, id.Workspace, id.User.ID)
+	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin) {
+		return &p, nil
+	}
+	if err = notFound(err); err != nil && err != ErrNotFound {
+		return nil, fmt.Errorf("storage: identify: %w", err)
+	}
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		wsID, err := s.ensureWorkspace(ctx, tx, id.Platform, id.Workspace, id.WorkspaceName)
+		if err != nil {
+			return err
+		}
+		got, err := s.ensurePerson(ctx, tx, wsID, id.User, id.Admin)
+		if err != nil {
+			return err
+		}
+		p = *got
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: identify: %w", err)
+	}
+	return &p, nil
+}
+
+// EnsureWorkspace returns the workspace's ID, creating it if needed.
+func (s *Store) EnsureWorkspace(ctx context.Context, platform, externalID, name string) (int64, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		id, err = s.ensureWorkspace(ctx, tx, platform, externalID, name)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: ensure workspace: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Store) ensureWorkspace(ctx context.Context, tx *sqlx.Tx, platform, externalID, name string) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, s.q(`INSERT INTO workspaces (platform, external_id, name, created_at)
+		VALUES (?, ?, ?, ?)
+		ON CONFLICT (platform, external_id) DO UPDATE
+		SET name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE workspaces.name END
+		RETURNING id`), platform, externalID, name, s.now())
+	return id, err
+}
+
+// WorkspaceByID loads a workspace.
+func (s *Store) WorkspaceByID(ctx context.Context, id int64) (*Workspace, error) {
+	var w Workspace
+	err := s.db.GetContext(ctx, &w, s.q(`SELECT id, platform, external_id, name, created_at FROM workspaces WHERE id = ?`), id)
+	if err != nil {
+		return nil, fmt.Errorf("storage: workspace: %w", notFound(err))
+	}
+	return &w, nil
+}
+
+func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot.User, admin bool) (*Person, error) {
+	var p Person
+	err := tx.GetContext(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.chat_id = ?`+s.forUpdate()), wsID, u.ID)
+	switch {
+	case err == nil:
+		name := p.Name
+		if u.Name != "" {
+			name = u.Name
+		}
+		role := p.Role
+		if admin {
+			role = bot.RoleAdmin
+		}
+		if name != p.Name || role != p.Role {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET display_name = ?, role = ? WHERE id = ?`), name, role, p.ID); err != nil {
+				return nil, err
+			}
+			p.Name, p.Role = name, role
+		}
+		return &p, nil
+	case notFound(err) != ErrNotFound:
+		return nil, err
+	}
+	email := normalizeEmail(u.Email)
+	if email != "" {
+		// Someone invited by this address who has not talked to us yet.
+		err := tx.GetContext(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p
+			WHERE p.workspace_id = ? AND p.email = ?`+s.forUpdate()), wsID, email)
+		if err == nil && p.ChatID == nil {
+			role := p.Role
+			if admin {
+				role = bot.RoleAdmin
+			}
+			name := u.Name
+			if name == "" {
+				name = u.ID
+			}
+			_, err := tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = 'active', display_name = ?, role = ? WHERE id = ?`),
+				u.ID, name, role, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			p.ChatID, p.Status, p.Name, p.Role = &u.ID, StatusActive, name, role
+			return &p, nil
+		}
+		if err == nil || notFound(err) != ErrNotFound {
+			// The address belongs to someone else: keep the new person without it.
+			if err != nil {
+				return nil, err
+			}
+			email = ""
+		}
+	}
+	role := bot.RoleLearner
+	if admin {
+		role = bot.RoleAdmin
+	}
+	name := u.Name
+	if name == "" {
+		name = u.ID
+	}
+	err = tx.GetContext(ctx, &p, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at)
+		VALUES (?, ?, 'active', ?, ?, ?, ?)
+		RETURNING id, workspace_id, role, status, email, display_name, chat_id, created_at`),
+		wsID, role, nullString(email), name, u.ID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// EnsurePeople returns the people behind chat users (mentions, members of a
+// platform group), creating active learners for those not yet known. It
+// works in chunks, so a platform group of thousands costs a few statements.
+func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) ([]Person, error) {
+	var out []Person
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		out = out[:0]
+		const chunk = 400
+		for start := 0; start < len(users); start += chunk {
+			part := users[start:min(start+chunk, len(users))]
+			values := make([]string, 0, len(part))
+			args := make([]any, 0, len(part)*4)
+			ids := make([]any, 0, len(part))
+			now := s.now()
+			for _, u := range part {
+				name := u.Name
+				if name == "" {
+					name = u.ID
+				}
+				values = append(values, "(?, 'learner', 'active', ?, ?, ?)")
+				args = append(args, wsID, name, u.ID, now)
+				ids = append(ids, u.ID)
+			}
+			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at)
+				VALUES `+strings.Join(values, ", ")+`
+				ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`), args...)
+			if err != nil {
+				return err
+			}
+			var got []Person
+			err = tx.SelectContext(ctx, &got, s.q(`SELECT `+personColumns+` FROM people p
+				WHERE p.workspace_id = ? AND p.chat_id IN (`+placeholders(len(ids))+`)`), append([]any{wsID}, ids...)...)
+			if err != nil {
+				return err
+			}
+			out = append(out, got...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: ensure people: %w", err)
+	}
+	return out, nil
+}
+
+// PersonByEmail finds a person of the workspace by email.
+func (s *Store) PersonByEmail(ctx context.Context, wsID int64, email string) (*Person, error) {
+	var p Person
+	err := s.db.GetContext(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.email = ?`),
+		wsID, normalizeEmail(email))
+	if err != nil {
+		return nil, fmt.Errorf("storage: person by email: %w", notFound(err))
+	}
+	return &p, nil
+}
+
+// PersonByChatID finds a person of the workspace by chat identity.
+func (s *Store) PersonByChatID(ctx context.Context, wsID int64, chatID string) (*Person, error) {
+	var p Person
+	err := s.db.GetContext(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.chat_id = ?`), wsID, chatID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: person by chat id: %w", notFound(err))
+	}
+	return &p, nil
+}
+
+// SetRole changes a person's role.
+func (s *Store) SetRole(ctx context.Context, wsID, personID int64, role bot.Role) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE people SET role = ? WHERE workspace_id = ? AND id = ?`), role, wsID, personID)
+	if err != nil {
+		return fmt.Errorf("storage: set role: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: set role: %w", ErrNotFound)
+	}
+	return nil
+}
+
+func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func placeholders(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}

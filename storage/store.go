@@ -1,0 +1,221 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect names the SQL database behind a store.
+type Dialect string
+
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Outbox queues work in the transaction that makes it necessary, so that a
+// row and its notification commit or roll back together. The job queue
+// implements it.
+type Outbox interface {
+	QueueDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64) error
+	QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, link string) error
+}
+
+// Store keeps learnbot's state.
+type Store struct {
+	db      *sqlx.DB
+	dialect Dialect
+	outbox  Outbox
+	now     func() time.Time
+}
+
+// Open connects to url ("postgres://..." or "sqlite:<path>") and applies the
+// migrations.
+func Open(ctx context.Context, url string) (*Store, error) {
+	dialect, driver, dsn, err := ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlx.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open: %w", err)
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's rule; a small pool of readers
+		// works with WAL, and busy_timeout makes writers queue, not fail.
+		db.SetMaxOpenConns(4)
+	} else {
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(20)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: connect: %w", err)
+	}
+	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	if err := s.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// ParseURL maps LEARNBOT_DATABASE_URL to a dialect, a database/sql driver
+// name and its data source name.
+func ParseURL(url string) (Dialect, string, string, error) {
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return Postgres, "postgres", url, nil
+	case strings.HasPrefix(url, "sqlite:"):
+		path := strings.TrimPrefix(url, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return "", "", "", errors.New("storage: sqlite URL needs a path, e.g. sqlite:learnbot.db")
+		}
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		dsn := "file:" + path + sep + "_txlock=immediate&_time_format=sqlite" +
+			"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		return SQLite, "sqlite", dsn, nil
+	}
+	return "", "", "", fmt.Errorf("storage: database URL %q: want postgres://... or sqlite:<path>", url)
+}
+
+// Migrate applies the embedded migrations of the store's dialect.
+func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("storage: migrate: %w", err)
+	}
+	return nil
+}
+
+// Pending reports how many migrations are not applied (for /readyz).
+func (s *Store) Pending(ctx context.Context) (int, error) {
+	p, err := s.migrator()
+	if err != nil {
+		return 0, err
+	}
+	status, err := p.Status(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("storage: migration status: %w", err)
+	}
+	n := 0
+	for _, st := range status {
+		if st.State == goose.StatePending {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *Store) migrator() (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectPostgres
+	if s.dialect == SQLite {
+		dialect = goose.DialectSQLite3
+	}
+	p, err := goose.NewProvider(dialect, s.db.DB, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("storage: migrations: %w", err)
+	}
+	return p, nil
+}
+
+// DB is the underlying pool, for the job queue that shares it.
+func (s *Store) DB() *sql.DB { return s.db.DB }
+
+// Dialect tells which database the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// SetOutbox connects the job queue; without one nothing is queued.
+func (s *Store) SetOutbox(o Outbox) { s.outbox = o }
+
+// SetClock replaces the store's clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return now().UTC() } }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Ping checks the database is reachable.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// tx runs f in a transaction. On PostgreSQL callers lock what they read with
+// FOR UPDATE (see forUpdate); SQLite transactions begin IMMEDIATE and so
+// already hold the database's write lock.
+func (s *Store) tx(ctx context.Context, f func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// forUpdate is the row-lock suffix of a SELECT in this dialect.
+func (s *Store) forUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// q rewrites ? placeholders for the dialect.
+func (s *Store) q(query string) string { return s.db.Rebind(query) }
+
+func isUnique(err error) bool {
+	var pqe *pq.Error
+	if errors.As(err, &pqe) {
+		return pqe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// randomID returns n random bytes in hex.
+func randomID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
