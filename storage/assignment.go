@@ -339,7 +339,6 @@ func (s *Store) DecisionGroups(ctx context.Context, wsID int64, id string, limit
 	return out, nil
 }
 
-
 // AssignmentView is an assignment with what replies and DMs show of it.
 type AssignmentView struct {
 	Assignment

@@ -1,0 +1,361 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// fixture is a store with a workspace, a guide and a task.
+type fixture struct {
+	s     *storage.Store
+	ws    int64
+	guide *storage.Person
+	task  *storage.Task
+}
+
+func open(t *testing.T, url string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	s, err := storage.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	guide, err := s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: bot.User{ID: "gina", Name: "gina"}, Admin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := &storage.Task{WorkspaceID: guide.WorkspaceID, Key: "git", Title: "Git basics"}
+	if err := s.CreateTask(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{s: s, ws: guide.WorkspaceID, guide: guide, task: task}
+}
+
+func (f *fixture) people(t *testing.T, names ...string) []int64 {
+	t.Helper()
+	var users []bot.User
+	for _, n := range names {
+		users = append(users, bot.User{ID: n, Name: n})
+	}
+	ps, err := f.s.EnsurePeople(context.Background(), f.ws, users)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != len(names) {
+		t.Fatalf("EnsurePeople returned %d people for %d users", len(ps), len(names))
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+func (f *fixture) assign(t *testing.T, people, groups []int64) *storage.AssignResult {
+	t.Helper()
+	res, err := f.s.Assign(context.Background(), storage.AssignParams{WorkspaceID: f.ws, TaskID: f.task.ID, GuideID: f.guide.ID,
+		PersonIDs: people, GroupIDs: groups, DecisionTTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func (f *fixture) holdings(t *testing.T) int {
+	t.Helper()
+	rows, err := f.s.Progress(context.Background(), f.ws, f.task.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rows {
+		n += r.Count
+	}
+	return n
+}
+
+func TestAssign(t *testing.T) {
+	testdb.ForEach(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		f := open(t, url)
+		anna := f.people(t, "anna")
+		group, err := f.s.CreateGroup(ctx, f.ws, "cohort-7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		members := f.people(t, "anna", "ben", "cleo")
+		if n, err := f.s.AddMembers(ctx, f.ws, group.ID, members); err != nil || n != 3 {
+			t.Fatalf("AddMembers = %d, %v; want 3", n, err)
+		}
+
+		t.Run("NobodyHoldsIt", func(t *testing.T) {
+			res := f.assign(t, append(anna, anna...), nil)
+			if res.Decision != nil || res.Assigned != 1 || res.Targets != 1 {
+				t.Fatalf("got %+v; want one assignment, no decision", res)
+			}
+		})
+		var decision string
+		t.Run("DuplicateStoresDecision", func(t *testing.T) {
+			res := f.assign(t, anna, []int64{group.ID})
+			if res.Decision == nil || res.Assigned != 0 || res.Targets != 3 || res.Holders != 1 || res.New != 2 {
+				t.Fatalf("got %+v; want a decision over 3 targets, 1 holder", res)
+			}
+			if len(res.Names) != 1 || res.Names[0] != "anna" {
+				t.Fatalf("holder names = %v", res.Names)
+			}
+			decision = res.Decision.ID
+			if got := f.holdings(t); got != 1 {
+				t.Fatalf("assignments = %d; the prompt must assign nothing", got)
+			}
+		})
+		t.Run("ShowSelectedGroups", func(t *testing.T) {
+			gs, err := f.s.DecisionGroups(ctx, f.ws, decision, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(gs) != 1 || gs[0].Name != "cohort-7" || gs[0].Size != 3 || gs[0].Holders != 1 || len(gs[0].Members) != 2 ||
+				!gs[0].Members[0].Holds || gs[0].Members[1].Holds {
+				t.Fatalf("groups = %+v", gs)
+			}
+		})
+		t.Run("OnlyNewEvaluatedWhenPressed", func(t *testing.T) {
+			// ben gets the task between the prompt and the press.
+			f.assign(t, members[1:2], nil)
+			res, err := f.s.ResolveDecision(ctx, storage.ResolveParams{WorkspaceID: f.ws, DecisionID: decision,
+				PersonID: f.guide.ID, Resolution: storage.ResolutionOnlyNew})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Assigned != 1 || len(res.Names) != 1 || res.Names[0] != "cleo" {
+				t.Fatalf("got %+v; want cleo only", res)
+			}
+		})
+		t.Run("ErrDecided", func(t *testing.T) {
+			_, err := f.s.ResolveDecision(ctx, storage.ResolveParams{WorkspaceID: f.ws, DecisionID: decision,
+				PersonID: f.guide.ID, Resolution: storage.ResolutionForce})
+			if !errors.Is(err, storage.ErrDecided) {
+				t.Fatalf("err = %v; want ErrDecided", err)
+			}
+			info, err := f.s.DecisionByID(ctx, f.ws, decision)
+			if err != nil || *info.Resolution != storage.ResolutionOnlyNew || *info.ResolverName != "gina" {
+				t.Fatalf("info = %+v, %v", info, err)
+			}
+		})
+		t.Run("ErrNotYours", func(t *testing.T) {
+			res := f.assign(t, anna, nil)
+			_, err := f.s.ResolveDecision(ctx, storage.ResolveParams{WorkspaceID: f.ws, DecisionID: res.Decision.ID,
+				PersonID: anna[0], Resolution: storage.ResolutionForce})
+			if !errors.Is(err, storage.ErrNotYours) {
+				t.Fatalf("err = %v; want ErrNotYours", err)
+			}
+		})
+		t.Run("ErrNotFoundInOtherWorkspace", func(t *testing.T) {
+			res := f.assign(t, anna, nil)
+			other, err := f.s.Identify(ctx, storage.Identity{Platform: "slack", Workspace: "T2", User: bot.User{ID: "U1"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.s.ResolveDecision(ctx, storage.ResolveParams{WorkspaceID: other.WorkspaceID, DecisionID: res.Decision.ID,
+				PersonID: f.guide.ID, Resolution: storage.ResolutionForce})
+			if !errors.Is(err, storage.ErrNotFound) {
+				t.Fatalf("err = %v; want ErrNotFound", err)
+			}
+		})
+		t.Run("ErrExpired", func(t *testing.T) {
+			res := f.assign(t, anna, nil)
+			f.s.SetClock(func() time.Time { return time.Now().Add(2 * time.Hour) })
+			defer f.s.SetClock(time.Now)
+			_, err := f.s.ResolveDecision(ctx, storage.ResolveParams{WorkspaceID: f.ws, DecisionID: res.Decision.ID,
+				PersonID: f.guide.ID, Resolution: storage.ResolutionForce})
+			if !errors.Is(err, storage.ErrExpired) {
+				t.Fatalf("err = %v; want ErrExpired", err)
+			}
+		})
+		t.Run("ForceReassignsEveryone", func(t *testing.T) {
+			before := f.holdings(t)
+			res := f.assign(t, nil, []int64{group.ID})
+			r, err := f.s.ResolveDecision(ctx, storage.ResolveParams{WorkspaceID: f.ws, DecisionID: res.Decision.ID,
+				PersonID: f.guide.ID, Resolution: storage.ResolutionForce})
+			if err != nil || r.Assigned != 3 {
+				t.Fatalf("force = %+v, %v; want 3", r, err)
+			}
+			if got := f.holdings(t); got != before+3 {
+				t.Fatalf("assignments = %d; want %d", got, before+3)
+			}
+		})
+	})
+}
+
+func TestConcurrentAssignMakesOneAssignment(t *testing.T) {
+	testdb.ForEach(t, func(t *testing.T, url string) {
+		f := open(t, url)
+		anna := f.people(t, "anna")
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		assigned, prompts := 0, 0
+		errs := make(chan error, 20)
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := f.s.Assign(context.Background(), storage.AssignParams{WorkspaceID: f.ws, TaskID: f.task.ID,
+					GuideID: f.guide.ID, PersonIDs: anna, DecisionTTL: time.Hour})
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				assigned += res.Assigned
+				if res.Decision != nil {
+					prompts++
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if assigned != 1 || prompts != 19 || f.holdings(t) != 1 {
+			t.Fatalf("assigned %d, prompts %d, stored %d; want 1, 19, 1", assigned, prompts, f.holdings(t))
+		}
+	})
+}
+
+func TestConcurrentPressesResolveOnce(t *testing.T) {
+	testdb.ForEach(t, func(t *testing.T, url string) {
+		f := open(t, url)
+		people := f.people(t, "anna", "ben")
+		f.assign(t, people[:1], nil)
+		res := f.assign(t, people, nil)
+		var wg sync.WaitGroup
+		results := make(chan error, 20)
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resolution := storage.ResolutionOnlyNew
+				if i%2 == 1 {
+					resolution = storage.ResolutionForce
+				}
+				_, err := f.s.ResolveDecision(context.Background(), storage.ResolveParams{WorkspaceID: f.ws,
+					DecisionID: res.Decision.ID, PersonID: f.guide.ID, Resolution: resolution})
+				results <- err
+			}()
+		}
+		wg.Wait()
+		close(results)
+		ok, decided := 0, 0
+		for err := range results {
+			switch {
+			case err == nil:
+				ok++
+			case errors.Is(err, storage.ErrDecided):
+				decided++
+			default:
+				t.Fatal(err)
+			}
+		}
+		if ok != 1 || decided != 19 {
+			t.Fatalf("resolved %d times, refused %d; want 1 and 19", ok, decided)
+		}
+		if n := f.holdings(t); n != 2 && n != 3 {
+			t.Fatalf("assignments = %d; want 2 (only new) or 3 (force)", n)
+		}
+	})
+}
+
+func TestInvitations(t *testing.T) {
+	testdb.ForEach(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		f := open(t, url)
+		p := storage.InviteParams{WorkspaceID: f.ws, Email: "Anna@Example.com", Role: bot.RoleLearner, InvitedBy: f.guide.ID,
+			TTL: 14 * 24 * time.Hour, PublicURL: "http://lb.test/"}
+		first, err := f.s.CreateInvitation(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		token := first.Link[len("http://lb.test/invite/"):]
+		if len(token) < 22 {
+			t.Fatalf("token %q is too short for 128 bits", token)
+		}
+		t.Run("ErrPending", func(t *testing.T) {
+			if _, err := f.s.CreateInvitation(ctx, p); !errors.Is(err, storage.ErrPending) {
+				t.Fatalf("err = %v; want ErrPending", err)
+			}
+		})
+		t.Run("ReinviteSupersedes", func(t *testing.T) {
+			again, err := f.s.Reinvite(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := f.s.InvitationByToken(ctx, token)
+			if err != nil || page.Status != storage.InvitationSuperseded {
+				t.Fatalf("old link = %+v, %v; want superseded", page, err)
+			}
+			if _, err := f.s.AcceptInvitation(ctx, token); !errors.Is(err, storage.ErrGone) {
+				t.Fatalf("accept old = %v; want ErrGone", err)
+			}
+			token = again.Link[len("http://lb.test/invite/"):]
+		})
+		t.Run("AcceptOnce", func(t *testing.T) {
+			page, err := f.s.AcceptInvitation(ctx, token)
+			if err != nil || page.Status != storage.InvitationAccepted || page.WorkspaceName != "" && page.InviterName != "gina" {
+				t.Fatalf("accept = %+v, %v", page, err)
+			}
+			if _, err := f.s.AcceptInvitation(ctx, token); !errors.Is(err, storage.ErrGone) {
+				t.Fatalf("second accept = %v; want ErrGone", err)
+			}
+			person, err := f.s.PersonByEmail(ctx, f.ws, "anna@example.com")
+			if err != nil || person.Status != storage.StatusActive {
+				t.Fatalf("person = %+v, %v; want active", person, err)
+			}
+		})
+		t.Run("ErrActive", func(t *testing.T) {
+			if _, err := f.s.CreateInvitation(ctx, p); !errors.Is(err, storage.ErrActive) {
+				t.Fatalf("err = %v; want ErrActive", err)
+			}
+		})
+		t.Run("ErrNotFound", func(t *testing.T) {
+			if _, err := f.s.InvitationByToken(ctx, "nope"); !errors.Is(err, storage.ErrNotFound) {
+				t.Fatalf("err = %v", err)
+			}
+		})
+		t.Run("LinkOnFirstContact", func(t *testing.T) {
+			q := p
+			q.Email = "ben@example.com"
+			if _, err := f.s.CreateInvitation(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+			ben, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console",
+				User: bot.User{ID: "U-ben", Name: "Ben", Email: "BEN@example.com"}})
+			if err != nil || ben.Email == nil || *ben.Email != "ben@example.com" || ben.Status != storage.StatusActive {
+				t.Fatalf("ben = %+v, %v; want the invited person, now active", ben, err)
+			}
+		})
+	})
+}
+
+func TestFirstSeen(t *testing.T) {
+	testdb.ForEach(t, func(t *testing.T, url string) {
+		f := open(t, url)
+		for i, want := range []bool{true, false} {
+			got, err := f.s.FirstSeen(context.Background(), "slack:event:Ev1")
+			if err != nil || got != want {
+				t.Fatalf("call %d: FirstSeen = %v, %v; want %v", i, got, err, want)
+			}
+		}
+	})
+}
+
+var _ = fmt.Sprint
