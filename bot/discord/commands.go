@@ -1,0 +1,179 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+// Discord's rules for application command names and sizes.
+var validName = regexp.MustCompile(`^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$`)
+
+const (
+	maxDescription = 100
+	maxOptions     = 25
+	notOnDiscord   = "-"
+)
+
+// discordSub is the Discord subcommand a command is registered as: its
+// Discord field, else the last word of a several-word name, else "" (a
+// command of its own). "-" keeps a command off Discord.
+func discordSub(c *bot.Command) string {
+	if c.Discord != "" {
+		return c.Discord
+	}
+	if w := c.Words(); len(w) > 1 {
+		return w[len(w)-1]
+	}
+	return ""
+}
+
+// ApplicationCommands generates Discord's chat commands from learnbot's
+// command definitions: commands are grouped by their first word, and a first
+// word shared by several commands (or one several-word command) becomes a
+// command with subcommands.
+func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, error) {
+	var order []string
+	groups := map[string][]*bot.Command{}
+	for _, c := range cmds {
+		words := c.Words()
+		if len(words) == 0 || discordSub(c) == notOnDiscord {
+			continue
+		}
+		if _, ok := groups[words[0]]; !ok {
+			order = append(order, words[0])
+		}
+		groups[words[0]] = append(groups[words[0]], c)
+	}
+	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	integrations := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	var out []*discordgo.ApplicationCommand
+	for _, name := range order {
+		if !validName.MatchString(name) {
+			return nil, fmt.Errorf("discord: command name %q is not a valid Discord name", name)
+		}
+		group := groups[name]
+		ac := &discordgo.ApplicationCommand{
+			Type:             discordgo.ChatApplicationCommand,
+			Name:             name,
+			Contexts:         &contexts,
+			IntegrationTypes: &integrations,
+		}
+		if len(group) == 1 && discordSub(group[0]) == "" {
+			opts, err := options(group[0])
+			if err != nil {
+				return nil, err
+			}
+			ac.Description, ac.Options = description(group[0].Description, name), opts
+			out = append(out, ac)
+			continue
+		}
+		if len(group) > maxOptions {
+			return nil, fmt.Errorf("discord: /%s has %d subcommands; Discord allows %d", name, len(group), maxOptions)
+		}
+		seen := map[string]bool{}
+		var subs []string
+		for _, c := range group {
+			sub := discordSub(c)
+			if sub == "" {
+				return nil, fmt.Errorf("discord: command %q shares /%s with others but has no Discord subcommand name", c.Name, name)
+			}
+			if !validName.MatchString(sub) {
+				return nil, fmt.Errorf("discord: subcommand name %q of %q is not a valid Discord name", sub, c.Name)
+			}
+			if seen[sub] {
+				return nil, fmt.Errorf("discord: two commands are /%s %s", name, sub)
+			}
+			seen[sub] = true
+			subs = append(subs, sub)
+			opts, err := options(c)
+			if err != nil {
+				return nil, err
+			}
+			ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
+				Type:        discordgo.ApplicationCommandOptionSubCommand,
+				Name:        sub,
+				Description: description(c.Description, sub),
+				Options:     opts,
+			})
+		}
+		ac.Description = description(strings.Join(subs, ", "), name)
+		out = append(out, ac)
+	}
+	return out, nil
+}
+
+// options converts a command's options. Discord wants required options
+// first; the order of the words handed to the core does not depend on it.
+func options(c *bot.Command) ([]*discordgo.ApplicationCommandOption, error) {
+	if len(c.Options) > maxOptions {
+		return nil, fmt.Errorf("discord: %q has %d options; Discord allows %d", c.Name, len(c.Options), maxOptions)
+	}
+	var out []*discordgo.ApplicationCommandOption
+	for _, o := range c.Options {
+		if !validName.MatchString(o.Name) {
+			return nil, fmt.Errorf("discord: option %q of %q is not a valid Discord name", o.Name, c.Name)
+		}
+		opt := &discordgo.ApplicationCommandOption{
+			Name:        o.Name,
+			Description: description(o.Description, o.Name),
+			Required:    o.Required,
+		}
+		switch o.Kind {
+		case bot.OptionUser:
+			opt.Type = discordgo.ApplicationCommandOptionUser
+		case bot.OptionString, "":
+			opt.Type = discordgo.ApplicationCommandOptionString
+			opt.Autocomplete = o.Autocomplete && len(o.Choices) == 0
+			for _, ch := range o.Choices {
+				opt.Choices = append(opt.Choices, &discordgo.ApplicationCommandOptionChoice{Name: ch, Value: ch})
+			}
+		default:
+			return nil, fmt.Errorf("discord: option %q of %q has unknown kind %q", o.Name, c.Name, o.Kind)
+		}
+		out = append(out, opt)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Required && !out[j].Required })
+	return out, nil
+}
+
+// description fits a description into Discord's 1 to 100 characters.
+func description(d, fallback string) string {
+	d = strings.TrimSpace(d)
+	if d == "" {
+		d = fallback
+	}
+	if r := []rune(d); len(r) > maxDescription {
+		d = string(r[:maxDescription-1]) + "…"
+	}
+	return d
+}
+
+// Register bulk-overwrites the application's commands with the generated
+// ones: in the configured guild (visible at once) or globally.
+func (a *Adapter) Register(ctx context.Context) error {
+	if a.cfg.AppID == "" || a.cfg.BotToken == "" {
+		return errors.New("discord: register needs DISCORD_APP_ID and DISCORD_BOT_TOKEN")
+	}
+	cmds, err := ApplicationCommands(a.commands())
+	if err != nil {
+		return err
+	}
+	if len(cmds) == 0 {
+		return errors.New("discord: no commands to register")
+	}
+	got, err := a.api.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: register commands: %w", err)
+	}
+	a.log.Info("registered Discord commands", "platform", bot.PlatformDiscord,
+		"workspace", a.cfg.GuildID, "commands", len(got))
+	return nil
+}

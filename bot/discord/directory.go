@@ -1,0 +1,90 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+const (
+	membersPage = 1000 // Discord's page size limit for List Guild Members
+	// codeMissingAccess is Discord's error for a privileged intent that is off.
+	codeMissingAccess = 50001
+)
+
+// Directory answers the core's platform questions for one guild.
+func (a *Adapter) Directory(guildID string) bot.Directory {
+	return &directory{a: a, guild: guildID}
+}
+
+type directory struct {
+	a     *Adapter
+	guild string
+}
+
+var _ bot.Directory = (*directory)(nil)
+
+// GroupMembers lists the members holding a role (the @everyone role, whose ID
+// is the guild's, holds everybody), bots left out. Listing members needs the
+// privileged Server Members Intent; without it the user is told how to turn
+// it on.
+func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup) ([]bot.User, error) {
+	if g.Kind != "role" {
+		return nil, bot.Errorf("Discord has no %s groups; mention a role (@role) instead.", g.Kind)
+	}
+	if d.guild == "" {
+		return nil, bot.Errorf("Roles can be used only in a server.")
+	}
+	var users []bot.User
+	after := ""
+	for {
+		page, err := d.a.api.GuildMembers(d.guild, after, membersPage, discordgo.WithContext(ctx))
+		if err != nil {
+			return nil, d.membersError(g, err)
+		}
+		for _, m := range page {
+			if m.User == nil || m.User.Bot {
+				continue
+			}
+			if g.ID == d.guild || slices.Contains(m.Roles, g.ID) {
+				users = append(users, bot.User{ID: m.User.ID, Name: memberName(m, m.User)})
+			}
+		}
+		if len(page) < membersPage || page[len(page)-1].User == nil {
+			return users, nil
+		}
+		after = page[len(page)-1].User.ID
+	}
+}
+
+func (d *directory) membersError(g bot.PlatformGroup, err error) error {
+	role := "<@&" + g.ID + ">"
+	if g.Name != "" {
+		role = "@" + g.Name
+	}
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && (rest.Response != nil && rest.Response.StatusCode == http.StatusForbidden ||
+		rest.Message != nil && rest.Message.Code == codeMissingAccess) {
+		return bot.Errorf("learnbot may not list the members of %s: the Server Members Intent is off. "+
+			"Turn it on in the Discord Developer Portal → your application → Bot → Privileged Gateway Intents → "+
+			"Server Members Intent, then try again.", role)
+	}
+	var limited *discordgo.RateLimitError
+	if errors.As(err, &limited) {
+		wait := max(limited.RetryAfter.Round(time.Second), time.Second)
+		return bot.Errorf("Discord is limiting how fast learnbot may list members; try %s again in %s.", role, wait)
+	}
+	return fmt.Errorf("discord: list members of role %s in guild %s: %w", g.ID, d.guild, err)
+}
+
+// UserByEmail: Discord does not let bots find users by email.
+func (d *directory) UserByEmail(context.Context, string) (*bot.User, error) {
+	return nil, bot.ErrNoUser
+}

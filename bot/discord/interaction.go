@@ -1,0 +1,226 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+const (
+	// tokenLifetime is how long an interaction token accepts follow-ups.
+	tokenLifetime = 15 * time.Minute
+	// autocompleteTimeout keeps suggestions inside Discord's 3 s.
+	autocompleteTimeout = 2 * time.Second
+	// maxChoices is Discord's limit on autocomplete suggestions.
+	maxChoices = 25
+	// restTimeout bounds one REST call made for an interaction.
+	restTimeout = 10 * time.Second
+)
+
+// dispatch is the one code path for interactions from the HTTP endpoint and
+// the gateway. It returns the first response, due within 3 s, and, when the
+// reply was not ready within deferAfter, a follow-up that finishes the
+// interaction through its webhook once the first response has been sent.
+func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*discordgo.InteractionResponse, func(context.Context)) {
+	switch i.Type {
+	case discordgo.InteractionPing:
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, nil
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return a.autocomplete(ctx, i), nil
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
+	default:
+		return message("learnbot does not handle this kind of interaction."), nil
+	}
+	req, err := a.request(i)
+	if err != nil {
+		return message(err.Error()), nil
+	}
+	// The handler's context outlives the HTTP request when the reply is
+	// deferred; the interaction token bounds it.
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tokenLifetime)
+	done := make(chan *bot.Reply, 1)
+	go func() {
+		defer cancel()
+		done <- a.handle(hctx, req)
+	}()
+	timer := time.NewTimer(a.deferAfter)
+	defer timer.Stop()
+	select {
+	case reply := <-done:
+		return a.response(i, reply), nil
+	case <-timer.C:
+	}
+	return deferred(i), func(ctx context.Context) {
+		reply := <-done
+		if err := a.finish(ctx, i, reply); err != nil {
+			a.log.Error("finish deferred interaction", "platform", bot.PlatformDiscord,
+				"workspace", req.Workspace, "command", commandName(i), "error", err)
+		}
+	}
+}
+
+// handle runs the handler and never panics: a handler other than bot.Router
+// may not recover by itself.
+func (a *Adapter) handle(ctx context.Context, req *bot.Request) (reply *bot.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("panic in handler", "platform", bot.PlatformDiscord, "workspace", req.Workspace,
+				"panic", p, "stack", string(debug.Stack()))
+			reply = bot.Text("Something went wrong on our side; the problem was logged.")
+		}
+	}()
+	reply = a.handler.Handle(ctx, req)
+	if reply == nil {
+		reply = bot.Text("Done.")
+	}
+	return reply
+}
+
+// deferred acknowledges an interaction whose reply comes later: "thinking"
+// for a command (only the user sees it), a silent acknowledgement for a
+// button press.
+func deferred(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	if i.Type == discordgo.InteractionMessageComponent {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+	}
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+	}
+}
+
+// finish delivers a deferred reply: it edits the original response (the
+// "thinking" message of a command, or the message whose button was pressed
+// when the reply replaces it) or sends a new ephemeral follow-up.
+func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *bot.Reply) error {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
+	content, comps := a.render(reply, "")
+	opt := discordgo.WithContext(ctx)
+	if i.Type == discordgo.InteractionMessageComponent && !reply.Replace {
+		params := &discordgo.WebhookParams{Content: content, Components: comps, AllowedMentions: noMentions()}
+		if !reply.Public {
+			params.Flags = discordgo.MessageFlagsEphemeral
+		}
+		if _, err := a.api.FollowupMessageCreate(i, false, params, opt); err != nil {
+			return fmt.Errorf("discord: follow-up message: %w", err)
+		}
+		return nil
+	}
+	edit := &discordgo.WebhookEdit{Content: &content, Components: &comps, AllowedMentions: noMentions()}
+	if _, err := a.api.InteractionResponseEdit(i, edit, opt); err != nil {
+		return fmt.Errorf("discord: edit original response: %w", err)
+	}
+	return nil
+}
+
+// response renders a reply as the interaction's immediate response. A press
+// whose reply replaces the prompt updates that message (type 7); anything
+// else is a new message, ephemeral unless the reply is public.
+func (a *Adapter) response(i *discordgo.Interaction, reply *bot.Reply) *discordgo.InteractionResponse {
+	content, comps := a.render(reply, "")
+	data := &discordgo.InteractionResponseData{Content: content, Components: comps, AllowedMentions: noMentions()}
+	if i.Type == discordgo.InteractionMessageComponent && reply.Replace {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
+	}
+	if !reply.Public {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+}
+
+// message is an ephemeral answer from the adapter itself (the request could
+// not be turned into a bot request).
+func message(text string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{
+			Content: text, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
+		},
+	}
+}
+
+// autocomplete suggests task keys for the focused option. Failures offer no
+// choices: an autocomplete request has no room for an error message.
+func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	resp := &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	}
+	data, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+	if !ok || a.tasks == nil || i.GuildID == "" {
+		return resp
+	}
+	focused := focusedOption(data.Options)
+	if focused == nil {
+		return resp
+	}
+	cmd, _ := a.lookup(data)
+	if cmd != nil && !optionAutocompletes(cmd, focused.Name) {
+		return resp
+	}
+	prefix, _ := focused.Value.(string)
+	ctx, cancel := context.WithTimeout(ctx, autocompleteTimeout)
+	defer cancel()
+	keys, err := a.tasks.CompleteTasks(ctx, bot.PlatformDiscord, i.GuildID, strings.TrimSpace(prefix))
+	if err != nil {
+		a.log.Error("autocomplete tasks", "platform", bot.PlatformDiscord, "workspace", i.GuildID,
+			"command", data.Name, "error", err)
+		return resp
+	}
+	for _, k := range keys {
+		if len(choices) == maxChoices {
+			break
+		}
+		if k == "" || len(k) > 100 {
+			continue
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: k, Value: k})
+	}
+	resp.Data.Choices = choices
+	return resp
+}
+
+func focusedOption(opts []*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
+	for _, o := range opts {
+		if o.Focused {
+			return o
+		}
+		if f := focusedOption(o.Options); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func optionAutocompletes(cmd *bot.Command, name string) bool {
+	for _, o := range cmd.Options {
+		if o.Name == name {
+			return o.Autocomplete
+		}
+	}
+	return false
+}
+
+func commandName(i *discordgo.Interaction) string {
+	switch d := i.Data.(type) {
+	case discordgo.ApplicationCommandInteractionData:
+		return d.Name
+	case discordgo.MessageComponentInteractionData:
+		name, _, _ := strings.Cut(d.CustomID, ":")
+		return "button:" + name
+	}
+	return ""
+}
+
+func noMentions() *discordgo.MessageAllowedMentions {
+	// Replies name people with <@id>; they render as names but ping nobody.
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}

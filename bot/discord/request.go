@@ -1,0 +1,215 @@
+package discord
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+// mention matches Discord's user (<@id>, <@!id>) and role (<@&id>) mentions.
+var mention = regexp.MustCompile(`<@([!&]?)(\d{1,20})>`)
+
+// request turns a command or a button press into a bot request.
+func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
+	req := &bot.Request{
+		Platform:  bot.PlatformDiscord,
+		Workspace: i.GuildID,
+		Actor:     actor(i),
+	}
+	if req.Actor.ID == "" {
+		return nil, bot.Errorf("Discord did not say who you are; please try again.")
+	}
+	switch d := i.Data.(type) {
+	case discordgo.ApplicationCommandInteractionData:
+		if i.GuildID == "" {
+			return nil, bot.Errorf("learnbot's commands work in a server, not in direct messages.")
+		}
+		req.Args = a.args(d)
+	case discordgo.MessageComponentInteractionData:
+		id := d.CustomID
+		if i.GuildID == "" {
+			ws, inner, ok := parseDMCustomID(d.CustomID)
+			if !ok {
+				return nil, bot.Errorf("This button works only in a server.")
+			}
+			req.Workspace, id = ws, inner
+		} else if _, inner, ok := parseDMCustomID(d.CustomID); ok {
+			id = inner
+		}
+		req.Action = &bot.Action{ID: id}
+	default:
+		return nil, bot.Errorf("learnbot does not handle interactions of type %d.", i.Type)
+	}
+	if g, err := a.session.State.Guild(req.Workspace); err == nil {
+		req.WorkspaceName = g.Name
+	}
+	req.Directory = a.Directory(req.Workspace)
+	return req, nil
+}
+
+// actor is the user who caused the interaction: member.user in a guild,
+// user in a DM.
+func actor(i *discordgo.Interaction) bot.User {
+	if i.Member != nil && i.Member.User != nil {
+		return bot.User{ID: i.Member.User.ID, Name: memberName(i.Member, i.Member.User), Email: i.Member.User.Email}
+	}
+	if i.User != nil {
+		return bot.User{ID: i.User.ID, Name: memberName(nil, i.User), Email: i.User.Email}
+	}
+	return bot.User{}
+}
+
+// memberName is how Discord shows a person in a guild: the server nickname,
+// else the global display name, else the username.
+func memberName(m *discordgo.Member, u *discordgo.User) string {
+	switch {
+	case m != nil && m.Nick != "":
+		return m.Nick
+	case u != nil && u.GlobalName != "":
+		return u.GlobalName
+	case u != nil:
+		return u.Username
+	}
+	return ""
+}
+
+// lookup finds the command definition an invocation names, and the options
+// of the invoked (sub)command.
+func (a *Adapter) lookup(d discordgo.ApplicationCommandInteractionData) (*bot.Command, []*discordgo.ApplicationCommandInteractionDataOption) {
+	opts := d.Options
+	sub := ""
+	if len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		sub, opts = opts[0].Name, opts[0].Options
+	}
+	for _, c := range a.commands() {
+		words := c.Words()
+		if len(words) == 0 || words[0] != d.Name || discordSub(c) == "-" {
+			continue
+		}
+		if discordSub(c) == sub {
+			return c, opts
+		}
+	}
+	return nil, opts
+}
+
+// args is the command line of an invocation: the command words, then the
+// option values in the order of the command's options (absent optional ones
+// skipped). Values of options that take the rest of the line are split into
+// words; mentions become users and roles.
+func (a *Adapter) args(d discordgo.ApplicationCommandInteractionData) []bot.Arg {
+	cmd, opts := a.lookup(d)
+	given := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
+	for _, o := range opts {
+		given[o.Name] = o
+	}
+	var args []bot.Arg
+	if cmd == nil {
+		// A command registered by an older learnbot: hand the words over as
+		// typed and let the router answer.
+		args = append(args, bot.Arg{Text: d.Name})
+		if len(d.Options) == 1 && d.Options[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+			args = append(args, bot.Arg{Text: d.Options[0].Name})
+		}
+		for _, o := range opts {
+			args = append(args, valueArgs(o, true, d.Resolved)...)
+		}
+		return args
+	}
+	for _, w := range cmd.Words() {
+		args = append(args, bot.Arg{Text: w})
+	}
+	for _, spec := range cmd.Options {
+		o, ok := given[spec.Name]
+		if !ok {
+			continue
+		}
+		args = append(args, valueArgs(o, spec.Rest, d.Resolved)...)
+	}
+	return args
+}
+
+// valueArgs turns one option value into words.
+func valueArgs(o *discordgo.ApplicationCommandInteractionDataOption, rest bool, res *discordgo.ApplicationCommandInteractionDataResolved) []bot.Arg {
+	switch o.Type {
+	case discordgo.ApplicationCommandOptionUser:
+		id := fmt.Sprint(o.Value)
+		return []bot.Arg{{Text: "<@" + id + ">", User: resolvedUser(id, res)}}
+	case discordgo.ApplicationCommandOptionRole:
+		id := fmt.Sprint(o.Value)
+		return []bot.Arg{{Text: "<@&" + id + ">", Group: resolvedRole(id, res)}}
+	}
+	s, ok := o.Value.(string)
+	if !ok {
+		s = fmt.Sprint(o.Value)
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	if !rest {
+		if m := mention.FindStringSubmatchIndex(s); m != nil && m[0] == 0 && m[1] == len(s) {
+			return mentionArgs(s, res)
+		}
+		return []bot.Arg{{Text: s}}
+	}
+	var args []bot.Arg
+	for _, field := range strings.Fields(s) {
+		args = append(args, mentionArgs(field, res)...)
+	}
+	return args
+}
+
+// mentionArgs splits one word around the mentions in it ("<@1><@2>" is two
+// users) and parses them.
+func mentionArgs(word string, res *discordgo.ApplicationCommandInteractionDataResolved) []bot.Arg {
+	var args []bot.Arg
+	last := 0
+	for _, m := range mention.FindAllStringSubmatchIndex(word, -1) {
+		if m[0] > last {
+			args = append(args, bot.Arg{Text: word[last:m[0]]})
+		}
+		text, kind, id := word[m[0]:m[1]], word[m[2]:m[3]], word[m[4]:m[5]]
+		if kind == "&" {
+			args = append(args, bot.Arg{Text: text, Group: resolvedRole(id, res)})
+		} else {
+			args = append(args, bot.Arg{Text: "<@" + id + ">", User: resolvedUser(id, res)})
+		}
+		last = m[1]
+	}
+	if last < len(word) {
+		args = append(args, bot.Arg{Text: word[last:]})
+	}
+	return args
+}
+
+// resolvedUser is a mentioned user, named when the interaction resolved them
+// (user-typed options); a mention typed into a string option carries only
+// the ID.
+func resolvedUser(id string, res *discordgo.ApplicationCommandInteractionDataResolved) *bot.User {
+	u := &bot.User{ID: id}
+	if res == nil {
+		return u
+	}
+	du := res.Users[id]
+	var m *discordgo.Member
+	if res.Members != nil {
+		m = res.Members[id]
+	}
+	if du != nil || m != nil {
+		u.Name = memberName(m, du)
+	}
+	return u
+}
+
+func resolvedRole(id string, res *discordgo.ApplicationCommandInteractionDataResolved) *bot.PlatformGroup {
+	g := &bot.PlatformGroup{Kind: "role", ID: id}
+	if res != nil && res.Roles[id] != nil {
+		g.Name = res.Roles[id].Name
+	}
+	return g
+}

@@ -1,0 +1,89 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+// Discord's JSON error codes that no retry will fix.
+const (
+	codeUnknownUser        = 10013
+	codeCannotMessageUser  = 50007 // the user does not accept DMs from the bot
+	codeInvalidFormBody    = 50035
+	codeNoMutualGuildsToDM = 50278
+)
+
+var _ bot.Sender = (*Adapter)(nil)
+
+// SendDM delivers a direct message: it opens the DM channel with the user,
+// then posts the text with its buttons. A rate limit comes back as
+// *bot.RetryAfterError, a refusal that no retry fixes (DMs closed) as
+// *bot.PermanentError, anything else as an ordinary error to retry.
+func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
+	if msg.To.ID == "" {
+		return &bot.PermanentError{Reason: "no Discord user ID", Err: errors.New("discord: DM without recipient")}
+	}
+	var ch discordgo.Channel
+	err := a.call(ctx, http.MethodPost, discordgo.EndpointUserChannels("@me"),
+		map[string]string{"recipient_id": msg.To.ID}, &ch)
+	if err != nil {
+		return dmError("open DM channel", err)
+	}
+	content, comps := a.render(&bot.Reply{Text: msg.Text, Buttons: msg.Buttons}, msg.Workspace)
+	send := &discordgo.MessageSend{Content: content, Components: comps, AllowedMentions: noMentions()}
+	if err := a.call(ctx, http.MethodPost, discordgo.EndpointChannelMessages(ch.ID), send, nil); err != nil {
+		return dmError("post DM", err)
+	}
+	return nil
+}
+
+// call makes one REST call outside discordgo's rate limiter. The limiter
+// sleeps until a bucket resets; a queue worker must not sleep but hand the
+// job back with the wait (RetryAfterError), so every call gets a bucket of
+// its own and Discord's 429 decides.
+func (a *Adapter) call(ctx context.Context, method, endpoint string, body, out any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("discord: encode %s body: %w", endpoint, err)
+	}
+	bucket := discordgo.NewRatelimiter().LockBucket(endpoint)
+	resp, err := a.api.RequestWithLockedBucket(method, endpoint, "application/json", b, bucket, 0, discordgo.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		if err := json.Unmarshal(resp, out); err != nil {
+			return fmt.Errorf("discord: decode %s response: %w", endpoint, err)
+		}
+	}
+	return nil
+}
+
+func dmError(step string, err error) error {
+	var limited *discordgo.RateLimitError
+	if errors.As(err, &limited) {
+		return &bot.RetryAfterError{After: limited.RetryAfter, Err: fmt.Errorf("discord: %s: %w", step, err)}
+	}
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Message != nil {
+		wrapped := fmt.Errorf("discord: %s: %w", step, err)
+		switch rest.Message.Code {
+		case codeCannotMessageUser:
+			return &bot.PermanentError{Reason: "DMs closed", Err: wrapped}
+		case codeNoMutualGuildsToDM:
+			return &bot.PermanentError{Reason: "no server shared with the bot", Err: wrapped}
+		case codeUnknownUser:
+			return &bot.PermanentError{Reason: "unknown Discord user", Err: wrapped}
+		case codeInvalidFormBody:
+			return &bot.PermanentError{Reason: "message refused by Discord: " + rest.Message.Message, Err: wrapped}
+		}
+	}
+	return fmt.Errorf("discord: %s: %w", step, err)
+}

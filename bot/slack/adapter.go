@@ -1,0 +1,209 @@
+// Package slack connects learnbot to Slack: slash commands, button presses and
+// events arrive over HTTP (signed requests) or Socket Mode, become bot
+// requests for the router, and come back as ephemeral Block Kit replies. It
+// also delivers direct messages for the queue, publishes the App Home tab,
+// answers the router's directory questions (user groups, channels, email
+// look-ups) and writes the Slack app manifest.
+//
+// slack-go is used behind the small webAPI interface; nothing of it leaks to
+// the rest of learnbot.
+package slack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+// Config is the Slack part of learnbot's configuration.
+type Config struct {
+	SigningSecret string // SLACK_SIGNING_SECRET: verifies HTTP requests
+	BotToken      string // SLACK_BOT_TOKEN: xoxb-..., for the Web API
+	AppToken      string // SLACK_APP_TOKEN: xapp-..., enables Socket Mode
+	APIURL        string // LEARNBOT_SLACK_API_URL; default https://slack.com/api/
+	CommandPrefix string // LEARNBOT_SLACK_COMMAND_PREFIX, e.g. "acme-"
+	PublicURL     string // LEARNBOT_PUBLIC_URL: base of the request URLs in the manifest
+}
+
+// Handler turns a request into a reply; *bot.Router is one.
+type Handler interface {
+	Handle(ctx context.Context, req *bot.Request) *bot.Reply
+}
+
+// EventDedup remembers which Slack events were handled, so that Slack's
+// retries of one event (same event_id) are handled once. Several replicas
+// share it, so it must live in the database.
+type EventDedup interface {
+	// FirstSeen records key and reports whether this was its first sighting.
+	FirstSeen(ctx context.Context, key string) (bool, error)
+}
+
+// webAPI is the part of slack-go's client the adapter uses.
+type webAPI interface {
+	GetUserInfoContext(ctx context.Context, user string, options ...slackgo.GetUserInfoOption) (*slackgo.User, error)
+	GetUserByEmailContext(ctx context.Context, email string) (*slackgo.User, error)
+	GetUserGroupMembersContext(ctx context.Context, userGroup string, options ...slackgo.GetUserGroupMembersOption) ([]string, error)
+	GetUsersInConversationContext(ctx context.Context, params *slackgo.GetUsersInConversationParameters) ([]string, string, error)
+	OpenConversationContext(ctx context.Context, params *slackgo.OpenConversationParameters) (*slackgo.Channel, bool, bool, error)
+	PostMessageContext(ctx context.Context, channelID string, options ...slackgo.MsgOption) (string, string, error)
+	PublishViewContext(ctx context.Context, req slackgo.PublishViewContextRequest) (*slackgo.ViewResponse, error)
+}
+
+var (
+	_ bot.Sender    = (*Adapter)(nil)
+	_ bot.Directory = (*directory)(nil)
+	_ webAPI        = (*slackgo.Client)(nil)
+)
+
+// Adapter is learnbot's Slack connection.
+type Adapter struct {
+	cfg     Config
+	handler Handler
+	api     *slackgo.Client
+	web     webAPI
+	http    *http.Client
+	log     *slog.Logger
+	now     func() time.Time
+	dedup   EventDedup
+	users   *userCache
+	dir     *directory
+
+	// ackWait is how long a request may run before Slack gets an empty
+	// acknowledgement and the reply follows through response_url.
+	ackWait time.Duration
+	// background tracks follow-ups that outlive their HTTP request.
+	background sync.WaitGroup
+}
+
+// Option changes a default of New.
+type Option func(*Adapter)
+
+// WithClock sets the clock used to check request timestamps.
+func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = now } }
+
+// WithDedup shares event deduplication between replicas (the store
+// implements it). Without it, a process-local memory is used.
+func WithDedup(d EventDedup) Option { return func(a *Adapter) { a.dedup = d } }
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
+
+// WithHTTPClient sets the client for the Web API and response_url posts.
+func WithHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.http = c } }
+
+// WithAckWait sets how long a command may run before it is acknowledged
+// and answered through response_url instead (default 2 s; Slack allows 3).
+func WithAckWait(d time.Duration) Option { return func(a *Adapter) { a.ackWait = d } }
+
+// WithUserCacheTTL sets how long users.info answers are reused (default 10 min).
+func WithUserCacheTTL(d time.Duration) Option { return func(a *Adapter) { a.users.ttl = d } }
+
+// New returns the Slack adapter. The bot token is required; so is a signing
+// secret (HTTP) or an app token (Socket Mode).
+func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: SLACK_BOT_TOKEN is required")
+	}
+	if cfg.SigningSecret == "" && cfg.AppToken == "" {
+		return nil, errors.New("slack: SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) is required")
+	}
+	if h == nil {
+		return nil, errors.New("slack: handler is required")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = slackgo.APIURL
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
+	a := &Adapter{
+		cfg:     cfg,
+		handler: h,
+		http:    &http.Client{Timeout: 10 * time.Second},
+		log:     slog.Default(),
+		now:     time.Now,
+		users:   newUserCache(10*time.Minute, 10000),
+		ackWait: 2 * time.Second,
+	}
+	for _, o := range opts {
+		o(a)
+	}
+	if a.dedup == nil {
+		a.dedup = newMemoryDedup(time.Hour, a.now)
+	}
+	a.log = a.log.With("platform", bot.PlatformSlack)
+	// slack-go retries nothing by default (no OptionRetry): a 429 must reach
+	// the queue as a RetryAfterError instead of blocking a worker.
+	a.api = slackgo.New(cfg.BotToken,
+		slackgo.OptionAPIURL(cfg.APIURL),
+		slackgo.OptionHTTPClient(a.http),
+		slackgo.OptionAppLevelToken(cfg.AppToken),
+		slackgo.OptionLog(slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)),
+	)
+	a.web = a.api
+	a.users.fetch = a.fetchUser
+	a.dir = &directory{a: a}
+	return a, nil
+}
+
+// Directory answers the router's questions about Slack user groups,
+// channels and emails.
+func (a *Adapter) Directory() bot.Directory { return a.dir }
+
+// Wait blocks until the follow-ups of acknowledged requests are done. Call it
+// after the HTTP server has shut down.
+func (a *Adapter) Wait() { a.background.Wait() }
+
+// respond runs work in the background and waits up to ackWait for its reply.
+// It reports whether the reply came in time; if not, late is called with the
+// reply when it comes. work runs on a context not tied to the caller's, so
+// that an acknowledged request still finishes.
+func (a *Adapter) respond(ctx context.Context, work func(ctx context.Context) *bot.Reply, late func(ctx context.Context, r *bot.Reply)) (*bot.Reply, bool) {
+	ctx = context.WithoutCancel(ctx)
+	var (
+		mu        sync.Mutex
+		reply     *bot.Reply
+		abandoned bool
+	)
+	done := make(chan struct{})
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		r := work(ctx)
+		mu.Lock()
+		if abandoned {
+			mu.Unlock()
+			if late != nil && r != nil {
+				late(ctx, r)
+			}
+			return
+		}
+		reply = r
+		close(done)
+		mu.Unlock()
+	}()
+	timer := time.NewTimer(a.ackWait)
+	defer timer.Stop()
+	select {
+	case <-done:
+		return reply, true
+	case <-timer.C:
+		mu.Lock()
+		defer mu.Unlock()
+		select {
+		case <-done:
+			return reply, true
+		default:
+			abandoned = true
+			return nil, false
+		}
+	}
+}

@@ -1,0 +1,84 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+// defaultRetryAfter is the wait after a 429 that names none.
+const defaultRetryAfter = 30 * time.Second
+
+// SendDM delivers a direct message (bot.Sender, for the queue): it opens the
+// DM with conversations.open and posts with chat.postMessage. A rate limit
+// comes back as *bot.RetryAfterError, an unreachable user as
+// *bot.PermanentError. The recipient's App Home is refreshed afterwards.
+func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
+	ch, _, _, err := a.web.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{msg.To.ID}, ReturnIM: true})
+	if err != nil {
+		return classify("conversations.open", err)
+	}
+	if ch == nil || ch.ID == "" {
+		return fmt.Errorf("slack: conversations.open %s: no channel in the answer", msg.To.ID)
+	}
+	m := message(&bot.Reply{Text: msg.Text, Buttons: msg.Buttons})
+	if _, _, err := a.web.PostMessageContext(ctx, ch.ID,
+		slackgo.MsgOptionText(m.Text, false),
+		slackgo.MsgOptionBlocks(m.Blocks.BlockSet...),
+	); err != nil {
+		return classify("chat.postMessage", err)
+	}
+	// The DM is out; a stale Home tab is not worth a second DM.
+	if err := a.refreshHome(ctx, msg.Workspace, a.actor(ctx, msg.To.ID, msg.To.Name), ""); err != nil {
+		a.log.Warn("refreshing App Home after a DM failed", "workspace", msg.Workspace, "user", msg.To.ID, "error", err)
+	}
+	return nil
+}
+
+// Slack errors after which retrying a DM is pointless, with the reason shown
+// to guides.
+var permanentDMErrors = map[string]string{
+	"user_not_found":          "the Slack user does not exist",
+	"users_not_found":         "the Slack user does not exist",
+	"cannot_dm_bot":           "the Slack user is a bot",
+	"account_inactive":        "the Slack account is deactivated",
+	"user_disabled":           "the Slack account is deactivated",
+	"user_not_visible":        "learnbot cannot see this Slack user",
+	"channel_not_found":       "the DM channel does not exist",
+	"is_archived":             "the DM channel is archived",
+	"not_in_channel":          "learnbot is not in the DM channel",
+	"restricted_action":       "the workspace does not let learnbot post there",
+	"team_access_not_granted": "learnbot has no access to the user's workspace",
+	"invalid_blocks":          "Slack refused the message",
+	"invalid_blocks_format":   "Slack refused the message",
+	"msg_too_long":            "Slack refused the message as too long",
+	"no_text":                 "Slack refused the message",
+}
+
+// classify sorts a Web API error for the queue: rate limits wait, lost causes
+// stop, the rest are retried with backoff.
+func classify(method string, err error) error {
+	wrapped := fmt.Errorf("slack: %s: %w", method, err)
+	var rl *slackgo.RateLimitedError
+	if errors.As(err, &rl) {
+		return &bot.RetryAfterError{After: max(rl.RetryAfter, time.Second), Err: wrapped}
+	}
+	var sc slackgo.StatusCodeError
+	if errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests {
+		return &bot.RetryAfterError{After: defaultRetryAfter, Err: wrapped}
+	}
+	code := errorCode(err)
+	if code == "ratelimited" {
+		return &bot.RetryAfterError{After: defaultRetryAfter, Err: wrapped}
+	}
+	if reason, ok := permanentDMErrors[code]; ok {
+		return &bot.PermanentError{Reason: reason + " (" + code + ")", Err: wrapped}
+	}
+	return wrapped
+}

@@ -1,0 +1,220 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+// Routes registers the Slack endpoints (HTTP mode). Every request's
+// signature is checked before anything else.
+func (a *Adapter) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /slack/commands", a.serveCommand)
+	mux.HandleFunc("POST /slack/interactions", a.serveInteraction)
+	mux.HandleFunc("POST /slack/events", a.serveEvent)
+}
+
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
+	body := a.readSigned(w, r)
+	if body == nil {
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form body", http.StatusBadRequest)
+		return
+	}
+	if form.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	cmd := slackgo.SlashCommand{
+		TeamID:      form.Get("team_id"),
+		TeamDomain:  form.Get("team_domain"),
+		ChannelID:   form.Get("channel_id"),
+		UserID:      form.Get("user_id"),
+		UserName:    form.Get("user_name"),
+		Command:     form.Get("command"),
+		Text:        form.Get("text"),
+		ResponseURL: form.Get("response_url"),
+	}
+	reply, inTime := a.respond(r.Context(),
+		func(ctx context.Context) *bot.Reply { return a.runCommand(ctx, cmd) },
+		func(ctx context.Context, reply *bot.Reply) { a.postResponse(ctx, cmd.ResponseURL, reply, false) })
+	if !inTime {
+		// Slack gets its acknowledgement; the reply follows through response_url.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeJSON(w, message(reply))
+}
+
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	body := a.readSigned(w, r)
+	if body == nil {
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form body", http.StatusBadRequest)
+		return
+	}
+	var cb slackgo.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		http.Error(w, "bad payload", http.StatusBadRequest)
+		return
+	}
+	if cb.Type == slackgo.InteractionTypeBlockActions {
+		// Answers go through response_url (Slack ignores this response's
+		// body for block_actions); waiting a little keeps them in order
+		// with the acknowledgement when they are quick.
+		a.respond(r.Context(), func(ctx context.Context) *bot.Reply {
+			a.runActions(ctx, cb)
+			return nil
+		}, nil)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// eventEnvelope is the part of an Events API request learnbot reads.
+type eventEnvelope struct {
+	Type      string `json:"type"`
+	Challenge string `json:"challenge"`
+	TeamID    string `json:"team_id"`
+	EventID   string `json:"event_id"`
+	Event     struct {
+		Type string `json:"type"`
+		User string `json:"user"`
+		Tab  string `json:"tab"`
+	} `json:"event"`
+}
+
+func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
+	body := a.readSigned(w, r)
+	if body == nil {
+		return
+	}
+	var env eventEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		http.Error(w, "bad event body", http.StatusBadRequest)
+		return
+	}
+	switch env.Type {
+	case "url_verification":
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte(env.Challenge))
+		return
+	case "event_callback":
+		retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
+		a.respond(r.Context(), func(ctx context.Context) *bot.Reply {
+			a.runEvent(ctx, env, retry)
+			return nil
+		}, nil)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// runCommand turns a slash command into a request and runs it.
+func (a *Adapter) runCommand(ctx context.Context, cmd slackgo.SlashCommand) *bot.Reply {
+	req := &bot.Request{
+		Platform:      bot.PlatformSlack,
+		Workspace:     cmd.TeamID,
+		WorkspaceName: cmd.TeamDomain,
+		Args:          commandArgs(a.cfg.CommandPrefix, cmd.Command, cmd.Text),
+		Directory:     a.dir,
+	}
+	if len(cmd.Text) <= bot.MaxTextLength {
+		var wg sync.WaitGroup
+		wg.Go(func() { req.Actor = a.actor(ctx, cmd.UserID, cmd.UserName) })
+		a.enrichMentions(ctx, req.Args)
+		wg.Wait()
+	} else {
+		// refused unread by the router; no need to ask Slack about anyone
+		req.Actor = bot.User{ID: cmd.UserID, Name: cmd.UserName}
+	}
+	return a.handler.Handle(ctx, req)
+}
+
+// runActions handles button presses. A press on a message answers through
+// the payload's response_url; a press in the App Home tab shows its outcome
+// on top of the refreshed tab. Either way the presser's Home is refreshed,
+// since a press may change their tasks.
+func (a *Adapter) runActions(ctx context.Context, cb slackgo.InteractionCallback) {
+	actor := a.actor(ctx, cb.User.ID, cb.User.Name)
+	fromHome := cb.View.Type == slackgo.VTHomeTab || cb.Container.Type == "view"
+	for _, act := range cb.ActionCallback.BlockActions {
+		req := &bot.Request{
+			Platform:      bot.PlatformSlack,
+			Workspace:     cb.Team.ID,
+			WorkspaceName: cb.Team.Domain,
+			Actor:         actor,
+			Action:        &bot.Action{ID: firstNonEmpty(act.Value, act.ActionID)},
+			Directory:     a.dir,
+		}
+		reply := a.handler.Handle(ctx, req)
+		notice := ""
+		if fromHome || cb.ResponseURL == "" {
+			notice = reply.Text
+		} else {
+			a.postResponse(ctx, cb.ResponseURL, reply, reply.Replace)
+		}
+		if err := a.refreshHome(ctx, cb.Team.ID, actor, notice); err != nil {
+			a.log.Warn("refreshing App Home failed", "workspace", cb.Team.ID, "user", actor.ID, "error", err)
+		}
+	}
+}
+
+// runEvent handles one Events API event, once: Slack retries an event it
+// thinks was lost, and replicas share the memory of which were seen.
+func (a *Adapter) runEvent(ctx context.Context, env eventEnvelope, retry int) {
+	if env.EventID != "" {
+		first, err := a.dedup.FirstSeen(ctx, "slack:event:"+env.EventID)
+		switch {
+		case err != nil:
+			// handling twice beats not at all: publishing Home is idempotent
+			a.log.Warn("event deduplication failed; handling the event anyway", "event_id", env.EventID, "error", err)
+		case !first:
+			a.log.Debug("event already handled", "event_id", env.EventID, "retry", retry)
+			return
+		}
+	}
+	switch env.Event.Type {
+	case "app_home_opened":
+		if env.Event.Tab != "home" || env.Event.User == "" {
+			return
+		}
+		actor := a.actor(ctx, env.Event.User, "")
+		if err := a.refreshHome(ctx, env.TeamID, actor, ""); err != nil {
+			a.log.Error("publishing App Home failed", "workspace", env.TeamID, "user", actor.ID, "error", err)
+		}
+	}
+}
+
+// postResponse answers through a response_url: replacing the message whose
+// button was pressed, or as a new message that leaves it in place.
+func (a *Adapter) postResponse(ctx context.Context, responseURL string, reply *bot.Reply, replace bool) {
+	if responseURL == "" {
+		a.log.Warn("no response_url to answer through; reply dropped")
+		return
+	}
+	m := message(reply)
+	m.ReplaceOriginal = replace
+	if replace && !reply.Public {
+		m.ResponseType = "" // the replaced message keeps its visibility
+	}
+	if err := slackgo.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, m); err != nil {
+		a.log.Error("posting to response_url failed", "error", err)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,174 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/storage"
+)
+
+func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if len(req.Params) == 0 || len(req.Params) > 2 {
+		return nil, bot.UsageErrorf("Give one email address and, optionally, a role.")
+	}
+	email, err := checkEmail(req.Params[0].Text)
+	if err != nil {
+		return nil, err
+	}
+	role := bot.RoleLearner
+	if len(req.Params) == 2 {
+		role = bot.Role(strings.ToLower(req.Params[1].Text))
+		if !role.Valid() {
+			return nil, bot.UsageErrorf("%q is not a role: use learner, guide or admin.", req.Params[1].Text)
+		}
+	}
+	if role == bot.RoleAdmin && req.Caller.Role != bot.RoleAdmin {
+		return nil, bot.Errorf("Only admins can invite admins.")
+	}
+	var chatUser *bot.User
+	if req.Directory != nil {
+		u, err := req.Directory.UserByEmail(ctx, email)
+		switch {
+		case err == nil:
+			chatUser = u
+		case !errors.Is(err, bot.ErrNoUser):
+			// The invitation works without the link to a chat user.
+			h.log.Warn("user lookup by email failed", "platform", req.Platform, "workspace", req.Workspace, "error", err)
+		}
+	}
+	res, err := h.store.CreateInvitation(ctx, h.inviteParams(req, email, role, chatUser))
+	switch {
+	case errors.Is(err, storage.ErrPending):
+		inv := res.Invitation
+		return &bot.Reply{
+			Text: fmt.Sprintf("%s already has a pending invitation (%s, sent %s). Nothing new was sent.",
+				email, inv.Role, plural(inv.SendCount, "time", "times")),
+			Buttons: []bot.Button{reinviteButton(inv, "Invite again")},
+		}, nil
+	case errors.Is(err, storage.ErrActive):
+		return nil, bot.Errorf("%s is already an active member of this workspace.", email)
+	case err != nil:
+		return nil, err
+	}
+	return bot.Text("%s", h.sentText(res, chatUser)), nil
+}
+
+func (h *Handlers) inviteParams(req *bot.Request, email string, role bot.Role, chatUser *bot.User) storage.InviteParams {
+	return storage.InviteParams{WorkspaceID: req.Caller.WorkspaceID, Email: email, Role: role, InvitedBy: req.Caller.PersonID,
+		TTL: h.cfg.InvitationTTL, PublicURL: h.cfg.PublicURL, ChatUser: chatUser, Send: h.cfg.EmailEnabled}
+}
+
+// sentText is the reply to a new invitation or a new link.
+func (h *Handlers) sentText(res *storage.InviteResult, chatUser *bot.User) string {
+	inv := res.Invitation
+	var b strings.Builder
+	if h.cfg.EmailEnabled {
+		fmt.Fprintf(&b, "Invitation to %s (%s) is on its way; the link works until %s.", inv.Email, inv.Role, when(inv.ExpiresAt))
+		fmt.Fprintf(&b, "\nIf it does not arrive: the sender %s must be authorised for its domain (SPF/DKIM),"+
+			" ask them to check the spam folder, and /invite again %s resends it.", h.cfg.MailFrom, inv.Email)
+	} else {
+		fmt.Fprintf(&b, "Invitation for %s (%s) created. Email is not configured, so send them this link yourself: %s (valid until %s).",
+			inv.Email, inv.Role, res.Link, when(inv.ExpiresAt))
+	}
+	if chatUser != nil {
+		fmt.Fprintf(&b, "\nThey are already here as %s; I linked them.", chatUser.Name)
+	}
+	return b.String()
+}
+
+func reinviteButton(inv storage.Invitation, label string) bot.Button {
+	return bot.Button{Label: label, ID: actionReinvite + ":" + strconv.FormatInt(inv.ID, 10)}
+}
+
+func (h *Handlers) inviteList(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	list, err := h.store.PendingInvitations(ctx, req.Caller.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return bot.Text("No pending invitations."), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:", plural(len(list), "pending invitation", "pending invitations"))
+	var buttons []bot.Button
+	now := h.store.Now()
+	for _, inv := range list {
+		fmt.Fprintf(&b, "\n%s (%s): sent %s", inv.Email, inv.Role, plural(inv.SendCount, "time", "times"))
+		if inv.LastSentAt != nil {
+			fmt.Fprintf(&b, ", last %s", when(*inv.LastSentAt))
+		}
+		if !now.Before(inv.ExpiresAt) {
+			b.WriteString(", link expired")
+		}
+		if inv.LastError != nil {
+			fmt.Fprintf(&b, "; last failure: %s", *inv.LastError)
+		}
+		label := "Invite again"
+		if len(list) > 1 {
+			label += ": " + inv.Email
+		}
+		buttons = append(buttons, reinviteButton(inv, label))
+	}
+	return &bot.Reply{Text: b.String(), Buttons: buttons}, nil
+}
+
+func (h *Handlers) inviteAgain(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if len(req.Params) != 1 {
+		return nil, bot.UsageErrorf("Give one email address.")
+	}
+	email, err := checkEmail(req.Params[0].Text)
+	if err != nil {
+		return nil, err
+	}
+	return h.reinvite(ctx, req, email)
+}
+
+func (h *Handlers) reinvite(ctx context.Context, req *bot.Request, email string) (*bot.Reply, error) {
+	res, err := h.store.Reinvite(ctx, h.inviteParams(req, email, "", nil))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, bot.Errorf("%s has no pending invitation. Invite them with /invite %s.", email, email)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return bot.Text("New link: the old one no longer works.\n%s", h.sentText(res, nil)), nil
+}
+
+// reinviteButton handles "reinvite:<invitation id>".
+func (h *Handlers) reinviteButton(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
+	if err != nil {
+		return nil, bot.Errorf("That button is not one of learnbot's.")
+	}
+	inv, err := h.store.InvitationByID(ctx, req.Caller.WorkspaceID, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, bot.Errorf("That invitation does not exist here.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if inv.Status != storage.InvitationPending {
+		return nil, bot.Errorf("The invitation of %s is %s; see /invite list.", inv.Email, inv.Status)
+	}
+	return h.reinvite(ctx, req, inv.Email)
+}
+
+func (h *Handlers) inviteRevoke(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if len(req.Params) != 1 {
+		return nil, bot.UsageErrorf("Give one email address.")
+	}
+	email, err := checkEmail(req.Params[0].Text)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.store.RevokeInvitation(ctx, req.Caller.WorkspaceID, email); errors.Is(err, storage.ErrNotFound) {
+		return nil, bot.Errorf("%s has no pending invitation.", email)
+	} else if err != nil {
+		return nil, err
+	}
+	return bot.Text("Revoked the invitation of %s; its link no longer works.", email), nil
+}

@@ -1,0 +1,132 @@
+// Package testbot wires learnbot's real core for a test: a fresh database
+// (SQLite, or a PostgreSQL schema), the handlers' router, and the queue
+// working jobs through the senders the test gives.
+package testbot
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/handlers"
+	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/queue"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// Bot is a running core.
+type Bot struct {
+	Router *bot.Router
+	Store  *storage.Store
+	Queue  *queue.Queue
+	Config handlers.Config
+}
+
+// Option changes how New wires the core.
+type Option func(*options)
+
+type options struct {
+	cfg    handlers.Config
+	mailer queue.Mailer
+	noRun  bool
+}
+
+// Admins makes these identities ("slack:U1", "discord:42") admins.
+func Admins(ids ...string) Option {
+	return func(o *options) {
+		for _, id := range ids {
+			o.cfg.Admins[id] = true
+		}
+	}
+}
+
+// Configure edits the handlers' configuration.
+func Configure(f func(*handlers.Config)) Option { return func(o *options) { f(&o.cfg) } }
+
+// Mailer sends invitation emails through m (and enables email).
+func Mailer(m queue.Mailer) Option {
+	return func(o *options) { o.mailer, o.cfg.EmailEnabled = m, true }
+}
+
+// NoWorkers leaves jobs in the queue (for tests of what is queued).
+func NoWorkers() Option { return func(o *options) { o.noRun = true } }
+
+// ForEachDatabase runs f on SQLite and, when LEARNBOT_TEST_DATABASE_URL is
+// set, on PostgreSQL (skipped with a message otherwise).
+func ForEachDatabase(t *testing.T, f func(t *testing.T, db string)) {
+	t.Helper()
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) { f(t, d) })
+	}
+}
+
+// New starts the core on a fresh database of the dialect ("sqlite" or
+// "postgres") and stops it when the test ends.
+func New(t testing.TB, db string, senders map[string]bot.Sender, opts ...Option) *Bot {
+	t.Helper()
+	o := options{cfg: handlers.Config{Admins: map[string]bool{}, PublicURL: "http://learnbot.test", MailFrom: "learnbot@localhost"}}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx := context.Background()
+	store, err := storage.Open(ctx, testdb.New(t, db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := queue.Migrate(ctx, store); err != nil {
+		t.Fatal(err)
+	}
+	q, err := queue.New(store, queue.Config{Senders: senders, Mailer: o.mailer, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	if o.noRun {
+		done <- nil
+	} else {
+		go func() { done <- q.Run(runCtx) }()
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("queue: %v", err)
+		}
+		store.Close()
+	})
+	return &Bot{Router: handlers.New(store, o.cfg, log), Store: store, Queue: q, Config: o.cfg}
+}
+
+// WaitJobs waits until no job is due or running, for up to 30 seconds.
+func (b *Bot) WaitJobs(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		n, err := b.Queue.Busy(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("testbot: %d jobs still due or running after 30s", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Run sends a command line as a user of a console-like workspace and returns
+// the reply (a shortcut for handler tests).
+func (b *Bot) Run(platform, workspace string, user bot.User, line string) *bot.Reply {
+	return b.Router.Handle(context.Background(), &bot.Request{Platform: platform, Workspace: workspace, Actor: user, Args: bot.Words(line)})
+}
+
+// Press presses a button as a user.
+func (b *Bot) Press(platform, workspace string, user bot.User, id string) *bot.Reply {
+	return b.Router.Handle(context.Background(), &bot.Request{Platform: platform, Workspace: workspace, Actor: user, Action: &bot.Action{ID: id}})
+}

@@ -1,0 +1,185 @@
+// Package queue is learnbot's durable job queue on River: DMs for new
+// assignments and invitation emails, inserted in the transaction that makes
+// them necessary and worked by any replica, with retries, rate-limit
+// snoozes and rescue of jobs left running by a crash.
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// Timing of the queue. A job running longer than JobTimeout is cancelled;
+// one left "running" by a crashed process is rescued after RescueAfter (plus
+// up to River's 30 s rescuer interval), well within a minute.
+const (
+	JobTimeout   = 15 * time.Second
+	RescueAfter  = 20 * time.Second
+	pollInterval = 100 * time.Millisecond
+)
+
+// DMArgs is the job that tells a learner about an assignment.
+type DMArgs struct {
+	AssignmentID int64 `json:"assignment_id"`
+}
+
+// Kind names the job in River's table.
+func (DMArgs) Kind() string { return "dm" }
+
+// InvitationEmailArgs is the job that emails an invitation. The link holds
+// the token, which the invitations table keeps only hashed.
+type InvitationEmailArgs struct {
+	InvitationID int64  `json:"invitation_id"`
+	Link         string `json:"link"`
+}
+
+// Kind names the job in River's table.
+func (InvitationEmailArgs) Kind() string { return "invitation_email" }
+
+// Mailer sends an invitation email; a *bot.PermanentError stops retries.
+type Mailer interface {
+	SendInvitation(ctx context.Context, inv *storage.InvitationPage, link string) error
+}
+
+// Config wires the queue.
+type Config struct {
+	Senders map[string]bot.Sender // by platform
+	Mailer  Mailer                // nil: no email
+	Workers int                   // concurrent jobs; default 50
+	Log     *slog.Logger
+	// OnFailure, when set, counts failed deliveries (metrics).
+	OnFailure func(kind string, permanent bool)
+}
+
+// Queue inserts and works jobs.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+	store  *storage.Store
+	cfg    Config
+}
+
+// Migrate applies River's own migrations on the store's database.
+func Migrate(ctx context.Context, store *storage.Store) error {
+	m, err := rivermigrate.New(driver(store), nil)
+	if err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("queue: migrate: %w", err)
+	}
+	return nil
+}
+
+func driver(store *storage.Store) riverdriver.Driver[*sql.Tx] {
+	if store.Dialect() == storage.SQLite {
+		return riversqlite.New(store.DB())
+	}
+	return riverdatabasesql.New(store.DB())
+}
+
+// New creates the queue and connects it to the store as its outbox.
+func New(store *storage.Store, cfg Config) (*Queue, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = 50
+	}
+	q := &Queue{store: store, cfg: cfg}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &dmWorker{q: q})
+	river.AddWorker(workers, &emailWorker{q: q})
+	maxWorkers := cfg.Workers
+	if store.Dialect() == storage.SQLite {
+		// SQLite has one writer; more workers only queue on its lock.
+		maxWorkers = min(maxWorkers, 10)
+	}
+	client, err := river.NewClient(driver(store), &river.Config{
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
+		Workers:              workers,
+		JobTimeout:           JobTimeout,
+		RescueStuckJobsAfter: RescueAfter,
+		FetchPollInterval:    pollInterval,
+		FetchCooldown:        20 * time.Millisecond,
+		Logger:               cfg.Log.With("component", "queue"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	q.client = client
+	store.SetOutbox(q)
+	return q, nil
+}
+
+// QueueDMs inserts one DM job per assignment in tx (storage.Outbox).
+func (q *Queue) QueueDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64) error {
+	params := make([]river.InsertManyParams, len(assignmentIDs))
+	for i, id := range assignmentIDs {
+		params[i] = river.InsertManyParams{Args: DMArgs{AssignmentID: id}}
+	}
+	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("queue: insert dms: %w", err)
+	}
+	return nil
+}
+
+// QueueInvitationEmail inserts the email job for an invitation in tx.
+func (q *Queue) QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, link string) error {
+	if _, err := q.client.InsertTx(ctx, tx, InvitationEmailArgs{InvitationID: invitationID, Link: link}, nil); err != nil {
+		return fmt.Errorf("queue: insert invitation email: %w", err)
+	}
+	return nil
+}
+
+// Run works jobs until ctx ends, then lets running jobs finish (up to
+// JobTimeout) before returning. Jobs not started stay in the table.
+func (q *Queue) Run(ctx context.Context) error {
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("queue: start: %w", err)
+	}
+	<-ctx.Done()
+	stopCtx, cancel := context.WithTimeout(context.Background(), JobTimeout+5*time.Second)
+	defer cancel()
+	if err := q.client.Stop(stopCtx); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("queue: stop: %w", err)
+	}
+	return nil
+}
+
+// Depth counts jobs waiting, scheduled for a retry, or running (for
+// /metrics).
+func (q *Queue) Depth(ctx context.Context) (int, error) {
+	return q.count(ctx, `'available', 'scheduled', 'retryable', 'running'`)
+}
+
+// Busy counts jobs that are due or running now (tests wait for zero).
+func (q *Queue) Busy(ctx context.Context) (int, error) {
+	return q.count(ctx, `'available', 'running'`)
+}
+
+func (q *Queue) count(ctx context.Context, states string) (int, error) {
+	var n int
+	err := q.store.DB().QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE state IN (`+states+`)`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("queue: count jobs: %w", err)
+	}
+	return n, nil
+}
+
+// Failed counts jobs that gave up for good (discarded or cancelled).
+func (q *Queue) Failed(ctx context.Context) (int, error) {
+	return q.count(ctx, `'discarded', 'cancelled'`)
+}
