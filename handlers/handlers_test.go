@@ -1,0 +1,251 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/testbot"
+)
+
+// inbox is a bot.Sender that records DMs.
+type inbox struct {
+	mu   sync.Mutex
+	msgs []bot.Message
+}
+
+func (in *inbox) SendDM(ctx context.Context, m bot.Message) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.msgs = append(in.msgs, m)
+	return nil
+}
+
+func (in *inbox) to(user string) []bot.Message {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var out []bot.Message
+	for _, m := range in.msgs {
+		if m.To.ID == user {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+var (
+	gina = bot.User{ID: "gina", Name: "gina"}
+	anna = bot.User{ID: "anna", Name: "anna"}
+)
+
+// line makes a console-style request: @name words mention users.
+func line(actor bot.User, s string) *bot.Request {
+	var args []bot.Arg
+	for _, w := range strings.Fields(s) {
+		a := bot.Arg{Text: w}
+		if strings.HasPrefix(w, "@") && len(w) > 1 {
+			a.User = &bot.User{ID: w[1:], Name: w[1:]}
+		}
+		args = append(args, a)
+	}
+	return &bot.Request{Platform: bot.PlatformConsole, Workspace: "console", Actor: actor, Args: args}
+}
+
+func run(t *testing.T, b *testbot.Bot, actor bot.User, s string) *bot.Reply {
+	t.Helper()
+	return b.Router.Handle(context.Background(), line(actor, s))
+}
+
+func press(t *testing.T, b *testbot.Bot, actor bot.User, label string, r *bot.Reply) *bot.Reply {
+	t.Helper()
+	for _, btn := range r.Buttons {
+		if btn.Label == label {
+			return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+				Actor: actor, Action: &bot.Action{ID: btn.ID}})
+		}
+	}
+	t.Fatalf("no button %q on %q", label, r.Text)
+	return nil
+}
+
+func labels(r *bot.Reply) []string {
+	var out []string
+	for _, b := range r.Buttons {
+		out = append(out, b.Label)
+	}
+	return out
+}
+
+func TestDuplicateFlow(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		in := &inbox{}
+		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina"))
+		for _, cmd := range []string{"task add git Git basics https://learn.example.com/git", "group create cohort-7",
+			"group add cohort-7 @anna @ben @cleo"} {
+			if r := run(t, b, gina, cmd); strings.Contains(r.Text, "Usage") || strings.Contains(r.Text, "wrong") {
+				t.Fatalf("%s: %s", cmd, r.Text)
+			}
+		}
+		r := run(t, b, gina, "assign git @anna")
+		if !strings.Contains(r.Text, "Assigned Git basics (git) to 1 person: anna") || len(r.Buttons) != 0 {
+			t.Fatalf("first assign: %+v", r)
+		}
+		prompt := run(t, b, gina, "assign git @anna cohort-7")
+		want := []string{"Do not assign", "Only new", "Force reassignment", "Show selected groups"}
+		if strings.Join(labels(prompt), "|") != strings.Join(want, "|") {
+			t.Fatalf("prompt buttons = %v; want %v (%s)", labels(prompt), want, prompt.Text)
+		}
+		if !strings.Contains(prompt.Text, "anna") || !strings.Contains(prompt.Text, "3 targets") {
+			t.Fatalf("prompt text = %q", prompt.Text)
+		}
+		for _, btn := range prompt.Buttons {
+			if btn.Label == "Force reassignment" && btn.Style != bot.StyleDanger {
+				t.Fatalf("Force reassignment style = %q", btn.Style)
+			}
+		}
+
+		t.Run("ShowSelectedGroupsKeepsPromptOpen", func(t *testing.T) {
+			r := press(t, b, gina, "Show selected groups", prompt)
+			if r.Replace || !strings.Contains(r.Text, "cohort-7 (3 members, 1 hold it): anna *, ben, cleo") {
+				t.Fatalf("show groups = %+v", r)
+			}
+		})
+		t.Run("OtherUserRefused", func(t *testing.T) {
+			r := press(t, b, anna, "Only new", prompt)
+			if r.Replace || !strings.Contains(r.Text, "need the guide role") {
+				t.Fatalf("learner press = %+v", r)
+			}
+		})
+		t.Run("OnlyNew", func(t *testing.T) {
+			r := press(t, b, gina, "Only new", prompt)
+			if !r.Replace || !strings.Contains(r.Text, "assigned Git basics (git) to 2 people: ben, cleo") {
+				t.Fatalf("only new = %+v", r)
+			}
+			b.WaitJobs(t)
+			for _, u := range []string{"anna", "ben", "cleo"} {
+				if got := len(in.to(u)); got != 1 {
+					t.Fatalf("%s got %d DMs; want 1", u, got)
+				}
+			}
+			dm := in.to("ben")[0]
+			if !strings.Contains(dm.Text, "Git basics") || !strings.Contains(dm.Text, "https://learn.example.com/git") ||
+				!strings.Contains(dm.Text, "gina") || len(dm.Buttons) != 1 || dm.Buttons[0].Label != "Mark done" {
+				t.Fatalf("DM = %+v", dm)
+			}
+		})
+		t.Run("SecondClickChangesNothing", func(t *testing.T) {
+			r := press(t, b, gina, "Force reassignment", prompt)
+			if r.Replace || r.Text != "Already decided: Only new, by @gina." {
+				t.Fatalf("second click = %+v", r)
+			}
+			if p := run(t, b, gina, "progress git"); !strings.Contains(p.Text, "3 people hold it") {
+				t.Fatalf("progress = %q", p.Text)
+			}
+		})
+		t.Run("MarkDoneFromDM", func(t *testing.T) {
+			dm := in.to("anna")[0]
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+				Actor: anna, Action: &bot.Action{ID: dm.Buttons[0].ID}})
+			if !strings.Contains(r.Text, "Marked done: Git basics") {
+				t.Fatalf("mark done = %+v", r)
+			}
+			if r := press(t, b, gina, "Mark done", &bot.Reply{Buttons: dm.Buttons}); !strings.Contains(r.Text, "someone else") {
+				t.Fatalf("mark done by another = %+v", r)
+			}
+			tasks := run(t, b, anna, "tasks")
+			if !strings.Contains(tasks.Text, "[x] Git basics (git), from gina") || len(tasks.Buttons) != 0 {
+				t.Fatalf("tasks = %+v", tasks)
+			}
+		})
+	})
+}
+
+func TestBadInputWritesNothing(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"))
+		run(t, b, gina, "task add git Git basics")
+		cases := []struct{ name, line, want string }{
+			{"UnknownTask", "assign nope @anna", `There is no task "nope"`},
+			{"UnknownGroup", "assign git @anna nogroup", `"nogroup" is not a group`},
+			{"EmptyTargets", "assign git", "Name a task and at least one target"},
+			{"UnknownEmail", "assign git zed@example.com", "Nobody with the email zed@example.com"},
+			{"MalformedEmail", "invite not-an-email", `"not-an-email" is not a valid email address`},
+			{"BadTaskKey", "task add Bad!Key title", "is not a valid task key"},
+			{"MissingTitle", "task add only-key", "Give the task a key and a title"},
+			{"BadRole", "role @anna boss", `"boss" is not a role`},
+			{"TooLong", "assign git " + strings.Repeat("x", 4001), "too long"},
+			{"UnknownCommand", "frobnicate", `Unknown command "frobnicate"`},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				r := run(t, b, gina, c.line)
+				if !strings.Contains(r.Text, c.want) {
+					t.Fatalf("%q: reply %q; want it to say %q", c.line, r.Text, c.want)
+				}
+			})
+		}
+		if r := run(t, b, gina, "progress git"); !strings.Contains(r.Text, "Nobody holds") {
+			t.Fatalf("bad input wrote assignments: %q", r.Text)
+		}
+		if r := run(t, b, gina, "group list"); !strings.Contains(r.Text, "No groups") {
+			t.Fatalf("bad input wrote groups: %q", r.Text)
+		}
+	})
+}
+
+func TestPermissions(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"))
+		run(t, b, gina, "task add git Git basics")
+		for _, cmd := range []string{"assign git @ben", "task add x X", "invite x@example.com", "group create g", "role @ben guide"} {
+			if r := run(t, b, anna, cmd); !strings.Contains(r.Text, "You need the") {
+				t.Fatalf("learner ran %q: %q", cmd, r.Text)
+			}
+		}
+		if r := run(t, b, gina, "role @anna guide"); !strings.Contains(r.Text, "anna is now a guide") {
+			t.Fatalf("role: %q", r.Text)
+		}
+		if r := run(t, b, anna, "invite boss@example.com admin"); !strings.Contains(r.Text, "Only admins can invite admins") {
+			t.Fatalf("guide invited an admin: %q", r.Text)
+		}
+		if r := run(t, b, anna, "role @ben guide"); !strings.Contains(r.Text, "You need the admin role") {
+			t.Fatalf("guide ran role: %q", r.Text)
+		}
+		if r := run(t, b, anna, "assign git @ben"); !strings.Contains(r.Text, "Assigned") {
+			t.Fatalf("guide assign: %q", r.Text)
+		}
+		if r := run(t, b, anna, "help"); !strings.Contains(r.Text, "/assign") || strings.Contains(r.Text, "/role") {
+			t.Fatalf("guide help: %q", r.Text)
+		}
+	})
+}
+
+func TestInviteWithoutEmail(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"))
+		r := run(t, b, gina, "invite anna@example.com")
+		if !strings.Contains(r.Text, "http://learnbot.test/invite/") {
+			t.Fatalf("invite reply shows no link: %q", r.Text)
+		}
+		again := run(t, b, gina, "invite anna@example.com")
+		if len(again.Buttons) != 1 || again.Buttons[0].Label != "Invite again" {
+			t.Fatalf("pending invite: %+v", again)
+		}
+		list := run(t, b, gina, "invite list")
+		if !strings.Contains(list.Text, "anna@example.com (learner): sent 0 times") || len(list.Buttons) != 1 {
+			t.Fatalf("invite list: %+v", list)
+		}
+		r = press(t, b, gina, "Invite again", list)
+		if !strings.Contains(r.Text, "old one no longer works") {
+			t.Fatalf("invite again: %q", r.Text)
+		}
+		if r := run(t, b, gina, "invite revoke anna@example.com"); !strings.Contains(r.Text, "Revoked") {
+			t.Fatalf("revoke: %q", r.Text)
+		}
+		if r := run(t, b, gina, "invite list"); r.Text != "No pending invitations." {
+			t.Fatalf("after revoke: %q", r.Text)
+		}
+	})
+}
