@@ -1,0 +1,158 @@
+// Package console is learnbot's terminal adapter: commands typed as on
+// Slack, buttons as numbered choices, DMs to other users printed as they are
+// delivered, and /as to act as someone else. It reads any io.Reader, so a
+// session can be scripted through standard input.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+// Workspace is the console's workspace ID.
+const Workspace = "console"
+
+// Handler answers requests (bot.Router).
+type Handler interface {
+	Handle(ctx context.Context, req *bot.Request) *bot.Reply
+}
+
+// Console is one terminal session.
+type Console struct {
+	h      Handler
+	out    io.Writer
+	mu     sync.Mutex // guards out, buttons and actor: DMs arrive from workers
+	actor  string
+	echo   bool
+	next   int
+	button map[int]string // number shown → button ID
+}
+
+// New starts a session acting as first. With echo, each command read is
+// printed after the prompt (for scripted input, which a terminal does not
+// show).
+func New(h Handler, out io.Writer, first string, echo bool) *Console {
+	return &Console{h: h, out: out, actor: first, echo: echo, next: 1, button: map[int]string{}}
+}
+
+// SendDM prints a DM to a console user (bot.Sender).
+func (c *Console) SendDM(ctx context.Context, msg bot.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, "\n[DM to @%s] %s\n", msg.To.ID, indent(msg.Text))
+	c.printButtons(msg.Buttons)
+	return nil
+}
+
+// Run reads commands until in ends or ctx is done.
+func (c *Console) Run(ctx context.Context, in io.Reader) error {
+	c.mu.Lock()
+	fmt.Fprintf(c.out, "learnbot console. You are @%s (admin). Type /help, /as <name> to switch user, a number to press a button, /quit to leave.\n", c.actor)
+	c.mu.Unlock()
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for {
+		c.prompt()
+		if !sc.Scan() {
+			break
+		}
+		line := strings.TrimSpace(sc.Text())
+		if c.echo {
+			c.print("%s\n", line)
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if line == "/quit" || line == "/exit" {
+			return nil
+		}
+		c.handle(ctx, line)
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	return sc.Err()
+}
+
+func (c *Console) handle(ctx context.Context, line string) {
+	if name, ok := strings.CutPrefix(line, "/as "); ok {
+		name = strings.TrimPrefix(strings.TrimSpace(name), "@")
+		if name == "" || strings.ContainsAny(name, " \t") {
+			c.print("Usage: /as <name>\n")
+			return
+		}
+		c.mu.Lock()
+		c.actor = name
+		c.mu.Unlock()
+		c.print("You are now @%s.\n", name)
+		return
+	}
+	req := &bot.Request{Platform: bot.PlatformConsole, Workspace: Workspace, WorkspaceName: "console"}
+	if n, err := strconv.Atoi(line); err == nil {
+		c.mu.Lock()
+		id, ok := c.button[n]
+		c.mu.Unlock()
+		if !ok {
+			c.print("There is no button %d.\n", n)
+			return
+		}
+		req.Action = &bot.Action{ID: id}
+	} else {
+		req.Args = Parse(strings.TrimPrefix(line, "/"))
+	}
+	c.mu.Lock()
+	req.Actor = bot.User{ID: c.actor, Name: c.actor}
+	c.mu.Unlock()
+	reply := c.h.Handle(ctx, req)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if reply.Replace {
+		fmt.Fprintf(c.out, "learnbot (replaces the prompt): %s\n", indent(reply.Text))
+	} else {
+		fmt.Fprintf(c.out, "learnbot: %s\n", indent(reply.Text))
+	}
+	c.printButtons(reply.Buttons)
+}
+
+// Parse splits a command line into args; @name mentions a console user.
+func Parse(line string) []bot.Arg {
+	var args []bot.Arg
+	for _, w := range strings.Fields(line) {
+		a := bot.Arg{Text: w}
+		if name, ok := strings.CutPrefix(w, "@"); ok && name != "" {
+			a.User = &bot.User{ID: name, Name: name}
+		}
+		args = append(args, a)
+	}
+	return args
+}
+
+// printButtons numbers buttons; c.mu is held.
+func (c *Console) printButtons(buttons []bot.Button) {
+	for _, b := range buttons {
+		c.button[c.next] = b.ID
+		fmt.Fprintf(c.out, "  [%d] %s\n", c.next, b.Label)
+		c.next++
+	}
+}
+
+func (c *Console) prompt() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, "@%s> ", c.actor)
+}
+
+func (c *Console) print(format string, a ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, format, a...)
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }

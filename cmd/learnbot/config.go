@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config is learnbot's whole configuration, read once from the environment.
+type Config struct {
+	DatabaseURL   string
+	Addr          string
+	PublicURL     string
+	Admins        map[string]bool
+	DecisionTTL   time.Duration
+	SMTPURL       string
+	MailFrom      string
+	SlackSecret   string
+	SlackBotToken string
+	SlackAppToken string
+	SlackAPIURL   string
+	SlackPrefix   string
+	DiscordKey    string
+	DiscordToken  string
+	DiscordAppID  string
+	DiscordGuild  string
+	DiscordAPIURL string
+}
+
+// configFromEnv reads and validates the configuration.
+func configFromEnv(getenv func(string) string) (*Config, error) {
+	or := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{
+		DatabaseURL:   or("LEARNBOT_DATABASE_URL", "sqlite:learnbot.db"),
+		Addr:          or("LEARNBOT_ADDR", ":8080"),
+		PublicURL:     strings.TrimRight(or("LEARNBOT_PUBLIC_URL", "http://localhost:8080"), "/"),
+		Admins:        map[string]bool{},
+		SMTPURL:       or("LEARNBOT_SMTP_URL", ""),
+		MailFrom:      or("LEARNBOT_MAIL_FROM", "learnbot@localhost"),
+		SlackSecret:   or("SLACK_SIGNING_SECRET", ""),
+		SlackBotToken: or("SLACK_BOT_TOKEN", ""),
+		SlackAppToken: or("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:   or("LEARNBOT_SLACK_API_URL", "https://slack.com/api/"),
+		SlackPrefix:   or("LEARNBOT_SLACK_COMMAND_PREFIX", ""),
+		DiscordKey:    or("DISCORD_PUBLIC_KEY", ""),
+		DiscordToken:  or("DISCORD_BOT_TOKEN", ""),
+		DiscordAppID:  or("DISCORD_APP_ID", ""),
+		DiscordGuild:  or("DISCORD_GUILD_ID", ""),
+		DiscordAPIURL: or("LEARNBOT_DISCORD_API_URL", "https://discord.com/api/v10/"),
+	}
+	for _, a := range strings.Split(getenv("LEARNBOT_ADMINS"), ",") {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue
+		}
+		platform, id, ok := strings.Cut(a, ":")
+		if !ok || id == "" || (platform != "slack" && platform != "discord" && platform != "console") {
+			return nil, fmt.Errorf("LEARNBOT_ADMINS: %q is not slack:<user-id>, discord:<user-id> or console:<name>", a)
+		}
+		c.Admins[a] = true
+	}
+	ttl, err := time.ParseDuration(or("LEARNBOT_DECISION_TTL", "24h"))
+	if err != nil || ttl <= 0 {
+		return nil, fmt.Errorf("LEARNBOT_DECISION_TTL: %q is not a positive duration such as 24h", getenv("LEARNBOT_DECISION_TTL"))
+	}
+	c.DecisionTTL = ttl
+	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
+		return nil, fmt.Errorf("SLACK_APP_TOKEN must start with xapp-")
+	}
+	return c, nil
+}
+

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/bot/discord"
+	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/handlers"
+)
+
+// shutdownGrace bounds how long in-flight requests may take once a stop
+// signal arrived.
+const shutdownGrace = 20 * time.Second
+
+// server is `learnbot serve` assembled: the core, the HTTP handler and the
+// long-running platform connections.
+type server struct {
+	core    *core
+	handler http.Handler
+	runners []func(ctx context.Context) error // Socket Mode, gateway
+	waits   []func()                          // adapters' follow-ups still running
+}
+
+func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, error) {
+	c, err := newCore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{core: c}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", c.metrics.Handler())
+	if cfg.SlackBotToken != "" {
+		a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
+			APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, c.router,
+			slack.WithDedup(c.store), slack.WithLogger(log))
+		if err != nil {
+			c.store.Close()
+			return nil, err
+		}
+		c.senders[bot.PlatformSlack] = a
+		if cfg.SlackAppToken != "" {
+			s.runners = append(s.runners, a.RunSocketMode)
+		} else {
+			a.Routes(mux)
+		}
+		s.waits = append(s.waits, a.Wait)
+		log.Info("slack enabled", "socket_mode", cfg.SlackAppToken != "")
+	}
+	if cfg.DiscordKey != "" || cfg.DiscordToken != "" {
+		a, err := discordAdapter(cfg, c, log)
+		if err != nil {
+			c.store.Close()
+			return nil, err
+		}
+		c.senders[bot.PlatformDiscord] = a
+		if cfg.DiscordKey != "" {
+			a.Routes(mux)
+		} else {
+			s.runners = append(s.runners, a.RunGateway)
+		}
+		s.waits = append(s.waits, a.Wait)
+		log.Info("discord enabled", "gateway", cfg.DiscordKey == "")
+	}
+	s.handler = mux
+	return s, nil
+}
+
+func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, error) {
+	return discord.New(discord.Config{PublicKey: cfg.DiscordKey, BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID,
+		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, c.router, handlers.Completer{Store: c.store}, discord.WithLogger(log))
+}
+
+// ready answers 200 when the database answers and no migration is pending.
+func (s *server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.core.store.Ping(ctx); err != nil {
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	if n, err := s.core.store.Pending(ctx); err != nil || n > 0 {
+		http.Error(w, "migrations pending", http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+// Run serves on ln until ctx ends, then stops in reverse order of start:
+// the HTTP server stops accepting and lets in-flight requests finish, the
+// adapters' follow-ups finish, and then the queue workers stop (jobs not
+// started stay queued for the next start).
+func (s *server) Run(ctx context.Context, ln net.Listener, log *slog.Logger) error {
+	defer s.core.store.Close()
+	qctx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopQueue()
+	queueDone := make(chan error, 1)
+	go func() { queueDone <- s.core.queue.Run(qctx) }()
+
+	var wg sync.WaitGroup
+	errs := make(chan error, len(s.runners)+1)
+	rctx, stopRunners := context.WithCancel(ctx)
+	defer stopRunners()
+	for _, run := range s.runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(rctx); err != nil && !errors.Is(err, context.Canceled) {
+				errs <- err
+			}
+		}()
+	}
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errs <- err
+		}
+	}()
+	log.Info("serving", "addr", ln.Addr().String())
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errs:
+		log.Error("stopping after an error", "error", runErr)
+	}
+	log.Info("stopping")
+	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(shutCtx)
+	stopRunners()
+	wg.Wait()
+	for _, wait := range s.waits {
+		wait()
+	}
+	stopQueue()
+	return errors.Join(runErr, err, <-queueDone)
+}
+
+func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
+	s, err := newServer(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		s.core.store.Close()
+		return err
+	}
+	return s.Run(ctx, ln, log)
+}
+
+func discordRegister(ctx context.Context, cfg *Config, log *slog.Logger) error {
+	if cfg.DiscordToken == "" || cfg.DiscordAppID == "" {
+		return errors.New("discord register needs DISCORD_BOT_TOKEN and DISCORD_APP_ID")
+	}
+	// The command definitions come from the router; no database is needed.
+	router := handlers.New(nil, handlers.Config{}, log)
+	a, err := discord.New(discord.Config{BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID, GuildID: cfg.DiscordGuild,
+		APIURL: cfg.DiscordAPIURL}, router, nil, discord.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	if err := a.Register(ctx); err != nil {
+		return err
+	}
+	where := "globally"
+	if cfg.DiscordGuild != "" {
+		where = "in guild " + cfg.DiscordGuild
+	}
+	log.Info("discord commands registered", "where", where)
+	return nil
+}
