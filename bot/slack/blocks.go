@@ -40,6 +40,9 @@ func message(r *bot.Reply) *slackgo.WebhookMessage {
 // last line, more(count), says how many entries are missing.
 func layout(text string, buttons []bot.Button, budget int, more func(n int) string) []slackgo.Block {
 	entries, sep := splitEntries(text)
+	for i, e := range entries {
+		entries[i] = escape(e)
+	}
 	n := len(entries)
 	build := func(k int) []slackgo.Block {
 		var blocks []slackgo.Block
@@ -98,33 +101,39 @@ func splitEntries(text string) ([]string, string) {
 	return entries, sep
 }
 
-// pack joins escaped entries into texts of at most maxSectionText characters.
+// pack joins entries into texts of at most maxSectionText characters.
+// Entries come escaped.
 func pack(entries []string, sep string) []string {
 	var chunks []string
 	var cur strings.Builder
+	n := 0 // characters in cur
+	flush := func() {
+		if cur.Len() > 0 {
+			chunks = append(chunks, cur.String())
+			cur.Reset()
+			n = 0
+		}
+	}
 	for _, e := range entries {
-		e = escape(e)
-		for utf8.RuneCountInString(e) > maxSectionText {
-			if cur.Len() > 0 {
-				chunks = append(chunks, cur.String())
-				cur.Reset()
-			}
+		en := utf8.RuneCountInString(e)
+		for en > maxSectionText {
+			flush()
 			head := truncateRunes(e, maxSectionText)
 			chunks = append(chunks, head)
 			e = e[len(head):]
+			en -= maxSectionText
 		}
-		if cur.Len() > 0 && utf8.RuneCountInString(cur.String())+len(sep)+utf8.RuneCountInString(e) > maxSectionText {
-			chunks = append(chunks, cur.String())
-			cur.Reset()
+		if n > 0 && n+len(sep)+en > maxSectionText {
+			flush()
 		}
-		if cur.Len() > 0 {
+		if n > 0 {
 			cur.WriteString(sep)
+			n += len(sep)
 		}
 		cur.WriteString(e)
+		n += en
 	}
-	if cur.Len() > 0 {
-		chunks = append(chunks, cur.String())
-	}
+	flush()
 	return chunks
 }
 
