@@ -138,9 +138,9 @@ func (e *testEnv) press(t testing.TB, user, value, responseURL string, fromHome 
 
 func pressPayload(user, value, responseURL string, fromHome bool) map[string]any {
 	p := map[string]any{
-		"type":    "block_actions",
-		"team":    map[string]any{"id": "T1", "domain": "acme"},
-		"user":    map[string]any{"id": user, "username": strings.ToLower(user), "team_id": "T1"},
+		"type":       "block_actions",
+		"team":       map[string]any{"id": "T1", "domain": "acme"},
+		"user":       map[string]any{"id": user, "username": strings.ToLower(user), "team_id": "T1"},
 		"api_app_id": "A1",
 		"trigger_id": "1.2.3",
 		"actions": []map[string]any{{

@@ -1,0 +1,416 @@
+package slack_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/bot/slack"
+)
+
+func addPeople(f *fakeSlack) {
+	f.addUser(fakeUser{ID: "U1", Name: "anna", Display: "Anna D", Email: "anna@example.com"})
+	f.addUser(fakeUser{ID: "U2", Name: "ben", Display: "", Email: "ben@example.com"})
+	f.addUser(fakeUser{ID: "U3", Name: "cleo", Display: "Cleo", Email: "cleo@example.com"})
+	f.addUser(fakeUser{ID: "B1", Name: "somebot", Bot: true})
+}
+
+func TestCommands(t *testing.T) {
+	h := newTestHandler()
+	env := newEnv(t, h)
+	addPeople(env.fake)
+
+	t.Run("MentionsParsedAndActorEnriched", func(t *testing.T) {
+		r := env.command(t, "U1", "/learn", "echo <@U2|ben> <@U3> <!subteam^S1|@devs> <#C9|general> <mailto:x@y.z|x@y.z> <https://git-scm.com|git>")
+		if r == nil {
+			t.Fatal("no inline reply")
+		}
+		want := "user(U2,ben,ben@example.com) user(U3,Cleo,cleo@example.com) group(usergroup,S1,devs) group(channel,C9,general) x@y.z https://git-scm.com"
+		if got := textOf(r.Blocks); got != want {
+			t.Errorf("args %q\nwant %q", got, want)
+		}
+		req := h.Requests()[len(h.Requests())-1]
+		if req.Actor != (bot.User{ID: "U1", Name: "Anna D", Email: "anna@example.com"}) {
+			t.Errorf("actor %+v", req.Actor)
+		}
+		if req.Platform != bot.PlatformSlack || req.Workspace != "T1" || req.WorkspaceName != "acme" || req.Directory == nil {
+			t.Errorf("request %+v", req)
+		}
+		if r.ResponseType != "ephemeral" {
+			t.Errorf("response_type %q", r.ResponseType)
+		}
+	})
+	t.Run("UsersInfoCached", func(t *testing.T) {
+		before := env.fake.countCalls("users.info")
+		env.command(t, "U1", "/learn", "echo <@U2|ben>")
+		if after := env.fake.countCalls("users.info"); after != before {
+			t.Errorf("users.info called %d more times for known users", after-before)
+		}
+	})
+	t.Run("UnknownActorFallsBackToPayloadName", func(t *testing.T) {
+		env.command(t, "U404", "/tasks", "")
+		req := h.Requests()[len(h.Requests())-1]
+		if req.Actor.ID != "U404" || req.Actor.Name != "u404" {
+			t.Errorf("actor %+v", req.Actor)
+		}
+	})
+	t.Run("DecisionPromptRendered", func(t *testing.T) {
+		r := env.command(t, "U1", "/assign", "git <@U2|ben> <!subteam^S1|@devs>")
+		req := h.Requests()[len(h.Requests())-1]
+		if got := describe(req.Args); got != "assign git user(U2,ben,ben@example.com) group(usergroup,S1,devs)" {
+			t.Errorf("args %q", got)
+		}
+		want := []shownButton{
+			{"Do not assign", "decision:cancel:7", ""},
+			{"Only new", "decision:only_new:7", "primary"},
+			{"Force reassignment", "decision:force:7", "danger"},
+			{"Show selected groups", "decision:show:7", ""},
+		}
+		if got := buttonsOf(r.Blocks); !reflect.DeepEqual(got, want) {
+			t.Errorf("buttons %+v\nwant %+v", got, want)
+		}
+		if !strings.Contains(textOf(r.Blocks), "held already by @anna") {
+			t.Errorf("text %q", textOf(r.Blocks))
+		}
+	})
+}
+
+func TestCommandPrefix(t *testing.T) {
+	h := newTestHandler()
+	fake := newFakeSlack(t)
+	env := newEnvWith(t, fake, slack.Config{CommandPrefix: "acme-"}, h)
+	env.command(t, "U1", "/acme-assign", "git x")
+	env.command(t, "U1", "/acme-learn", "echo a b")
+	env.command(t, "U1", "/acme-tasks", "")
+	var got []string
+	for _, r := range h.Requests() {
+		got = append(got, describe(r.Args))
+	}
+	if want := []string{"assign git x", "echo a b", "tasks"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("args %q, want %q", got, want)
+	}
+}
+
+func TestSlowCommandAnsweredThroughResponseURL(t *testing.T) {
+	h := newTestHandler()
+	env := newEnv(t, h, slack.WithAckWait(50*time.Millisecond))
+	start := time.Now()
+	if r := env.command(t, "U1", "/learn", "slow"); r != nil {
+		t.Fatalf("got an inline reply %+v, want an empty acknowledgement", r)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("acknowledged after %s", d)
+	}
+	if posts := env.fake.Posts(); len(posts) != 0 {
+		t.Fatalf("answered before the command finished: %+v", posts)
+	}
+	close(h.slow)
+	eventually(t, "the late reply", func() bool { return len(env.fake.Posts()) == 1 })
+	p := env.fake.Posts()[0]
+	if p.Path != "/response/cmd-U1" || p.ResponseType != "ephemeral" || p.ReplaceOriginal || textOf(p.Blocks) != "slow done" {
+		t.Errorf("late reply %+v", p)
+	}
+}
+
+func TestButtons(t *testing.T) {
+	h := newTestHandler()
+	env := newEnv(t, h)
+	addPeople(env.fake)
+
+	t.Run("PressReplacesThePrompt", func(t *testing.T) {
+		env.press(t, "U1", "decision:only_new:7", env.fake.responseURL("prompt-1"), false)
+		posts := env.fake.Posts()
+		if len(posts) != 1 {
+			t.Fatalf("%d response_url posts", len(posts))
+		}
+		p := posts[0]
+		if p.Path != "/response/prompt-1" || !p.ReplaceOriginal || textOf(p.Blocks) != "Assigned git to 2 new learners." || len(buttonsOf(p.Blocks)) != 0 {
+			t.Errorf("post %+v", p)
+		}
+		req := h.Requests()[0]
+		if req.Action == nil || req.Action.ID != "decision:only_new:7" || req.Actor.Name != "Anna D" || req.Workspace != "T1" {
+			t.Errorf("request %+v", req)
+		}
+	})
+	t.Run("ShowGroupsAddsAMessage", func(t *testing.T) {
+		env.press(t, "U1", "decision:show:7", env.fake.responseURL("prompt-2"), false)
+		p := env.fake.Posts()[1]
+		if p.ReplaceOriginal || p.ResponseType != "ephemeral" || !strings.Contains(textOf(p.Blocks), "@ben") {
+			t.Errorf("post %+v", p)
+		}
+	})
+	t.Run("PressRefreshesHome", func(t *testing.T) {
+		views := env.fake.Views()
+		if len(views) != 2 || views[1].UserID != "U1" {
+			t.Fatalf("views %+v", views)
+		}
+	})
+	t.Run("MarkDoneInHomeRepublishesIt", func(t *testing.T) {
+		posts := len(env.fake.Posts())
+		env.press(t, "U2", "done:1", "", true)
+		if len(env.fake.Posts()) != posts {
+			t.Errorf("a press in Home posted to a response_url")
+		}
+		views := env.fake.Views()
+		v := views[len(views)-1]
+		text := textOf(v.View.Blocks)
+		if v.UserID != "U2" || v.View.Type != "home" || !strings.Contains(text, "Marked done: Git basics.") || !strings.Contains(text, "Tasks of ben") {
+			t.Errorf("view for %s: %q", v.UserID, text)
+		}
+	})
+	t.Run("OtherInteractionsIgnored", func(t *testing.T) {
+		n := len(h.Requests())
+		status, _ := env.post(t, "/slack/interactions", "application/x-www-form-urlencoded",
+			"payload="+`{"type":"view_closed","team":{"id":"T1"},"user":{"id":"U1"}}`, testSecret, testNow, nil)
+		if status != http.StatusOK || len(h.Requests()) != n {
+			t.Errorf("status %d, handled %d", status, len(h.Requests())-n)
+		}
+	})
+}
+
+func TestAppHome(t *testing.T) {
+	h := newTestHandler()
+	env := newEnv(t, h)
+	addPeople(env.fake)
+	event := func(id, tab string, retry string) {
+		t.Helper()
+		var header http.Header
+		if retry != "" {
+			header = http.Header{"X-Slack-Retry-Num": {retry}, "X-Slack-Retry-Reason": {"http_timeout"}}
+		}
+		status, body := env.post(t, "/slack/events", "application/json",
+			`{"token":"x","team_id":"T1","api_app_id":"A1","type":"event_callback","event_id":"`+id+`","event_time":1700000000,`+
+				`"event":{"type":"app_home_opened","user":"U1","channel":"D1","tab":"`+tab+`","event_ts":"1700000000.1"}}`,
+			testSecret, testNow, header)
+		if status != http.StatusOK || body != "" {
+			t.Fatalf("status %d body %q", status, body)
+		}
+	}
+	t.Run("OpenedPublishesTasks", func(t *testing.T) {
+		event("Ev1", "home", "")
+		views := env.fake.Views()
+		if len(views) != 1 {
+			t.Fatalf("%d views published", len(views))
+		}
+		v := views[0]
+		if v.UserID != "U1" || v.View.Type != "home" || !strings.Contains(textOf(v.View.Blocks), "Tasks of Anna D") {
+			t.Errorf("view %+v", v)
+		}
+		if got := buttonsOf(v.View.Blocks); len(got) != 1 || got[0].Value != "done:1" {
+			t.Errorf("buttons %+v", got)
+		}
+		req := h.Requests()[0]
+		if describe(req.Args) != "tasks" || req.Workspace != "T1" || req.Actor.ID != "U1" {
+			t.Errorf("request %+v", req)
+		}
+	})
+	t.Run("RetryHandledOnce", func(t *testing.T) {
+		event("Ev1", "home", "1")
+		event("Ev1", "home", "2")
+		if n := len(env.fake.Views()); n != 1 {
+			t.Errorf("%d views after retries, want 1", n)
+		}
+	})
+	t.Run("MessagesTabIgnored", func(t *testing.T) {
+		event("Ev2", "messages", "")
+		if n := len(env.fake.Views()); n != 1 {
+			t.Errorf("%d views", n)
+		}
+	})
+	t.Run("SharedDedupUsed", func(t *testing.T) {
+		d := &recordingDedup{seen: map[string]bool{}}
+		env2 := newEnvWith(t, env.fake, slack.Config{}, h, slack.WithDedup(d))
+		_, _ = env2.post(t, "/slack/events", "application/json",
+			`{"type":"event_callback","team_id":"T1","event_id":"Ev9","event":{"type":"app_home_opened","user":"U1","tab":"home"}}`, testSecret, testNow, nil)
+		if !d.seen["slack:event:Ev9"] {
+			t.Errorf("keys %v", d.seen)
+		}
+	})
+}
+
+type recordingDedup struct{ seen map[string]bool }
+
+func (d *recordingDedup) FirstSeen(_ context.Context, key string) (bool, error) {
+	first := !d.seen[key]
+	d.seen[key] = true
+	return first, nil
+}
+
+func TestDirectory(t *testing.T) {
+	h := newTestHandler()
+	env := newEnv(t, h)
+	addPeople(env.fake)
+	env.fake.usergroups["S1"] = []string{"U1", "U2"}
+	env.fake.channels["C9"] = []string{"U1", "B1", "U2", "U3", "U404"}
+	dir := env.adapter.Directory()
+	ctx := context.Background()
+
+	t.Run("UserGroupMembers", func(t *testing.T) {
+		users, err := dir.GroupMembers(ctx, bot.PlatformGroup{Kind: "usergroup", ID: "S1", Name: "devs"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := describeUsers(users); got != "U1=Anna D,U2=ben" {
+			t.Errorf("members %s", got)
+		}
+	})
+	t.Run("ChannelMembersPagedWithoutBots", func(t *testing.T) {
+		users, err := dir.GroupMembers(ctx, bot.PlatformGroup{Kind: "channel", ID: "C9", Name: "general"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := describeUsers(users); got != "U1=Anna D,U2=ben,U3=Cleo,U404=" {
+			t.Errorf("members %s", got)
+		}
+		if n := env.fake.countCalls("conversations.members"); n != 3 {
+			t.Errorf("%d pages fetched, want 3", n)
+		}
+	})
+	t.Run("UnknownChannelIsUserError", func(t *testing.T) {
+		_, err := dir.GroupMembers(ctx, bot.PlatformGroup{Kind: "channel", ID: "C404", Name: "secret"})
+		var ue *bot.UserError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "#secret") {
+			t.Errorf("error %v", err)
+		}
+	})
+	for _, code := range []string{"not_allowed_token_type", "paid_teams_only", "plan_upgrade_required"} {
+		t.Run("FreePlan_"+code+"IsUserError", func(t *testing.T) {
+			env.fake.mu.Lock()
+			env.fake.groupError = code
+			env.fake.mu.Unlock()
+			defer func() { env.fake.mu.Lock(); env.fake.groupError = ""; env.fake.mu.Unlock() }()
+			_, err := dir.GroupMembers(ctx, bot.PlatformGroup{Kind: "usergroup", ID: "S1", Name: "devs"})
+			var ue *bot.UserError
+			if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "paid Slack plan") {
+				t.Errorf("error %v", err)
+			}
+		})
+	}
+	t.Run("FreePlanReplyThroughTheRouter", func(t *testing.T) {
+		env.fake.mu.Lock()
+		env.fake.groupError = "paid_teams_only"
+		env.fake.mu.Unlock()
+		defer func() { env.fake.mu.Lock(); env.fake.groupError = ""; env.fake.mu.Unlock() }()
+		r := env.command(t, "U1", "/learn", "members <!subteam^S1|@devs>")
+		if !strings.Contains(textOf(r.Blocks), "paid Slack plan") {
+			t.Errorf("reply %q", textOf(r.Blocks))
+		}
+	})
+	t.Run("UserByEmailFound", func(t *testing.T) {
+		u, err := dir.UserByEmail(ctx, "cleo@example.com")
+		if err != nil || u.ID != "U3" || u.Name != "Cleo" || u.Email != "cleo@example.com" {
+			t.Errorf("user %+v, error %v", u, err)
+		}
+	})
+	t.Run("UserByEmailMissingIsErrNoUser", func(t *testing.T) {
+		_, err := dir.UserByEmail(ctx, "nobody@example.com")
+		if !errors.Is(err, bot.ErrNoUser) {
+			t.Errorf("error %v", err)
+		}
+	})
+}
+
+func TestSendDM(t *testing.T) {
+	h := newTestHandler()
+	env := newEnv(t, h)
+	addPeople(env.fake)
+	ctx := context.Background()
+	msg := bot.Message{Platform: bot.PlatformSlack, Workspace: "T1", To: bot.User{ID: "U2"},
+		Text: "Anna D assigned you Git basics: https://git-scm.com/book", Buttons: []bot.Button{{Label: "Mark done", ID: "done:42"}}}
+
+	t.Run("Delivered", func(t *testing.T) {
+		if err := env.adapter.SendDM(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+		dms := env.fake.DMs()
+		if len(dms) != 1 {
+			t.Fatalf("%d DMs", len(dms))
+		}
+		dm := dms[0]
+		if dm.Channel != "DU2" || dm.Text != msg.Text || textOf(dm.Blocks) != msg.Text {
+			t.Errorf("DM %+v", dm)
+		}
+		if got := buttonsOf(dm.Blocks); len(got) != 1 || got[0] != (shownButton{"Mark done", "done:42", ""}) {
+			t.Errorf("buttons %+v", got)
+		}
+		views := env.fake.Views()
+		if len(views) != 1 || views[0].UserID != "U2" || !strings.Contains(textOf(views[0].View.Blocks), "Tasks of ben") {
+			t.Errorf("Home not refreshed: %+v", views)
+		}
+	})
+	failWith := func(status int, header http.Header, body string) func(w http.ResponseWriter) bool {
+		return func(w http.ResponseWriter) bool {
+			for k, v := range header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(body))
+			return true
+		}
+	}
+	t.Run("RateLimitIsRetryAfter", func(t *testing.T) {
+		env.fake.mu.Lock()
+		env.fake.postFail = failWith(http.StatusTooManyRequests, http.Header{"Retry-After": {"7"}}, "")
+		env.fake.mu.Unlock()
+		before := env.fake.countCalls("chat.postMessage")
+		err := env.adapter.SendDM(ctx, msg)
+		var ra *bot.RetryAfterError
+		if !errors.As(err, &ra) || ra.After != 7*time.Second {
+			t.Errorf("error %#v", err)
+		}
+		if n := env.fake.countCalls("chat.postMessage") - before; n != 1 {
+			t.Errorf("chat.postMessage tried %d times; the queue, not slack-go, retries", n)
+		}
+	})
+	t.Run("RateLimitWithoutRetryAfterWaitsAnyway", func(t *testing.T) {
+		env.fake.mu.Lock()
+		env.fake.postFail = failWith(http.StatusTooManyRequests, nil, "")
+		env.fake.mu.Unlock()
+		var ra *bot.RetryAfterError
+		if err := env.adapter.SendDM(ctx, msg); !errors.As(err, &ra) || ra.After <= 0 {
+			t.Errorf("error %#v", err)
+		}
+	})
+	t.Run("ServerErrorIsRetried", func(t *testing.T) {
+		env.fake.mu.Lock()
+		env.fake.postFail = failWith(http.StatusInternalServerError, nil, "oops")
+		env.fake.mu.Unlock()
+		err := env.adapter.SendDM(ctx, msg)
+		var ra *bot.RetryAfterError
+		var pe *bot.PermanentError
+		if err == nil || errors.As(err, &ra) || errors.As(err, &pe) {
+			t.Errorf("error %#v, want an ordinary error", err)
+		}
+	})
+	t.Run("SlackErrorCodeRetriedUnlessPermanent", func(t *testing.T) {
+		env.fake.mu.Lock()
+		env.fake.postFail = failWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"internal_error"}`)
+		env.fake.mu.Unlock()
+		var pe *bot.PermanentError
+		if err := env.adapter.SendDM(ctx, msg); err == nil || errors.As(err, &pe) {
+			t.Errorf("error %#v", err)
+		}
+	})
+	env.fake.mu.Lock()
+	env.fake.postFail = nil
+	env.fake.mu.Unlock()
+	for _, code := range []string{"user_not_found", "cannot_dm_bot", "account_inactive"} {
+		t.Run("Permanent_"+code, func(t *testing.T) {
+			env.fake.mu.Lock()
+			env.fake.openError["U9"] = code
+			env.fake.mu.Unlock()
+			m := msg
+			m.To = bot.User{ID: "U9"}
+			err := env.adapter.SendDM(ctx, m)
+			var pe *bot.PermanentError
+			if !errors.As(err, &pe) || !strings.Contains(pe.Reason, code) {
+				t.Errorf("error %#v", err)
+			}
+		})
+	}
+}
