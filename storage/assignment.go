@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -96,12 +98,14 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 			}
 			return s.queueDMs(ctx, tx, ids)
 		}
+		// Any ten holders will do; sorting thousands to pick them would not.
 		err = tx.SelectContext(ctx, &res.Names, s.q(`SELECT p.display_name FROM (`+tq+`) t JOIN people p ON p.id = t.person_id
 			WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id)
-			ORDER BY lower(p.display_name) LIMIT ?`), append(targs, p.TaskID, summaryNames)...)
+			LIMIT ?`), append(targs, p.TaskID, summaryNames)...)
 		if err != nil {
 			return err
 		}
+		sort.Slice(res.Names, func(i, j int) bool { return strings.ToLower(res.Names[i]) < strings.ToLower(res.Names[j]) })
 		d := &Decision{ID: randomID(12), WorkspaceID: p.WorkspaceID, TaskID: p.TaskID, GuideID: p.GuideID,
 			CreatedAt: now, ExpiresAt: now.Add(p.DecisionTTL)}
 		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decisions (id, workspace_id, task_id, guide_id, created_at, expires_at)
@@ -109,10 +113,13 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decision_targets (decision_id, person_id, group_id)
-			SELECT ?, t.person_id, t.group_id FROM (`+tq+`) t`), append([]any{d.ID}, targs...)...)
-		if err != nil {
-			return err
+		if len(p.PersonIDs) > 0 {
+			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decision_people (decision_id, person_id)
+				SELECT ?, p.id FROM people p WHERE p.workspace_id = ? AND p.id IN (`+placeholders(len(p.PersonIDs))+`)`),
+				append([]any{d.ID, p.WorkspaceID}, int64Args(p.PersonIDs)...)...)
+			if err != nil {
+				return err
+			}
 		}
 		if len(p.GroupIDs) > 0 {
 			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decision_groups (decision_id, group_id)
@@ -223,6 +230,13 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 			return err
 		}
 		d.Resolution, d.ResolvedBy, d.ResolvedAt = &p.Resolution, &p.PersonID, &now
+		// The named targets, with groups expanded as they are now.
+		dt := `(SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
+			SELECT m.person_id, m.group_id FROM group_members m JOIN decision_groups dg ON dg.group_id = m.group_id
+			WHERE dg.decision_id = ?
+			UNION ALL
+			SELECT dp.person_id, NULL FROM decision_people dp WHERE dp.decision_id = ?
+		) u GROUP BY u.person_id) dt`
 		holds := `EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = dt.person_id)`
 		var sel string
 		args := []any{d.WorkspaceID, d.TaskID, d.GuideID}
@@ -230,13 +244,12 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 		case ResolutionDoNotAssign:
 			return nil
 		case ResolutionOnlyNew:
-			sel = `SELECT ?, ?, dt.person_id, ?, dt.group_id, FALSE, 'open', ? FROM decision_targets dt
-				WHERE dt.decision_id = ? AND NOT ` + holds
-			args = append(args, now, d.ID, d.TaskID)
+			sel = `SELECT ?, ?, dt.person_id, ?, dt.group_id, FALSE, 'open', ? FROM ` + dt + ` WHERE NOT ` + holds
+			args = append(args, now, d.ID, d.ID, d.TaskID)
 		case ResolutionForce:
 			sel = `SELECT ?, ?, dt.person_id, ?, dt.group_id, CASE WHEN ` + holds + ` THEN TRUE ELSE FALSE END, 'open', ?
-				FROM decision_targets dt WHERE dt.decision_id = ?`
-			args = append(args, d.TaskID, now, d.ID)
+				FROM ` + dt
+			args = append(args, d.TaskID, now, d.ID, d.ID)
 		default:
 			return fmt.Errorf("unknown resolution %q", p.Resolution)
 		}
@@ -263,7 +276,6 @@ type DecisionInfo struct {
 	TaskTitle    string  `db:"task_title"`
 	GuideName    string  `db:"guide_name"`
 	ResolverName *string `db:"resolver_name"`
-	Targets      int     `db:"targets"`
 }
 
 // DecisionByID loads a decision of the workspace.
@@ -271,8 +283,7 @@ func (s *Store) DecisionByID(ctx context.Context, wsID int64, id string) (*Decis
 	var d DecisionInfo
 	err := s.db.GetContext(ctx, &d, s.q(`SELECT d.id, d.workspace_id, d.task_id, d.guide_id, d.created_at, d.expires_at,
 		d.resolution, d.resolved_by, d.resolved_at, t.key AS task_key, t.title AS task_title, g.display_name AS guide_name,
-		r.display_name AS resolver_name,
-		(SELECT count(*) FROM decision_targets dt WHERE dt.decision_id = d.id) AS targets
+		r.display_name AS resolver_name
 		FROM decisions d JOIN tasks t ON t.id = d.task_id JOIN people g ON g.id = d.guide_id
 		LEFT JOIN people r ON r.id = d.resolved_by
 		WHERE d.id = ? AND d.workspace_id = ?`), id, wsID)

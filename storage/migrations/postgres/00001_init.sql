@@ -86,12 +86,12 @@ CREATE TABLE decisions (
     FOREIGN KEY (workspace_id, task_id) REFERENCES tasks (workspace_id, id) ON DELETE CASCADE
 );
 
--- decision_targets holds the de-duplicated people a decision is about;
--- group_id is the first named group a target came through, if any.
-CREATE TABLE decision_targets (
+-- A decision keeps its targets as named: people and groups. Groups are
+-- expanded again when a button is pressed, so "Only new" sees the state of
+-- that moment and a prompt over 10,000 members stores two rows, not 10,000.
+CREATE TABLE decision_people (
     decision_id TEXT NOT NULL REFERENCES decisions (id) ON DELETE CASCADE,
     person_id   BIGINT NOT NULL,
-    group_id    BIGINT,
     PRIMARY KEY (decision_id, person_id)
 );
 
@@ -130,7 +130,7 @@ CREATE TABLE seen_events (
 DROP TABLE seen_events;
 DROP TABLE invitations;
 DROP TABLE decision_groups;
-DROP TABLE decision_targets;
+DROP TABLE decision_people;
 DROP TABLE decisions;
 DROP TABLE assignments;
 DROP TABLE group_members;
