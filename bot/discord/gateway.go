@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -47,12 +48,27 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 	mu.Lock()
 	closing = true
 	mu.Unlock()
-	err := a.session.Close()
+	err := a.close()
 	inflight.Wait()
-	if err != nil {
-		return fmt.Errorf("discord: close gateway: %w", err)
+	return err
+}
+
+// closeTimeout bounds closing the gateway: discordgo's Close waits for the
+// session lock, which a reconnect attempt holds while it waits for Discord.
+const closeTimeout = 5 * time.Second
+
+func (a *Adapter) close() error {
+	done := make(chan error, 1)
+	go func() { done <- a.session.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("discord: close gateway: %w", err)
+		}
+		return nil
+	case <-time.After(closeTimeout):
+		return errors.New("discord: close gateway: gave up after 5s (a reconnect was in progress)")
 	}
-	return nil
 }
 
 // answer responds to an interaction from the gateway through its callback

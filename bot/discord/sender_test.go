@@ -1,0 +1,92 @@
+package discord_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+func dm(to string) bot.Message {
+	return bot.Message{Platform: bot.PlatformDiscord, Workspace: testGuild, To: bot.User{ID: to, Name: "Anna"},
+		Text:    "New learning task from Gina: Git basics (git-basics)\nhttps://learn.test/git",
+		Buttons: []bot.Button{{Label: "Mark done", ID: "done:42", Style: bot.StylePrimary}}}
+}
+
+func TestSendDM(t *testing.T) {
+	t.Run("OpensChannelThenPostsWithMarkDone", func(t *testing.T) {
+		e := newEnv(t, &recorder{}, nil)
+		if err := e.adapter.SendDM(context.Background(), dm(learner.ID)); err != nil {
+			t.Fatal(err)
+		}
+		calls := e.fake.Calls()
+		if len(calls) != 2 || calls[0].String() != "POST /users/@me/channels" || calls[1].String() != "POST /channels/9"+learner.ID+"/messages" {
+			t.Fatalf("calls = %v", calls)
+		}
+		if got := calls[0].JSON(t)["recipient_id"]; got != learner.ID {
+			t.Errorf("recipient_id = %v", got)
+		}
+		for _, c := range calls {
+			if c.Auth != "Bot "+testToken {
+				t.Errorf("%s: Authorization = %q", c, c.Auth)
+			}
+		}
+		msg := calls[1].JSON(t)
+		if msg["content"] != dm(learner.ID).Text {
+			t.Errorf("content = %v", msg["content"])
+		}
+		rows := msg["components"].([]any)
+		b := rows[0].(map[string]any)["components"].([]any)[0].(map[string]any)
+		if b["label"] != "Mark done" || b["custom_id"] != "dm:"+testGuild+":done:42" || b["style"] != float64(1) {
+			t.Errorf("button = %v", b)
+		}
+	})
+	t.Run("RateLimitRetryAfter", func(t *testing.T) {
+		e := newEnv(t, &recorder{}, nil)
+		e.fake.fail("POST", "/channels/9"+learner.ID+"/messages", failure{status: 429, times: 1,
+			body:    `{"message": "You are being rate limited.", "retry_after": 1.5, "global": false}`,
+			headers: map[string]string{"Retry-After": "2", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "60", "X-RateLimit-Global": "true"}})
+		err := e.adapter.SendDM(context.Background(), dm(learner.ID))
+		var ra *bot.RetryAfterError
+		if !errors.As(err, &ra) || ra.After != 1500*time.Millisecond {
+			t.Fatalf("err = %#v, want RetryAfterError of 1.5s", err)
+		}
+		// discordgo's limiter now believes every route is blocked for 60 s;
+		// the next delivery must go out at once all the same.
+		done := make(chan error, 1)
+		go func() { done <- e.adapter.SendDM(context.Background(), dm(learner.ID)) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("second send: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("second send blocked in discordgo's rate limiter")
+		}
+	})
+	t.Run("DMsClosedIsPermanent", func(t *testing.T) {
+		e := newEnv(t, &recorder{}, nil)
+		e.fake.fail("POST", "/channels/9"+learner.ID+"/messages", failure{status: 403,
+			body: `{"message": "Cannot send messages to this user", "code": 50007}`})
+		err := e.adapter.SendDM(context.Background(), dm(learner.ID))
+		var pe *bot.PermanentError
+		if !errors.As(err, &pe) || pe.Reason != "DMs closed" {
+			t.Errorf("err = %v, want PermanentError DMs closed", err)
+		}
+	})
+	t.Run("ServerErrorIsTransient", func(t *testing.T) {
+		e := newEnv(t, &recorder{}, nil)
+		e.fake.fail("POST", "/users/@me/channels", failure{status: 500, body: `{"message": "500: Internal Server Error", "code": 0}`})
+		err := e.adapter.SendDM(context.Background(), dm(learner.ID))
+		var pe *bot.PermanentError
+		var ra *bot.RetryAfterError
+		if err == nil || errors.As(err, &pe) || errors.As(err, &ra) {
+			t.Errorf("err = %v, want an ordinary error", err)
+		}
+		if n := len(e.fake.find("POST", "/channels/*")); n != 0 {
+			t.Errorf("message posted without a channel")
+		}
+	})
+}
