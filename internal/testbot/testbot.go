@@ -130,3 +130,22 @@ func (b *Bot) Run(platform, workspace string, user bot.User, line string) *bot.R
 func (b *Bot) Press(platform, workspace string, user bot.User, id string) *bot.Reply {
 	return b.Router.Handle(context.Background(), &bot.Request{Platform: platform, Workspace: workspace, Actor: user, Action: &bot.Action{ID: id}})
 }
+
+// Restart runs new queue workers on b's database, as a restarted process
+// would, delivering through senders.
+func Restart(t testing.TB, b *Bot, senders map[string]bot.Sender) *queue.Queue {
+	t.Helper()
+	q, err := queue.New(b.Store, queue.Config{Senders: senders, Log: slog.New(slog.NewTextHandler(os.Stderr,
+		&slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- q.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return q
+}

@@ -1,0 +1,190 @@
+package queue_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// flaky is a sender that answers with the queued errors first, then
+// delivers.
+type flaky struct {
+	mu        sync.Mutex
+	errs      []error
+	delivered []bot.Message
+	calls     []time.Time
+}
+
+func (f *flaky) SendDM(ctx context.Context, m bot.Message) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, time.Now())
+	if len(f.errs) > 0 {
+		err := f.errs[0]
+		f.errs = f.errs[1:]
+		return err
+	}
+	f.delivered = append(f.delivered, m)
+	return nil
+}
+
+func (f *flaky) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.delivered)
+}
+
+var gina = bot.User{ID: "gina", Name: "gina"}
+
+func setup(t *testing.T, b *testbot.Bot) {
+	t.Helper()
+	if r := b.Run(bot.PlatformConsole, "console", gina, "task add git Git basics"); !strings.Contains(r.Text, "Added") {
+		t.Fatal(r.Text)
+	}
+}
+
+func assign(t *testing.T, b *testbot.Bot, who string) {
+	t.Helper()
+	r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console", Actor: gina,
+		Args: []bot.Arg{{Text: "assign"}, {Text: "git"}, {Text: "@" + who, User: &bot.User{ID: who, Name: who}}}})
+	if !strings.Contains(r.Text, "Assigned") {
+		t.Fatal(r.Text)
+	}
+}
+
+// waitFor polls cond for up to d.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func jobs(t *testing.T, b *testbot.Bot, kind string) int {
+	t.Helper()
+	var n int
+	if err := b.Store.DB().QueryRow(`SELECT count(*) FROM river_job WHERE kind = '` + kind + `'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDeliveryRetries(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		t.Run("TransientErrorRetriedWithBackoff", func(t *testing.T) {
+			s := &flaky{errs: []error{errors.New("connection reset")}}
+			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"))
+			setup(t, b)
+			assign(t, b, "anna")
+			waitFor(t, 20*time.Second, "the retried DM", func() bool { return s.count() == 1 })
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if len(s.calls) != 2 || s.calls[1].Sub(s.calls[0]) < 500*time.Millisecond {
+				t.Fatalf("calls at %v; want two, the retry after a backoff", s.calls)
+			}
+		})
+		t.Run("RateLimitSnoozes", func(t *testing.T) {
+			s := &flaky{errs: []error{&bot.RetryAfterError{After: 1500 * time.Millisecond, Err: errors.New("429")}}}
+			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"))
+			setup(t, b)
+			assign(t, b, "anna")
+			waitFor(t, 20*time.Second, "the snoozed DM", func() bool { return s.count() == 1 })
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if gap := s.calls[1].Sub(s.calls[0]); gap < 1400*time.Millisecond {
+				t.Fatalf("retried after %s; want after Retry-After (1.5s)", gap)
+			}
+		})
+		t.Run("PermanentFailureShownInProgress", func(t *testing.T) {
+			s := &flaky{errs: []error{&bot.PermanentError{Reason: "DMs closed", Err: errors.New("50007")}}}
+			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"))
+			setup(t, b)
+			assign(t, b, "anna")
+			waitFor(t, 10*time.Second, "the failure to be recorded", func() bool {
+				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
+				return strings.Contains(r.Text, "anna (DM not delivered: DMs closed)")
+			})
+			time.Sleep(300 * time.Millisecond)
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if len(s.calls) != 1 {
+				t.Fatalf("sender called %d times; a permanent failure must not be retried", len(s.calls))
+			}
+		})
+	})
+}
+
+// failingOutbox queues through the real queue, then fails, so the
+// transaction that wrote the assignment must roll back with the job.
+type failingOutbox struct{ storage.Outbox }
+
+func (f failingOutbox) QueueDMs(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if err := f.Outbox.QueueDMs(ctx, tx, ids); err != nil {
+		return err
+	}
+	return errors.New("injected failure after queueing")
+}
+
+func TestAssignmentAndDMCommitTogether(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.NoWorkers())
+		setup(t, b)
+		t.Run("Commit", func(t *testing.T) {
+			assign(t, b, "anna")
+			if n := jobs(t, b, "dm"); n != 1 {
+				t.Fatalf("dm jobs = %d; want 1 with the assignment", n)
+			}
+		})
+		t.Run("Rollback", func(t *testing.T) {
+			b.Store.SetOutbox(failingOutbox{b.Queue})
+			defer b.Store.SetOutbox(b.Queue)
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console", Actor: gina,
+				Args: []bot.Arg{{Text: "assign"}, {Text: "git"}, {Text: "@ben", User: &bot.User{ID: "ben", Name: "ben"}}}})
+			if !strings.Contains(r.Text, "went wrong") {
+				t.Fatalf("reply = %q; want the generic failure", r.Text)
+			}
+			if n := jobs(t, b, "dm"); n != 1 {
+				t.Fatalf("dm jobs = %d; the failed transaction's job must be gone", n)
+			}
+			if p := b.Run(bot.PlatformConsole, "console", gina, "progress git"); strings.Contains(p.Text, "ben") {
+				t.Fatalf("progress = %q; the failed transaction's assignment must be gone", p.Text)
+			}
+		})
+	})
+}
+
+// TestStuckJobRescued simulates a process that crashed while delivering: its
+// job is left "running". A new queue must deliver it within a minute.
+func TestStuckJobRescued(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		s := &flaky{}
+		crashed := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.NoWorkers())
+		setup(t, crashed)
+		assign(t, crashed, "anna")
+		ago := `now() - interval '10 minutes'`
+		if db == "sqlite" {
+			ago = `datetime('now', 'subsec', '-10 minutes')`
+		}
+		res, err := crashed.Store.DB().Exec(`UPDATE river_job SET state = 'running', attempt = 1, attempted_at = ` + ago +
+			` WHERE kind = 'dm'`)
+		if n, _ := res.RowsAffected(); err != nil || n != 1 {
+			t.Fatalf("marking the job stuck: %v (%d rows)", err, n)
+		}
+		started := time.Now()
+		testbot.Restart(t, crashed, map[string]bot.Sender{bot.PlatformConsole: s})
+		waitFor(t, 60*time.Second, "the stuck DM to be rescued and delivered", func() bool { return s.count() == 1 })
+		t.Logf("rescued and delivered after %s", time.Since(started).Round(time.Millisecond))
+	})
+}
