@@ -20,7 +20,9 @@ import (
 )
 
 // senderRef lets the core's queue be built before the adapter that sends.
-type senderRef struct{ p atomic.Pointer[discord.Adapter] }
+type senderRef struct {
+	p atomic.Pointer[discord.Adapter]
+}
 
 func (s *senderRef) SendDM(ctx context.Context, msg bot.Message) error {
 	return s.p.Load().SendDM(ctx, msg)
