@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/learnbot/learnbot/internal/testdb"
+)
+
+func envOf(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// TestConsoleSession is the newcomer's tour as a scripted session, on both
+// databases.
+func TestConsoleSession(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			url := testdb.New(t, d)
+			script := strings.Join([]string{
+				"/task add git Git basics https://learn.example.com/git",
+				"/group create cohort-7",
+				"/group add cohort-7 @anna @ben @cleo",
+				"/assign git @anna",
+				"/assign git @anna cohort-7",
+				"2", // Only new
+				"2", // again: already decided
+				"/as ben",
+				"/tasks",
+			}, "\n") + "\n"
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"console"}, envOf(map[string]string{"LEARNBOT_DATABASE_URL": url}),
+				strings.NewReader(script), &out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := out.String()
+			for _, want := range []string{
+				"Assigned Git basics (git) to 1 person: anna.",
+				"[1] Do not assign", "[2] Only new", "[3] Force reassignment", "[4] Show selected groups",
+				"learnbot (replaces the prompt): Only new: assigned Git basics (git) to 2 people: ben, cleo.",
+				"Already decided: Only new, by @me.",
+				"@ben> /tasks",
+				"[DM to @anna] New learning task from me: Git basics (git)",
+				"[DM to @ben] New learning task from me: Git basics (git)",
+				"[DM to @cleo] New learning task from me: Git basics (git)",
+			} {
+				if !strings.Contains(got, want) {
+					t.Errorf("console output lacks %q", want)
+				}
+			}
+			if t.Failed() {
+				t.Log(got)
+			}
+		})
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	cases := map[string]map[string]string{
+		"BadAdmin":       {"LEARNBOT_ADMINS": "irc:bob"},
+		"BadDecisionTTL": {"LEARNBOT_DECISION_TTL": "soon"},
+		"BadAppToken":    {"SLACK_APP_TOKEN": "xoxb-1"},
+	}
+	for name, vars := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := configFromEnv(envOf(vars)); err == nil {
+				t.Fatalf("configFromEnv(%v) accepted it", vars)
+			}
+		})
+	}
+	t.Run("Defaults", func(t *testing.T) {
+		c, err := configFromEnv(envOf(nil))
+		if err != nil || c.DatabaseURL != "sqlite:learnbot.db" || c.Addr != ":8080" || c.DecisionTTL != 24*time.Hour {
+			t.Fatalf("defaults = %+v, %v", c, err)
+		}
+	})
+}
+
+// TestServe checks the operational endpoints and a graceful stop: a request
+// in flight when the stop comes still gets its answer.
+func TestServe(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			cfg, err := configFromEnv(envOf(map[string]string{"LEARNBOT_DATABASE_URL": testdb.New(t, d)}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			ctx, stop := context.WithCancel(context.Background())
+			defer stop()
+			s, err := newServer(ctx, cfg, log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inFlight := make(chan struct{})
+			mux := http.NewServeMux()
+			mux.Handle("/", s.handler)
+			mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
+				close(inFlight)
+				time.Sleep(500 * time.Millisecond)
+				io.WriteString(w, "finished")
+			})
+			s.handler = mux
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- s.Run(ctx, ln, log) }()
+			base := "http://" + ln.Addr().String()
+			for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "learnbot_queue_depth 0"} {
+				body, status := get(t, base+path)
+				if status != 200 || !strings.Contains(body, want) {
+					t.Fatalf("GET %s = %d %q; want 200 with %q", path, status, body, want)
+				}
+			}
+			slow := make(chan string, 1)
+			go func() { body, _ := get(t, base+"/slow"); slow <- body }()
+			<-inFlight
+			stop()
+			if body := <-slow; body != "finished" {
+				t.Fatalf("in-flight request got %q; want it to finish", body)
+			}
+			if err := <-done; err != nil {
+				t.Fatalf("Run = %v", err)
+			}
+		})
+	}
+}
+
+func get(t *testing.T, url string) (string, int) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Error(err)
+		return "", 0
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b), resp.StatusCode
+}
