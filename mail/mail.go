@@ -1,0 +1,253 @@
+// Package mail sends learnbot's invitation emails over SMTP (go-mail). It
+// turns LEARNBOT_SMTP_URL into a client configuration, renders the message
+// (plain text and HTML) and sorts delivery failures into those the queue
+// should retry and those it should give up on (*bot.PermanentError).
+package mail
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/learnbot/learnbot/bot"
+)
+
+// DefaultFrom is the sender when Config.From is empty (LEARNBOT_MAIL_FROM unset).
+const DefaultFrom = "learnbot@localhost"
+
+// DefaultTimeout bounds one delivery: connecting, TLS, AUTH and the SMTP
+// dialogue each get at most this long.
+const DefaultTimeout = 30 * time.Second
+
+// Config is what the mailer needs from the environment.
+type Config struct {
+	// SMTPURL is LEARNBOT_SMTP_URL: smtp://[user:pass@]host[:port] (STARTTLS
+	// when offered, required with credentials) or smtps://[user:pass@]host[:port]
+	// (implicit TLS).
+	SMTPURL string
+	// From is LEARNBOT_MAIL_FROM, an address or "Name <address>".
+	From string
+	// TLSConfig overrides the TLS settings (tests trust a test CA with it).
+	// ServerName defaults to the URL's host.
+	TLSConfig *tls.Config
+	// Timeout overrides DefaultTimeout.
+	Timeout time.Duration
+}
+
+// Mailer delivers invitation emails. It is safe for concurrent use: every
+// Send opens its own SMTP connection.
+type Mailer struct {
+	from    *netmail.Address
+	msgHost string // right-hand side of Message-IDs
+	opts    []gomail.Option
+	host    string
+}
+
+// New validates cfg and returns a mailer. Nothing is dialled yet.
+func New(cfg Config) (*Mailer, error) {
+	if strings.TrimSpace(cfg.SMTPURL) == "" {
+		return nil, errors.New("mail: LEARNBOT_SMTP_URL is empty")
+	}
+	u, err := url.Parse(cfg.SMTPURL)
+	if err != nil {
+		return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL: %w", err)
+	}
+	from := cfg.From
+	if from == "" {
+		from = DefaultFrom
+	}
+	fromAddr, err := netmail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("mail: LEARNBOT_MAIL_FROM %q: %w", from, err)
+	}
+
+	if u.Scheme != "smtp" && u.Scheme != "smtps" {
+		return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL scheme %q is not supported (want smtp://[user:pass@]host:port or smtps://...)", u.Scheme)
+	}
+	host := u.Hostname()
+	if host == "" {
+		return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL %q has no host (want smtp://[user:pass@]host:port or smtps://...)", redact(u))
+	}
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL %q: unexpected path, query or fragment", redact(u))
+	}
+
+	var user, pass string
+	if u.User != nil {
+		user = u.User.Username()
+		pass, _ = u.User.Password()
+		if user == "" {
+			return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL %q: credentials without a user name", redact(u))
+		}
+	}
+
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.TLSConfig != nil {
+		tlsConfig = cfg.TLSConfig.Clone()
+	}
+	if tlsConfig.ServerName == "" {
+		tlsConfig.ServerName = host
+	}
+	opts := []gomail.Option{
+		gomail.WithTimeout(timeout),
+		gomail.WithTLSConfig(tlsConfig),
+	}
+
+	var port int
+	switch u.Scheme {
+	case "smtps":
+		port = gomail.DefaultPortSSL
+		opts = append(opts, gomail.WithSSL())
+	case "smtp":
+		port = gomail.DefaultPort
+		policy := gomail.TLSOpportunistic
+		if user != "" {
+			// Credentials never cross the network in clear text.
+			port = gomail.DefaultPortTLS
+			policy = gomail.TLSMandatory
+		}
+		opts = append(opts, gomail.WithTLSPolicy(policy))
+	}
+	if p := u.Port(); p != "" {
+		port, err = strconv.Atoi(p)
+		if err != nil || port < 1 || port > 65535 {
+			return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL %q: bad port %q", redact(u), p)
+		}
+	}
+	opts = append(opts, gomail.WithPort(port))
+	if user != "" {
+		// Auto-discovery picks the strongest mechanism the server offers
+		// (SCRAM, CRAM-MD5, then PLAIN or LOGIN, the latter only over TLS).
+		opts = append(opts,
+			gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+			gomail.WithUsername(user),
+			gomail.WithPassword(pass))
+	}
+
+	m := &Mailer{from: fromAddr, opts: opts, host: host, msgHost: "localhost"}
+	if at := strings.LastIndexByte(fromAddr.Address, '@'); at >= 0 && at < len(fromAddr.Address)-1 {
+		m.msgHost = fromAddr.Address[at+1:]
+	}
+	// Build one client now so that option errors surface at start-up.
+	if _, err := gomail.NewClient(host, opts...); err != nil {
+		return nil, fmt.Errorf("mail: %w", err)
+	}
+	return m, nil
+}
+
+// redact hides the password of an SMTP URL in error messages.
+func redact(u *url.URL) string { return u.Redacted() }
+
+// Invitation is one invitation email.
+type Invitation struct {
+	To            string // the invited address
+	InviterName   string // who invited, as their workspace knows them
+	Role          string // learner, guide or admin
+	WorkspaceName string
+	Link          string // LEARNBOT_PUBLIC_URL/invite/<token>
+	ExpiresAt     time.Time
+}
+
+// Send delivers one invitation. A refused connection, a timeout or an SMTP
+// 4xx reply is returned as a plain error (worth retrying later); an SMTP 5xx
+// reply to the message (say 550 for an unknown mailbox) or an address that
+// cannot be parsed is a *bot.PermanentError whose Reason is the server's reply.
+func (m *Mailer) Send(ctx context.Context, inv Invitation) error {
+	msg, err := m.message(inv)
+	if err != nil {
+		return err
+	}
+	client, err := gomail.NewClient(m.host, m.opts...)
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+// message builds the MIME message for inv.
+func (m *Mailer) message(inv Invitation) (*gomail.Msg, error) {
+	if inv.Link == "" {
+		return nil, errors.New("mail: invitation without a link")
+	}
+	to, err := netmail.ParseAddress(inv.To)
+	if err != nil {
+		return nil, &bot.PermanentError{Reason: fmt.Sprintf("invalid email address %q", inv.To), Err: err}
+	}
+	text, html, err := render(inv)
+	if err != nil {
+		return nil, err
+	}
+
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	if err := msg.From(m.from.String()); err != nil {
+		return nil, fmt.Errorf("mail: from: %w", err)
+	}
+	if err := msg.To(to.Address); err != nil {
+		return nil, &bot.PermanentError{Reason: fmt.Sprintf("invalid email address %q", inv.To), Err: err}
+	}
+	msg.Subject(subject(inv))
+	msg.SetDate()
+	msg.SetMessageIDWithValue(randomID() + "@" + m.msgHost)
+	// Tells auto-responders (vacation replies) not to answer.
+	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
+	msg.SetBodyString(gomail.TypeTextPlain, text)
+	msg.AddAlternativeString(gomail.TypeTextHTML, html)
+	return msg, nil
+}
+
+func randomID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
+
+// classify sorts a go-mail error into retry (plain) or give up (*bot.PermanentError).
+func classify(err error) error {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		if code := se.ErrorCode(); code >= 500 && code <= 599 && !se.IsTemp() {
+			return &bot.PermanentError{Reason: serverReply(se), Err: err}
+		}
+	}
+	// Connecting, TLS, EHLO and AUTH failures land here too, whatever their
+	// code: they say something about the server or our configuration, not the
+	// message, and a retry after a fix delivers it.
+	return fmt.Errorf("mail: send: %w", err)
+}
+
+// serverReply digs the SMTP reply ("550 5.1.1 no such user") out of a
+// SendError, which keeps its causes unexported and only formats them as
+// "<stage>: <reply>[, affected recipient(s): ...]"; the reply itself is a
+// textproto.Error, which prints as `550 "5.1.1 no such user"`.
+func serverReply(se *gomail.SendError) string {
+	s := se.Error()
+	s = strings.TrimPrefix(s, se.Reason.String()+": ")
+	if i := strings.Index(s, ", affected recipient(s): "); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 4 && s[3] == ' ' && s[4] == '"' {
+		if q, err := strconv.QuotedPrefix(s[4:]); err == nil {
+			if text, err := strconv.Unquote(q); err == nil {
+				s = s[:4] + text
+			}
+		}
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
