@@ -1,0 +1,213 @@
+package slack_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/internal/testbot"
+)
+
+// lateCore lets the adapter exist before the core it hands requests to:
+// the core's queue needs the adapter as its Slack sender.
+type lateCore struct {
+	router atomic.Pointer[bot.Router]
+	dedup  atomic.Value // slack.EventDedup
+}
+
+func (l *lateCore) Handle(ctx context.Context, req *bot.Request) *bot.Reply {
+	return l.router.Load().Handle(ctx, req)
+}
+
+func (l *lateCore) FirstSeen(ctx context.Context, key string) (bool, error) {
+	return l.dedup.Load().(slack.EventDedup).FirstSeen(ctx, key)
+}
+
+// newCoreEnv runs the real core (handlers, store, queue) behind the Slack
+// HTTP endpoints, with UG as an admin.
+func newCoreEnv(t testing.TB, db string, opts ...slack.Option) (*testEnv, *testbot.Bot) {
+	t.Helper()
+	fake := newFakeSlack(t)
+	addPeople(fake)
+	fake.addUser(fakeUser{ID: "UG", Name: "gina", Display: "Gina Guide", Email: "gina@example.com"})
+	core := &lateCore{}
+	env := newEnvWith(t, fake, slack.Config{}, core, append([]slack.Option{slack.WithDedup(core)}, opts...)...)
+	b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: env.adapter}, testbot.Admins("slack:UG"))
+	core.dedup.Store(slack.EventDedup(b.Store))
+	core.router.Store(b.Router)
+	return env, b
+}
+
+func TestDuplicateFlowEndToEnd(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		env, b := newCoreEnv(t, db)
+		say := func(user, command, text string) string {
+			t.Helper()
+			r := env.command(t, user, command, text)
+			if r == nil {
+				t.Fatalf("%s %s: no inline reply", command, text)
+			}
+			if r.ResponseType != "ephemeral" {
+				t.Errorf("%s %s: response_type %q", command, text, r.ResponseType)
+			}
+			return textOf(r.Blocks)
+		}
+		mustContain := func(what, got string, wants ...string) {
+			t.Helper()
+			for _, w := range wants {
+				if !strings.Contains(got, w) {
+					t.Fatalf("%s: %q does not contain %q", what, got, w)
+				}
+			}
+		}
+
+		mustContain("task add", say("UG", "/learn", "task add git Git basics <https://git-scm.com/book|git-scm.com/book>"), "git")
+		mustContain("group create", say("UG", "/learn", "group create devs"), "devs")
+		mustContain("group add", say("UG", "/learn", "group add devs <@U2|ben> <@U3>"), "devs")
+
+		mustContain("first assign", say("UG", "/assign", "git <@U1|anna>"), "Assigned Git basics (git)", "Anna D")
+		b.WaitJobs(t)
+		dms := env.fake.DMs()
+		if len(dms) != 1 || dms[0].Channel != "DU1" || !strings.Contains(dms[0].Text, "Git basics") || !strings.Contains(dms[0].Text, "https://git-scm.com/book") {
+			t.Fatalf("DMs after the first assign: %+v", dms)
+		}
+		if got := buttonsOf(dms[0].Blocks); len(got) != 1 || got[0].Label != "Mark done" || !strings.HasPrefix(got[0].Value, "done:") {
+			t.Fatalf("DM buttons %+v", got)
+		}
+		if v := lastView(env.fake, "U1"); v == nil || !strings.Contains(textOf(v.View.Blocks), "Git basics") {
+			t.Errorf("U1's Home not refreshed after the DM: %+v", v)
+		}
+
+		// Anna holds git already: the prompt
+		r := env.command(t, "UG", "/assign", "git <@U1|anna> devs")
+		mustContain("prompt", textOf(r.Blocks), "already assigned to 1 person", "Anna D", "duplicate")
+		buttons := buttonsOf(r.Blocks)
+		var labels, styles []string
+		ids := map[string]string{}
+		for _, b := range buttons {
+			labels = append(labels, b.Label)
+			styles = append(styles, b.Style)
+			ids[b.Label] = b.Value
+		}
+		if want := []string{"Do not assign", "Only new", "Force reassignment", "Show selected groups"}; !reflect.DeepEqual(labels, want) {
+			t.Fatalf("prompt buttons %q, want %q", labels, want)
+		}
+		if styles[2] != "danger" {
+			t.Errorf("Force reassignment styled %q", styles[2])
+		}
+		if n := len(env.fake.DMs()); n != 1 {
+			t.Fatalf("the prompt assigned something: %d DMs", n)
+		}
+
+		promptURL := env.fake.responseURL("prompt")
+		env.press(t, "UG", ids["Show selected groups"], promptURL, false)
+		p := lastPost(t, env.fake)
+		if p.ReplaceOriginal || p.ResponseType != "ephemeral" {
+			t.Errorf("Show selected groups must leave the prompt: %+v", p)
+		}
+		mustContain("show groups", textOf(p.Blocks), "devs", "ben", "Cleo")
+
+		env.press(t, "UG", ids["Only new"], promptURL, false)
+		p = lastPost(t, env.fake)
+		if !p.ReplaceOriginal || p.Path != "/response/prompt" || len(buttonsOf(p.Blocks)) != 0 {
+			t.Errorf("Only new must replace the prompt: %+v", p)
+		}
+		mustContain("outcome", textOf(p.Blocks), "Only new: assigned Git basics (git) to 2 people")
+
+		b.WaitJobs(t)
+		var to []string
+		for _, dm := range env.fake.DMs() {
+			to = append(to, dm.Channel)
+		}
+		if want := []string{"DU1", "DU2", "DU3"}; !sameSet(to, want) {
+			t.Errorf("DMs to %v, want %v", to, want)
+		}
+
+		env.press(t, "UG", ids["Only new"], promptURL, false)
+		p = lastPost(t, env.fake)
+		if p.ReplaceOriginal {
+			t.Errorf("a second press replaced the outcome: %+v", p)
+		}
+		mustContain("second press", textOf(p.Blocks), "Already decided: Only new")
+
+		// Ben marks it done from his DM
+		var done string
+		for _, dm := range env.fake.DMs() {
+			if dm.Channel == "DU2" {
+				done = buttonsOf(dm.Blocks)[0].Value
+			}
+		}
+		env.press(t, "U2", done, env.fake.responseURL("dm-ben"), false)
+		p = lastPost(t, env.fake)
+		if !p.ReplaceOriginal || p.Path != "/response/dm-ben" {
+			t.Errorf("Mark done must replace the DM: %+v", p)
+		}
+		mustContain("mark done", textOf(p.Blocks), "Marked done: Git basics (git)")
+		if v := lastView(env.fake, "U2"); v == nil || !strings.Contains(textOf(v.View.Blocks), "[x] Git basics") {
+			t.Errorf("Ben's Home not refreshed after Mark done: %+v", v)
+		}
+
+		// Cleo opens the Home tab; Slack sends the event twice
+		views := len(env.fake.Views())
+		for retry := range 2 {
+			header := map[string][]string{}
+			if retry > 0 {
+				header["X-Slack-Retry-Num"] = []string{"1"}
+			}
+			status, _ := env.post(t, "/slack/events", "application/json",
+				`{"type":"event_callback","team_id":"T1","event_id":"EvHome1","event":{"type":"app_home_opened","user":"U3","tab":"home"}}`,
+				testSecret, testNow, header)
+			if status != 200 {
+				t.Fatalf("event: status %d", status)
+			}
+		}
+		if n := len(env.fake.Views()) - views; n != 1 {
+			t.Errorf("%d views published for one event sent twice", n)
+		}
+		if v := lastView(env.fake, "U3"); v == nil || !strings.Contains(textOf(v.View.Blocks), "[ ] Git basics") {
+			t.Errorf("Cleo's Home: %+v", v)
+		}
+	})
+}
+
+func lastPost(t testing.TB, f *fakeSlack) responsePost {
+	t.Helper()
+	posts := f.Posts()
+	if len(posts) == 0 {
+		t.Fatal("nothing posted to a response_url")
+	}
+	return posts[len(posts)-1]
+}
+
+func lastView(f *fakeSlack, user string) *publishedView {
+	views := f.Views()
+	for i := len(views) - 1; i >= 0; i-- {
+		if views[i].UserID == user {
+			return &views[i]
+		}
+	}
+	return nil
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[string]int{}
+	for _, s := range a {
+		seen[s]++
+	}
+	for _, s := range b {
+		seen[s]--
+	}
+	for _, n := range seen {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
