@@ -1,0 +1,118 @@
+// Package web serves the pages a person opens in a browser: the invitation
+// page behind the link in an invitation email, and its acceptance.
+//
+// GET only shows the invitation, because mail scanners and link previews
+// open links; only the POST of the page's Accept button changes anything.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/learnbot/learnbot/storage"
+)
+
+// maxTokenLen bounds tokens before the store sees them; real ones are far
+// shorter.
+const maxTokenLen = 200
+
+// Store is what the invitation pages need from storage.
+type Store interface {
+	// InvitationByToken returns storage.ErrNotFound for an unknown token.
+	InvitationByToken(ctx context.Context, token string) (*storage.InvitationPage, error)
+	// AcceptInvitation accepts a pending invitation once and activates the
+	// person; an invitation no longer pending comes back with an error
+	// wrapping storage.ErrGone.
+	AcceptInvitation(ctx context.Context, token string) (*storage.InvitationPage, error)
+}
+
+// Handler serves the invitation pages.
+type Handler struct {
+	store Store
+	log   *slog.Logger
+}
+
+// New returns the invitation pages' handler.
+func New(store Store, log *slog.Logger) *Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{store: store, log: log}
+}
+
+// Routes registers GET and POST /invite/{token}.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /invite/{token}", h.show)
+	mux.HandleFunc("POST /invite/{token}", h.accept)
+}
+
+func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if len(token) > maxTokenLen {
+		h.render(w, http.StatusNotFound, notFoundPage())
+		return
+	}
+	inv, err := h.store.InvitationByToken(r.Context(), token)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		h.render(w, http.StatusNotFound, notFoundPage())
+	case err != nil:
+		h.fail(w, r, "show invitation", err)
+	case inv.Status == storage.InvitationPending:
+		h.render(w, http.StatusOK, invitationPage(inv))
+	default:
+		h.render(w, http.StatusGone, gonePage(inv))
+	}
+}
+
+func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if len(token) > maxTokenLen {
+		h.render(w, http.StatusNotFound, notFoundPage())
+		return
+	}
+	inv, err := h.store.AcceptInvitation(r.Context(), token)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		h.render(w, http.StatusNotFound, notFoundPage())
+	case errors.Is(err, storage.ErrGone) && inv != nil:
+		h.render(w, http.StatusGone, gonePage(inv))
+	case err != nil:
+		h.fail(w, r, "accept invitation", err)
+	default:
+		h.log.InfoContext(r.Context(), "invitation accepted",
+			"workspace", inv.WorkspaceID, "invitation", inv.ID, "person", inv.PersonID)
+		h.render(w, http.StatusOK, welcomePage(inv))
+	}
+}
+
+// fail logs an unexpected error (never the token: it is a credential) and
+// shows a generic page.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, op string, err error) {
+	h.log.ErrorContext(r.Context(), "invitation page failed", "op", op, "error", err)
+	h.render(w, http.StatusInternalServerError, errorPage())
+}
+
+func (h *Handler) render(w http.ResponseWriter, status int, p page) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", "text/html; charset=utf-8")
+	// The token is in the URL: keep it out of caches and Referer headers,
+	// and keep the Accept button out of other sites' frames.
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("Referrer-Policy", "no-referrer")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("X-Frame-Options", "DENY")
+	hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	w.WriteHeader(status)
+	if err := pageTmpl.Execute(w, p); err != nil {
+		h.log.Error("render invitation page", "error", err)
+	}
+}
+
+// formatTime writes an unambiguous time: the reader's zone is unknown.
+func formatTime(t time.Time) string {
+	return t.UTC().Format("Monday, 2 January 2006 at 15:04 UTC")
+}
