@@ -222,8 +222,14 @@ func randomID() string {
 func classify(err error) error {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
-		if code := se.ErrorCode(); code >= 500 && code <= 599 && !se.IsTemp() {
+		code := se.ErrorCode()
+		if code >= 500 && code <= 599 && !se.IsTemp() {
 			return &bot.PermanentError{Reason: serverReply(se), Err: err}
+		}
+		if code != 0 {
+			// Guides see this in "invite list": keep it to the stage and
+			// the reply, without go-mail's message ID and recipient list.
+			return &replyError{msg: "mail: " + se.Reason.String() + ": " + serverReply(se), err: err}
 		}
 	}
 	// Connecting, TLS, EHLO and AUTH failures land here too, whatever their
@@ -251,3 +257,12 @@ func serverReply(se *gomail.SendError) string {
 	}
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// replyError is a temporary SMTP reply (4xx), worded briefly.
+type replyError struct {
+	msg string
+	err error
+}
+
+func (e *replyError) Error() string { return e.msg }
+func (e *replyError) Unwrap() error { return e.err }

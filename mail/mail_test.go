@@ -180,22 +180,23 @@ func TestSend(t *testing.T) {
 	// concern the server or the configuration, not the address.
 	retryable := []struct {
 		name  string
+		want  string // the whole message, when it matters
 		setup func(t *testing.T) (url string, cfg mail.Config, srv *mailtest.Server)
 	}{
-		{"CredentialsWithoutSTARTTLSAreNotSent", func(t *testing.T) (string, mail.Config, *mailtest.Server) {
+		{"CredentialsWithoutSTARTTLSAreNotSent", "", func(t *testing.T) (string, mail.Config, *mailtest.Server) {
 			srv := mailtest.NewServer(t, mailtest.Options{})
 			return "smtp://bot:pw@" + srv.Addr(), mail.Config{}, srv
 		}},
-		{"UntrustedCertificate", func(t *testing.T) (string, mail.Config, *mailtest.Server) {
+		{"UntrustedCertificate", "", func(t *testing.T) (string, mail.Config, *mailtest.Server) {
 			srv := mailtest.NewServer(t, mailtest.Options{TLS: mailtest.NewCert(t).Server})
 			return srv.URL(), mail.Config{TLSConfig: mailtest.NewCert(t).Client}, srv
 		}},
-		{"WrongPassword", func(t *testing.T) (string, mail.Config, *mailtest.Server) {
+		{"WrongPassword", "", func(t *testing.T) (string, mail.Config, *mailtest.Server) {
 			cert := mailtest.NewCert(t)
 			srv := mailtest.NewServer(t, mailtest.Options{TLS: cert.Server, User: "bot", Password: "right"})
 			return "smtp://bot:wrong@" + srv.Addr(), mail.Config{TLSConfig: cert.Client}, srv
 		}},
-		{"TemporaryRecipientFailure451", func(t *testing.T) (string, mail.Config, *mailtest.Server) {
+		{"TemporaryRecipientFailure451", "mail: sending SMTP RCPT TO command: 451 4.3.0 mailbox busy, try later", func(t *testing.T) (string, mail.Config, *mailtest.Server) {
 			srv := mailtest.NewServer(t, mailtest.Options{Rcpt: func(string) error {
 				return mailtest.Reject(451, "4.3.0 mailbox busy, try later")
 			}})
@@ -215,6 +216,9 @@ func TestSend(t *testing.T) {
 			}
 			if n := len(srv.Messages()); n != 0 {
 				t.Errorf("%d messages delivered", n)
+			}
+			if tc.want != "" && err.Error() != tc.want {
+				t.Errorf("error = %q, want %q", err, tc.want)
 			}
 			t.Logf("retryable: %v", err)
 		})
