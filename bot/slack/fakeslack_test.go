@@ -328,7 +328,8 @@ func (f *fakeSlack) serveResponse(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeSlack) serveSocket(w http.ResponseWriter, r *http.Request) {
-	up := websocket.Upgrader{}
+	// slack-go dials with Origin: https://api.slack.com, as Slack expects
+	up := websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return r.Header.Get("Origin") == "https://api.slack.com" }}
 	conn, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		f.t.Errorf("fake slack: websocket upgrade: %v", err)
