@@ -122,6 +122,9 @@ func TestServe(t *testing.T) {
 					t.Fatalf("GET %s = %d %q; want 200 with %q", path, status, body, want)
 				}
 			}
+			if _, status := get(t, base+"/invite/no-such-token"); status != http.StatusNotFound {
+				t.Fatalf("GET /invite/no-such-token = %d; want 404 from the invitation page", status)
+			}
 			slow := make(chan string, 1)
 			go func() { body, _ := get(t, base+"/slow"); slow <- body }()
 			<-inFlight

@@ -14,6 +14,7 @@ import (
 	"github.com/learnbot/learnbot/bot/discord"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/handlers"
+	"github.com/learnbot/learnbot/web"
 )
 
 // shutdownGrace bounds how long in-flight requests may take once a stop
@@ -39,6 +40,7 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", c.metrics.Handler())
+	web.New(c.store, log).Routes(mux)
 	if cfg.SlackBotToken != "" {
 		a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
 			APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, c.router,
