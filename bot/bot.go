@@ -106,11 +106,23 @@ type Request struct {
 	Action *Action
 	// Directory looks up platform groups and emails; may be nil.
 	Directory Directory
+	// CommandText renders a command as users type it on this platform
+	// (Slack: "/learn invite again"); nil means "/" + name.
+	CommandText func(name string) string
 
 	// Set by the router and middleware.
 	Command *Command
 	Params  []Arg // Args after the command words
 	Caller  Caller
+}
+
+// Slash is how the user types the command name here: "/invite again" on
+// Discord and the console, "/learn invite again" on Slack.
+func (r *Request) Slash(name string) string {
+	if r.CommandText != nil {
+		return r.CommandText(name)
+	}
+	return "/" + name
 }
 
 // Action is a button press: the button's ID as the reply carried it.

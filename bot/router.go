@@ -46,7 +46,7 @@ type Command struct {
 	Name        string
 	Usage       string // arguments after the name: "<task> <target>..."
 	Description string
-	Examples    []string
+	Examples    []string // command lines without the slash: "assign git @anna"
 	Role        Role // the least role that may run it
 	Options     []Option
 	// Discord names the Discord subcommand when it differs from the last
@@ -58,12 +58,12 @@ type Command struct {
 // Words splits the name into command words.
 func (c *Command) Words() []string { return strings.Fields(c.Name) }
 
-// UsageLine is "/name usage".
-func (c *Command) UsageLine() string {
+// UsageLine is the command and its arguments as typed on req's platform.
+func (c *Command) UsageLine(req *Request) string {
 	if c.Usage == "" {
-		return "/" + c.Name
+		return req.Slash(c.Name)
 	}
-	return "/" + c.Name + " " + c.Usage
+	return req.Slash(c.Name) + " " + c.Usage
 }
 
 // Router dispatches requests to commands and actions. It recovers panics,
@@ -165,9 +165,9 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 		if cmd == nil {
 			outcome = "bad_input"
 			if len(req.Args) == 0 {
-				return Text("Type a command. %s", r.HelpSummary())
+				return Text("Type a command. %s", helpSummary(req))
 			}
-			return Text("Unknown command %q. %s", req.Args[0].Text, r.HelpSummary())
+			return Text("Unknown command %q. %s", req.Args[0].Text, helpSummary(req))
 		}
 		req.Command, req.Params = cmd, req.Args[n:]
 		name, h, minRole = cmd.Name, cmd.Handler, cmd.Role
@@ -191,7 +191,7 @@ func (r *Router) errorReply(req *Request, name string, err error) (*Reply, strin
 	if errors.As(err, &ue) {
 		text := ue.Msg
 		if ue.ShowUsage && req.Command != nil {
-			text += "\nUsage: " + req.Command.UsageLine()
+			text += "\nUsage: " + req.Command.UsageLine(req)
 		}
 		outcome := "bad_input"
 		if ue.Forbidden {
@@ -225,11 +225,14 @@ func textLength(args []Arg) int {
 	return n
 }
 
-// HelpSummary is a one-line pointer to help.
-func (r *Router) HelpSummary() string { return "Type /help for the list of commands." }
+func helpSummary(req *Request) string {
+	return "Type " + req.Slash("help") + " for the list of commands."
+}
 
-// Help lists the commands a role may run, or explains one command.
-func (r *Router) Help(role Role, topic string) string {
+// Help lists the commands the caller's role may run, or explains one command,
+// in the words of the request's platform.
+func (r *Router) Help(req *Request, topic string) string {
+	role := req.Caller.Role
 	var b strings.Builder
 	if topic != "" {
 		var found []*Command
@@ -239,12 +242,13 @@ func (r *Router) Help(role Role, topic string) string {
 			}
 		}
 		if len(found) == 0 {
-			return fmt.Sprintf("No command %q. %s", topic, r.HelpSummary())
+			return fmt.Sprintf("No command %q. %s", topic, helpSummary(req))
 		}
 		for _, c := range found {
-			fmt.Fprintf(&b, "%s\n  %s\n", c.UsageLine(), c.Description)
+			fmt.Fprintf(&b, "%s\n  %s\n", c.UsageLine(req), c.Description)
 			for _, ex := range c.Examples {
-				fmt.Fprintf(&b, "  e.g. %s\n", ex)
+				name, args := splitExample(r, ex)
+				fmt.Fprintf(&b, "  e.g. %s%s\n", req.Slash(name), args)
 			}
 			if c.Role != RoleLearner {
 				fmt.Fprintf(&b, "  (for %ss and above)\n", c.Role)
@@ -259,8 +263,22 @@ func (r *Router) Help(role Role, topic string) string {
 		if c.Role.Rank() > role.Rank() {
 			continue
 		}
-		fmt.Fprintf(&b, "%s: %s\n", c.UsageLine(), c.Description)
+		fmt.Fprintf(&b, "%s: %s\n", c.UsageLine(req), c.Description)
 	}
-	b.WriteString("Type /help <command> for details and examples.")
+	b.WriteString("Type " + req.Slash("help") + " <command> for details and examples.")
 	return b.String()
+}
+
+// splitExample separates an example's command words from its arguments.
+func splitExample(r *Router, ex string) (string, string) {
+	args := Words(ex)
+	cmd, n := r.Find(args)
+	if cmd == nil {
+		return ex, ""
+	}
+	rest := strings.Join(strings.Fields(ex)[n:], " ")
+	if rest != "" {
+		rest = " " + rest
+	}
+	return cmd.Name, rest
 }

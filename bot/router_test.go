@@ -27,7 +27,7 @@ func router(t *testing.T) *bot.Router {
 	r.Add(
 		&bot.Command{Name: "invite", Usage: "<email>", Role: bot.RoleGuide, Handler: echo, Description: "Invite."},
 		&bot.Command{Name: "invite list", Role: bot.RoleGuide, Handler: echo, Description: "List."},
-		&bot.Command{Name: "role", Role: bot.RoleAdmin, Handler: echo, Description: "Set a role.", Examples: []string{"/role @a guide"}},
+		&bot.Command{Name: "role", Role: bot.RoleAdmin, Handler: echo, Description: "Set a role.", Examples: []string{"role @a guide"}},
 		&bot.Command{Name: "boom", Role: bot.RoleLearner, Description: "Panics.",
 			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { panic("boom") }},
 		&bot.Command{Name: "slow", Role: bot.RoleLearner, Description: "Outlives its deadline.",
@@ -89,18 +89,23 @@ func TestRouter(t *testing.T) {
 
 func TestHelpFromDefinitions(t *testing.T) {
 	r := router(t)
-	learner := r.Help(bot.RoleLearner, "")
+	as := func(role bot.Role) *bot.Request { return &bot.Request{Caller: bot.Caller{Role: role}} }
+	learner := r.Help(as(bot.RoleLearner), "")
 	if strings.Contains(learner, "/invite") || !strings.Contains(learner, "/boom: Panics.") {
 		t.Fatalf("learner help = %q", learner)
 	}
-	if admin := r.Help(bot.RoleAdmin, ""); !strings.Contains(admin, "/role: Set a role.") {
+	if admin := r.Help(as(bot.RoleAdmin), ""); !strings.Contains(admin, "/role: Set a role.") {
 		t.Fatalf("admin help = %q", admin)
 	}
-	one := r.Help(bot.RoleAdmin, "role")
+	one := r.Help(as(bot.RoleAdmin), "role")
 	if !strings.Contains(one, "e.g. /role @a guide") || !strings.Contains(one, "(for admins and above)") {
 		t.Fatalf("help role = %q", one)
 	}
-	if sub := r.Help(bot.RoleAdmin, "invite"); !strings.Contains(sub, "/invite <email>") || !strings.Contains(sub, "/invite list") {
+	if sub := r.Help(as(bot.RoleAdmin), "invite"); !strings.Contains(sub, "/invite <email>") || !strings.Contains(sub, "/invite list") {
 		t.Fatalf("help invite = %q", sub)
+	}
+	slack := &bot.Request{Caller: bot.Caller{Role: bot.RoleAdmin}, CommandText: func(n string) string { return "/learn " + n }}
+	if sub := r.Help(slack, "role"); !strings.Contains(sub, "/learn role\n") || !strings.Contains(sub, "e.g. /learn role @a guide") {
+		t.Fatalf("help role on Slack = %q", sub)
 	}
 }

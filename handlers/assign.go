@@ -111,7 +111,7 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 		default:
 			g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(a.Text))
 			if errors.Is(err, storage.ErrNotFound) {
-				return nil, nil, bot.UsageErrorf("%q is not a group, a mention or an email. See /group list.", a.Text)
+				return nil, nil, bot.UsageErrorf("%q is not a group, a mention or an email. See %s.", a.Text, req.Slash("group list"))
 			}
 			if err != nil {
 				return nil, nil, err
@@ -159,7 +159,7 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		}
 		return nil, bot.Errorf("Already decided: %s, by @%s.", choiceLabels[*info.Resolution], deref(info.ResolverName))
 	case errors.Is(err, storage.ErrExpired):
-		return nil, bot.Errorf("This prompt expired at %s; nothing was assigned. Run /assign again.", when(info.ExpiresAt))
+		return nil, bot.Errorf("This prompt expired at %s; nothing was assigned. Run %s again.", when(info.ExpiresAt), req.Slash("assign"))
 	case err != nil:
 		return nil, err
 	}

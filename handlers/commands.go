@@ -25,14 +25,14 @@ func (h *Handlers) commands() []*bot.Command {
 	return []*bot.Command{
 		{Name: "assign", Usage: "<task> <target>...", Role: bot.RoleGuide, Handler: h.assign,
 			Description: "Assign a task to people and groups; asks first when some already hold it.",
-			Examples:    []string{"/assign git-basics @anna cohort-7", "/assign git-basics anna@example.com"},
+			Examples:    []string{"assign git-basics @anna cohort-7", "assign git-basics anna@example.com"},
 			Options: []bot.Option{taskOpt, {Name: "targets", Description: "People, groups, roles: @anna cohort-7",
 				Kind: bot.OptionString, Required: true, Rest: true}}},
 		{Name: "tasks", Role: bot.RoleLearner, Handler: h.tasks,
 			Description: "Your assigned tasks, with a Mark done button for open ones."},
 		{Name: "invite", Usage: "<email> [learner|guide|admin]", Role: bot.RoleGuide, Handler: h.invite, Discord: "email",
 			Description: "Invite a person by email (default role learner).",
-			Examples:    []string{"/invite anna@example.com", "/invite ben@example.com guide"},
+			Examples:    []string{"invite anna@example.com", "invite ben@example.com guide"},
 			Options: []bot.Option{addressOpt, {Name: "role", Description: "Role (default learner)", Kind: bot.OptionString,
 				Choices: roleChoices}}},
 		{Name: "invite list", Role: bot.RoleGuide, Handler: h.inviteList,
@@ -43,7 +43,7 @@ func (h *Handlers) commands() []*bot.Command {
 			Description: "Withdraw a pending invitation."},
 		{Name: "task add", Usage: "<key> <title...> [<url>]", Role: bot.RoleGuide, Handler: h.taskAdd,
 			Description: "Add a learning task (a last word starting with http:// or https:// is its URL).",
-			Examples:    []string{"/task add git-basics Git basics https://learn.example.com/git"},
+			Examples:    []string{"task add git-basics Git basics https://learn.example.com/git"},
 			Options: []bot.Option{
 				{Name: "key", Description: "Short key: git-basics", Kind: bot.OptionString, Required: true},
 				{Name: "title", Description: "Title", Kind: bot.OptionString, Required: true, Rest: true},
@@ -51,19 +51,19 @@ func (h *Handlers) commands() []*bot.Command {
 		{Name: "task list", Role: bot.RoleGuide, Handler: h.taskList,
 			Description: "The catalogue, with how many learners hold each task."},
 		{Name: "group create", Usage: "<name>", Role: bot.RoleGuide, Handler: h.groupCreate, Options: []bot.Option{nameOpt},
-			Description: "Create a group.", Examples: []string{"/group create cohort-7"}},
+			Description: "Create a group.", Examples: []string{"group create cohort-7"}},
 		{Name: "group delete", Usage: "<name>", Role: bot.RoleGuide, Handler: h.groupDelete, Options: []bot.Option{nameOpt},
 			Description: "Delete a group (its members stay)."},
 		{Name: "group add", Usage: "<name> <member>...", Role: bot.RoleGuide, Handler: h.groupAdd,
 			Options: []bot.Option{nameOpt, membersOpt}, Description: "Add people to a group.",
-			Examples: []string{"/group add cohort-7 @anna @ben"}},
+			Examples: []string{"group add cohort-7 @anna @ben"}},
 		{Name: "group remove", Usage: "<name> <member>...", Role: bot.RoleGuide, Handler: h.groupRemove,
 			Options: []bot.Option{nameOpt, membersOpt}, Description: "Remove people from a group."},
 		{Name: "group show", Usage: "<name>", Role: bot.RoleGuide, Handler: h.groupShow, Options: []bot.Option{nameOpt},
 			Description: "Members of a group."},
 		{Name: "group list", Role: bot.RoleGuide, Handler: h.groupList, Description: "All groups with their sizes."},
 		{Name: "role", Usage: "<member> <admin|guide|learner>", Role: bot.RoleAdmin, Handler: h.role,
-			Description: "Set a person's role.", Examples: []string{"/role @anna guide"},
+			Description: "Set a person's role.", Examples: []string{"role @anna guide"},
 			Options: []bot.Option{{Name: "member", Description: "Person", Kind: bot.OptionUser, Required: true},
 				{Name: "role", Description: "New role", Kind: bot.OptionString, Required: true,
 					Choices: []string{string(bot.RoleAdmin), string(bot.RoleGuide), string(bot.RoleLearner)}}}},
@@ -75,5 +75,5 @@ func (h *Handlers) commands() []*bot.Command {
 }
 
 func (h *Handlers) help(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	return &bot.Reply{Text: h.router.Help(req.Caller.Role, rest(req.Params))}, nil
+	return &bot.Reply{Text: h.router.Help(req, rest(req.Params))}, nil
 }

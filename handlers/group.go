@@ -35,7 +35,7 @@ func (h *Handlers) groupCreate(ctx context.Context, req *bot.Request) (*bot.Repl
 	} else if err != nil {
 		return nil, err
 	}
-	return bot.Text("Created the group %s. Add people with /group add %s @name...", name, name), nil
+	return bot.Text("Created the group %s. Add people with %s %s @name...", name, req.Slash("group add"), name), nil
 }
 
 func (h *Handlers) groupDelete(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -134,7 +134,7 @@ func (h *Handlers) groupList(ctx context.Context, req *bot.Request) (*bot.Reply,
 		return nil, err
 	}
 	if len(groups) == 0 {
-		return bot.Text("No groups yet. Create one with /group create <name>."), nil
+		return bot.Text("No groups yet. Create one with %s <name>.", req.Slash("group create")), nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:", plural(len(groups), "group", "groups"))

@@ -133,7 +133,7 @@ func (h *Handlers) person(ctx context.Context, req *bot.Request, a bot.Arg) (*st
 func (h *Handlers) task(ctx context.Context, req *bot.Request, key string) (*storage.Task, error) {
 	t, err := h.store.TaskByKey(ctx, req.Caller.WorkspaceID, strings.ToLower(key))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, bot.UsageErrorf("There is no task %q. See /task list.", key)
+		return nil, bot.UsageErrorf("There is no task %q. See %s.", key, req.Slash("task list"))
 	}
 	return t, err
 }
@@ -142,7 +142,7 @@ func (h *Handlers) task(ctx context.Context, req *bot.Request, key string) (*sto
 func (h *Handlers) group(ctx context.Context, req *bot.Request, name string) (*storage.Group, error) {
 	g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(name))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, bot.UsageErrorf("There is no group %q. See /group list.", name)
+		return nil, bot.UsageErrorf("There is no group %q. See %s.", name, req.Slash("group list"))
 	}
 	return g, err
 }

@@ -54,7 +54,7 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	case err != nil:
 		return nil, err
 	}
-	return bot.Text("%s", h.sentText(res, chatUser)), nil
+	return bot.Text("%s", h.sentText(req, res, chatUser)), nil
 }
 
 func (h *Handlers) inviteParams(req *bot.Request, email string, role bot.Role, chatUser *bot.User) storage.InviteParams {
@@ -63,13 +63,13 @@ func (h *Handlers) inviteParams(req *bot.Request, email string, role bot.Role, c
 }
 
 // sentText is the reply to a new invitation or a new link.
-func (h *Handlers) sentText(res *storage.InviteResult, chatUser *bot.User) string {
+func (h *Handlers) sentText(req *bot.Request, res *storage.InviteResult, chatUser *bot.User) string {
 	inv := res.Invitation
 	var b strings.Builder
 	if h.cfg.EmailEnabled {
 		fmt.Fprintf(&b, "Invitation to %s (%s) is on its way; the link works until %s.", inv.Email, inv.Role, when(inv.ExpiresAt))
 		fmt.Fprintf(&b, "\nIf it does not arrive: the sender %s must be authorised for its domain (SPF/DKIM),"+
-			" ask them to check the spam folder, and /invite again %s resends it.", h.cfg.MailFrom, inv.Email)
+			" ask them to check the spam folder, and %s %s resends it.", h.cfg.MailFrom, req.Slash("invite again"), inv.Email)
 	} else {
 		fmt.Fprintf(&b, "Invitation for %s (%s) created. Email is not configured, so send them this link yourself: %s (valid until %s).",
 			inv.Email, inv.Role, res.Link, when(inv.ExpiresAt))
@@ -130,12 +130,12 @@ func (h *Handlers) inviteAgain(ctx context.Context, req *bot.Request) (*bot.Repl
 func (h *Handlers) reinvite(ctx context.Context, req *bot.Request, email string) (*bot.Reply, error) {
 	res, err := h.store.Reinvite(ctx, h.inviteParams(req, email, "", nil))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, bot.Errorf("%s has no pending invitation. Invite them with /invite %s.", email, email)
+		return nil, bot.Errorf("%s has no pending invitation. Invite them with %s %s.", email, req.Slash("invite"), email)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return bot.Text("New link: the old one no longer works.\n%s", h.sentText(res, nil)), nil
+	return bot.Text("New link: the old one no longer works.\n%s", h.sentText(req, res, nil)), nil
 }
 
 // reinviteButton handles "reinvite:<invitation id>".
@@ -152,7 +152,7 @@ func (h *Handlers) reinviteButton(ctx context.Context, req *bot.Request) (*bot.R
 		return nil, err
 	}
 	if inv.Status != storage.InvitationPending {
-		return nil, bot.Errorf("The invitation of %s is %s; see /invite list.", inv.Email, inv.Status)
+		return nil, bot.Errorf("The invitation of %s is %s; see %s.", inv.Email, inv.Status, req.Slash("invite list"))
 	}
 	return h.reinvite(ctx, req, inv.Email)
 }

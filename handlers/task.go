@@ -56,7 +56,7 @@ func (h *Handlers) taskList(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	if len(tasks) == 0 {
-		return bot.Text("The catalogue is empty. Add a task with /task add <key> <title> [<url>]."), nil
+		return bot.Text("The catalogue is empty. Add a task with %s <key> <title> [<url>].", req.Slash("task add")), nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:", plural(len(tasks), "task", "tasks"))
