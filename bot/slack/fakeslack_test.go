@@ -29,6 +29,7 @@ type fakeSlack struct {
 	users      map[string]fakeUser
 	usergroups map[string][]string
 	groupError string // usergroups.users.list fails with this code
+	autoUsers  bool   // users.info knows every ID (benchmarks)
 	channels   map[string][]string
 	openError  map[string]string // conversations.open error by user
 	// postFail, when set, answers chat.postMessage instead of succeeding.
@@ -37,7 +38,6 @@ type fakeSlack struct {
 	posts    []responsePost
 	dms      []postedMessage
 	views    []publishedView
-	// slowResponse delays response_url answers (to see acknowledgements first)
 
 	sockets chan *websocket.Conn
 }
@@ -220,6 +220,10 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 	switch method {
 	case "users.info":
 		u, ok := f.users[form.Get("user")]
+		if !ok && f.autoUsers {
+			id := form.Get("user")
+			u, ok = fakeUser{ID: id, Name: strings.ToLower(id), Display: "Learner " + id, Email: strings.ToLower(id) + "@example.com"}, true
+		}
 		if !ok {
 			reply(w, map[string]any{"ok": false, "error": "user_not_found"})
 			return
