@@ -154,6 +154,9 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 	return a, nil
 }
 
+// commandText is bot.Request.CommandText for Slack.
+func (a *Adapter) commandText(name string) string { return commandText(a.cfg.CommandPrefix, name) }
+
 // Directory answers the router's questions about Slack user groups,
 // channels and emails.
 func (a *Adapter) Directory() bot.Directory { return a.dir }

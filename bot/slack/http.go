@@ -129,6 +129,7 @@ func (a *Adapter) runCommand(ctx context.Context, cmd slackgo.SlashCommand) *bot
 		WorkspaceName: cmd.TeamDomain,
 		Args:          commandArgs(a.cfg.CommandPrefix, cmd.Command, cmd.Text),
 		Directory:     a.dir,
+		CommandText:   a.commandText,
 	}
 	if len(cmd.Text) <= bot.MaxTextLength {
 		var wg sync.WaitGroup
@@ -157,6 +158,7 @@ func (a *Adapter) runActions(ctx context.Context, cb slackgo.InteractionCallback
 			Actor:         actor,
 			Action:        &bot.Action{ID: firstNonEmpty(act.Value, act.ActionID)},
 			Directory:     a.dir,
+			CommandText:   a.commandText,
 		}
 		reply := a.handler.Handle(ctx, req)
 		notice := ""

@@ -94,6 +94,18 @@ func TestCommandPrefix(t *testing.T) {
 	if want := []string{"assign git x", "echo a b", "tasks"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("args %q, want %q", got, want)
 	}
+	t.Run("RepliesNameCommandsAsTyped", func(t *testing.T) {
+		req := h.Requests()[0]
+		for name, want := range map[string]string{"assign": "/acme-assign", "tasks": "/acme-tasks", "invite again": "/acme-learn invite again", "help": "/acme-learn help"} {
+			if got := req.Slash(name); got != want {
+				t.Errorf("Slash(%q) = %q, want %q", name, got, want)
+			}
+		}
+		r := env.command(t, "U1", "/acme-learn", "nonsense")
+		if text := textOf(r.Blocks); !strings.Contains(text, "/acme-learn help") {
+			t.Errorf("unknown command reply %q", text)
+		}
+	})
 }
 
 func TestSlowCommandAnsweredThroughResponseURL(t *testing.T) {

@@ -16,6 +16,17 @@ const (
 	cmdLearn  = "learn"
 )
 
+// commandText renders a command as Slack users type it: "assign" and
+// "tasks" have slash commands of their own, everything else lives under
+// "/learn" ("/learn invite again"), all with the configured prefix.
+func commandText(prefix, name string) string {
+	switch name {
+	case cmdAssign, cmdTasks, cmdLearn:
+		return "/" + prefix + name
+	}
+	return "/" + prefix + cmdLearn + " " + name
+}
+
 // commandArgs turns a slash command and its escaped text into the command
 // line: "/assign x y" is [assign x y]; "/learn invite a@b.c" is
 // [invite a@b.c].
