@@ -49,7 +49,6 @@ func DMMessage(a *storage.AssignmentView) bot.Message {
 	if a.GroupName != nil {
 		fmt.Fprintf(&b, "\nAssigned to the group %s.", *a.GroupName)
 	}
-	b.WriteString("\nType /tasks to see all your tasks.")
 	return bot.Message{
 		Platform:  a.Platform,
 		Workspace: a.Workspace,

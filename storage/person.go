@@ -161,6 +161,27 @@ func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 // platform group), creating active learners for those not yet known. It
 // works in chunks, so a platform group of thousands costs a few statements.
 func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) ([]Person, error) {
+	if len(users) <= 400 {
+		// Usually everyone named is known already: one read, no transaction.
+		ids := make([]any, 0, len(users)+1)
+		ids = append(ids, wsID)
+		distinct := map[string]bool{}
+		for _, u := range users {
+			if !distinct[u.ID] {
+				distinct[u.ID] = true
+				ids = append(ids, u.ID)
+			}
+		}
+		var known []Person
+		err := s.db.SelectContext(ctx, &known, s.q(`SELECT `+personColumns+` FROM people p
+			WHERE p.workspace_id = ? AND p.chat_id IN (`+placeholders(len(ids)-1)+`)`), ids...)
+		if err != nil {
+			return nil, fmt.Errorf("storage: ensure people: %w", err)
+		}
+		if len(known) == len(distinct) {
+			return known, nil
+		}
+	}
 	var out []Person
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		out = out[:0]
