@@ -47,7 +47,7 @@ type Command struct {
 	Usage       string // arguments after the name: "<task> <target>..."
 	Description string
 	Examples    []string // command lines without the slash: "assign git @anna"
-	Role        Role // the least role that may run it
+	Role        Role     // the least role that may run it
 	Options     []Option
 	// Discord names the Discord subcommand when it differs from the last
 	// word of Name (the bare "invite" is "/invite email").

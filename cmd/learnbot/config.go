@@ -74,4 +74,3 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	}
 	return c, nil
 }
-
