@@ -26,20 +26,23 @@ type Handler interface {
 
 // Console is one terminal session.
 type Console struct {
-	h      Handler
-	out    io.Writer
-	mu     sync.Mutex // guards out, buttons and actor: DMs arrive from workers
-	actor  string
-	echo   bool
-	next   int
-	button map[int]string // number shown → button ID
+	h     Handler
+	out   io.Writer
+	mu    sync.Mutex // guards out, buttons and actor: DMs arrive from workers
+	actor string
+	echo  bool
+	// Buttons of the last reply are numbered from 1, so a script can press
+	// "2" whatever DMs arrived meanwhile; DM buttons are "d1", "d2", ...
+	button map[string]string // label shown → button ID
+	replyN int
+	dmN    int
 }
 
 // New starts a session acting as first. With echo, each command read is
 // printed after the prompt (for scripted input, which a terminal does not
 // show).
 func New(h Handler, out io.Writer, first string, echo bool) *Console {
-	return &Console{h: h, out: out, actor: first, echo: echo, next: 1, button: map[int]string{}}
+	return &Console{h: h, out: out, actor: first, echo: echo, button: map[string]string{}}
 }
 
 // SendDM prints a DM to a console user (bot.Sender).
@@ -47,14 +50,20 @@ func (c *Console) SendDM(ctx context.Context, msg bot.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fmt.Fprintf(c.out, "\n[DM to @%s] %s\n", msg.To.ID, indent(msg.Text))
-	c.printButtons(msg.Buttons)
+	for _, b := range msg.Buttons {
+		c.dmN++
+		key := "d" + strconv.Itoa(c.dmN)
+		c.button[key] = b.ID
+		fmt.Fprintf(c.out, "  [%s] %s\n", key, b.Label)
+	}
 	return nil
 }
 
 // Run reads commands until in ends or ctx is done.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	c.mu.Lock()
-	fmt.Fprintf(c.out, "learnbot console. You are @%s (admin). Type /help, /as <name> to switch user, a number to press a button, /quit to leave.\n", c.actor)
+	fmt.Fprintf(c.out, "learnbot console. You are @%s (admin). Type /help; /as <name> to switch user;"+
+		" a button's number (or d<n> for a DM's) to press it; /quit to leave.\n", c.actor)
 	c.mu.Unlock()
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
@@ -95,12 +104,12 @@ func (c *Console) handle(ctx context.Context, line string) {
 		return
 	}
 	req := &bot.Request{Platform: bot.PlatformConsole, Workspace: Workspace, WorkspaceName: "console"}
-	if n, err := strconv.Atoi(line); err == nil {
+	if isButton(line) {
 		c.mu.Lock()
-		id, ok := c.button[n]
+		id, ok := c.button[line]
 		c.mu.Unlock()
 		if !ok {
-			c.print("There is no button %d.\n", n)
+			c.print("There is no button %s.\n", line)
 			return
 		}
 		req.Action = &bot.Action{ID: id}
@@ -118,7 +127,26 @@ func (c *Console) handle(ctx context.Context, line string) {
 	} else {
 		fmt.Fprintf(c.out, "learnbot: %s\n", indent(reply.Text))
 	}
-	c.printButtons(reply.Buttons)
+	// A new set of choices replaces the last one; until then its buttons
+	// stay pressable (a second press gets "already decided"). DM buttons stay.
+	if len(reply.Buttons) > 0 {
+		for key := range c.button {
+			if !strings.HasPrefix(key, "d") {
+				delete(c.button, key)
+			}
+		}
+	}
+	for i, b := range reply.Buttons {
+		key := strconv.Itoa(i + 1)
+		c.button[key] = b.ID
+		fmt.Fprintf(c.out, "  [%s] %s\n", key, b.Label)
+	}
+}
+
+// isButton reports whether a line presses a button: "2" or "d3".
+func isButton(line string) bool {
+	_, err := strconv.Atoi(strings.TrimPrefix(line, "d"))
+	return err == nil
 }
 
 // Parse splits a command line into args; @name mentions a console user.
@@ -132,15 +160,6 @@ func Parse(line string) []bot.Arg {
 		args = append(args, a)
 	}
 	return args
-}
-
-// printButtons numbers buttons; c.mu is held.
-func (c *Console) printButtons(buttons []bot.Button) {
-	for _, b := range buttons {
-		c.button[c.next] = b.ID
-		fmt.Fprintf(c.out, "  [%d] %s\n", c.next, b.Label)
-		c.next++
-	}
 }
 
 func (c *Console) prompt() {
