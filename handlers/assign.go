@@ -31,7 +31,7 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if err != nil {
 		return nil, err
 	}
-	people, groups, err := h.targets(ctx, req, req.Params[1:])
+	people, users, groups, err := h.targets(ctx, req, req.Params[1:])
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		groupIDs[i] = g.ID
 	}
 	res, err := h.store.Assign(ctx, storage.AssignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
-		GuideID: req.Caller.PersonID, PersonIDs: people, GroupIDs: groupIDs, DecisionTTL: h.cfg.DecisionTTL})
+		GuideID: req.Caller.PersonID, PersonIDs: people, Users: users, GroupIDs: groupIDs, DecisionTTL: h.cfg.DecisionTTL})
 	if err != nil {
 		return nil, err
 	}
@@ -80,10 +80,11 @@ func (h *Handlers) prompt(task *storage.Task, res *storage.AssignResult, groups 
 	return &bot.Reply{Text: b.String(), Buttons: buttons}
 }
 
-// targets resolves assignment targets: mentions, emails of known people,
-// group names, platform groups. Everything is checked before anything is
-// written; people behind mentions are created last.
-func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg) ([]int64, []*storage.Group, error) {
+// targets resolves assignment targets: emails of known people, group names,
+// and chat users (mentions, members of platform groups), whom Assign creates
+// as learners if they are new. Everything is checked before anything is
+// written.
+func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg) ([]int64, []bot.User, []*storage.Group, error) {
 	var people []int64
 	var groups []*storage.Group
 	var users []bot.User
@@ -93,42 +94,33 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 			users = append(users, *a.User)
 		case a.Group != nil:
 			if req.Directory == nil {
-				return nil, nil, bot.Errorf("This platform cannot list the members of %s.", a.Text)
+				return nil, nil, nil, bot.Errorf("This platform cannot list the members of %s.", a.Text)
 			}
 			members, err := req.Directory.GroupMembers(ctx, *a.Group)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			users = append(users, members...)
 		case looksLikeEmail(a.Text):
 			p, err := h.person(ctx, req, a)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			people = append(people, p.ID)
 		case strings.HasPrefix(a.Text, "@"):
-			return nil, nil, bot.UsageErrorf("Unknown user %s.", a.Text)
+			return nil, nil, nil, bot.UsageErrorf("Unknown user %s.", a.Text)
 		default:
 			g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(a.Text))
 			if errors.Is(err, storage.ErrNotFound) {
-				return nil, nil, bot.UsageErrorf("%q is not a group, a mention or an email. See %s.", a.Text, req.Slash("group list"))
+				return nil, nil, nil, bot.UsageErrorf("%q is not a group, a mention or an email. See %s.", a.Text, req.Slash("group list"))
 			}
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			groups = append(groups, g)
 		}
 	}
-	if len(users) > 0 {
-		ps, err := h.store.EnsurePeople(ctx, req.Caller.WorkspaceID, users)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, p := range ps {
-			people = append(people, p.ID)
-		}
-	}
-	return people, groups, nil
+	return people, users, groups, nil
 }
 
 // decide handles a press of a decision button: "decision:<choice>:<id>".

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/learnbot/learnbot/bot"
 )
 
 // Errors of decision resolution.
@@ -27,6 +30,9 @@ type AssignParams struct {
 	GuideID     int64
 	PersonIDs   []int64
 	GroupIDs    []int64
+	// Users are chat users named (mentions, members of platform groups);
+	// newcomers among them become learners in the same transaction.
+	Users       []bot.User
 	DecisionTTL time.Duration
 }
 
@@ -69,6 +75,16 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 		res = AssignResult{}
 		if err := s.lockTask(ctx, tx, p.WorkspaceID, p.TaskID); err != nil {
 			return err
+		}
+		if len(p.Users) > 0 {
+			people, err := s.ensurePeople(ctx, tx, p.WorkspaceID, p.Users)
+			if err != nil {
+				return err
+			}
+			p.PersonIDs = slices.Clone(p.PersonIDs)
+			for _, person := range people {
+				p.PersonIDs = append(p.PersonIDs, person.ID)
+			}
 		}
 		tq, targs := targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs)
 		var counts struct {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -184,41 +185,54 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) 
 	}
 	var out []Person
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		out = out[:0]
-		const chunk = 400
-		for start := 0; start < len(users); start += chunk {
-			part := users[start:min(start+chunk, len(users))]
-			values := make([]string, 0, len(part))
-			args := make([]any, 0, len(part)*4)
-			ids := make([]any, 0, len(part))
-			now := s.now()
-			for _, u := range part {
-				name := u.Name
-				if name == "" {
-					name = u.ID
-				}
-				values = append(values, "(?, 'learner', 'active', ?, ?, ?)")
-				args = append(args, wsID, name, u.ID, now)
-				ids = append(ids, u.ID)
-			}
-			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at)
-				VALUES `+strings.Join(values, ", ")+`
-				ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`), args...)
-			if err != nil {
-				return err
-			}
-			var got []Person
-			err = tx.SelectContext(ctx, &got, s.q(`SELECT `+personColumns+` FROM people p
-				WHERE p.workspace_id = ? AND p.chat_id IN (`+placeholders(len(ids))+`)`), append([]any{wsID}, ids...)...)
-			if err != nil {
-				return err
-			}
-			out = append(out, got...)
-		}
-		return nil
+		var err error
+		out, err = s.ensurePeople(ctx, tx, wsID, users)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: ensure people: %w", err)
+	}
+	return out, nil
+}
+
+// ensurePeople creates the chat users not yet known, in chunks of one
+// multi-row INSERT each, and returns everyone. Users are written in ID order
+// so that two transactions naming the same newcomers cannot deadlock.
+func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []bot.User) ([]Person, error) {
+	users = slices.Clone(users)
+	slices.SortFunc(users, func(a, b bot.User) int { return strings.Compare(a.ID, b.ID) })
+	users = slices.CompactFunc(users, func(a, b bot.User) bool { return a.ID == b.ID })
+	var out []Person
+	const chunk = 400
+	for start := 0; start < len(users); start += chunk {
+		part := users[start:min(start+chunk, len(users))]
+		values := make([]string, 0, len(part))
+		args := make([]any, 0, len(part)*4)
+		ids := make([]any, 0, len(part)+1)
+		ids = append(ids, wsID)
+		now := s.now()
+		for _, u := range part {
+			name := u.Name
+			if name == "" {
+				name = u.ID
+			}
+			values = append(values, "(?, 'learner', 'active', ?, ?, ?)")
+			args = append(args, wsID, name, u.ID, now)
+			ids = append(ids, u.ID)
+		}
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at)
+			VALUES `+strings.Join(values, ", ")+`
+			ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`), args...)
+		if err != nil {
+			return nil, err
+		}
+		var got []Person
+		err = tx.SelectContext(ctx, &got, s.q(`SELECT `+personColumns+` FROM people p
+			WHERE p.workspace_id = ? AND p.chat_id IN (`+placeholders(len(ids)-1)+`)`), ids...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
 	}
 	return out, nil
 }
