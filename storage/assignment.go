@@ -394,7 +394,7 @@ const assignmentView = `SELECT a.id, a.workspace_id, a.task_id, a.person_id, a.a
 // AssignmentByID loads one assignment (for its DM).
 func (s *Store) AssignmentByID(ctx context.Context, id int64) (*AssignmentView, error) {
 	var v AssignmentView
-	if err := s.db.GetContext(ctx, &v, s.q(assignmentView+` WHERE a.id = ?`), id); err != nil {
+	if err := s.getPrepared(ctx, &v, s.q(assignmentView+` WHERE a.id = ?`), id); err != nil {
 		return nil, fmt.Errorf("storage: assignment: %w", notFound(err))
 	}
 	return &v, nil
@@ -404,7 +404,7 @@ func (s *Store) AssignmentByID(ctx context.Context, id int64) (*AssignmentView, 
 // and says how many there are in all.
 func (s *Store) AssignmentsOf(ctx context.Context, wsID, personID int64, limit int) ([]AssignmentView, int, error) {
 	var out []AssignmentView
-	err := s.db.SelectContext(ctx, &out, s.q(assignmentView+` WHERE a.workspace_id = ? AND a.person_id = ?
+	err := s.selectPrepared(ctx, &out, s.q(assignmentView+` WHERE a.workspace_id = ? AND a.person_id = ?
 		ORDER BY a.created_at DESC, a.id DESC LIMIT ?`), wsID, personID, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: assignments of: %w", err)

@@ -26,7 +26,7 @@ const personColumns = `p.id, p.workspace_id, p.role, p.status, p.email, p.displa
 // is linked when the platform shares the same address.
 func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
 	var p Person
-	err := s.db.GetContext(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p
+	err := s.getPrepared(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p
 		JOIN workspaces w ON w.id = p.workspace_id
 		WHERE w.platform = ? AND w.external_id = ? AND p.chat_id = ?`), id.Platform, id.Workspace, id.User.ID)
 	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin) {

@@ -44,6 +44,7 @@ type Store struct {
 	dialect Dialect
 	outbox  Outbox
 	now     func() time.Time
+	cache   stmtCache
 }
 
 // Open connects to url ("postgres://..." or "sqlite:<path>") and applies the
@@ -166,7 +167,10 @@ func (s *Store) Now() time.Time { return s.now() }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.closeStatements()
+	return s.db.Close()
+}
 
 // tx runs f in a transaction. On PostgreSQL callers lock what they read with
 // FOR UPDATE (see forUpdate); SQLite transactions begin IMMEDIATE and so

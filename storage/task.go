@@ -31,7 +31,7 @@ func (s *Store) CreateTask(ctx context.Context, t *Task) error {
 // TaskByKey finds a task of the workspace.
 func (s *Store) TaskByKey(ctx context.Context, wsID int64, key string) (*Task, error) {
 	var t Task
-	err := s.db.GetContext(ctx, &t, s.q(`SELECT `+taskColumns+` FROM tasks t WHERE t.workspace_id = ? AND t.key = ?`), wsID, key)
+	err := s.getPrepared(ctx, &t, s.q(`SELECT `+taskColumns+` FROM tasks t WHERE t.workspace_id = ? AND t.key = ?`), wsID, key)
 	if err != nil {
 		return nil, fmt.Errorf("storage: task by key: %w", notFound(err))
 	}
