@@ -25,6 +25,9 @@ type Config struct {
 	DiscordAppID  string
 	DiscordGuild  string
 	DiscordAPIURL string
+	// PprofAddr (LEARNBOT_PPROF_ADDR), when set, serves net/http/pprof
+	// there, apart from the public handler: for profiling under load.
+	PprofAddr string
 }
 
 // configFromEnv reads and validates the configuration.
@@ -52,6 +55,7 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		DiscordAppID:  or("DISCORD_APP_ID", ""),
 		DiscordGuild:  or("DISCORD_GUILD_ID", ""),
 		DiscordAPIURL: or("LEARNBOT_DISCORD_API_URL", "https://discord.com/api/v10/"),
+		PprofAddr:     or("LEARNBOT_PPROF_ADDR", ""),
 	}
 	for _, a := range strings.Split(getenv("LEARNBOT_ADMINS"), ",") {
 		a = strings.TrimSpace(a)

@@ -1,0 +1,904 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/learnbot/learnbot/internal/fakeslack"
+)
+
+// Identities of a bench run. The admins must be in learnbot's
+// LEARNBOT_ADMINS (bench/run.sh sets it).
+const (
+	slackTeam    = "TBENCH"
+	slackAdmin   = "UADMIN"
+	discordGuild = "100000000000000001"
+	discordAdmin = "100000000000000002"
+	discordApp   = "100000000000000009"
+)
+
+// benchConfig is the whole suite's configuration (flags of loadgen bench).
+type benchConfig struct {
+	learnbot, floor, fake string
+	pprof                 string // learnbot's LEARNBOT_PPROF_ADDR as a URL, for CPU profiles
+	out                   string // directory for results.json, summary.md and profiles
+	pid                   int    // learnbot's process, for its memory
+	plan                  Plan
+	scenarios             []string
+	platforms             []string
+	readers, readTasks    int
+	writeTasks            int
+	group, dups, reps     int
+	limit                 float64
+	limitedDMs            int
+}
+
+// bench runs the scenarios and collects the summary.
+type bench struct {
+	cfg         benchConfig
+	log         io.Writer
+	slack       *slackClient // to learnbot
+	slackFloor  *slackClient
+	discord     *discordClient
+	discFloor   *discordClient
+	ctl         *http.Client // metrics, the fake's controls
+	rows        []row
+	results     map[string]any
+	seq         atomic.Int64
+	fresh       atomic.Int64 // fresh learners of the write path
+	groupSeeded bool
+}
+
+// row is one line of the summary table.
+type row struct {
+	Scenario string `json:"scenario"`
+	Learnbot string `json:"learnbot"`
+	Floor    string `json:"floor"`
+	Ratio    string `json:"ratio"`
+	Target   string `json:"target"`
+	Met      string `json:"met"`
+	PeakRSS  string `json:"peak_rss"`
+}
+
+func benchCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	var c benchConfig
+	fs.StringVar(&c.learnbot, "learnbot", "", "learnbot's base URL (loopback)")
+	fs.StringVar(&c.floor, "floor", "", "the floor's base URL (loadgen floor)")
+	fs.StringVar(&c.fake, "fake", "", "the fake Slack's base URL (loadgen fake); learnbot's LEARNBOT_SLACK_API_URL is <fake>/api/")
+	fs.StringVar(&c.pprof, "pprof", "", "learnbot's pprof base URL: CPU profiles of each load go to -out")
+	fs.StringVar(&c.out, "out", "", "directory for results.json, summary.md and profiles")
+	fs.IntVar(&c.pid, "pid", 0, "learnbot's process ID, for its resident set size")
+	scenarios := fs.String("scenarios", "read,write,bulk,fanout", "scenarios to run, in this order")
+	platforms := fs.String("platforms", "slack,discord", "platforms of the read and write paths")
+	fs.IntVar(&c.readers, "readers", 20, "read path: learners asking /tasks")
+	fs.IntVar(&c.readTasks, "read-tasks", 20, "read path: assignments of each")
+	fs.IntVar(&c.writeTasks, "write-tasks", 50, "write path: tasks the /assign commands spread over")
+	fs.IntVar(&c.group, "group", 10000, "bulk and fan-out: members of the group")
+	fs.IntVar(&c.dups, "dups", 5000, "bulk: members who hold the task already")
+	fs.IntVar(&c.reps, "bulk-reps", 3, "bulk: repetitions (each with a new task)")
+	fs.Float64Var(&c.limit, "limit", 50, "fan-out: chat.postMessage per second the rate-limited fake allows")
+	fs.IntVar(&c.limitedDMs, "limited-dms", 0, "fan-out under the limit: DMs (0: the whole group)")
+	plan := planFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c.plan = *plan
+	if err := c.plan.check(); err != nil {
+		return err
+	}
+	if c.dups > c.group || c.group < 1 || c.limitedDMs > c.group {
+		return errors.New("want 0 <= -dups <= -group, -limited-dms <= -group")
+	}
+	if c.limitedDMs == 0 {
+		c.limitedDMs = c.group
+	}
+	c.scenarios = strings.Split(*scenarios, ",")
+	c.platforms = strings.Split(*platforms, ",")
+	for _, u := range []*string{&c.learnbot, &c.floor, &c.fake} {
+		v, err := loopbackURL(*u)
+		if err != nil {
+			return err
+		}
+		*u = v
+	}
+	if c.pprof != "" {
+		v, err := loopbackURL(c.pprof)
+		if err != nil {
+			return err
+		}
+		c.pprof = v
+	}
+	secret := getenv("SLACK_SIGNING_SECRET")
+	key, err := discordKey(getenv("LOADGEN_DISCORD_SEED"))
+	if secret == "" || err != nil {
+		return errors.Join(errors.New("bench: set SLACK_SIGNING_SECRET and LOADGEN_DISCORD_SEED"), err)
+	}
+	if c.out != "" {
+		if err := os.MkdirAll(c.out, 0o755); err != nil {
+			return err
+		}
+	}
+	conns := c.plan.MaxInFlight
+	b := &bench{cfg: c, log: stdout, ctl: newHTTPClient(8), results: map[string]any{}}
+	b.slack = &slackClient{base: c.learnbot, secret: secret, team: slackTeam, domain: "bench", respBase: c.fake + "/response/", http: newHTTPClient(conns)}
+	b.slackFloor = &slackClient{base: c.floor, secret: secret, team: slackTeam, domain: "bench", respBase: c.fake + "/response/", http: newHTTPClient(conns)}
+	b.discord = &discordClient{base: c.learnbot, key: key, guild: discordGuild, app: discordApp, http: newHTTPClient(conns)}
+	b.discFloor = &discordClient{base: c.floor, key: key, guild: discordGuild, app: discordApp, http: newHTTPClient(conns)}
+	return b.run(ctx)
+}
+
+func (b *bench) logf(format string, a ...any) {
+	fmt.Fprintf(b.log, "%s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, a...))
+}
+
+func (b *bench) run(ctx context.Context) error {
+	if err := b.waitReady(ctx); err != nil {
+		return err
+	}
+	if b.cfg.pid != 0 {
+		time.Sleep(2 * time.Second) // let start-up settle
+		m, err := readMemory(b.cfg.pid)
+		if err != nil {
+			return err
+		}
+		b.results["idle_rss"] = m.RSS
+		b.add(row{Scenario: "memory: idle after start", Learnbot: mb(m.RSS), Target: "< 60 MB", Met: yes(m.RSS < 60<<20)})
+	}
+	started := time.Now()
+	for _, s := range b.cfg.scenarios {
+		var err error
+		w := watchRSS(b.cfg.pid)
+		first := len(b.rows)
+		switch s {
+		case "read":
+			err = b.readPath(ctx)
+		case "write":
+			err = b.writePath(ctx)
+		case "bulk":
+			err = b.bulk(ctx)
+		case "fanout":
+			err = b.fanout(ctx)
+		default:
+			err = fmt.Errorf("unknown scenario %q", s)
+		}
+		peak := w.Stop()
+		for i := first; i < len(b.rows); i++ {
+			b.rows[i].PeakRSS = mb(peak)
+		}
+		if peak > 0 {
+			b.results["peak_rss_"+s] = peak
+			b.add(row{Scenario: "memory: peak of " + s, Learnbot: mb(peak), Target: "< 200 MB", Met: yes(peak < 200<<20)})
+		}
+		b.heapProfile(ctx, s)
+		if err != nil {
+			b.summary()
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	b.logf("all scenarios done in %s", time.Since(started).Round(time.Second))
+	if b.cfg.pid != 0 {
+		time.Sleep(5 * time.Second)
+		if m, err := readMemory(b.cfg.pid); err == nil {
+			b.add(row{Scenario: "memory: idle after the scenarios (5 s)", Learnbot: mb(m.RSS)})
+		}
+	}
+	return b.summary()
+}
+
+func (b *bench) add(r row) { b.rows = append(b.rows, r) }
+
+func yes(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+// summary prints the table and writes summary.md and results.json.
+func (b *bench) summary() error {
+	var s strings.Builder
+	s.WriteString("| scenario | learnbot | floor | learnbot / floor | target | met | learnbot peak RSS |\n")
+	s.WriteString("|---|---|---|---|---|---|---|\n")
+	for _, r := range b.rows {
+		fmt.Fprintf(&s, "| %s | %s | %s | %s | %s | %s | %s |\n", r.Scenario, r.Learnbot, r.Floor, r.Ratio, r.Target, r.Met, r.PeakRSS)
+	}
+	fmt.Fprintln(b.log)
+	fmt.Fprint(b.log, s.String())
+	if b.cfg.out == "" {
+		return nil
+	}
+	b.results["rows"] = b.rows
+	js, _ := json.MarshalIndent(b.results, "", "  ")
+	return errors.Join(os.WriteFile(filepath.Join(b.cfg.out, "summary.md"), []byte(s.String()), 0o644),
+		os.WriteFile(filepath.Join(b.cfg.out, "results.json"), js, 0o644))
+}
+
+// waitReady waits for learnbot's /readyz, the floor and the fake.
+func (b *bench) waitReady(ctx context.Context) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for _, u := range []string{b.cfg.learnbot + "/readyz", b.cfg.floor + "/healthz", b.cfg.fake + "/stats"} {
+		for {
+			resp, err := b.ctl.Get(u)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s not ready after 60 s", u)
+			}
+			if err := sleep(ctx, 200*time.Millisecond); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (b *bench) responseID(prefix string) string {
+	return prefix + "-" + strconv.FormatInt(b.seq.Add(1), 10)
+}
+
+// slackRun runs a setup command as the admin and checks its reply, waiting
+// for it at the fake when learnbot only acknowledged it.
+func (b *bench) slackRun(ctx context.Context, command, text, want string) (string, error) {
+	id := b.responseID("setup")
+	r, err := b.slack.command(ctx, slackAdmin, command, text, id)
+	if err != nil {
+		return "", err
+	}
+	got := ""
+	if r != nil {
+		got = r.Text
+	} else {
+		resp, err := b.waitResponse(ctx, id, 2*time.Minute)
+		if err != nil {
+			return "", err
+		}
+		got = resp.Text
+	}
+	if !strings.Contains(got, want) {
+		return got, fmt.Errorf("%s %.80s: want %q in %.300q", command, text, want, got)
+	}
+	return got, nil
+}
+
+func (b *bench) discordRun(ctx context.Context, name, want string, opts ...discordOption) error {
+	a, err := b.discord.command(ctx, discordAdmin, name, opts...)
+	if err != nil {
+		return err
+	}
+	if o := expectDiscord(a, nil, want); o.Err != nil || o.Late {
+		return fmt.Errorf("/%s: %v (late %v)", name, o.Err, o.Late)
+	}
+	return nil
+}
+
+// waitResponse waits at the fake for the post to a response_url.
+func (b *bench) waitResponse(ctx context.Context, id string, timeout time.Duration) (*fakeslack.Response, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.cfg.fake+"/wait/"+id+"?timeout="+timeout.String(), nil)
+	client := &http.Client{Timeout: timeout + 10*time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("no reply at response_url %s within %s", id, timeout)
+	}
+	var r fakeslack.Response
+	return &r, json.NewDecoder(resp.Body).Decode(&r)
+}
+
+func (b *bench) fakeStats(ctx context.Context, detail bool) (*fakeslack.Stats, error) {
+	u := b.cfg.fake + "/stats"
+	if detail {
+		u += "?detail=1"
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	resp, err := b.ctl.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var s fakeslack.Stats
+	return &s, json.NewDecoder(resp.Body).Decode(&s)
+}
+
+func (b *bench) fakeControl(ctx context.Context, path string) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, b.cfg.fake+path, nil)
+	resp, err := b.ctl.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("fake %s: status %d", path, resp.StatusCode)
+	}
+	return nil
+}
+
+// metric reads one unlabelled value from learnbot's /metrics.
+func (b *bench) metric(ctx context.Context, name string) (float64, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.cfg.learnbot+"/metrics", nil)
+	resp, err := b.ctl.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	sum, found := 0.0, false
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, name+" ") && !strings.HasPrefix(line, name+"{") {
+			continue
+		}
+		f := strings.Fields(line)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err != nil {
+			return 0, fmt.Errorf("metrics: %q: %w", line, err)
+		}
+		sum, found = sum+v, true
+	}
+	if !found {
+		return 0, nil // a counter without samples yet
+	}
+	return sum, sc.Err()
+}
+
+// drain waits until learnbot's queue is empty (no job waiting, scheduled or
+// running), and returns how long that took.
+func (b *bench) drain(ctx context.Context, timeout time.Duration) (time.Duration, error) {
+	start := time.Now()
+	zeros := 0
+	for {
+		n, err := b.metric(ctx, "learnbot_queue_depth")
+		if err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			zeros++
+			if zeros == 2 {
+				return time.Since(start), nil
+			}
+		} else {
+			zeros = 0
+		}
+		if time.Since(start) > timeout {
+			return 0, fmt.Errorf("queue still holds %v jobs after %s", n, timeout)
+		}
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// cpuProfile starts a CPU profile of learnbot for d (when -pprof is set)
+// and returns a function that waits for it and saves it as name.pprof.
+func (b *bench) cpuProfile(ctx context.Context, name string, d time.Duration) func() {
+	if b.cfg.pprof == "" || b.cfg.out == "" {
+		return func() {}
+	}
+	secs := max(1, int(d.Seconds()))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.saveProfile(ctx, fmt.Sprintf("/debug/pprof/profile?seconds=%d", secs), name+".cpu.pprof", time.Duration(secs+30)*time.Second)
+	}()
+	return func() { <-done }
+}
+
+func (b *bench) heapProfile(ctx context.Context, name string) {
+	if b.cfg.pprof != "" && b.cfg.out != "" {
+		b.saveProfile(ctx, "/debug/pprof/heap", name+".heap.pprof", 30*time.Second)
+	}
+}
+
+func (b *bench) saveProfile(ctx context.Context, path, file string, timeout time.Duration) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.cfg.pprof+path, nil)
+	resp, err := (&http.Client{Timeout: timeout}).Do(req)
+	if err != nil {
+		b.logf("profile %s: %v", file, err)
+		return
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode == http.StatusOK {
+		err = os.WriteFile(filepath.Join(b.cfg.out, file), data, 0o644)
+	} else if err == nil {
+		err = fmt.Errorf("status %d", resp.StatusCode)
+	}
+	if err != nil {
+		b.logf("profile %s: %v", file, err)
+	}
+}
+
+// compare runs the same load against learnbot then the floor and adds the
+// row: latency percentiles, errors, the p99 ratio, and the targets of the
+// read and write paths.
+// after, when set, runs between the two (so that learnbot's queue is
+// drained before the floor's turn).
+func (b *bench) compare(ctx context.Context, name string, lb, fl func(ctx context.Context) Outcome, after func() error) error {
+	p := b.cfg.plan
+	done := b.cpuProfile(ctx, fileName(name), min(p.Duration, 30*time.Second))
+	r, err := Run(ctx, name+" learnbot", p, lb)
+	done()
+	if err != nil {
+		return err
+	}
+	b.logf("%s", r)
+	if after != nil {
+		if err := after(); err != nil {
+			return err
+		}
+	}
+	f, err := Run(ctx, name+" floor", p, fl)
+	if err != nil {
+		return err
+	}
+	b.logf("%s", f)
+	b.results[name] = map[string]any{"learnbot": summarize(r), "floor": summarize(f)}
+	ratio := 0.0
+	if f.Percentile(0.99) > 0 {
+		ratio = float64(r.Percentile(0.99)) / float64(f.Percentile(0.99))
+	}
+	p99 := r.Percentile(0.99)
+	b.add(row{
+		Scenario: fmt.Sprintf("%s, %s req/s for %s", name, strconv.FormatFloat(p.Rate, 'f', -1, 64), p.Duration),
+		Learnbot: latencies(r), Floor: latencies(f),
+		Ratio:  fmt.Sprintf("p99 ×%.1f", ratio),
+		Target: "p99 < 50 ms, ≤ 3× floor, 0 errors",
+		Met:    yes(p99 < 50*time.Millisecond && ratio <= 3 && r.ErrorCount() == 0 && r.Late == 0),
+	})
+	return nil
+}
+
+// fileName turns a scenario name into a file name: "read /tasks slack" is
+// "read-tasks-slack".
+func fileName(name string) string {
+	return strings.NewReplacer(" /", "-", " ", "-", "/", "-").Replace(name)
+}
+
+func latencies(r *Result) string {
+	s := fmt.Sprintf("p50 %s · p95 %s · p99 %s; %.0f/s; %d errors", msShort(r.Percentile(0.5)), msShort(r.Percentile(0.95)),
+		msShort(r.Percentile(0.99)), r.Throughput(), r.ErrorCount())
+	if r.Late > 0 {
+		s += fmt.Sprintf(", %d acknowledged late", r.Late)
+	}
+	return s
+}
+
+func msShort(d time.Duration) string {
+	v := float64(d) / float64(time.Millisecond)
+	if v < 10 {
+		return fmt.Sprintf("%.2f ms", v)
+	}
+	return fmt.Sprintf("%.1f ms", v)
+}
+
+func summarize(r *Result) map[string]any {
+	return map[string]any{"sent": r.Sent, "ok": r.OK, "late": r.Late, "errors": r.Errors, "first_error": r.FirstErr,
+		"throughput": r.Throughput(), "p50_ms": r.Percentile(0.5).Seconds() * 1000, "p95_ms": r.Percentile(0.95).Seconds() * 1000,
+		"p99_ms": r.Percentile(0.99).Seconds() * 1000, "max_ms": r.Percentile(1).Seconds() * 1000}
+}
+
+func ids(format string, from, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf(format, from+i)
+	}
+	return out
+}
+
+// readPath: /tasks for learners with 20 assignments each.
+func (b *bench) readPath(ctx context.Context) error {
+	for _, platform := range b.cfg.platforms {
+		b.logf("read path on %s: setting up %d learners with %d assignments each", platform, b.cfg.readers, b.cfg.readTasks)
+		var lb, fl func(ctx context.Context) Outcome
+		want := fmt.Sprintf("Your tasks (%d open", b.cfg.readTasks)
+		switch platform {
+		case "slack":
+			readers := ids("UR%04d", 1, b.cfg.readers)
+			for t := 1; t <= b.cfg.readTasks; t++ {
+				key := fmt.Sprintf("r%02d", t)
+				if _, err := b.slackRun(ctx, "/learn", "task add "+key+" Reading "+key+" https://learn.example.com/"+key, "Added"); err != nil {
+					return err
+				}
+				if _, err := b.slackRun(ctx, "/assign", key+" "+mentions(readers), "Assigned"); err != nil {
+					return err
+				}
+			}
+			var n atomic.Int64
+			lb = func(ctx context.Context) Outcome {
+				i := n.Add(1)
+				r, err := b.slack.command(ctx, readers[i%int64(len(readers))], "/tasks", "", b.responseID("read"))
+				return expect(r, err, want)
+			}
+			fl = func(ctx context.Context) Outcome {
+				i := n.Add(1)
+				r, err := b.slackFloor.command(ctx, readers[i%int64(len(readers))], "/tasks", "", b.responseID("read"))
+				return expect(r, err, "")
+			}
+		case "discord":
+			readers := ids("2%017d", 1, b.cfg.readers)
+			for t := 1; t <= b.cfg.readTasks; t++ {
+				key := fmt.Sprintf("r%02d", t)
+				if err := b.discordRun(ctx, "task", "Added", subOpt("add", strOpt("key", key), strOpt("title", "Reading "+key),
+					strOpt("url", "https://learn.example.com/"+key))); err != nil {
+					return err
+				}
+				if err := b.discordRun(ctx, "assign", "Assigned", strOpt("task", key), strOpt("targets", discordMentions(readers))); err != nil {
+					return err
+				}
+			}
+			var n atomic.Int64
+			lb = func(ctx context.Context) Outcome {
+				i := n.Add(1)
+				a, err := b.discord.command(ctx, readers[i%int64(len(readers))], "tasks")
+				return expectDiscord(a, err, want)
+			}
+			fl = func(ctx context.Context) Outcome {
+				i := n.Add(1)
+				a, err := b.discFloor.command(ctx, readers[i%int64(len(readers))], "tasks")
+				return expectDiscord(a, err, "")
+			}
+		default:
+			return fmt.Errorf("unknown platform %q", platform)
+		}
+		if _, err := b.drain(ctx, 5*time.Minute); err != nil {
+			return err
+		}
+		if err := b.compare(ctx, "read /tasks "+platform, lb, fl, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePath: /assign of one of many tasks to 3 learners nobody has seen, so
+// never a duplicate. The DMs go out meanwhile, as in production.
+func (b *bench) writePath(ctx context.Context) error {
+	for _, platform := range b.cfg.platforms {
+		b.logf("write path on %s: %d tasks", platform, b.cfg.writeTasks)
+		var lb, fl func(ctx context.Context) Outcome
+		var n atomic.Int64
+		want := "to 3 people"
+		switch platform {
+		case "slack":
+			for t := range b.cfg.writeTasks {
+				key := fmt.Sprintf("w%02d", t)
+				if _, err := b.slackRun(ctx, "/learn", "task add "+key+" Writing "+key, "Added"); err != nil {
+					return err
+				}
+			}
+			text := func() string {
+				f := b.fresh.Add(3)
+				return fmt.Sprintf("w%02d %s", n.Add(1)%int64(b.cfg.writeTasks), mentions(ids("UW%07d", int(f-2), 3)))
+			}
+			lb = func(ctx context.Context) Outcome {
+				r, err := b.slack.command(ctx, slackAdmin, "/assign", text(), b.responseID("write"))
+				return expect(r, err, want)
+			}
+			fl = func(ctx context.Context) Outcome {
+				r, err := b.slackFloor.command(ctx, slackAdmin, "/assign", text(), b.responseID("write"))
+				return expect(r, err, "")
+			}
+		case "discord":
+			for t := range b.cfg.writeTasks {
+				key := fmt.Sprintf("w%02d", t)
+				if err := b.discordRun(ctx, "task", "Added", subOpt("add", strOpt("key", key), strOpt("title", "Writing "+key))); err != nil {
+					return err
+				}
+			}
+			opts := func() []discordOption {
+				f := b.fresh.Add(3)
+				return []discordOption{strOpt("task", fmt.Sprintf("w%02d", n.Add(1)%int64(b.cfg.writeTasks))),
+					strOpt("targets", discordMentions(ids("3%017d", int(f-2), 3)))}
+			}
+			lb = func(ctx context.Context) Outcome {
+				a, err := b.discord.command(ctx, discordAdmin, "assign", opts()...)
+				return expectDiscord(a, err, want)
+			}
+			fl = func(ctx context.Context) Outcome {
+				a, err := b.discFloor.command(ctx, discordAdmin, "assign", opts()...)
+				return expectDiscord(a, err, "")
+			}
+		default:
+			return fmt.Errorf("unknown platform %q", platform)
+		}
+		drain := func() error {
+			before, err := b.fakeStats(ctx, false)
+			if err != nil {
+				return err
+			}
+			took, err := b.drain(ctx, 10*time.Minute)
+			if err != nil {
+				return err
+			}
+			after, err := b.fakeStats(ctx, false)
+			if err != nil {
+				return err
+			}
+			b.logf("write path on %s: the DMs still queued at the end of the load took %s to go out (%d DMs; %d in all)",
+				platform, took.Round(time.Millisecond), after.DMs-before.DMs, after.DMs)
+			return nil
+		}
+		if err := b.fakeControl(ctx, "/reset"); err != nil {
+			return err
+		}
+		if err := b.compare(ctx, "write /assign "+platform, lb, fl, drain); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedGroup creates the group "bulk" of cfg.group members through learnbot's
+// own commands: /learn group add with as many mentions as fit in a command.
+func (b *bench) seedGroup(ctx context.Context) error {
+	if b.groupSeeded {
+		return nil
+	}
+	start := time.Now()
+	if _, err := b.slackRun(ctx, "/learn", "group create bulk", "Created"); err != nil {
+		return err
+	}
+	members := ids("UB%05d", 0, b.cfg.group)
+	batches := 0
+	for from := 0; from < len(members); from += 350 {
+		batch := members[from:min(from+350, len(members))]
+		if _, err := b.slackRun(ctx, "/learn", "group add bulk "+mentions(batch), "Added"); err != nil {
+			return err
+		}
+		batches++
+	}
+	took := time.Since(start)
+	b.logf("bulk: group of %d seeded with %d × /learn group add in %s", b.cfg.group, batches, took.Round(time.Millisecond))
+	b.results["bulk_seed_s"] = took.Seconds()
+	b.add(row{Scenario: fmt.Sprintf("bulk: seed the group of %d (%d × `/learn group add`, 350 mentions each)", b.cfg.group, batches),
+		Learnbot: took.Round(time.Millisecond).String()})
+	b.groupSeeded = true
+	return nil
+}
+
+// bulk: /assign to the group of 10,000 of whom 5,000 hold the task, then
+// Only new. Repeated with a new task each time.
+func (b *bench) bulk(ctx context.Context) error {
+	if err := b.seedGroup(ctx); err != nil {
+		return err
+	}
+	members := ids("UB%05d", 0, b.cfg.group)
+	var prompts, onlyNews, acks []time.Duration
+	for rep := 1; rep <= b.cfg.reps; rep++ {
+		key := fmt.Sprintf("bulk%d", rep)
+		if _, err := b.slackRun(ctx, "/learn", "task add "+key+" Bulk "+key, "Added"); err != nil {
+			return err
+		}
+		for from := 0; from < b.cfg.dups; from += 350 {
+			batch := members[from:min(from+350, b.cfg.dups)]
+			if _, err := b.slackRun(ctx, "/assign", key+" "+mentions(batch), "Assigned"); err != nil {
+				return err
+			}
+		}
+		if _, err := b.drain(ctx, 10*time.Minute); err != nil {
+			return err
+		}
+		done := b.cpuProfile(ctx, "bulk-"+key, 3*time.Second)
+
+		id := b.responseID("prompt")
+		t0 := time.Now()
+		r, err := b.slack.command(ctx, slackAdmin, "/assign", key+" bulk", id)
+		if err != nil {
+			return err
+		}
+		prompt := time.Since(t0)
+		if r == nil {
+			resp, err := b.waitResponse(ctx, id, 2*time.Minute)
+			if err != nil {
+				return err
+			}
+			prompt = resp.At.Sub(t0)
+			r = &slackReply{Text: resp.Text}
+		}
+		want := fmt.Sprintf("already assigned to %d people of the %d targets", b.cfg.dups, b.cfg.group)
+		if !strings.Contains(r.Text, want) {
+			return fmt.Errorf("prompt: want %q in %.300q", want, r.Text)
+		}
+		value, ok := r.button("Only new")
+		if !ok {
+			return fmt.Errorf("prompt without an Only new button (late: %v): %.300q", r.Blocks == nil, r.Text)
+		}
+		id = b.responseID("onlynew")
+		t1 := time.Now()
+		if err := b.slack.click(ctx, slackAdmin, value, id); err != nil {
+			return err
+		}
+		ack := time.Since(t1)
+		resp, err := b.waitResponse(ctx, id, 2*time.Minute)
+		if err != nil {
+			return err
+		}
+		onlyNew := resp.At.Sub(t1)
+		done()
+		want = fmt.Sprintf("Only new: assigned Bulk %s (%s) to %d people", key, key, b.cfg.group-b.cfg.dups)
+		if !strings.Contains(resp.Text, want) || !resp.ReplaceOriginal {
+			return fmt.Errorf("Only new: want %q replacing the prompt, got %.300q (replace %v)", want, resp.Text, resp.ReplaceOriginal)
+		}
+		b.logf("bulk %d: prompt %s, Only new %s (click acknowledged in %s)", rep, prompt.Round(100*time.Microsecond),
+			onlyNew.Round(100*time.Microsecond), ack.Round(100*time.Microsecond))
+		prompts, onlyNews, acks = append(prompts, prompt), append(onlyNews, onlyNew), append(acks, ack)
+		took, err := b.drain(ctx, 10*time.Minute)
+		if err != nil {
+			return err
+		}
+		b.logf("bulk %d: the %d DMs of Only new went out in %s", rep, b.cfg.group-b.cfg.dups, took.Round(time.Millisecond))
+	}
+	b.results["bulk_prompt_ms"] = msList(prompts)
+	b.results["bulk_only_new_ms"] = msList(onlyNews)
+	b.results["bulk_click_ack_ms"] = msList(acks)
+	slices.Sort(prompts)
+	slices.Sort(onlyNews)
+	b.add(row{Scenario: fmt.Sprintf("bulk: `/assign` to a group of %d, %d hold it: command → prompt", b.cfg.group, b.cfg.dups),
+		Learnbot: fmt.Sprintf("median %s, max %s (%d runs)", msShort(prompts[len(prompts)/2]), msShort(prompts[len(prompts)-1]), len(prompts)),
+		Target:   "< 500 ms", Met: yes(prompts[len(prompts)-1] < 500*time.Millisecond)})
+	b.add(row{Scenario: "bulk: press **Only new** → reply (response_url)",
+		Learnbot: fmt.Sprintf("median %s, max %s (%d runs)", msShort(onlyNews[len(onlyNews)/2]), msShort(onlyNews[len(onlyNews)-1]), len(onlyNews)),
+		Target:   "< 500 ms", Met: yes(onlyNews[len(onlyNews)-1] < 500*time.Millisecond)})
+	return nil
+}
+
+func msList(ds []time.Duration) []float64 {
+	out := make([]float64, len(ds))
+	for i, d := range ds {
+		out[i] = float64(d.Microseconds()) / 1000
+	}
+	return out
+}
+
+// fanout: 10,000 DMs queued by one /assign to the group, delivered to the
+// fake without a limit, then with chat.postMessage limited.
+func (b *bench) fanout(ctx context.Context) error {
+	if err := b.seedGroup(ctx); err != nil {
+		return err
+	}
+	if _, err := b.drain(ctx, 10*time.Minute); err != nil {
+		return err
+	}
+	members := ids("UB%05d", 0, b.cfg.group)
+	for _, limited := range []bool{false, true} {
+		key, n, target := "fanout", b.cfg.group, "bulk"
+		if limited {
+			key, n = "fanoutlimited", b.cfg.limitedDMs
+			if n < b.cfg.group {
+				// a group of the first n members
+				target = "bulklimited"
+				if _, err := b.slackRun(ctx, "/learn", "group create "+target, "Created"); err != nil {
+					return err
+				}
+				for from := 0; from < n; from += 350 {
+					if _, err := b.slackRun(ctx, "/learn", "group add "+target+" "+mentions(members[from:min(from+350, n)]), "Added"); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if _, err := b.slackRun(ctx, "/learn", "task add "+key+" Fan-out "+key, "Added"); err != nil {
+			return err
+		}
+		rate := 0.0
+		if limited {
+			rate = b.cfg.limit
+		}
+		if err := errors.Join(b.fakeControl(ctx, "/reset"), b.fakeControl(ctx, "/limit?rate="+strconv.FormatFloat(rate, 'f', -1, 64))); err != nil {
+			return err
+		}
+		failedBefore, _ := b.metric(ctx, "learnbot_queue_failures_total")
+		b.logf("fan-out (limit %v/s): /assign %s %s → %d DMs", rate, key, target, n)
+		expected := n / max(1, int(rate/20)) // a profile covers a part of the run
+		done := b.cpuProfile(ctx, key, min(30*time.Second, time.Duration(expected)*time.Millisecond/2+5*time.Second))
+		t0 := time.Now()
+		if _, err := b.slackRun(ctx, "/assign", key+" "+target, fmt.Sprintf("to %d people", n)); err != nil {
+			return err
+		}
+		assignTook := time.Since(t0)
+		timeout := 5 * time.Minute
+		if limited {
+			timeout = time.Duration(float64(n)/rate*1.5)*time.Second + time.Minute
+		}
+		var st *fakeslack.Stats
+		for {
+			var err error
+			if st, err = b.fakeStats(ctx, false); err != nil {
+				return err
+			}
+			if st.DMs >= n {
+				break
+			}
+			if time.Since(t0) > timeout {
+				break
+			}
+			if err := sleep(ctx, 100*time.Millisecond); err != nil {
+				return err
+			}
+		}
+		done()
+		if _, err := b.drain(ctx, time.Minute); err != nil {
+			b.logf("fan-out: %v", err)
+		}
+		if err := sleep(ctx, time.Second); err != nil { // a DM sent twice would arrive by now
+			return err
+		}
+		st, err := b.fakeStats(ctx, true)
+		if err != nil {
+			return err
+		}
+		failed, _ := b.metric(ctx, "learnbot_queue_failures_total")
+		lost, dup, extra := 0, 0, 0
+		for _, m := range members[:n] {
+			switch c := st.SlackDMs["D"+m]; {
+			case c == 0:
+				lost++
+			case c > 1:
+				dup += c - 1
+			}
+		}
+		for ch := range st.SlackDMs {
+			if !strings.HasPrefix(ch, "DUB") {
+				extra++
+			}
+		}
+		window := st.Last.Sub(st.First)
+		perSec := 0.0
+		if window > 0 {
+			perSec = float64(st.DMs-1) / window.Seconds()
+		}
+		total := st.Last.Sub(t0)
+		res := map[string]any{"dms": st.DMs, "expected": n, "lost": lost, "duplicated": dup, "unexpected_channels": extra,
+			"rate_limited": st.RateLimited, "per_second": perSec, "window_s": window.Seconds(), "command_to_last_s": total.Seconds(),
+			"assign_command_ms": assignTook.Seconds() * 1000, "first_dm_after_ms": st.First.Sub(t0).Seconds() * 1000,
+			"queue_failures": failed - failedBefore, "calls": st.Calls}
+		b.results[key] = res
+		b.logf("fan-out (limit %v/s): %d of %d DMs, %.0f/s between the first and the last (%s); command → last %s; /assign took %s; lost %d, duplicated %d, 429s %d, queue failures %v",
+			rate, st.DMs, n, perSec, window.Round(time.Millisecond), total.Round(time.Millisecond), assignTook.Round(time.Millisecond),
+			lost, dup, st.RateLimited, failed-failedBefore)
+		clean := lost == 0 && dup == 0 && extra == 0
+		if !limited {
+			b.add(row{Scenario: fmt.Sprintf("fan-out: %d DMs, no limit", n),
+				Learnbot: fmt.Sprintf("%.0f DMs/s (first → last DM %s; command → last %s); lost %d, duplicated %d", perSec,
+					window.Round(time.Millisecond), total.Round(time.Millisecond), lost, dup),
+				Target: "≥ 2,000 DMs/s, 0 lost or duplicated", Met: yes(perSec >= 2000 && clean)})
+		} else {
+			share := perSec / rate
+			b.add(row{Scenario: fmt.Sprintf("fan-out: %d DMs, fake allows %v chat.postMessage/s (429 + Retry-After beyond)", n, rate),
+				Learnbot: fmt.Sprintf("%.1f DMs/s = %.1f%% of the allowed rate; %d answered 429; lost %d, duplicated %d", perSec, share*100,
+					st.RateLimited, lost, dup),
+				Target: "≥ 95% of the allowed rate, 0 lost or duplicated", Met: yes(share >= 0.95 && clean)})
+		}
+	}
+	return b.fakeControl(ctx, "/limit?rate=0")
+}

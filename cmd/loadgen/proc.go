@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// memory is a process's resident set size, from /proc/<pid>/status: now
+// (VmRSS) and the peak since start or the last resetPeak (VmHWM), in bytes.
+type memory struct {
+	RSS, Peak int64
+}
+
+func readMemory(pid int) (memory, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return memory{}, err
+	}
+	var m memory
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		key, val, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		var dst *int64
+		switch key {
+		case "VmRSS":
+			dst = &m.RSS
+		case "VmHWM":
+			dst = &m.Peak
+		default:
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(val), " kB"), 10, 64)
+		if err != nil {
+			return memory{}, fmt.Errorf("/proc/%d/status: %s: %w", pid, key, err)
+		}
+		*dst = kb << 10
+	}
+	if m.RSS == 0 {
+		return memory{}, fmt.Errorf("/proc/%d/status: no VmRSS", pid)
+	}
+	return m, nil
+}
+
+// resetPeak sets VmHWM back to the current RSS (Linux: "5" to clear_refs),
+// so that the next peak is that of one scenario. It needs to own the
+// process or be root; without it, sampling still finds the peak.
+func resetPeak(pid int) error {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
+}
+
+// rssWatch samples a process's RSS until stopped, keeping the highest.
+type rssWatch struct {
+	pid  int
+	stop chan struct{}
+	done sync.WaitGroup
+	max  int64
+}
+
+func watchRSS(pid int) *rssWatch {
+	w := &rssWatch{pid: pid, stop: make(chan struct{})}
+	if pid == 0 {
+		return w
+	}
+	hwmReset := resetPeak(pid) == nil
+	w.done.Go(func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if m, err := readMemory(pid); err == nil {
+				w.max = max(w.max, m.RSS)
+				if hwmReset {
+					w.max = max(w.max, m.Peak)
+				}
+			}
+			select {
+			case <-w.stop:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return w
+}
+
+// Stop ends the sampling and returns the peak RSS seen (0 without a pid).
+func (w *rssWatch) Stop() int64 {
+	if w.pid == 0 {
+		return 0
+	}
+	close(w.stop)
+	w.done.Wait()
+	if m, err := readMemory(w.pid); err == nil {
+		w.max = max(w.max, m.RSS)
+	}
+	return w.max
+}
+
+func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
