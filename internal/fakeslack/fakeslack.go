@@ -71,7 +71,7 @@ type Stats struct {
 // New returns a fake that accepts these bot tokens (without "Bot ").
 func New(slackToken, discordToken string) *Server {
 	s := &Server{token: slackToken, discordToken: discordToken, now: time.Now, mux: http.NewServeMux()}
-	s.reset()
+	s.Reset()
 	s.mux.HandleFunc("POST /api/{method}", s.serveSlack)
 	s.mux.HandleFunc("POST /response/{id}", s.serveResponse)
 	s.mux.HandleFunc("GET /wait/{id}", s.serveWait)
@@ -81,7 +81,7 @@ func New(slackToken, discordToken string) *Server {
 	s.mux.HandleFunc("PATCH /discord/api/v10/webhooks/{app}/{token}/messages/@original", s.serveDiscordFollowUp)
 	s.mux.HandleFunc("POST /discord/api/v10/webhooks/{app}/{token}", s.serveDiscordFollowUp)
 	s.mux.HandleFunc("GET /stats", s.serveStats)
-	s.mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) { s.reset() })
+	s.mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) { s.Reset() })
 	s.mux.HandleFunc("POST /limit", s.serveLimit)
 	return s
 }
@@ -129,7 +129,8 @@ func (s *Server) Stats(detail bool) Stats {
 	return st
 }
 
-func (s *Server) reset() {
+// Reset forgets the counts and the responses (not the rate limit).
+func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = map[string]int{}
