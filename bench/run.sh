@@ -60,7 +60,7 @@ go build -o "$RUN/loadgen" ./cmd/loadgen
 
 {
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)')"
 	echo "nproc: $(nproc)"
 	echo "memory: $(free -m | awk '/^Mem:/ {print $2 " MB"}')"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"

@@ -44,6 +44,7 @@ type benchConfig struct {
 	group, dups, reps     int
 	limit                 float64
 	limitedDMs            int
+	drainTimeout          time.Duration
 }
 
 // bench runs the scenarios and collects the summary.
@@ -92,6 +93,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	fs.IntVar(&c.reps, "bulk-reps", 3, "bulk: repetitions (each with a new task)")
 	fs.Float64Var(&c.limit, "limit", 50, "fan-out: chat.postMessage per second the rate-limited fake allows")
 	fs.IntVar(&c.limitedDMs, "limited-dms", 0, "fan-out under the limit: DMs (0: the whole group)")
+	fs.DurationVar(&c.drainTimeout, "drain-timeout", 10*time.Minute, "how long to wait for learnbot's queue to empty between steps")
 	plan := planFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -570,7 +572,7 @@ func (b *bench) readPath(ctx context.Context) error {
 		default:
 			return fmt.Errorf("unknown platform %q", platform)
 		}
-		if _, err := b.drain(ctx, 5*time.Minute); err != nil {
+		if _, err := b.drain(ctx, b.cfg.drainTimeout); err != nil {
 			return err
 		}
 		if err := b.compare(ctx, "read /tasks "+platform, lb, fl, nil); err != nil {
@@ -636,7 +638,7 @@ func (b *bench) writePath(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			took, err := b.drain(ctx, 10*time.Minute)
+			took, err := b.drain(ctx, b.cfg.drainTimeout)
 			if err != nil {
 				return err
 			}
@@ -705,7 +707,7 @@ func (b *bench) bulk(ctx context.Context) error {
 				return err
 			}
 		}
-		if _, err := b.drain(ctx, 10*time.Minute); err != nil {
+		if _, err := b.drain(ctx, b.cfg.drainTimeout); err != nil {
 			return err
 		}
 		done := b.cpuProfile(ctx, "bulk-"+key, 3*time.Second)
@@ -752,7 +754,7 @@ func (b *bench) bulk(ctx context.Context) error {
 		b.logf("bulk %d: prompt %s, Only new %s (click acknowledged in %s)", rep, prompt.Round(100*time.Microsecond),
 			onlyNew.Round(100*time.Microsecond), ack.Round(100*time.Microsecond))
 		prompts, onlyNews, acks = append(prompts, prompt), append(onlyNews, onlyNew), append(acks, ack)
-		took, err := b.drain(ctx, 10*time.Minute)
+		took, err := b.drain(ctx, b.cfg.drainTimeout)
 		if err != nil {
 			return err
 		}
@@ -786,7 +788,7 @@ func (b *bench) fanout(ctx context.Context) error {
 	if err := b.seedGroup(ctx); err != nil {
 		return err
 	}
-	if _, err := b.drain(ctx, 10*time.Minute); err != nil {
+	if _, err := b.drain(ctx, b.cfg.drainTimeout); err != nil {
 		return err
 	}
 	members := ids("UB%05d", 0, b.cfg.group)
