@@ -56,6 +56,7 @@ type bench struct {
 	discord     *discordClient
 	discFloor   *discordClient
 	ctl         *http.Client // metrics, the fake's controls
+	waiter      *http.Client // long polls for late replies at the fake
 	rows        []row
 	results     map[string]any
 	seq         atomic.Int64
@@ -302,9 +303,13 @@ func (b *bench) discordRun(ctx context.Context, name, want string, opts ...disco
 
 // waitResponse waits at the fake for the post to a response_url.
 func (b *bench) waitResponse(ctx context.Context, id string, timeout time.Duration) (*fakeslack.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout+10*time.Second)
+	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.cfg.fake+"/wait/"+id+"?timeout="+timeout.String(), nil)
-	client := &http.Client{Timeout: timeout + 10*time.Second}
-	resp, err := client.Do(req)
+	if b.waiter == nil {
+		b.waiter = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	}
+	resp, err := b.waiter.Do(req)
 	if err != nil {
 		return nil, err
 	}
@@ -475,7 +480,7 @@ func (b *bench) compare(ctx context.Context, name string, lb, fl func(ctx contex
 		Learnbot: latencies(r), Floor: latencies(f),
 		Ratio:  fmt.Sprintf("p99 ×%.1f", ratio),
 		Target: "p99 < 50 ms, ≤ 3× floor, 0 errors",
-		Met:    yes(p99 < 50*time.Millisecond && ratio <= 3 && r.ErrorCount() == 0 && r.Late == 0),
+		Met:    yes(p99 < 50*time.Millisecond && ratio <= 3 && r.ErrorCount() == 0),
 	})
 	return nil
 }
@@ -490,7 +495,7 @@ func latencies(r *Result) string {
 	s := fmt.Sprintf("p50 %s · p95 %s · p99 %s; %.0f/s; %d errors", msShort(r.Percentile(0.5)), msShort(r.Percentile(0.95)),
 		msShort(r.Percentile(0.99)), r.Throughput(), r.ErrorCount())
 	if r.Late > 0 {
-		s += fmt.Sprintf(", %d acknowledged late", r.Late)
+		s += fmt.Sprintf(", %d acknowledged first and answered later (counted until the answer)", r.Late)
 	}
 	return s
 }
@@ -517,6 +522,42 @@ func ids(format string, from, n int) []string {
 	return out
 }
 
+// slackCommand sends a command of a load and judges its reply. A command
+// only acknowledged in time counts until its reply reaches the response_url,
+// as the user waits that long.
+func (b *bench) slackCommand(ctx context.Context, c *slackClient, user, command, text, want string) Outcome {
+	id := b.responseID("load")
+	r, err := c.command(ctx, user, command, text, id)
+	if err == nil && r == nil && c == b.slack {
+		resp, werr := b.waitResponse(ctx, id, time.Minute)
+		if werr != nil {
+			return Outcome{Err: errKind("late reply", "%w", werr)}
+		}
+		o := expect(&slackReply{Text: resp.Text}, nil, want)
+		o.Late = true
+		return o
+	}
+	return expect(r, err, want)
+}
+
+// discordCommand is slackCommand for Discord: a deferred answer counts
+// until its follow-up reaches the fake.
+func (b *bench) discordCommand(ctx context.Context, c *discordClient, user, name, want string, opts ...discordOption) Outcome {
+	a, err := c.command(ctx, user, name, opts...)
+	if err == nil && a.Type == 5 && c == b.discord {
+		resp, werr := b.waitResponse(ctx, a.Token, time.Minute)
+		if werr != nil {
+			return Outcome{Err: errKind("late reply", "%w", werr)}
+		}
+		o := expectDiscord(&discordAnswer{Type: 4, Data: struct {
+			Content string `json:"content"`
+		}{resp.Text}}, nil, want)
+		o.Late = true
+		return o
+	}
+	return expectDiscord(a, err, want)
+}
+
 // readPath: /tasks for learners with 20 assignments each.
 func (b *bench) readPath(ctx context.Context) error {
 	for _, platform := range b.cfg.platforms {
@@ -537,14 +578,10 @@ func (b *bench) readPath(ctx context.Context) error {
 			}
 			var n atomic.Int64
 			lb = func(ctx context.Context) Outcome {
-				i := n.Add(1)
-				r, err := b.slack.command(ctx, readers[i%int64(len(readers))], "/tasks", "", b.responseID("read"))
-				return expect(r, err, want)
+				return b.slackCommand(ctx, b.slack, readers[n.Add(1)%int64(len(readers))], "/tasks", "", want)
 			}
 			fl = func(ctx context.Context) Outcome {
-				i := n.Add(1)
-				r, err := b.slackFloor.command(ctx, readers[i%int64(len(readers))], "/tasks", "", b.responseID("read"))
-				return expect(r, err, "")
+				return b.slackCommand(ctx, b.slackFloor, readers[n.Add(1)%int64(len(readers))], "/tasks", "", "")
 			}
 		case "discord":
 			readers := ids("2%017d", 1, b.cfg.readers)
@@ -560,14 +597,10 @@ func (b *bench) readPath(ctx context.Context) error {
 			}
 			var n atomic.Int64
 			lb = func(ctx context.Context) Outcome {
-				i := n.Add(1)
-				a, err := b.discord.command(ctx, readers[i%int64(len(readers))], "tasks")
-				return expectDiscord(a, err, want)
+				return b.discordCommand(ctx, b.discord, readers[n.Add(1)%int64(len(readers))], "tasks", want)
 			}
 			fl = func(ctx context.Context) Outcome {
-				i := n.Add(1)
-				a, err := b.discFloor.command(ctx, readers[i%int64(len(readers))], "tasks")
-				return expectDiscord(a, err, "")
+				return b.discordCommand(ctx, b.discFloor, readers[n.Add(1)%int64(len(readers))], "tasks", "")
 			}
 		default:
 			return fmt.Errorf("unknown platform %q", platform)
@@ -603,12 +636,10 @@ func (b *bench) writePath(ctx context.Context) error {
 				return fmt.Sprintf("w%02d %s", n.Add(1)%int64(b.cfg.writeTasks), mentions(ids("UW%07d", int(f-2), 3)))
 			}
 			lb = func(ctx context.Context) Outcome {
-				r, err := b.slack.command(ctx, slackAdmin, "/assign", text(), b.responseID("write"))
-				return expect(r, err, want)
+				return b.slackCommand(ctx, b.slack, slackAdmin, "/assign", text(), want)
 			}
 			fl = func(ctx context.Context) Outcome {
-				r, err := b.slackFloor.command(ctx, slackAdmin, "/assign", text(), b.responseID("write"))
-				return expect(r, err, "")
+				return b.slackCommand(ctx, b.slackFloor, slackAdmin, "/assign", text(), "")
 			}
 		case "discord":
 			for t := range b.cfg.writeTasks {
@@ -623,12 +654,10 @@ func (b *bench) writePath(ctx context.Context) error {
 					strOpt("targets", discordMentions(ids("3%017d", int(f-2), 3)))}
 			}
 			lb = func(ctx context.Context) Outcome {
-				a, err := b.discord.command(ctx, discordAdmin, "assign", opts()...)
-				return expectDiscord(a, err, want)
+				return b.discordCommand(ctx, b.discord, discordAdmin, "assign", want, opts()...)
 			}
 			fl = func(ctx context.Context) Outcome {
-				a, err := b.discFloor.command(ctx, discordAdmin, "assign", opts()...)
-				return expectDiscord(a, err, "")
+				return b.discordCommand(ctx, b.discFloor, discordAdmin, "assign", "", opts()...)
 			}
 		default:
 			return fmt.Errorf("unknown platform %q", platform)

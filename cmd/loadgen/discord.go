@@ -39,8 +39,9 @@ func subOpt(name string, opts ...discordOption) discordOption {
 
 // discordAnswer is the part of an interaction response read here.
 type discordAnswer struct {
-	Type int `json:"type"`
-	Data struct {
+	Token string `json:"-"` // the interaction's, which names its follow-ups
+	Type  int    `json:"type"`
+	Data  struct {
 		Content string `json:"content"`
 	} `json:"data"`
 }
@@ -89,7 +90,7 @@ func (c *discordClient) command(ctx context.Context, user, name string, opts ...
 	if resp.StatusCode != http.StatusOK {
 		return nil, errKind("status "+strconv.Itoa(resp.StatusCode), "/%s: %.200s", name, out)
 	}
-	var a discordAnswer
+	a := discordAnswer{Token: i["token"].(string)}
 	if err := json.Unmarshal(out, &a); err != nil {
 		return nil, errKind("reply", "/%s: %q: %w", name, out, err)
 	}

@@ -52,8 +52,8 @@ func (p Plan) check() error {
 }
 
 // Outcome is how one request went. A nil Err with Late set is a request
-// answered only with an acknowledgement (the reply follows later): not an
-// error, but counted.
+// answered first with an acknowledgement and then with the reply (Slack's
+// response_url, Discord's deferred response): not an error, but counted.
 type Outcome struct {
 	Err  error
 	Late bool

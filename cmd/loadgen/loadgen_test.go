@@ -306,3 +306,57 @@ func TestAgainstLearnbot(t *testing.T) {
 		})
 	})
 }
+
+// slowHandler answers every request after a delay.
+type slowHandler time.Duration
+
+func (h slowHandler) Handle(ctx context.Context, req *bot.Request) *bot.Reply {
+	time.Sleep(time.Duration(h))
+	return bot.Text("slow answer")
+}
+
+// TestLateRepliesCountUntilTheyArrive: a command learnbot only acknowledges
+// in time counts as late, with its latency up to the real reply.
+func TestLateRepliesCountUntilTheyArrive(t *testing.T) {
+	ctx := context.Background()
+	fake := fakeslack.New("xoxb-test", "discord-test")
+	fakeSrv := httptest.NewServer(fake)
+	defer fakeSrv.Close()
+	quiet := slog.New(slog.DiscardHandler)
+	const delay = 100 * time.Millisecond
+	sa, err := slack.New(slack.Config{SigningSecret: "s3cret", BotToken: "xoxb-test", APIURL: fakeSrv.URL + "/api/"}, slowHandler(delay),
+		slack.WithAckWait(10*time.Millisecond), slack.WithLogger(quiet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, pub := keys(t)
+	da, err := discord.New(discord.Config{PublicKey: pub, BotToken: "discord-test", AppID: discordApp,
+		APIURL: fakeSrv.URL + "/discord/api/v10/"}, slowHandler(delay), nil, discord.WithDeferAfter(10*time.Millisecond), discord.WithLogger(quiet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	sa.Routes(mux)
+	da.Routes(mux)
+	lb := httptest.NewServer(mux)
+	defer func() {
+		lb.Close()
+		sa.Wait()
+		da.Wait()
+	}()
+	b := &bench{cfg: benchConfig{learnbot: lb.URL, fake: fakeSrv.URL}, log: &bytes.Buffer{}, ctl: newHTTPClient(4), results: map[string]any{}}
+	b.slack = &slackClient{base: lb.URL, secret: "s3cret", team: slackTeam, domain: "bench", respBase: fakeSrv.URL + "/response/", http: newHTTPClient(4)}
+	b.discord = &discordClient{base: lb.URL, key: priv, guild: discordGuild, app: discordApp, http: newHTTPClient(4)}
+	for name, send := range map[string]func() Outcome{
+		"Slack":   func() Outcome { return b.slackCommand(ctx, b.slack, "U1", "/tasks", "", "slow answer") },
+		"Discord": func() Outcome { return b.discordCommand(ctx, b.discord, "1", "tasks", "slow answer") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			o := send()
+			if took := time.Since(start); o.Err != nil || !o.Late || took < delay {
+				t.Errorf("outcome %+v after %v; want late, no error, after at least %v", o, took, delay)
+			}
+		})
+	}
+}
