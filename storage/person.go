@@ -67,9 +67,23 @@ func (s *Store) EnsureWorkspace(ctx context.Context, platform, externalID, name 
 	return id, nil
 }
 
+// ensureWorkspace reads before it writes: the upsert locks the workspace row
+// until commit, which would queue every first contact in the workspace
+// behind the one before.
 func (s *Store) ensureWorkspace(ctx context.Context, tx *sqlx.Tx, platform, externalID, name string) (int64, error) {
+	var w struct {
+		ID   int64  `db:"id"`
+		Name string `db:"name"`
+	}
+	err := tx.GetContext(ctx, &w, s.q(`SELECT id, name FROM workspaces WHERE platform = ? AND external_id = ?`), platform, externalID)
+	if err == nil && (name == "" || name == w.Name) {
+		return w.ID, nil
+	}
+	if err = notFound(err); err != nil && err != ErrNotFound {
+		return 0, err
+	}
 	var id int64
-	err := tx.GetContext(ctx, &id, s.q(`INSERT INTO workspaces (platform, external_id, name, created_at)
+	err = tx.GetContext(ctx, &id, s.q(`INSERT INTO workspaces (platform, external_id, name, created_at)
 		VALUES (?, ?, ?, ?)
 		ON CONFLICT (platform, external_id) DO UPDATE
 		SET name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE workspaces.name END

@@ -24,6 +24,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/pacer"
 )
 
 // DefaultAPIURL is Discord's REST API base (version 10).
@@ -82,6 +83,7 @@ type Adapter struct {
 	now        func() time.Time
 	deferAfter time.Duration
 	httpClient *http.Client
+	pacers     *pacer.Set // DM calls after a 429
 
 	// followUps counts work still running after an interaction was
 	// acknowledged (deferred replies), so that shutdown can wait for it.
@@ -122,7 +124,8 @@ func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, 
 		log:        slog.Default(),
 		now:        time.Now,
 		deferAfter: 2 * time.Second,
-		httpClient: &http.Client{Timeout: 20 * time.Second},
+		httpClient: &http.Client{Timeout: 20 * time.Second, Transport: keepAlive()},
+		pacers:     pacer.NewSet(2*time.Second, nil),
 	}
 	if cl, ok := h.(commandLister); ok {
 		a.commands = cl.Commands
@@ -203,4 +206,13 @@ func (t *rebase) RoundTrip(r *http.Request) (*http.Response, error) {
 	r2 := r.Clone(r.Context())
 	r2.URL, r2.Host = nu, ""
 	return t.next.RoundTrip(r2)
+}
+
+// keepAlive is http.DefaultTransport keeping enough idle connections to
+// Discord for every queue worker: its default of 2 per host made most DMs
+// open a new connection.
+func keepAlive() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
 }

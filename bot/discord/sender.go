@@ -30,11 +30,19 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	if msg.To.ID == "" {
 		return &bot.PermanentError{Reason: "no Discord user ID", Err: errors.New("discord: DM without recipient")}
 	}
+	// Opening DM channels is one rate-limit bucket for the whole bot, so a
+	// 429 there paces every worker (posting is a bucket per channel).
 	var ch discordgo.Channel
-	err := a.call(ctx, http.MethodPost, discordgo.EndpointUserChannels("@me"),
-		map[string]string{"recipient_id": msg.To.ID}, &ch)
+	err := a.pacers.Do(ctx, "open DM channel", func() error {
+		err := a.call(ctx, http.MethodPost, discordgo.EndpointUserChannels("@me"),
+			map[string]string{"recipient_id": msg.To.ID}, &ch)
+		if err != nil {
+			return dmError("open DM channel", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return dmError("open DM channel", err)
+		return err
 	}
 	content, comps := a.render(&bot.Reply{Text: msg.Text, Buttons: msg.Buttons}, msg.Workspace)
 	send := &discordgo.MessageSend{Content: content, Components: comps, AllowedMentions: noMentions()}

@@ -21,6 +21,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/pacer"
 )
 
 // Config is the Slack part of learnbot's configuration.
@@ -75,12 +76,16 @@ type Adapter struct {
 	dedup   EventDedup
 	users   *userCache
 	dir     *directory
+	// pacers space Web API calls per workspace and method after a 429.
+	pacers *pacer.Set
 
 	// ackWait is how long a request may run before Slack gets an empty
 	// acknowledgement and the reply follows through response_url.
 	ackWait time.Duration
-	// background tracks follow-ups that outlive their HTTP request.
+	// background tracks follow-ups that outlive their HTTP request, and
+	// the App Home refreshes after DMs.
 	background sync.WaitGroup
+	homes      homeQueue
 }
 
 // Option changes a default of New.
@@ -127,11 +132,12 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 	a := &Adapter{
 		cfg:     cfg,
 		handler: h,
-		http:    &http.Client{Timeout: 10 * time.Second},
+		http:    &http.Client{Timeout: 10 * time.Second, Transport: keepAlive()},
 		log:     slog.Default(),
 		now:     time.Now,
 		users:   newUserCache(10*time.Minute, 10000),
 		ackWait: 2 * time.Second,
+		pacers:  pacer.NewSet(2*time.Second, nil),
 	}
 	for _, o := range opts {
 		o(a)
@@ -161,9 +167,13 @@ func (a *Adapter) commandText(name string) string { return commandText(a.cfg.Com
 // channels and emails.
 func (a *Adapter) Directory() bot.Directory { return a.dir }
 
-// Wait blocks until the follow-ups of acknowledged requests are done. Call it
-// after the HTTP server has shut down.
-func (a *Adapter) Wait() { a.background.Wait() }
+// Wait blocks until the follow-ups of acknowledged requests are done, and
+// drops the App Home refreshes not yet started. Call it after the HTTP
+// server has shut down.
+func (a *Adapter) Wait() {
+	a.homes.stop()
+	a.background.Wait()
+}
 
 // respond runs work in the background and waits up to ackWait for its reply.
 // It reports whether the reply came in time; if not, late is called with the
@@ -209,4 +219,13 @@ func (a *Adapter) respond(ctx context.Context, work func(ctx context.Context) *b
 			return nil, false
 		}
 	}
+}
+
+// keepAlive is http.DefaultTransport keeping enough idle connections to the
+// Web API for every queue worker: its default of 2 per host made most DMs
+// open a new connection.
+func keepAlive() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
 }

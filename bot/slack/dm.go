@@ -17,27 +17,35 @@ const defaultRetryAfter = 30 * time.Second
 
 // SendDM delivers a direct message (bot.Sender, for the queue): it opens the
 // DM with conversations.open and posts with chat.postMessage. A rate limit
-// comes back as *bot.RetryAfterError, an unreachable user as
-// *bot.PermanentError. The recipient's App Home is refreshed afterwards.
+// comes back as *bot.RetryAfterError, and paces the workspace's later calls
+// of that method (internal/pacer); an unreachable user comes back as
+// *bot.PermanentError. The recipient's App Home is refreshed soon after.
 func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
-	ch, _, _, err := a.web.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{msg.To.ID}, ReturnIM: true})
-	if err != nil {
+	var ch *slackgo.Channel
+	err := a.pacers.Do(ctx, msg.Workspace+" conversations.open", func() error {
+		var err error
+		ch, _, _, err = a.web.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{msg.To.ID}, ReturnIM: true})
 		return classify("conversations.open", err)
+	})
+	if err != nil {
+		return err
 	}
 	if ch == nil || ch.ID == "" {
 		return fmt.Errorf("slack: conversations.open %s: no channel in the answer", msg.To.ID)
 	}
 	m := message(&bot.Reply{Text: msg.Text, Buttons: msg.Buttons})
-	if _, _, err := a.web.PostMessageContext(ctx, ch.ID,
-		slackgo.MsgOptionText(m.Text, false),
-		slackgo.MsgOptionBlocks(m.Blocks.BlockSet...),
-	); err != nil {
+	err = a.pacers.Do(ctx, msg.Workspace+" chat.postMessage", func() error {
+		_, _, err := a.web.PostMessageContext(ctx, ch.ID,
+			slackgo.MsgOptionText(m.Text, false),
+			slackgo.MsgOptionBlocks(m.Blocks.BlockSet...),
+		)
 		return classify("chat.postMessage", err)
+	})
+	if err != nil {
+		return err
 	}
-	// The DM is out; a stale Home tab is not worth a second DM.
-	if err := a.refreshHome(ctx, msg.Workspace, a.actor(ctx, msg.To.ID, msg.To.Name), ""); err != nil {
-		a.log.Warn("refreshing App Home after a DM failed", "workspace", msg.Workspace, "user", msg.To.ID, "error", err)
-	}
+	// The DM is out; the Home follows outside the job (see homeQueue).
+	a.refreshHomeSoon(msg.Workspace, msg.To)
 	return nil
 }
 
@@ -64,6 +72,9 @@ var permanentDMErrors = map[string]string{
 // classify sorts a Web API error for the queue: rate limits wait, lost causes
 // stop, the rest are retried with backoff.
 func classify(method string, err error) error {
+	if err == nil {
+		return nil
+	}
 	wrapped := fmt.Errorf("slack: %s: %w", method, err)
 	var rl *slackgo.RateLimitedError
 	if errors.As(err, &rl) {

@@ -78,9 +78,10 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 		if got := buttonsOf(dms[0].Blocks); len(got) != 1 || got[0].Label != "Mark done" || !strings.HasPrefix(got[0].Value, "done:") {
 			t.Fatalf("DM buttons %+v", got)
 		}
-		if v := lastView(env.fake, "U1"); v == nil || !strings.Contains(textOf(v.View.Blocks), "Git basics") {
-			t.Errorf("U1's Home not refreshed after the DM: %+v", v)
-		}
+		eventually(t, "U1's Home refreshed after the DM", func() bool {
+			v := lastView(env.fake, "U1")
+			return v != nil && strings.Contains(textOf(v.View.Blocks), "Git basics")
+		})
 
 		// Anna holds git already: the prompt
 		r := env.command(t, "UG", "/assign", "git <@U1|anna> devs")

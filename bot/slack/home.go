@@ -3,6 +3,8 @@ package slack
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -26,4 +28,80 @@ func (a *Adapter) refreshHome(ctx context.Context, team string, user bot.User, n
 		return fmt.Errorf("slack: views.publish: %w", err)
 	}
 	return nil
+}
+
+// homeRefreshers bounds the Home tabs refreshed at once after DMs: a fan-out
+// of thousands of DMs must not spend the queue's workers on them.
+const homeRefreshers = 2
+
+// homeQueue refreshes App Home tabs after DMs, outside the DM's job: a
+// user who gets several DMs in a row has their Home published once, and the
+// DM counts as delivered as soon as it is posted. A refresh lost to a
+// restart costs nothing lasting: opening the tab publishes it again.
+type homeQueue struct {
+	mu      sync.Mutex
+	pending map[homeKey]bot.User
+	order   []homeKey
+	running int
+	stopped bool
+}
+
+type homeKey struct{ team, user string }
+
+// refreshHomeSoon queues a refresh of the user's Home unless one is waiting.
+func (a *Adapter) refreshHomeSoon(team string, user bot.User) {
+	q := &a.homes
+	key := homeKey{team, user.ID}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.stopped {
+		return
+	}
+	if _, waiting := q.pending[key]; waiting {
+		q.pending[key] = user
+		return
+	}
+	if q.pending == nil {
+		q.pending = map[homeKey]bot.User{}
+	}
+	q.pending[key] = user
+	q.order = append(q.order, key)
+	if q.running < homeRefreshers {
+		q.running++
+		a.background.Add(1)
+		go a.refreshHomes()
+	}
+}
+
+// refreshHomes publishes queued Homes until none is left.
+func (a *Adapter) refreshHomes() {
+	defer a.background.Done()
+	q := &a.homes
+	for {
+		q.mu.Lock()
+		if len(q.order) == 0 || q.stopped {
+			q.running--
+			q.mu.Unlock()
+			return
+		}
+		key := q.order[0]
+		q.order = q.order[1:]
+		user := q.pending[key]
+		delete(q.pending, key)
+		q.mu.Unlock()
+
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := a.refreshHome(ctx, key.team, a.actor(ctx, user.ID, user.Name), ""); err != nil {
+			a.log.Warn("refreshing App Home after a DM failed", "workspace", key.team, "user", user.ID, "error", err)
+		}
+		cancel()
+	}
+}
+
+// stop drops the refreshes not yet started.
+func (q *homeQueue) stop() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.stopped = true
+	q.order, q.pending = nil, nil
 }

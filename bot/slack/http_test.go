@@ -350,6 +350,7 @@ func TestSendDM(t *testing.T) {
 		if got := buttonsOf(dm.Blocks); len(got) != 1 || got[0] != (shownButton{"Mark done", "done:42", ""}) {
 			t.Errorf("buttons %+v", got)
 		}
+		eventually(t, "U2's Home refreshed after the DM", func() bool { return len(env.fake.Views()) > 0 })
 		views := env.fake.Views()
 		if len(views) != 1 || views[0].UserID != "U2" || !strings.Contains(textOf(views[0].View.Blocks), "Tasks of ben") {
 			t.Errorf("Home not refreshed: %+v", views)
@@ -378,8 +379,29 @@ func TestSendDM(t *testing.T) {
 		if n := env.fake.countCalls("chat.postMessage") - before; n != 1 {
 			t.Errorf("chat.postMessage tried %d times; the queue, not slack-go, retries", n)
 		}
+
+		// The workspace's next DMs wait for the Retry-After without calling
+		// Slack; another workspace's go on.
+		env.fake.mu.Lock()
+		env.fake.postFail = nil
+		env.fake.mu.Unlock()
+		before = env.fake.countCalls("chat.postMessage")
+		err = env.adapter.SendDM(ctx, msg)
+		if !errors.As(err, &ra) || ra.After <= 5*time.Second || ra.After > 7*time.Second {
+			t.Errorf("a DM right after a 429 with Retry-After 7: %#v, want to come back in about 7s", err)
+		}
+		if n := env.fake.countCalls("chat.postMessage") - before; n != 0 {
+			t.Errorf("chat.postMessage called %d times during the Retry-After", n)
+		}
+		other := msg
+		other.Workspace = "T2"
+		if err := env.adapter.SendDM(ctx, other); err != nil {
+			t.Errorf("a DM in another workspace: %v", err)
+		}
 	})
 	t.Run("RateLimitWithoutRetryAfterWaitsAnyway", func(t *testing.T) {
+		msg := msg
+		msg.Workspace = "T3" // T1 is paced after the last subtest's 429
 		env.fake.mu.Lock()
 		env.fake.postFail = failWith(http.StatusTooManyRequests, nil, "")
 		env.fake.mu.Unlock()
@@ -389,6 +411,8 @@ func TestSendDM(t *testing.T) {
 		}
 	})
 	t.Run("ServerErrorIsRetried", func(t *testing.T) {
+		msg := msg
+		msg.Workspace = "T4" // T1 and T3 are paced after a 429
 		env.fake.mu.Lock()
 		env.fake.postFail = failWith(http.StatusInternalServerError, nil, "oops")
 		env.fake.mu.Unlock()
@@ -400,11 +424,14 @@ func TestSendDM(t *testing.T) {
 		}
 	})
 	t.Run("SlackErrorCodeRetriedUnlessPermanent", func(t *testing.T) {
+		msg := msg
+		msg.Workspace = "T4"
 		env.fake.mu.Lock()
 		env.fake.postFail = failWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"internal_error"}`)
 		env.fake.mu.Unlock()
 		var pe *bot.PermanentError
-		if err := env.adapter.SendDM(ctx, msg); err == nil || errors.As(err, &pe) {
+		var ra *bot.RetryAfterError
+		if err := env.adapter.SendDM(ctx, msg); err == nil || errors.As(err, &pe) || errors.As(err, &ra) {
 			t.Errorf("error %#v", err)
 		}
 	})

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -71,10 +72,25 @@ func (c *userCache) put(u slackUser) {
 			}
 		}
 		if len(c.entries) >= c.max {
-			clear(c.entries)
+			c.evictOldest(len(c.entries) - c.max + c.max/10 + 1)
 		}
 	}
 	c.entries[u.ID] = cachedUser{user: u, expires: now.Add(c.ttl)}
+}
+
+// evictOldest drops the n entries that expire first, which, with one TTL
+// for all, are the ones fetched longest ago. Dropping a tenth at a time keeps
+// the sort rare; dropping everything would send a large workspace back to
+// users.info all at once.
+func (c *userCache) evictOldest(n int) {
+	ids := make([]string, 0, len(c.entries))
+	for id := range c.entries {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return c.entries[a].expires.Compare(c.entries[b].expires) })
+	for _, id := range ids[:min(n, len(ids))] {
+		delete(c.entries, id)
+	}
 }
 
 func (c *userCache) get(ctx context.Context, id string) (slackUser, error) {
