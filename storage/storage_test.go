@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -359,3 +360,56 @@ func TestFirstSeen(t *testing.T) {
 }
 
 var _ = fmt.Sprint
+
+// Assignments refer only to tasks and people of their own workspace, keep
+// them, and go with them: PostgreSQL checks this per statement (migration
+// 00002), SQLite with foreign keys.
+func TestAssignmentsStayInTheirWorkspace(t *testing.T) {
+	testdb.ForEach(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		f := open(t, url)
+		anna := f.people(t, "anna")[0]
+		other, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "elsewhere", User: bot.User{ID: "olga", Name: "olga"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		otherTask := &storage.Task{WorkspaceID: other.WorkspaceID, Key: "sql", Title: "SQL"}
+		if err := f.s.CreateTask(ctx, otherTask); err != nil {
+			t.Fatal(err)
+		}
+		db := f.s.DB()
+		q := func(query string) string { // ? placeholders in PostgreSQL's spelling
+			if f.s.Dialect() != storage.Postgres {
+				return query
+			}
+			for i := 1; strings.Contains(query, "?"); i++ {
+				query = strings.Replace(query, "?", fmt.Sprintf("$%d", i), 1)
+			}
+			return query
+		}
+		insert := q(`INSERT INTO assignments (workspace_id, task_id, person_id, assigned_by, created_at) VALUES (?, ?, ?, ?, ?)`)
+		now := time.Now().UTC()
+		if _, err := db.ExecContext(ctx, insert, f.ws, f.task.ID, other.ID, f.guide.ID, now); err == nil {
+			t.Error("an assignment of a person of another workspace was stored")
+		}
+		if _, err := db.ExecContext(ctx, insert, f.ws, otherTask.ID, anna, f.guide.ID, now); err == nil {
+			t.Error("an assignment of a task of another workspace was stored")
+		}
+		if res := f.assign(t, []int64{other.ID}, nil); res.Assigned != 0 {
+			t.Errorf("Assign of a person of another workspace assigned %d", res.Assigned)
+		}
+		if _, err := db.ExecContext(ctx, insert, f.ws, f.task.ID, anna, f.guide.ID, now); err != nil {
+			t.Fatalf("a valid assignment: %v", err)
+		}
+		if _, err := db.ExecContext(ctx, q(`UPDATE assignments SET person_id = ? WHERE person_id = ?`), other.ID, anna); err == nil {
+			t.Error("an assignment moved to a person of another workspace")
+		}
+		if _, err := db.ExecContext(ctx, q(`DELETE FROM people WHERE id = ?`), anna); err != nil {
+			t.Fatal(err)
+		}
+		var left int
+		if err := db.QueryRowContext(ctx, q(`SELECT count(*) FROM assignments WHERE person_id = ?`), anna).Scan(&left); err != nil || left != 0 {
+			t.Errorf("%d assignments (%v) left after their person was deleted", left, err)
+		}
+	})
+}

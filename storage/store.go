@@ -78,12 +78,26 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return s, nil
 }
 
+// withBinaryParameters turns on lib/pq's binary_parameters unless the URL
+// says otherwise: a statement with parameters then costs one round trip
+// (Parse, Bind and Execute sent together) instead of two (Parse and
+// Describe first, to learn the parameter types).
+func withBinaryParameters(url string) string {
+	if strings.Contains(url, "binary_parameters=") {
+		return url
+	}
+	if strings.Contains(url, "?") {
+		return url + "&binary_parameters=yes"
+	}
+	return url + "?binary_parameters=yes"
+}
+
 // ParseURL maps LEARNBOT_DATABASE_URL to a dialect, a database/sql driver
 // name and its data source name.
 func ParseURL(url string) (Dialect, string, string, error) {
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		return Postgres, "postgres", url, nil
+		return Postgres, "postgres", withBinaryParameters(url), nil
 	case strings.HasPrefix(url, "sqlite:"):
 		path := strings.TrimPrefix(url, "sqlite:")
 		path = strings.TrimPrefix(path, "//")
