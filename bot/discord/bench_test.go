@@ -102,6 +102,7 @@ func BenchmarkDiscordHTTP(b *testing.B) {
 		{"tasks", func() map[string]any { return slash(testGuild, learner, "tasks") }, "Your tasks (5 open"},
 	}
 	for _, c := range cases {
+		core.WaitJobs(b) // the DMs of the case before are not this one's load
 		b.Run(c.name, func(b *testing.B) { run(b, c.interaction, c.want) })
 	}
 	core.WaitJobs(b)
