@@ -16,3 +16,12 @@ func (s *Store) FirstSeen(ctx context.Context, key string) (bool, error) {
 	n, _ := res.RowsAffected()
 	return n == 1, nil
 }
+
+// Seen reports whether key was recorded by FirstSeen.
+func (s *Store) Seen(ctx context.Context, key string) (bool, error) {
+	var seen bool
+	if err := s.getPrepared(ctx, &seen, s.q(`SELECT EXISTS (SELECT 1 FROM seen_events WHERE key = ?)`), key); err != nil {
+		return false, fmt.Errorf("storage: seen: %w", err)
+	}
+	return seen, nil
+}

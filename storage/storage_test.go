@@ -350,7 +350,15 @@ func TestInvitations(t *testing.T) {
 func TestFirstSeen(t *testing.T) {
 	testdb.ForEach(t, func(t *testing.T, url string) {
 		f := open(t, url)
+		if seen, err := f.s.Seen(context.Background(), "slack:event:Ev1"); err != nil || seen {
+			t.Fatalf("Seen before FirstSeen = %v, %v; want false", seen, err)
+		}
 		for i, want := range []bool{true, false} {
+			if i > 0 {
+				if seen, err := f.s.Seen(context.Background(), "slack:event:Ev1"); err != nil || !seen {
+					t.Fatalf("Seen after FirstSeen = %v, %v; want true", seen, err)
+				}
+			}
 			got, err := f.s.FirstSeen(context.Background(), "slack:event:Ev1")
 			if err != nil || got != want {
 				t.Fatalf("call %d: FirstSeen = %v, %v; want %v", i, got, err, want)

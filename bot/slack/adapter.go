@@ -40,11 +40,13 @@ type Handler interface {
 }
 
 // EventDedup remembers which Slack events were handled, so that Slack's
-// retries of one event (same event_id) are handled once. Several replicas
-// share it, so it must live in the database.
+// retries of one event (same event_id) are handled once, and who has opened
+// their App Home. Several replicas share it, so it must live in the database.
 type EventDedup interface {
 	// FirstSeen records key and reports whether this was its first sighting.
 	FirstSeen(ctx context.Context, key string) (bool, error)
+	// Seen reports whether key was recorded.
+	Seen(ctx context.Context, key string) (bool, error)
 }
 
 // webAPI is the part of slack-go's client the adapter uses.

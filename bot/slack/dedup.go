@@ -36,3 +36,10 @@ func (d *memoryDedup) FirstSeen(_ context.Context, key string) (bool, error) {
 	d.seen[key] = now
 	return true, nil
 }
+
+func (d *memoryDedup) Seen(_ context.Context, key string) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	at, ok := d.seen[key]
+	return ok && d.now().Sub(at) < d.ttl, nil
+}

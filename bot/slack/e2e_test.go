@@ -27,6 +27,10 @@ func (l *lateCore) FirstSeen(ctx context.Context, key string) (bool, error) {
 	return l.dedup.Load().(slack.EventDedup).FirstSeen(ctx, key)
 }
 
+func (l *lateCore) Seen(ctx context.Context, key string) (bool, error) {
+	return l.dedup.Load().(slack.EventDedup).Seen(ctx, key)
+}
+
 // newCoreEnv runs the real core (handlers, store, queue) behind the Slack
 // HTTP endpoints, with UG as an admin.
 func newCoreEnv(t testing.TB, db string, opts ...slack.Option) (*testEnv, *testbot.Bot) {
@@ -69,6 +73,12 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 		mustContain("group create", say("UG", "/learn", "group create devs"), "devs")
 		mustContain("group add", say("UG", "/learn", "group add devs <@U2|ben> <@U3>"), "devs")
 
+		// Anna has her Home open, so her DMs refresh it.
+		if status, _ := env.post(t, "/slack/events", "application/json",
+			`{"type":"event_callback","team_id":"T1","event_id":"EvHome0","event":{"type":"app_home_opened","user":"U1","tab":"home"}}`,
+			testSecret, testNow, nil); status != 200 {
+			t.Fatalf("event: status %d", status)
+		}
 		mustContain("first assign", say("UG", "/assign", "git <@U1|anna>"), "Assigned Git basics (git)", "Anna D")
 		b.WaitJobs(t)
 		dms := env.fake.DMs()
@@ -153,6 +163,7 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 		}
 
 		// Cleo opens the Home tab; Slack sends the event twice
+		slack.WaitHomeRefreshes(env.adapter)
 		views := len(env.fake.Views())
 		for retry := range 2 {
 			header := map[string][]string{}

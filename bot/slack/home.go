@@ -30,14 +30,19 @@ func (a *Adapter) refreshHome(ctx context.Context, team string, user bot.User, n
 	return nil
 }
 
+// homeOpenedKey is the EventDedup key recording that a user has opened
+// their App Home at least once.
+func homeOpenedKey(team, user string) string { return "slack:home:" + team + ":" + user }
+
 // homeRefreshers bounds the Home tabs refreshed at once after DMs: a fan-out
 // of thousands of DMs must not spend the queue's workers on them.
 const homeRefreshers = 2
 
 // homeQueue refreshes App Home tabs after DMs, outside the DM's job: a
 // user who gets several DMs in a row has their Home published once, and the
-// DM counts as delivered as soon as it is posted. A refresh lost to a
-// restart costs nothing lasting: opening the tab publishes it again.
+// DM counts as delivered as soon as it is posted. Only Homes opened before
+// are refreshed. A refresh lost to a restart costs nothing lasting: opening
+// the tab publishes it again.
 type homeQueue struct {
 	mu      sync.Mutex
 	pending map[homeKey]bot.User
@@ -91,8 +96,13 @@ func (a *Adapter) refreshHomes() {
 		q.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if err := a.refreshHome(ctx, key.team, a.actor(ctx, user.ID, user.Name), ""); err != nil {
-			a.log.Warn("refreshing App Home after a DM failed", "workspace", key.team, "user", user.ID, "error", err)
+		// A Home never opened is published when it is (app_home_opened):
+		// a fan-out to thousands must not cost thousands of views.publish.
+		opened, err := a.dedup.Seen(ctx, homeOpenedKey(key.team, user.ID))
+		if err != nil || opened {
+			if err := a.refreshHome(ctx, key.team, a.actor(ctx, user.ID, user.Name), ""); err != nil {
+				a.log.Warn("refreshing App Home after a DM failed", "workspace", key.team, "user", user.ID, "error", err)
+			}
 		}
 		cancel()
 	}
@@ -104,4 +114,11 @@ func (q *homeQueue) stop() {
 	defer q.mu.Unlock()
 	q.stopped = true
 	q.order, q.pending = nil, nil
+}
+
+// idle reports whether no refresh is queued or running.
+func (q *homeQueue) idle() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.running == 0 && len(q.order) == 0
 }

@@ -192,6 +192,9 @@ func (a *Adapter) runEvent(ctx context.Context, env eventEnvelope, retry int) {
 		if env.Event.Tab != "home" || env.Event.User == "" {
 			return
 		}
+		if _, err := a.dedup.FirstSeen(ctx, homeOpenedKey(env.TeamID, env.Event.User)); err != nil {
+			a.log.Warn("recording an App Home visit failed", "workspace", env.TeamID, "user", env.Event.User, "error", err)
+		}
 		actor := a.actor(ctx, env.Event.User, "")
 		if err := a.refreshHome(ctx, env.TeamID, actor, ""); err != nil {
 			a.log.Error("publishing App Home failed", "workspace", env.TeamID, "user", actor.ID, "error", err)

@@ -239,8 +239,8 @@ func TestAppHome(t *testing.T) {
 		env2 := newEnvWith(t, env.fake, slack.Config{}, h, slack.WithDedup(d))
 		_, _ = env2.post(t, "/slack/events", "application/json",
 			`{"type":"event_callback","team_id":"T1","event_id":"Ev9","event":{"type":"app_home_opened","user":"U1","tab":"home"}}`, testSecret, testNow, nil)
-		if !d.seen["slack:event:Ev9"] {
-			t.Errorf("keys %v", d.seen)
+		if !d.seen["slack:event:Ev9"] || !d.seen["slack:home:T1:U1"] {
+			t.Errorf("keys %v, want the event and U1's visit of their Home", d.seen)
 		}
 	})
 }
@@ -252,6 +252,8 @@ func (d *recordingDedup) FirstSeen(_ context.Context, key string) (bool, error) 
 	d.seen[key] = true
 	return first, nil
 }
+
+func (d *recordingDedup) Seen(_ context.Context, key string) (bool, error) { return d.seen[key], nil }
 
 func TestDirectory(t *testing.T) {
 	h := newTestHandler()
@@ -350,10 +352,24 @@ func TestSendDM(t *testing.T) {
 		if got := buttonsOf(dm.Blocks); len(got) != 1 || got[0] != (shownButton{"Mark done", "done:42", ""}) {
 			t.Errorf("buttons %+v", got)
 		}
-		eventually(t, "U2's Home refreshed after the DM", func() bool { return len(env.fake.Views()) > 0 })
+	})
+	t.Run("HomeRefreshedOnlyOnceOpened", func(t *testing.T) {
+		slack.WaitHomeRefreshes(env.adapter) // the refresh queued by the DM before
+		if views := env.fake.Views(); len(views) != 0 {
+			t.Fatalf("a DM published the Home of a user who never opened it: %+v", views)
+		}
+		_, _ = env.post(t, "/slack/events", "application/json",
+			`{"type":"event_callback","team_id":"T1","event_id":"EvHomeU2","event":{"type":"app_home_opened","user":"U2","tab":"home"}}`, testSecret, testNow, nil)
+		if n := len(env.fake.Views()); n != 1 {
+			t.Fatalf("%d views published when U2 opened their Home, want 1", n)
+		}
+		if err := env.adapter.SendDM(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "U2's Home refreshed after the DM", func() bool { return len(env.fake.Views()) == 2 })
 		views := env.fake.Views()
-		if len(views) != 1 || views[0].UserID != "U2" || !strings.Contains(textOf(views[0].View.Blocks), "Tasks of ben") {
-			t.Errorf("Home not refreshed: %+v", views)
+		if views[1].UserID != "U2" || !strings.Contains(textOf(views[1].View.Blocks), "Tasks of ben") {
+			t.Errorf("Home not refreshed: %+v", views[1])
 		}
 	})
 	failWith := func(status int, header http.Header, body string) func(w http.ResponseWriter) bool {
