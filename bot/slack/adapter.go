@@ -80,6 +80,7 @@ type Adapter struct {
 	dir     *directory
 	// pacers space Web API calls per workspace and method after a 429.
 	pacers *pacer.Set
+	dms    dmChannels
 
 	// ackWait is how long a request may run before Slack gets an empty
 	// acknowledgement and the reply follows through response_url.
@@ -140,6 +141,7 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 		users:   newUserCache(10*time.Minute, 10000),
 		ackWait: 2 * time.Second,
 		pacers:  pacer.NewSet(2*time.Second, nil),
+		dms:     dmChannels{max: 100_000},
 	}
 	for _, o := range opts {
 		o(a)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -16,37 +17,100 @@ import (
 const defaultRetryAfter = 30 * time.Second
 
 // SendDM delivers a direct message (bot.Sender, for the queue): it opens the
-// DM with conversations.open and posts with chat.postMessage. A rate limit
-// comes back as *bot.RetryAfterError, and paces the workspace's later calls
-// of that method (internal/pacer); an unreachable user comes back as
-// *bot.PermanentError. The recipient's App Home is refreshed soon after.
+// DM with conversations.open (once per user: the channel is remembered) and
+// posts with chat.postMessage. A rate limit comes back as
+// *bot.RetryAfterError, and paces the workspace's later calls of that method
+// (internal/pacer); an unreachable user comes back as *bot.PermanentError.
+// The recipient's App Home is refreshed soon after.
 func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
-	var ch *slackgo.Channel
-	err := a.pacers.Do(ctx, msg.Workspace+" conversations.open", func() error {
-		var err error
-		ch, _, _, err = a.web.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{msg.To.ID}, ReturnIM: true})
-		return classify("conversations.open", err)
-	})
-	if err != nil {
-		return err
-	}
-	if ch == nil || ch.ID == "" {
-		return fmt.Errorf("slack: conversations.open %s: no channel in the answer", msg.To.ID)
+	key := dmKey{msg.Workspace, msg.To.ID}
+	channel, remembered := a.dms.get(key)
+	if !remembered {
+		var ch *slackgo.Channel
+		err := a.pacers.Do(ctx, msg.Workspace+" conversations.open", func() error {
+			var err error
+			ch, _, _, err = a.web.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{msg.To.ID}, ReturnIM: true})
+			return classify("conversations.open", err)
+		})
+		if err != nil {
+			return err
+		}
+		if ch == nil || ch.ID == "" {
+			return fmt.Errorf("slack: conversations.open %s: no channel in the answer", msg.To.ID)
+		}
+		channel = ch.ID
 	}
 	m := message(&bot.Reply{Text: msg.Text, Buttons: msg.Buttons})
-	err = a.pacers.Do(ctx, msg.Workspace+" chat.postMessage", func() error {
-		_, _, err := a.web.PostMessageContext(ctx, ch.ID,
+	err := a.pacers.Do(ctx, msg.Workspace+" chat.postMessage", func() error {
+		_, _, err := a.web.PostMessageContext(ctx, channel,
 			slackgo.MsgOptionText(m.Text, false),
 			slackgo.MsgOptionBlocks(m.Blocks.BlockSet...),
 		)
 		return classify("chat.postMessage", err)
 	})
-	if err != nil {
+	var permanent *bot.PermanentError
+	switch {
+	case remembered && errors.As(err, &permanent) && staleChannelErrors[errorCode(err)]:
+		// The remembered channel is what is gone: the retry opens it
+		// afresh before giving up on the user.
+		a.dms.drop(key)
+		return fmt.Errorf("slack: DM to %s through a remembered channel: %w", msg.To.ID, permanent.Err)
+	case err != nil:
 		return err
 	}
+	a.dms.put(key, channel)
 	// The DM is out; the Home follows outside the job (see homeQueue).
 	a.refreshHomeSoon(msg.Workspace, msg.To)
 	return nil
+}
+
+// staleChannelErrors are chat.postMessage's answers for a channel that is no
+// longer usable, which a freshly opened one may fix.
+var staleChannelErrors = map[string]bool{"channel_not_found": true, "is_archived": true, "not_in_channel": true}
+
+// dmChannels remembers the DM channel of each user learnbot has written
+// to: it does not change, and conversations.open is one of Slack's most
+// tightly limited methods (about 50 calls a minute).
+type dmChannels struct {
+	mu  sync.Mutex
+	max int
+	ids map[dmKey]string
+}
+
+type dmKey struct{ team, user string }
+
+func (c *dmChannels) get(k dmKey) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.ids[k]
+	return id, ok
+}
+
+func (c *dmChannels) put(k dmKey, id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ids == nil {
+		c.ids = map[dmKey]string{}
+	}
+	if _, ok := c.ids[k]; !ok && len(c.ids) >= c.max {
+		// Forget a tenth, whichever the map yields first: a forgotten
+		// channel costs one conversations.open.
+		n := c.max/10 + 1
+		for old := range c.ids {
+			if n == 0 {
+				break
+			}
+			delete(c.ids, old)
+			n--
+		}
+	}
+	c.ids[k] = id
+}
+
+func (c *dmChannels) drop(k dmKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.ids, k)
 }
 
 // Slack errors after which retrying a DM is pointless, with the reason shown

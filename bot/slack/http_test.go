@@ -454,6 +454,40 @@ func TestSendDM(t *testing.T) {
 	env.fake.mu.Lock()
 	env.fake.postFail = nil
 	env.fake.mu.Unlock()
+	t.Run("DMChannelRemembered", func(t *testing.T) {
+		msg := msg
+		msg.Workspace = "T5"
+		opens := func() int { return env.fake.countCalls("conversations.open") }
+		before := opens()
+		for range 3 {
+			if err := env.adapter.SendDM(ctx, msg); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := opens() - before; n != 1 {
+			t.Errorf("3 DMs to one user opened the conversation %d times, want 1", n)
+		}
+		// The remembered channel is gone: a retryable error, and the
+		// retry opens it again.
+		stale := failWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"channel_not_found"}`)
+		env.fake.mu.Lock()
+		env.fake.postFail = stale
+		env.fake.mu.Unlock()
+		var pe *bot.PermanentError
+		if err := env.adapter.SendDM(ctx, msg); err == nil || errors.As(err, &pe) {
+			t.Errorf("a remembered channel not found: %#v, want an error to retry", err)
+		}
+		before = opens()
+		if err := env.adapter.SendDM(ctx, msg); !errors.As(err, &pe) {
+			t.Errorf("a freshly opened channel not found: %#v, want a permanent error", err)
+		}
+		if n := opens() - before; n != 1 {
+			t.Errorf("the retry opened the conversation %d times, want 1", n)
+		}
+		env.fake.mu.Lock()
+		env.fake.postFail = nil
+		env.fake.mu.Unlock()
+	})
 	for _, code := range []string{"user_not_found", "cannot_dm_bot", "account_inactive"} {
 		t.Run("Permanent_"+code, func(t *testing.T) {
 			env.fake.mu.Lock()
