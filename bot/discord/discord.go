@@ -24,6 +24,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/memo"
 	"github.com/learnbot/learnbot/internal/pacer"
 )
 
@@ -83,7 +84,8 @@ type Adapter struct {
 	now        func() time.Time
 	deferAfter time.Duration
 	httpClient *http.Client
-	pacers     *pacer.Set // DM calls after a 429
+	pacers     *pacer.Set                // DM calls after a 429
+	dms        *memo.Map[string, string] // DM channel by user ID
 
 	// followUps counts work still running after an interaction was
 	// acknowledged (deferred replies), so that shutdown can wait for it.
@@ -126,6 +128,7 @@ func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, 
 		deferAfter: 2 * time.Second,
 		httpClient: &http.Client{Timeout: 20 * time.Second, Transport: keepAlive()},
 		pacers:     pacer.NewSet(2*time.Second, nil),
+		dms:        memo.New[string, string](100_000),
 	}
 	if cl, ok := h.(commandLister); ok {
 		a.commands = cl.Commands

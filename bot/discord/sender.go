@@ -12,8 +12,10 @@ import (
 	"github.com/learnbot/learnbot/bot"
 )
 
-// Discord's JSON error codes that no retry will fix.
+// Discord's JSON error codes that no retry will fix, and one that a retry
+// may.
 const (
+	codeUnknownChannel     = 10003 // retried: a remembered DM channel is opened again
 	codeUnknownUser        = 10013
 	codeCannotMessageUser  = 50007 // the user does not accept DMs from the bot
 	codeInvalidFormBody    = 50035
@@ -30,25 +32,35 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	if msg.To.ID == "" {
 		return &bot.PermanentError{Reason: "no Discord user ID", Err: errors.New("discord: DM without recipient")}
 	}
-	// Opening DM channels is one rate-limit bucket for the whole bot, so a
-	// 429 there paces every worker (posting is a bucket per channel).
-	var ch discordgo.Channel
-	err := a.pacers.Do(ctx, "open DM channel", func() error {
-		err := a.call(ctx, http.MethodPost, discordgo.EndpointUserChannels("@me"),
-			map[string]string{"recipient_id": msg.To.ID}, &ch)
+	// A user's DM channel does not change: it is opened once and remembered.
+	channel, remembered := a.dms.Get(msg.To.ID)
+	if !remembered {
+		// Opening DM channels is one rate-limit bucket for the whole bot,
+		// so a 429 there paces every worker (posting is a bucket per channel).
+		var ch discordgo.Channel
+		err := a.pacers.Do(ctx, "open DM channel", func() error {
+			err := a.call(ctx, http.MethodPost, discordgo.EndpointUserChannels("@me"),
+				map[string]string{"recipient_id": msg.To.ID}, &ch)
+			if err != nil {
+				return dmError("open DM channel", err)
+			}
+			return nil
+		})
 		if err != nil {
-			return dmError("open DM channel", err)
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		channel = ch.ID
 	}
 	content, comps := a.render(&bot.Reply{Text: msg.Text, Buttons: msg.Buttons}, msg.Workspace)
 	send := &discordgo.MessageSend{Content: content, Components: comps, AllowedMentions: noMentions()}
-	if err := a.call(ctx, http.MethodPost, discordgo.EndpointChannelMessages(ch.ID), send, nil); err != nil {
+	if err := a.call(ctx, http.MethodPost, discordgo.EndpointChannelMessages(channel), send, nil); err != nil {
+		var rest *discordgo.RESTError
+		if errors.As(err, &rest) && rest.Message != nil && rest.Message.Code == codeUnknownChannel {
+			a.dms.Forget(msg.To.ID) // the retry opens it afresh
+		}
 		return dmError("post DM", err)
 	}
+	a.dms.Put(msg.To.ID, channel)
 	return nil
 }
 

@@ -43,6 +43,31 @@ func TestSendDM(t *testing.T) {
 			t.Errorf("button = %v", b)
 		}
 	})
+	t.Run("ChannelOpenedOnce", func(t *testing.T) {
+		e := newEnv(t, &recorder{}, nil)
+		for range 3 {
+			if err := e.adapter.SendDM(context.Background(), dm(learner.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(e.fake.find("POST", "/users/@me/channels")); n != 1 {
+			t.Errorf("3 DMs to one user opened %d DM channels, want 1", n)
+		}
+		// A remembered channel that is gone: retried, and opened again.
+		e.fake.fail("POST", "/channels/9"+learner.ID+"/messages", failure{status: 404, times: 1,
+			body: `{"message": "Unknown Channel", "code": 10003}`})
+		err := e.adapter.SendDM(context.Background(), dm(learner.ID))
+		var pe *bot.PermanentError
+		if err == nil || errors.As(err, &pe) {
+			t.Fatalf("err = %v, want an error to retry", err)
+		}
+		if err := e.adapter.SendDM(context.Background(), dm(learner.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(e.fake.find("POST", "/users/@me/channels")); n != 2 {
+			t.Errorf("after Unknown Channel, %d DM channels opened in all, want 2", n)
+		}
+	})
 	t.Run("RateLimitRetryAfter", func(t *testing.T) {
 		e := newEnv(t, &recorder{}, nil)
 		e.fake.fail("POST", "/channels/9"+learner.ID+"/messages", failure{status: 429, times: 1,

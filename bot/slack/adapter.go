@@ -21,6 +21,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/memo"
 	"github.com/learnbot/learnbot/internal/pacer"
 )
 
@@ -80,7 +81,7 @@ type Adapter struct {
 	dir     *directory
 	// pacers space Web API calls per workspace and method after a 429.
 	pacers *pacer.Set
-	dms    dmChannels
+	dms    *memo.Map[dmKey, string] // DM channel by user
 
 	// ackWait is how long a request may run before Slack gets an empty
 	// acknowledgement and the reply follows through response_url.
@@ -141,7 +142,7 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 		users:   newUserCache(10*time.Minute, 10000),
 		ackWait: 2 * time.Second,
 		pacers:  pacer.NewSet(2*time.Second, nil),
-		dms:     dmChannels{max: 100_000},
+		dms:     memo.New[dmKey, string](100_000),
 	}
 	for _, o := range opts {
 		o(a)

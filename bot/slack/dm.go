@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -24,7 +23,7 @@ const defaultRetryAfter = 30 * time.Second
 // The recipient's App Home is refreshed soon after.
 func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	key := dmKey{msg.Workspace, msg.To.ID}
-	channel, remembered := a.dms.get(key)
+	channel, remembered := a.dms.Get(key)
 	if !remembered {
 		var ch *slackgo.Channel
 		err := a.pacers.Do(ctx, msg.Workspace+" conversations.open", func() error {
@@ -53,12 +52,12 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	case remembered && errors.As(err, &permanent) && staleChannelErrors[errorCode(err)]:
 		// The remembered channel is what is gone: the retry opens it
 		// afresh before giving up on the user.
-		a.dms.drop(key)
+		a.dms.Forget(key)
 		return fmt.Errorf("slack: DM to %s through a remembered channel: %w", msg.To.ID, permanent.Err)
 	case err != nil:
 		return err
 	}
-	a.dms.put(key, channel)
+	a.dms.Put(key, channel)
 	// The DM is out; the Home follows outside the job (see homeQueue).
 	a.refreshHomeSoon(msg.Workspace, msg.To)
 	return nil
@@ -68,50 +67,10 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 // longer usable, which a freshly opened one may fix.
 var staleChannelErrors = map[string]bool{"channel_not_found": true, "is_archived": true, "not_in_channel": true}
 
-// dmChannels remembers the DM channel of each user learnbot has written
-// to: it does not change, and conversations.open is one of Slack's most
-// tightly limited methods (about 50 calls a minute).
-type dmChannels struct {
-	mu  sync.Mutex
-	max int
-	ids map[dmKey]string
-}
-
+// dmKey names a user's DM channel in a.dms, which remembers each channel
+// learnbot has written to: it does not change, and conversations.open is one
+// of Slack's most tightly limited methods (about 50 calls a minute).
 type dmKey struct{ team, user string }
-
-func (c *dmChannels) get(k dmKey) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	id, ok := c.ids[k]
-	return id, ok
-}
-
-func (c *dmChannels) put(k dmKey, id string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ids == nil {
-		c.ids = map[dmKey]string{}
-	}
-	if _, ok := c.ids[k]; !ok && len(c.ids) >= c.max {
-		// Forget a tenth, whichever the map yields first: a forgotten
-		// channel costs one conversations.open.
-		n := c.max/10 + 1
-		for old := range c.ids {
-			if n == 0 {
-				break
-			}
-			delete(c.ids, old)
-			n--
-		}
-	}
-	c.ids[k] = id
-}
-
-func (c *dmChannels) drop(k dmKey) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.ids, k)
-}
 
 // Slack errors after which retrying a DM is pointless, with the reason shown
 // to guides.
