@@ -235,18 +235,7 @@ func TestAgainstLearnbot(t *testing.T) {
 			t.Fatal(err)
 		}
 		slackRef.s, discordRef.s = sa, da
-		mux := http.NewServeMux()
-		sa.Routes(mux)
-		da.Routes(mux)
-		lb := httptest.NewServer(mux)
-		defer func() {
-			lb.Close()
-			sa.Wait()
-			da.Wait()
-		}()
-		b := &bench{cfg: benchConfig{learnbot: lb.URL, fake: fakeSrv.URL}, log: &bytes.Buffer{}, ctl: newHTTPClient(4), results: map[string]any{}}
-		b.slack = &slackClient{base: lb.URL, secret: "s3cret", team: slackTeam, domain: "bench", respBase: fakeSrv.URL + "/response/", http: newHTTPClient(20)}
-		b.discord = &discordClient{base: lb.URL, key: priv, guild: discordGuild, app: discordApp, http: newHTTPClient(20)}
+		b := serveBoth(t, sa, da, fakeSrv.URL, priv, 20)
 
 		t.Run("SlackCommandsAndClick", func(t *testing.T) {
 			if _, err := b.slackRun(ctx, "/learn", "task add git Git basics https://learn.example.com/git", "Added"); err != nil {
@@ -307,6 +296,24 @@ func TestAgainstLearnbot(t *testing.T) {
 	})
 }
 
+// serveBoth serves both adapters on loopback until the test ends, and
+// returns a bench whose clients (conns connections each) talk to them.
+func serveBoth(t *testing.T, sa *slack.Adapter, da *discord.Adapter, fakeURL string, priv ed25519.PrivateKey, conns int) *bench {
+	mux := http.NewServeMux()
+	sa.Routes(mux)
+	da.Routes(mux)
+	lb := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		lb.Close()
+		sa.Wait()
+		da.Wait()
+	})
+	b := &bench{cfg: benchConfig{learnbot: lb.URL, fake: fakeURL}, log: &bytes.Buffer{}, ctl: newHTTPClient(4), results: map[string]any{}}
+	b.slack = &slackClient{base: lb.URL, secret: "s3cret", team: slackTeam, domain: "bench", respBase: fakeURL + "/response/", http: newHTTPClient(conns)}
+	b.discord = &discordClient{base: lb.URL, key: priv, guild: discordGuild, app: discordApp, http: newHTTPClient(conns)}
+	return b
+}
+
 // slowHandler answers every request after a delay.
 type slowHandler time.Duration
 
@@ -335,18 +342,7 @@ func TestLateRepliesCountUntilTheyArrive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	sa.Routes(mux)
-	da.Routes(mux)
-	lb := httptest.NewServer(mux)
-	defer func() {
-		lb.Close()
-		sa.Wait()
-		da.Wait()
-	}()
-	b := &bench{cfg: benchConfig{learnbot: lb.URL, fake: fakeSrv.URL}, log: &bytes.Buffer{}, ctl: newHTTPClient(4), results: map[string]any{}}
-	b.slack = &slackClient{base: lb.URL, secret: "s3cret", team: slackTeam, domain: "bench", respBase: fakeSrv.URL + "/response/", http: newHTTPClient(4)}
-	b.discord = &discordClient{base: lb.URL, key: priv, guild: discordGuild, app: discordApp, http: newHTTPClient(4)}
+	b := serveBoth(t, sa, da, fakeSrv.URL, priv, 4)
 	for name, send := range map[string]func() Outcome{
 		"Slack":   func() Outcome { return b.slackCommand(ctx, b.slack, "U1", "/tasks", "", "slow answer") },
 		"Discord": func() Outcome { return b.discordCommand(ctx, b.discord, "1", "tasks", "slow answer") },
