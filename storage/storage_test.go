@@ -421,3 +421,18 @@ func TestAssignmentsStayInTheirWorkspace(t *testing.T) {
 		}
 	})
 }
+
+// PostgreSQL URLs get lib/pq's binary_parameters (one round trip per
+// statement) unless they say otherwise; the rest of the URL is kept.
+func TestParseURLBinaryParameters(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:p%3Fw@db:5432/lb":                        "postgres://u:p%3Fw@db:5432/lb?binary_parameters=yes",
+		"postgres://db/lb?sslmode=disable":                     "postgres://db/lb?binary_parameters=yes&sslmode=disable",
+		"postgres://db/lb?binary_parameters=no&sslmode=verify": "postgres://db/lb?binary_parameters=no&sslmode=verify",
+	} {
+		dialect, driver, dsn, err := storage.ParseURL(in)
+		if err != nil || dialect != storage.Postgres || driver != "postgres" || dsn != want {
+			t.Errorf("ParseURL(%q) = %q, %q, %q, %v; want the postgres driver with %q", in, dialect, driver, dsn, err, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"strings"
 	"time"
 
@@ -82,14 +83,18 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // says otherwise: a statement with parameters then costs one round trip
 // (Parse, Bind and Execute sent together) instead of two (Parse and
 // Describe first, to learn the parameter types).
-func withBinaryParameters(url string) string {
-	if strings.Contains(url, "binary_parameters=") {
-		return url
+func withBinaryParameters(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return raw // lib/pq names the problem when it connects
 	}
-	if strings.Contains(url, "?") {
-		return url + "&binary_parameters=yes"
+	q := u.Query()
+	if q.Has("binary_parameters") {
+		return raw
 	}
-	return url + "?binary_parameters=yes"
+	q.Set("binary_parameters", "yes")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // ParseURL maps LEARNBOT_DATABASE_URL to a dialect, a database/sql driver

@@ -81,7 +81,7 @@ type Adapter struct {
 	dir     *directory
 	// pacers space Web API calls per workspace and method after a 429.
 	pacers *pacer.Set
-	dms    *memo.Map[dmKey, string] // DM channel by user
+	dms    *memo.Map[teamUser, string] // DM channel by user
 
 	// ackWait is how long a request may run before Slack gets an empty
 	// acknowledgement and the reply follows through response_url.
@@ -142,7 +142,7 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 		users:   newUserCache(10*time.Minute, 10000),
 		ackWait: 2 * time.Second,
 		pacers:  pacer.NewSet(2*time.Second, nil),
-		dms:     memo.New[dmKey, string](100_000),
+		dms:     memo.New[teamUser, string](100_000),
 	}
 	for _, o := range opts {
 		o(a)

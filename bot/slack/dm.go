@@ -22,7 +22,7 @@ const defaultRetryAfter = 30 * time.Second
 // (internal/pacer); an unreachable user comes back as *bot.PermanentError.
 // The recipient's App Home is refreshed soon after.
 func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
-	key := dmKey{msg.Workspace, msg.To.ID}
+	key := teamUser{msg.Workspace, msg.To.ID}
 	channel, remembered := a.dms.Get(key)
 	if !remembered {
 		var ch *slackgo.Channel
@@ -67,10 +67,11 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 // longer usable, which a freshly opened one may fix.
 var staleChannelErrors = map[string]bool{"channel_not_found": true, "is_archived": true, "not_in_channel": true}
 
-// dmKey names a user's DM channel in a.dms, which remembers each channel
-// learnbot has written to: it does not change, and conversations.open is one
-// of Slack's most tightly limited methods (about 50 calls a minute).
-type dmKey struct{ team, user string }
+// teamUser is a Slack user of a workspace (team). a.dms remembers the DM
+// channel of each one learnbot has written to: it does not change, and
+// conversations.open is one of Slack's most tightly limited methods (about
+// 50 calls a minute).
+type teamUser struct{ team, user string }
 
 // Slack errors after which retrying a DM is pointless, with the reason shown
 // to guides.

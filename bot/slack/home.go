@@ -45,18 +45,16 @@ const homeRefreshers = 2
 // the tab publishes it again.
 type homeQueue struct {
 	mu      sync.Mutex
-	pending map[homeKey]bot.User
-	order   []homeKey
+	pending map[teamUser]bot.User
+	order   []teamUser
 	running int
 	stopped bool
 }
 
-type homeKey struct{ team, user string }
-
 // refreshHomeSoon queues a refresh of the user's Home unless one is waiting.
 func (a *Adapter) refreshHomeSoon(team string, user bot.User) {
 	q := &a.homes
-	key := homeKey{team, user.ID}
+	key := teamUser{team, user.ID}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.stopped {
@@ -67,7 +65,7 @@ func (a *Adapter) refreshHomeSoon(team string, user bot.User) {
 		return
 	}
 	if q.pending == nil {
-		q.pending = map[homeKey]bot.User{}
+		q.pending = map[teamUser]bot.User{}
 	}
 	q.pending[key] = user
 	q.order = append(q.order, key)
