@@ -62,9 +62,8 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		if a == "" {
 			continue
 		}
-		platform, id, ok := strings.Cut(a, ":")
-		if !ok || id == "" || (platform != "slack" && platform != "discord" && platform != "console") {
-			return nil, fmt.Errorf("LEARNBOT_ADMINS: %q is not slack:<user-id>, discord:<user-id> or console:<name>", a)
+		if err := parseAdmin(a); err != nil {
+			return nil, err
 		}
 		c.Admins[a] = true
 	}

@@ -11,9 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
-	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/web"
 )
@@ -42,45 +40,27 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", c.metrics.Handler())
 	web.New(c.store, log).Routes(mux)
-	if cfg.SlackBotToken != "" {
-		a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
-			APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, c.router,
-			slack.WithDedup(c.store), slack.WithLogger(log))
+	for _, p := range platforms {
+		if p.enabled == nil || !p.enabled(cfg) {
+			continue
+		}
+		conn, err := p.open(cfg, c, log)
 		if err != nil {
 			c.store.Close()
-			return nil, err
+			return nil, err // the adapter names itself
 		}
-		c.senders[bot.PlatformSlack] = a
-		if cfg.SlackAppToken != "" {
-			s.runners = append(s.runners, a.RunSocketMode)
-		} else {
-			a.Routes(mux)
+		c.senders[p.name] = conn.sender
+		if conn.routes != nil {
+			conn.routes(mux)
 		}
-		s.waits = append(s.waits, a.Wait)
-		log.Info("slack enabled", "socket_mode", cfg.SlackAppToken != "")
-	}
-	if cfg.DiscordKey != "" || cfg.DiscordToken != "" {
-		a, err := discordAdapter(cfg, c, log)
-		if err != nil {
-			c.store.Close()
-			return nil, err
+		if conn.run != nil {
+			s.runners = append(s.runners, conn.run)
 		}
-		c.senders[bot.PlatformDiscord] = a
-		if cfg.DiscordKey != "" {
-			a.Routes(mux)
-		} else {
-			s.runners = append(s.runners, a.RunGateway)
-		}
-		s.waits = append(s.waits, a.Wait)
-		log.Info("discord enabled", "gateway", cfg.DiscordKey == "")
+		s.waits = append(s.waits, conn.wait)
+		log.Info("platform enabled", "platform", p.name, "via", conn.via)
 	}
 	s.handler = mux
 	return s, nil
-}
-
-func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, error) {
-	return discord.New(discord.Config{PublicKey: cfg.DiscordKey, BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID,
-		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, c.router, handlers.Completer{Store: c.store}, discord.WithLogger(log))
 }
 
 // ready answers 200 when the database answers and no migration is pending.

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/bot/discord"
+	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/handlers"
+)
+
+// platform is one chat platform as learnbot wires it: a row of the
+// platforms table. serve and the LEARNBOT_ADMINS check iterate the table, so
+// a new platform is its adapter package plus one row here.
+type platform struct {
+	// name is the platform's bot.Request.Platform and the prefix of its
+	// users in LEARNBOT_ADMINS ("slack:U123").
+	name string
+	// adminID names what follows the prefix in LEARNBOT_ADMINS, for errors.
+	adminID string
+	// enabled reports whether the configuration turns the platform on in
+	// serve; nil means serve never runs it (the console runs on its own).
+	enabled func(cfg *Config) bool
+	// open builds the platform's adapter on the core.
+	open func(cfg *Config, c *core, log *slog.Logger) (*connection, error)
+}
+
+// connection is an opened platform: what serve wires into the process.
+type connection struct {
+	via    string                          // how it is reached, for the log: "http", "socket mode", "gateway"
+	routes func(mux *http.ServeMux)        // its HTTP endpoints; nil when it has none
+	run    func(ctx context.Context) error // its stream (Socket Mode, gateway); nil when it has none
+	sender bot.Sender                      // delivers its DMs
+	wait   func()                          // waits for its follow-ups still running after a stop
+}
+
+var platforms = []platform{
+	{name: bot.PlatformSlack, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.SlackBotToken != "" }, open: openSlack},
+	{name: bot.PlatformDiscord, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.DiscordKey != "" || cfg.DiscordToken != "" }, open: openDiscord},
+	{name: bot.PlatformConsole, adminID: "<name>"},
+}
+
+// openSlack serves Slack over HTTP, or over Socket Mode when an app token is
+// set.
+func openSlack(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
+	a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
+		APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, c.router,
+		slack.WithDedup(c.store), slack.WithLogger(log))
+	if err != nil {
+		return nil, err
+	}
+	conn := &connection{via: "http", routes: a.Routes, sender: a, wait: a.Wait}
+	if cfg.SlackAppToken != "" {
+		conn.via, conn.routes, conn.run = "socket mode", nil, a.RunSocketMode
+	}
+	return conn, nil
+}
+
+// openDiscord serves the Discord interactions endpoint when a public key is
+// set, and the gateway otherwise.
+func openDiscord(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
+	a, err := discordAdapter(cfg, c, log)
+	if err != nil {
+		return nil, err
+	}
+	conn := &connection{via: "http", routes: a.Routes, sender: a, wait: a.Wait}
+	if cfg.DiscordKey == "" {
+		conn.via, conn.routes, conn.run = "gateway", nil, a.RunGateway
+	}
+	return conn, nil
+}
+
+func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, error) {
+	return discord.New(discord.Config{PublicKey: cfg.DiscordKey, BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID,
+		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, c.router, handlers.Completer{Store: c.store}, discord.WithLogger(log))
+}
+
+// parseAdmin checks one LEARNBOT_ADMINS entry against the platforms table.
+func parseAdmin(entry string) error {
+	prefix, id, ok := strings.Cut(entry, ":")
+	if ok && id != "" {
+		for _, p := range platforms {
+			if p.name == prefix {
+				return nil
+			}
+		}
+	}
+	forms := make([]string, len(platforms))
+	for i, p := range platforms {
+		forms[i] = p.name + ":" + p.adminID
+	}
+	return fmt.Errorf("LEARNBOT_ADMINS: %q is not %s or %s", entry,
+		strings.Join(forms[:len(forms)-1], ", "), forms[len(forms)-1])
+}
