@@ -156,6 +156,7 @@ func (f *fakeDiscord) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.calls = append(f.calls, c)
+	ncalls := len(f.calls)
 	close(f.changed)
 	f.changed = make(chan struct{})
 	fl := f.failures[c.String()]
@@ -190,7 +191,7 @@ func (f *fakeDiscord) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case c.Method == "POST" && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
 		var in map[string]any
 		json.Unmarshal(body, &in)
-		in["id"], in["channel_id"] = strconv.Itoa(len(f.calls)), parts[1]
+		in["id"], in["channel_id"] = strconv.Itoa(ncalls), parts[1]
 		reply(in)
 	case c.Method == "PUT" && parts[0] == "applications" && parts[len(parts)-1] == "commands":
 		var in []map[string]any
