@@ -11,6 +11,7 @@ const (
 	actionDecision = "decision"
 	actionDone     = "done"
 	actionReinvite = "reinvite"
+	actionAccept   = "accept" // the Accept button of an invitation DM
 )
 
 var roleChoices = []string{string(bot.RoleLearner), string(bot.RoleGuide), string(bot.RoleAdmin)}

@@ -54,6 +54,7 @@ func New(store *storage.Store, cfg Config, log *slog.Logger) *bot.Router {
 	h.router.OnAction(actionDecision, bot.RoleGuide, h.decide)
 	h.router.OnAction(actionDone, bot.RoleLearner, h.markDone)
 	h.router.OnAction(actionReinvite, bot.RoleGuide, h.reinviteButton)
+	h.router.OnAction(actionAccept, bot.RoleLearner, h.acceptButton)
 	return h.router
 }
 
@@ -81,7 +82,7 @@ func (h *Handlers) identify(next bot.HandlerFunc) bot.HandlerFunc {
 		if err != nil {
 			return nil, err
 		}
-		req.Caller = bot.Caller{WorkspaceID: p.WorkspaceID, PersonID: p.ID, Role: p.Role, Name: p.Name}
+		req.Caller = bot.Caller{WorkspaceID: p.WorkspaceID, PersonID: p.ID, Role: p.Granted(), Name: p.Name}
 		return next(ctx, req)
 	}
 }

@@ -207,7 +207,7 @@ func TestPermissions(t *testing.T) {
 		if r := run(t, b, gina, "role @anna guide"); !strings.Contains(r.Text, "anna is now a guide") {
 			t.Fatalf("role: %q", r.Text)
 		}
-		if r := run(t, b, anna, "invite boss@example.com admin"); !strings.Contains(r.Text, "Only admins can invite admins") {
+		if r := run(t, b, anna, "invite boss@example.com admin"); !strings.Contains(r.Text, "Only admins can create, re-send or revoke an admin invitation") {
 			t.Fatalf("guide invited an admin: %q", r.Text)
 		}
 		if r := run(t, b, anna, "role @ben guide"); !strings.Contains(r.Text, "You need the admin role") {

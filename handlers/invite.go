@@ -27,7 +27,7 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		}
 	}
 	if role == bot.RoleAdmin && req.Caller.Role != bot.RoleAdmin {
-		return nil, bot.Errorf("Only admins can invite admins.")
+		return nil, errAdminInvitation
 	}
 	var chatUser *bot.User
 	if req.Directory != nil {
@@ -51,6 +51,8 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		}, nil
 	case errors.Is(err, storage.ErrActive):
 		return nil, bot.Errorf("%s is already an active member of this workspace.", email)
+	case errors.Is(err, storage.ErrAdminInvitation):
+		return nil, errAdminInvitation
 	case err != nil:
 		return nil, err
 	}
@@ -59,7 +61,7 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 
 func (h *Handlers) inviteParams(req *bot.Request, email string, role bot.Role, chatUser *bot.User) storage.InviteParams {
 	return storage.InviteParams{WorkspaceID: req.Caller.WorkspaceID, Email: email, Role: role, InvitedBy: req.Caller.PersonID,
-		TTL: h.cfg.InvitationTTL, PublicURL: h.cfg.PublicURL, ChatUser: chatUser, Send: h.cfg.EmailEnabled}
+		ByRole: req.Caller.Role, TTL: h.cfg.InvitationTTL, PublicURL: h.cfg.PublicURL, ChatUser: chatUser, Send: h.cfg.EmailEnabled}
 }
 
 // sentText is the reply to a new invitation or a new link.
@@ -76,6 +78,9 @@ func (h *Handlers) sentText(req *bot.Request, res *storage.InviteResult, chatUse
 	}
 	if chatUser != nil {
 		fmt.Fprintf(&b, "\nThey are already here as %s; I linked them.", chatUser.Name)
+	}
+	if res.DM {
+		b.WriteString("\nI sent them the invitation in a DM with an Accept button; until they accept, they are a learner.")
 	}
 	return b.String()
 }
@@ -132,6 +137,9 @@ func (h *Handlers) reinvite(ctx context.Context, req *bot.Request, email string)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, bot.Errorf("%s has no pending invitation. Invite them with %s %s.", email, req.Slash("invite"), email)
 	}
+	if errors.Is(err, storage.ErrAdminInvitation) {
+		return nil, errAdminInvitation
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -165,10 +173,46 @@ func (h *Handlers) inviteRevoke(ctx context.Context, req *bot.Request) (*bot.Rep
 	if err != nil {
 		return nil, err
 	}
-	if err := h.store.RevokeInvitation(ctx, req.Caller.WorkspaceID, email); errors.Is(err, storage.ErrNotFound) {
+	switch err := h.store.RevokeInvitation(ctx, req.Caller.WorkspaceID, email, req.Caller.Role); {
+	case errors.Is(err, storage.ErrNotFound):
 		return nil, bot.Errorf("%s has no pending invitation.", email)
-	} else if err != nil {
+	case errors.Is(err, storage.ErrAdminInvitation):
+		return nil, errAdminInvitation
+	case err != nil:
 		return nil, err
 	}
 	return bot.Text("Revoked the invitation of %s; its link no longer works.", email), nil
+}
+
+// errAdminInvitation refuses a guide who creates, re-sends or revokes an
+// admin invitation (DESIGN section 2).
+var errAdminInvitation = &bot.UserError{Forbidden: true, Msg: "Only admins can create, re-send or revoke an admin invitation."}
+
+// acceptButton handles "accept:<invitation id>", the button of the
+// invitation DM: only the invited person may press it, and only while the
+// invitation is pending.
+func (h *Handlers) acceptButton(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
+	if err != nil {
+		return nil, bot.Errorf("That button is not one of learnbot's.")
+	}
+	page, err := h.store.AcceptInvitationByID(ctx, req.Caller.WorkspaceID, id, req.Caller.PersonID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return nil, bot.Errorf("That invitation is not yours, or does not exist here.")
+	case errors.Is(err, storage.ErrGone) && page != nil:
+		return nil, bot.Errorf("That invitation is %s and can no longer be accepted; ask for a new one. You are a %s.",
+			page.Status, req.Caller.Role)
+	case err != nil:
+		return nil, err
+	}
+	return &bot.Reply{Text: fmt.Sprintf("Welcome: you joined %s as %s. Type %s to see your learning tasks.",
+		workspaceName(page.WorkspaceName), page.Role, req.Slash("tasks")), Replace: true}, nil
+}
+
+func workspaceName(name string) string {
+	if name == "" {
+		return "this workspace"
+	}
+	return name
 }

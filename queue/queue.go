@@ -102,6 +102,7 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &dmWorker{q: q})
 	river.AddWorker(workers, &emailWorker{q: q})
+	river.AddWorker(workers, &invitationDMWorker{q: q})
 	maxWorkers := cfg.Workers
 	if store.Dialect() == storage.SQLite {
 		// SQLite has one writer; more workers only queue on its lock.

@@ -19,6 +19,9 @@ import (
 var (
 	ErrPending = errors.New("storage: invitation already pending")
 	ErrActive  = errors.New("storage: already an active member")
+	// ErrAdminInvitation refuses a non-admin who creates, re-sends or
+	// revokes an admin invitation.
+	ErrAdminInvitation = errors.New("storage: only admins may handle admin invitations")
 )
 
 // InviteParams describes an invitation to create or send again.
@@ -27,6 +30,7 @@ type InviteParams struct {
 	Email       string
 	Role        bot.Role
 	InvitedBy   int64
+	ByRole      bot.Role // the granted role of who invites: only admins handle admin invitations
 	TTL         time.Duration
 	PublicURL   string    // the link is PublicURL/invite/<token>
 	ChatUser    *bot.User // the platform user with this address, if the platform found one
@@ -37,6 +41,9 @@ type InviteParams struct {
 type InviteResult struct {
 	Invitation Invitation
 	Link       string
+	// DM says the invited person is a chat user: they get the invitation in
+	// a DM with an Accept button.
+	DM bool
 }
 
 const invitationColumns = `i.id, i.workspace_id, i.email, i.role, i.invited_by, i.person_id, i.token_hash, i.status,
@@ -47,6 +54,9 @@ const invitationColumns = `i.id, i.workspace_id, i.email, i.role, i.invited_by, 
 // ErrActive. The email job is queued in the same transaction.
 func (s *Store) CreateInvitation(ctx context.Context, p InviteParams) (*InviteResult, error) {
 	p.Email = normalizeEmail(p.Email)
+	if p.Role == bot.RoleAdmin && p.ByRole != bot.RoleAdmin {
+		return nil, fmt.Errorf("storage: create invitation: %w", ErrAdminInvitation)
+	}
 	var res *InviteResult
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var pending Invitation
@@ -59,11 +69,11 @@ func (s *Store) CreateInvitation(ctx context.Context, p InviteParams) (*InviteRe
 		if err = notFound(err); err != ErrNotFound {
 			return err
 		}
-		personID, err := s.invitedPerson(ctx, tx, p)
+		personID, onChat, err := s.invitedPerson(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		res, err = s.insertInvitation(ctx, tx, p, personID, 0)
+		res, err = s.insertInvitation(ctx, tx, p, personID, 0, onChat)
 		return err
 	})
 	if err != nil {
@@ -72,20 +82,21 @@ func (s *Store) CreateInvitation(ctx context.Context, p InviteParams) (*InviteRe
 	return res, nil
 }
 
-// invitedPerson finds or creates the person an invitation is for.
-func (s *Store) invitedPerson(ctx context.Context, tx *sqlx.Tx, p InviteParams) (int64, error) {
+// invitedPerson finds or creates the person an invitation is for, and says
+// whether they are on chat (linked to a platform user). The invited role is
+// kept on the invitation only: the person stays a learner until they accept.
+func (s *Store) invitedPerson(ctx context.Context, tx *sqlx.Tx, p InviteParams) (int64, bool, error) {
 	var person Person
 	err := tx.GetContext(ctx, &person, s.q(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.email = ?`),
 		p.WorkspaceID, p.Email)
 	if err == nil && person.Status == StatusActive {
-		return 0, ErrActive
+		return 0, false, ErrActive
 	}
 	if err == nil {
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET role = ? WHERE id = ?`), p.Role, person.ID)
-		return person.ID, err
+		return person.ID, person.ChatID != nil, nil
 	}
 	if err = notFound(err); err != ErrNotFound {
-		return 0, err
+		return 0, false, err
 	}
 	if p.ChatUser != nil {
 		// The platform knows this address: link the chat user.
@@ -95,14 +106,14 @@ func (s *Store) invitedPerson(ctx context.Context, tx *sqlx.Tx, p InviteParams) 
 			if person.Status == StatusActive {
 				_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET email = ? WHERE id = ? AND email IS NULL`), p.Email, person.ID)
 				if err != nil {
-					return 0, err
+					return 0, false, err
 				}
-				return 0, ErrActive
+				return 0, false, ErrActive
 			}
-			return person.ID, nil
+			return person.ID, true, nil
 		}
 		if err = notFound(err); err != ErrNotFound {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	var chatID *string
@@ -115,11 +126,11 @@ func (s *Store) invitedPerson(ctx context.Context, tx *sqlx.Tx, p InviteParams) 
 	}
 	var id int64
 	err = tx.GetContext(ctx, &id, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at)
-		VALUES (?, ?, 'invited', ?, ?, ?, ?) RETURNING id`), p.WorkspaceID, p.Role, p.Email, name, chatID, s.now())
-	return id, err
+		VALUES (?, 'learner', 'invited', ?, ?, ?, ?) RETURNING id`), p.WorkspaceID, p.Email, name, chatID, s.now())
+	return id, chatID != nil, err
 }
 
-func (s *Store) insertInvitation(ctx context.Context, tx *sqlx.Tx, p InviteParams, personID int64, sendCount int) (*InviteResult, error) {
+func (s *Store) insertInvitation(ctx context.Context, tx *sqlx.Tx, p InviteParams, personID int64, sendCount int, onChat bool) (*InviteResult, error) {
 	token, hash := newToken()
 	now := s.now()
 	inv := Invitation{WorkspaceID: p.WorkspaceID, Email: p.Email, Role: p.Role, InvitedBy: p.InvitedBy, PersonID: personID,
@@ -130,9 +141,14 @@ func (s *Store) insertInvitation(ctx context.Context, tx *sqlx.Tx, p InviteParam
 	if err != nil {
 		return nil, err
 	}
-	res := &InviteResult{Invitation: inv, Link: strings.TrimRight(p.PublicURL, "/") + "/invite/" + token}
+	res := &InviteResult{Invitation: inv, Link: strings.TrimRight(p.PublicURL, "/") + "/invite/" + token, DM: onChat}
 	if p.Send && s.outbox != nil {
 		if err := s.outbox.QueueInvitationEmail(ctx, tx.Tx, inv.ID, res.Link); err != nil {
+			return nil, err
+		}
+	}
+	if onChat && s.outbox != nil {
+		if err := s.outbox.QueueInvitationDM(ctx, tx.Tx, inv.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -153,13 +169,20 @@ func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, er
 		if err != nil {
 			return notFound(err)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'superseded' WHERE id = ?`), old.ID); err != nil {
-			return err
-		}
 		if p.Role == "" {
 			p.Role = old.Role
 		}
-		res, err = s.insertInvitation(ctx, tx, p, old.PersonID, old.SendCount)
+		if (old.Role == bot.RoleAdmin || p.Role == bot.RoleAdmin) && p.ByRole != bot.RoleAdmin {
+			return ErrAdminInvitation
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'superseded' WHERE id = ?`), old.ID); err != nil {
+			return err
+		}
+		var chatID *string
+		if err := tx.GetContext(ctx, &chatID, s.q(`SELECT chat_id FROM people WHERE id = ?`), old.PersonID); err != nil {
+			return err
+		}
+		res, err = s.insertInvitation(ctx, tx, p, old.PersonID, old.SendCount, chatID != nil)
 		return err
 	})
 	if err != nil {
@@ -168,15 +191,24 @@ func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, er
 	return res, nil
 }
 
-// RevokeInvitation withdraws the pending invitation of an address.
-func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'revoked'
-		WHERE workspace_id = ? AND email = ? AND status = 'pending'`), wsID, normalizeEmail(email))
+// RevokeInvitation withdraws the pending invitation of an address; only an
+// admin (by) may withdraw an admin invitation.
+func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string, by bot.Role) error {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var inv Invitation
+		err := tx.GetContext(ctx, &inv, s.q(`SELECT `+invitationColumns+` FROM invitations i
+			WHERE i.workspace_id = ? AND i.email = ? AND i.status = 'pending'`+s.forUpdate()), wsID, normalizeEmail(email))
+		if err != nil {
+			return notFound(err)
+		}
+		if inv.Role == bot.RoleAdmin && by != bot.RoleAdmin {
+			return ErrAdminInvitation
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'revoked' WHERE id = ?`), inv.ID)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("storage: revoke invitation: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: revoke invitation: %w", ErrNotFound)
 	}
 	return nil
 }
@@ -232,7 +264,8 @@ func (s *Store) invitationByToken(ctx context.Context, q sqlx.QueryerContext, to
 }
 
 // AcceptInvitation accepts a pending invitation once and activates the
-// person. One that is no longer pending returns its page and ErrGone.
+// person with the invited role. One that is no longer pending returns its
+// page and ErrGone.
 func (s *Store) AcceptInvitation(ctx context.Context, token string) (*InvitationPage, error) {
 	var page *InvitationPage
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
@@ -241,23 +274,54 @@ func (s *Store) AcceptInvitation(ctx context.Context, token string) (*Invitation
 		if err != nil {
 			return err
 		}
-		if page.Status != InvitationPending {
-			return ErrGone
-		}
-		now := s.now()
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'accepted', accepted_at = ? WHERE id = ?`), now, page.ID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET status = 'active', role = ? WHERE id = ?`), page.Role, page.PersonID); err != nil {
-			return err
-		}
-		page.Status, page.AcceptedAt = InvitationAccepted, &now
-		return nil
+		return s.accept(ctx, tx, page)
 	})
 	if err != nil {
 		return page, fmt.Errorf("storage: accept invitation: %w", err)
 	}
 	return page, nil
+}
+
+// AcceptInvitationByID accepts a pending invitation of the workspace for the
+// person it invites (the Accept button of the invitation DM). Anyone else
+// gets ErrNotFound; an invitation no longer pending, its page and ErrGone.
+func (s *Store) AcceptInvitationByID(ctx context.Context, wsID, id, personID int64) (*InvitationPage, error) {
+	var page InvitationPage
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &page, s.q(invitationPage+` WHERE i.workspace_id = ? AND i.id = ? AND i.person_id = ?`+s.forUpdate()),
+			wsID, id, personID)
+		if err != nil {
+			return notFound(err)
+		}
+		if page.Status == InvitationPending && !s.now().Before(page.ExpiresAt) {
+			page.Status = InvitationExpired
+		}
+		return s.accept(ctx, tx, &page)
+	})
+	if err != nil {
+		if page.ID == 0 {
+			return nil, fmt.Errorf("storage: accept invitation: %w", err)
+		}
+		return &page, fmt.Errorf("storage: accept invitation: %w", err)
+	}
+	return &page, nil
+}
+
+// accept marks a pending invitation accepted and gives its person the
+// invited role; the page was read under lock.
+func (s *Store) accept(ctx context.Context, tx *sqlx.Tx, page *InvitationPage) error {
+	if page.Status != InvitationPending {
+		return ErrGone
+	}
+	now := s.now()
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'accepted', accepted_at = ? WHERE id = ?`), now, page.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET status = 'active', role = ? WHERE id = ?`), page.Role, page.PersonID); err != nil {
+		return err
+	}
+	page.Status, page.AcceptedAt = InvitationAccepted, &now
+	return nil
 }
 
 // InvitationEmail loads what the invitation email shows.
@@ -267,6 +331,33 @@ func (s *Store) InvitationEmail(ctx context.Context, id int64) (*InvitationPage,
 		return nil, fmt.Errorf("storage: invitation email: %w", notFound(err))
 	}
 	return &page, nil
+}
+
+// InvitationChat is an invitation with where its person is on chat: what
+// the invitation DM needs.
+type InvitationChat struct {
+	InvitationPage
+	Platform  string  `db:"platform"`
+	Workspace string  `db:"external_id"`
+	ChatID    *string `db:"chat_id"`
+	Name      string  `db:"person_name"`
+}
+
+// InvitationDM loads the invitation DM of an invitation. A pending one past
+// its expiry reports status "expired".
+func (s *Store) InvitationDM(ctx context.Context, id int64) (*InvitationChat, error) {
+	var v InvitationChat
+	err := s.db.GetContext(ctx, &v, s.q(`SELECT `+invitationColumns+`, w.name AS workspace_name, b.display_name AS inviter_name,
+		w.platform, w.external_id, p.chat_id, p.display_name AS person_name
+		FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN people b ON b.id = i.invited_by
+		JOIN people p ON p.id = i.person_id WHERE i.id = ?`), id)
+	if err != nil {
+		return nil, fmt.Errorf("storage: invitation dm: %w", notFound(err))
+	}
+	if v.Status == InvitationPending && !s.now().Before(v.ExpiresAt) {
+		v.Status = InvitationExpired
+	}
+	return &v, nil
 }
 
 // InvitationSent records a delivered email.

@@ -29,7 +29,7 @@ func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
 	err := s.getPrepared(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p
 		JOIN workspaces w ON w.id = p.workspace_id
 		WHERE w.platform = ? AND w.external_id = ? AND p.chat_id = ?`), id.Platform, id.Workspace, id.User.ID)
-	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin) {
+	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin && p.Status == StatusActive) {
 		return &p, nil
 	}
 	if err = notFound(err); err != nil && err != ErrNotFound {
@@ -110,15 +110,16 @@ func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 		if u.Name != "" {
 			name = u.Name
 		}
-		role := p.Role
+		role, status := p.Role, p.Status
 		if admin {
-			role = bot.RoleAdmin
+			role, status = bot.RoleAdmin, StatusActive
 		}
-		if name != p.Name || role != p.Role {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET display_name = ?, role = ? WHERE id = ?`), name, role, p.ID); err != nil {
+		if name != p.Name || role != p.Role || status != p.Status {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET display_name = ?, role = ?, status = ? WHERE id = ?`),
+				name, role, status, p.ID); err != nil {
 				return nil, err
 			}
-			p.Name, p.Role = name, role
+			p.Name, p.Role, p.Status = name, role, status
 		}
 		return &p, nil
 	case notFound(err) != ErrNotFound:
@@ -126,24 +127,36 @@ func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 	}
 	email := normalizeEmail(u.Email)
 	if email != "" {
-		// Someone invited by this address who has not talked to us yet.
+		// Someone invited by this address who has not talked to us yet: link
+		// them, but the address grants nothing. Only accepting the invitation
+		// (the page's POST or the Accept button) gives its role; until then
+		// they are a learner, still invited while an invitation is pending.
 		err := tx.GetContext(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p
 			WHERE p.workspace_id = ? AND p.email = ?`+s.forUpdate()), wsID, email)
 		if err == nil && p.ChatID == nil {
-			role := p.Role
+			var pending int
+			err := tx.GetContext(ctx, &pending, s.q(`SELECT count(*) FROM invitations
+				WHERE person_id = ? AND status = 'pending' AND expires_at > ?`), p.ID, s.now())
+			if err != nil {
+				return nil, err
+			}
+			role, status := bot.RoleLearner, StatusActive
+			if pending > 0 {
+				status = StatusInvited
+			}
 			if admin {
-				role = bot.RoleAdmin
+				role, status = bot.RoleAdmin, StatusActive
 			}
 			name := u.Name
 			if name == "" {
 				name = u.ID
 			}
-			_, err := tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = 'active', display_name = ?, role = ? WHERE id = ?`),
-				u.ID, name, role, p.ID)
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = ?, display_name = ?, role = ? WHERE id = ?`),
+				u.ID, status, name, role, p.ID)
 			if err != nil {
 				return nil, err
 			}
-			p.ChatID, p.Status, p.Name, p.Role = &u.ID, StatusActive, name, role
+			p.ChatID, p.Status, p.Name, p.Role = &u.ID, status, name, role
 			return &p, nil
 		}
 		if err == nil || notFound(err) != ErrNotFound {

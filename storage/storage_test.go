@@ -340,8 +340,9 @@ func TestInvitations(t *testing.T) {
 			}
 			ben, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console",
 				User: bot.User{ID: "U-ben", Name: "Ben", Email: "BEN@example.com"}})
-			if err != nil || ben.Email == nil || *ben.Email != "ben@example.com" || ben.Status != storage.StatusActive {
-				t.Fatalf("ben = %+v, %v; want the invited person, now active", ben, err)
+			if err != nil || ben.Email == nil || *ben.Email != "ben@example.com" || ben.Status != storage.StatusInvited ||
+				ben.Granted() != bot.RoleLearner {
+				t.Fatalf("ben = %+v, %v; want the invited person, linked, a learner until he accepts", ben, err)
 			}
 		})
 	})

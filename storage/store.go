@@ -37,6 +37,9 @@ const (
 type Outbox interface {
 	QueueDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64) error
 	QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, link string) error
+	// QueueInvitationDM sends the invitation to its chat user with an
+	// Accept button.
+	QueueInvitationDM(ctx context.Context, tx *sql.Tx, invitationID int64) error
 }
 
 // Store keeps learnbot's state.

@@ -45,6 +45,16 @@ type Person struct {
 	CreatedAt time.Time `db:"created_at"`
 }
 
+// Granted is the role that counts: only an active person's. An invited
+// person is a learner until they accept their invitation, whatever the row
+// says (DESIGN section 1).
+func (p *Person) Granted() bot.Role {
+	if p.Status != StatusActive {
+		return bot.RoleLearner
+	}
+	return p.Role
+}
+
 // Task is an item of the workspace's learning catalogue.
 type Task struct {
 	ID          int64     `db:"id"`

@@ -1,0 +1,82 @@
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/riverqueue/river"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// InvitationDMArgs is the job that sends an invitation to a chat user found
+// by their email: a DM with an Accept button. It holds no secret.
+type InvitationDMArgs struct {
+	InvitationID int64 `json:"invitation_id"`
+}
+
+// Kind names the job in River's table.
+func (InvitationDMArgs) Kind() string { return "invitation_dm" }
+
+// QueueInvitationDM inserts the invitation DM job in tx (storage.Outbox).
+func (q *Queue) QueueInvitationDM(ctx context.Context, tx *sql.Tx, invitationID int64) error {
+	if _, err := q.client.InsertTx(ctx, tx, InvitationDMArgs{InvitationID: invitationID}, nil); err != nil {
+		return fmt.Errorf("queue: insert invitation dm: %w", err)
+	}
+	return nil
+}
+
+type invitationDMWorker struct {
+	river.WorkerDefaults[InvitationDMArgs]
+	q *Queue
+}
+
+// Work sends one invitation DM, unless the invitation was revoked, replaced
+// or accepted meanwhile.
+func (w *invitationDMWorker) Work(ctx context.Context, job *river.Job[InvitationDMArgs]) error {
+	inv, err := w.q.store.InvitationDM(ctx, job.Args.InvitationID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if inv.Status != storage.InvitationPending || inv.ChatID == nil {
+		return nil
+	}
+	sender, ok := w.q.cfg.Senders[inv.Platform]
+	if !ok {
+		return w.q.permanent(ctx, "invitation_dm", inv.ID, "no "+inv.Platform+" connection configured", nil)
+	}
+	err = sender.SendDM(ctx, InvitationMessage(inv))
+	return w.q.outcome(ctx, "invitation_dm", inv.ID, err)
+}
+
+// ActionAccept names the Accept button of an invitation DM
+// ("accept:<invitation id>").
+const ActionAccept = "accept"
+
+// InvitationMessage is the DM that invites a chat user.
+func InvitationMessage(inv *storage.InvitationChat) bot.Message {
+	var b strings.Builder
+	ws := inv.WorkspaceName
+	if ws == "" {
+		ws = "this workspace"
+	}
+	fmt.Fprintf(&b, "%s invited you to join %s on learnbot as %s.", inv.InviterName, ws, inv.Role)
+	fmt.Fprintf(&b, "\nPress Accept to join (valid until %s). Until then you are a learner.",
+		inv.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"))
+	return bot.Message{
+		Platform:  inv.Platform,
+		Workspace: inv.Workspace,
+		To:        bot.User{ID: *inv.ChatID, Name: inv.Name},
+		Text:      b.String(),
+		Buttons: []bot.Button{{Label: "Accept", ID: ActionAccept + ":" + strconv.FormatInt(inv.ID, 10),
+			Style: bot.StylePrimary}},
+	}
+}
