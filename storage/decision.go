@@ -1,0 +1,182 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Errors of decision resolution.
+var (
+	ErrDecided = errors.New("storage: decision already resolved")
+	ErrExpired = errors.New("storage: decision expired")
+)
+
+// ResolveParams is a press of a decision's button.
+type ResolveParams struct {
+	WorkspaceID int64
+	DecisionID  string
+	PersonID    int64 // who pressed
+	Resolution  string
+}
+
+// ResolveResult is what a resolution did.
+type ResolveResult struct {
+	Decision Decision
+	Assigned int
+	Names    []string // up to 10 of the people assigned
+}
+
+// ResolveDecision applies a button press once. A second press, a press by
+// anyone but the guide who asked, or a press after expiry changes nothing and
+// returns ErrDecided, ErrNotYours or ErrExpired; a decision of another
+// workspace is ErrNotFound. "Only new" is evaluated now, not when asked.
+func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveResult, error) {
+	var res ResolveResult
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res = ResolveResult{}
+		d := &res.Decision
+		err := tx.GetContext(ctx, d, s.q(`SELECT id, workspace_id, task_id, guide_id, created_at, expires_at, resolution, resolved_by, resolved_at
+			FROM decisions WHERE id = ? AND workspace_id = ?`+s.forUpdate()), p.DecisionID, p.WorkspaceID)
+		if err != nil {
+			return notFound(err)
+		}
+		now := s.now()
+		switch {
+		case d.GuideID != p.PersonID:
+			return ErrNotYours
+		case d.Resolution != nil:
+			return ErrDecided
+		case !now.Before(d.ExpiresAt):
+			return ErrExpired
+		}
+		if err := s.lockTask(ctx, tx, d.WorkspaceID, d.TaskID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE decisions SET resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?`),
+			p.Resolution, p.PersonID, now, d.ID)
+		if err != nil {
+			return err
+		}
+		d.Resolution, d.ResolvedBy, d.ResolvedAt = &p.Resolution, &p.PersonID, &now
+		// The named targets, with groups expanded as they are now.
+		dt := `(SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
+			SELECT m.person_id, m.group_id FROM group_members m JOIN decision_groups dg ON dg.group_id = m.group_id
+			WHERE dg.decision_id = ?
+			UNION ALL
+			SELECT dp.person_id, NULL FROM decision_people dp WHERE dp.decision_id = ?
+		) u GROUP BY u.person_id) dt`
+		holds := `EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = dt.person_id)`
+		var sel string
+		args := []any{d.WorkspaceID, d.TaskID, d.GuideID}
+		switch p.Resolution {
+		case ResolutionDoNotAssign:
+			return nil
+		case ResolutionOnlyNew:
+			sel = `SELECT ?, ?, dt.person_id, ?, dt.group_id, FALSE, 'open', ? FROM ` + dt + ` WHERE NOT ` + holds
+			args = append(args, now, d.ID, d.ID, d.TaskID)
+		case ResolutionForce:
+			sel = `SELECT ?, ?, dt.person_id, ?, dt.group_id, CASE WHEN ` + holds + ` THEN TRUE ELSE FALSE END, 'open', ?
+				FROM ` + dt
+			args = append(args, d.TaskID, now, d.ID, d.ID)
+		default:
+			return fmt.Errorf("unknown resolution %q", p.Resolution)
+		}
+		ids, people, err := s.insertAssignments(ctx, tx, sel, args)
+		if err != nil {
+			return err
+		}
+		res.Assigned = len(ids)
+		if res.Names, err = s.names(ctx, tx, people); err != nil {
+			return err
+		}
+		return s.queueDMs(ctx, tx, ids)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: resolve decision: %w", err)
+	}
+	return &res, nil
+}
+
+// DecisionInfo describes a decision for replies about it.
+type DecisionInfo struct {
+	Decision
+	TaskKey      string  `db:"task_key"`
+	TaskTitle    string  `db:"task_title"`
+	GuideName    string  `db:"guide_name"`
+	ResolverName *string `db:"resolver_name"`
+}
+
+// DecisionByID loads a decision of the workspace.
+func (s *Store) DecisionByID(ctx context.Context, wsID int64, id string) (*DecisionInfo, error) {
+	var d DecisionInfo
+	err := s.db.GetContext(ctx, &d, s.q(`SELECT d.id, d.workspace_id, d.task_id, d.guide_id, d.created_at, d.expires_at,
+		d.resolution, d.resolved_by, d.resolved_at, t.key AS task_key, t.title AS task_title, g.display_name AS guide_name,
+		r.display_name AS resolver_name
+		FROM decisions d JOIN tasks t ON t.id = d.task_id JOIN people g ON g.id = d.guide_id
+		LEFT JOIN people r ON r.id = d.resolved_by
+		WHERE d.id = ? AND d.workspace_id = ?`), id, wsID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: decision: %w", notFound(err))
+	}
+	return &d, nil
+}
+
+// GroupHolding is one named group of a decision: its members and who of
+// them already holds the task.
+type GroupHolding struct {
+	Name    string
+	Size    int
+	Holders int
+	Members []MemberHolding // at most the limit asked for
+}
+
+// MemberHolding is a group member and whether they hold the task.
+type MemberHolding struct {
+	Name  string
+	Holds bool
+}
+
+// DecisionGroups lists the groups a decision named, with up to limit members
+// each and who holds the task now.
+func (s *Store) DecisionGroups(ctx context.Context, wsID int64, id string, limit int) ([]GroupHolding, error) {
+	var rows []struct {
+		Group string `db:"group_name"`
+		Name  string `db:"display_name"`
+		Holds bool   `db:"holds"`
+		Size  int    `db:"size"`
+		Total int    `db:"holders"`
+		Rank  int    `db:"rn"`
+	}
+	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT x.group_name, x.display_name, x.holds, x.size, x.holders, x.rn FROM (
+		SELECT y.group_name, y.display_name, y.holds,
+			count(*) OVER (PARTITION BY y.group_id) AS size,
+			SUM(y.holds) OVER (PARTITION BY y.group_id) AS holders,
+			ROW_NUMBER() OVER (PARTITION BY y.group_id ORDER BY lower(y.display_name), y.person_id) AS rn
+		FROM (
+			SELECT g.id AS group_id, g.name AS group_name, p.id AS person_id, p.display_name,
+				CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = d.task_id AND a.person_id = p.id)
+				THEN 1 ELSE 0 END AS holds
+			FROM decisions d
+			JOIN decision_groups dg ON dg.decision_id = d.id
+			JOIN groups g ON g.id = dg.group_id
+			JOIN group_members m ON m.group_id = g.id
+			JOIN people p ON p.id = m.person_id
+			WHERE d.id = ? AND d.workspace_id = ?
+		) y
+	) x WHERE x.rn <= ? ORDER BY x.group_name, x.rn`), id, wsID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: decision groups: %w", err)
+	}
+	var out []GroupHolding
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].Name != r.Group {
+			out = append(out, GroupHolding{Name: r.Group, Size: r.Size, Holders: r.Total})
+		}
+		g := &out[len(out)-1]
+		g.Members = append(g.Members, MemberHolding{Name: r.Name, Holds: r.Holds})
+	}
+	return out, nil
+}
