@@ -50,17 +50,19 @@ type AssignResult struct {
 const summaryNames = 10
 
 // targets is the de-duplicated set of people named directly or through
-// groups, with the group each came through (if any).
-func targets(wsID int64, personIDs, groupIDs []int64) (string, []any) {
-	query := `SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
-		SELECT m.person_id, m.group_id FROM group_members m WHERE m.workspace_id = ? AND m.group_id IN (` + placeholders(len(groupIDs)) + `)
+// groups, with the group each came through (if any): rows of
+// (person_id, group_id).
+func targets(wsID int64, personIDs, groupIDs []int64) fragment {
+	return join(
+		frag(`SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
+		SELECT m.person_id, m.group_id FROM group_members m WHERE m.workspace_id = ? AND m.group_id IN (`, wsID),
+		inList(groupIDs),
+		frag(`)
 		UNION ALL
-		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND p.id IN (` + placeholders(len(personIDs)) + `)
-	) u GROUP BY u.person_id`
-	args := append([]any{wsID}, int64Args(groupIDs)...)
-	args = append(args, wsID)
-	args = append(args, int64Args(personIDs)...)
-	return query, args
+		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND p.id IN (`, wsID),
+		inList(personIDs),
+		frag(`)
+	) u GROUP BY u.person_id`))
 }
 
 // Assign assigns a task to its targets when none of them holds it yet, and
@@ -68,88 +70,102 @@ func targets(wsID int64, personIDs, groupIDs []int64) (string, []any) {
 // same task are serialized on the task row, so two guides assigning at once
 // make one assignment and one decision.
 func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, error) {
-	var res AssignResult
+	var res *AssignResult
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		res = AssignResult{}
 		if err := s.lockTask(ctx, tx, p.WorkspaceID, p.TaskID); err != nil {
 			return err
 		}
-		if len(p.Users) > 0 {
-			people, err := s.ensurePeople(ctx, tx, p.WorkspaceID, p.Users)
-			if err != nil {
-				return err
-			}
-			p.PersonIDs = slices.Clone(p.PersonIDs)
-			for _, person := range people {
-				p.PersonIDs = append(p.PersonIDs, person.ID)
-			}
-		}
-		tq, targs := targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs)
-		var counts struct {
-			Targets int `db:"targets"`
-			Holders int `db:"holders"`
-		}
-		err := tx.GetContext(ctx, &counts, s.q(`SELECT count(*) AS targets, COALESCE(SUM(CASE WHEN EXISTS (
-			SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id) THEN 1 ELSE 0 END), 0) AS holders
-			FROM (`+tq+`) t`), append([]any{p.TaskID}, targs...)...)
+		personIDs, err := s.namedPeople(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		res.Targets, res.Holders, res.New = counts.Targets, counts.Holders, counts.Targets-counts.Holders
-		if counts.Targets == 0 {
-			return nil
-		}
-		now := s.now()
-		if counts.Holders == 0 {
-			ids, people, err := s.insertAssignments(ctx, tx, `SELECT ?, ?, t.person_id, ?, t.group_id, FALSE, 'open', ? FROM (`+tq+`) t`,
-				append([]any{p.WorkspaceID, p.TaskID, p.GuideID, now}, targs...))
-			if err != nil {
-				return err
-			}
-			res.Assigned = len(ids)
-			if res.Names, err = s.names(ctx, tx, people); err != nil {
-				return err
-			}
-			return s.queueDMs(ctx, tx, ids)
-		}
-		// Any ten holders will do; sorting thousands to pick them would not.
-		err = tx.SelectContext(ctx, &res.Names, s.q(`SELECT p.display_name FROM (`+tq+`) t JOIN people p ON p.id = t.person_id
-			WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id)
-			LIMIT ?`), append(targs, p.TaskID, summaryNames)...)
-		if err != nil {
-			return err
-		}
-		sort.Slice(res.Names, func(i, j int) bool { return strings.ToLower(res.Names[i]) < strings.ToLower(res.Names[j]) })
-		d := &Decision{ID: randomID(12), WorkspaceID: p.WorkspaceID, TaskID: p.TaskID, GuideID: p.GuideID,
-			CreatedAt: now, ExpiresAt: now.Add(p.DecisionTTL)}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decisions (id, workspace_id, task_id, guide_id, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?)`), d.ID, d.WorkspaceID, d.TaskID, d.GuideID, d.CreatedAt, d.ExpiresAt)
-		if err != nil {
-			return err
-		}
-		if len(p.PersonIDs) > 0 {
-			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decision_people (decision_id, person_id)
-				SELECT ?, p.id FROM people p WHERE p.workspace_id = ? AND p.id IN (`+placeholders(len(p.PersonIDs))+`)`),
-				append([]any{d.ID, p.WorkspaceID}, int64Args(p.PersonIDs)...)...)
-			if err != nil {
-				return err
-			}
-		}
-		if len(p.GroupIDs) > 0 {
-			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO decision_groups (decision_id, group_id)
-				SELECT ?, g.id FROM groups g WHERE g.workspace_id = ? AND g.id IN (`+placeholders(len(p.GroupIDs))+`)`),
-				append([]any{d.ID, p.WorkspaceID}, int64Args(p.GroupIDs)...)...)
-			if err != nil {
-				return err
-			}
-		}
-		res.Decision = d
-		return nil
+		p.PersonIDs = personIDs
+		res, err = s.assignOrAsk(ctx, tx, p, targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs))
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: assign: %w", err)
 	}
-	return &res, nil
+	return res, nil
+}
+
+// namedPeople is the people named directly: p.PersonIDs and the chat users
+// of p.Users, who become learners here if they are new.
+func (s *Store) namedPeople(ctx context.Context, tx *sqlx.Tx, p AssignParams) ([]int64, error) {
+	if len(p.Users) == 0 {
+		return p.PersonIDs, nil
+	}
+	people, err := s.ensurePeople(ctx, tx, p.WorkspaceID, p.Users)
+	if err != nil {
+		return nil, err
+	}
+	ids := slices.Clone(p.PersonIDs)
+	for _, person := range people {
+		ids = append(ids, person.ID)
+	}
+	return ids, nil
+}
+
+// assignOrAsk assigns to every target when nobody holds the task, and
+// otherwise names some holders and stores a decision.
+func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, t fragment) (*AssignResult, error) {
+	var res AssignResult
+	var err error
+	res.Targets, res.Holders, err = s.countHolders(ctx, tx, p.TaskID, t)
+	if err != nil || res.Targets == 0 {
+		return &res, err
+	}
+	res.New = res.Targets - res.Holders
+	now := s.now()
+	if res.Holders == 0 {
+		res.Assigned, res.Names, err = s.assignFrom(ctx, tx, join(
+			frag(`SELECT ?, ?, t.person_id, ?, t.group_id, FALSE, 'open', ? FROM (`, p.WorkspaceID, p.TaskID, p.GuideID, now),
+			t, frag(`) t`)))
+		return &res, err
+	}
+	if res.Names, err = s.holderNames(ctx, tx, p.TaskID, t); err != nil {
+		return nil, err
+	}
+	res.Decision, err = s.storeDecision(ctx, tx, p, now)
+	return &res, err
+}
+
+// countHolders counts the targets and those of them who hold the task.
+func (s *Store) countHolders(ctx context.Context, tx *sqlx.Tx, taskID int64, t fragment) (targets, holders int, err error) {
+	var counts struct {
+		Targets int `db:"targets"`
+		Holders int `db:"holders"`
+	}
+	q := join(frag(`SELECT count(*) AS targets, COALESCE(SUM(CASE WHEN EXISTS (
+		SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id) THEN 1 ELSE 0 END), 0) AS holders
+		FROM (`, taskID), t, frag(`) t`))
+	err = tx.GetContext(ctx, &counts, s.q(q.sql), q.args...)
+	return counts.Targets, counts.Holders, err
+}
+
+// holderNames names up to summaryNames targets who hold the task, by name.
+func (s *Store) holderNames(ctx context.Context, tx *sqlx.Tx, taskID int64, t fragment) ([]string, error) {
+	// Any ten holders will do; sorting thousands to pick them would not.
+	var names []string
+	q := join(frag(`SELECT p.display_name FROM (`), t, frag(`) t JOIN people p ON p.id = t.person_id
+		WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id)
+		LIMIT ?`, taskID, summaryNames))
+	err := tx.SelectContext(ctx, &names, s.q(q.sql), q.args...)
+	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
+	return names, err
+}
+
+// assignFrom inserts the assignments sel yields (see insertAssignments),
+// names some of the people and queues their DMs.
+func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, sel fragment) (assigned int, names []string, err error) {
+	ids, people, err := s.insertAssignments(ctx, tx, sel)
+	if err != nil {
+		return 0, nil, err
+	}
+	if names, err = s.names(ctx, tx, people); err != nil {
+		return 0, nil, err
+	}
+	return len(ids), names, s.queueDMs(ctx, tx, ids)
 }
 
 func (s *Store) lockTask(ctx context.Context, tx *sqlx.Tx, wsID, taskID int64) error {
@@ -158,12 +174,13 @@ func (s *Store) lockTask(ctx context.Context, tx *sqlx.Tx, wsID, taskID int64) e
 	return notFound(err)
 }
 
-// insertAssignments runs one INSERT ... SELECT (selectSQL gives the columns
-// in order) and returns the new assignment IDs and their people.
-func (s *Store) insertAssignments(ctx context.Context, tx *sqlx.Tx, selectSQL string, args []any) ([]int64, []int64, error) {
-	rows, err := tx.QueryxContext(ctx, s.q(`INSERT INTO assignments
-		(workspace_id, task_id, person_id, assigned_by, group_id, forced, state, created_at) `+selectSQL+`
-		RETURNING id, person_id`), args...)
+// insertAssignments runs one INSERT ... SELECT (sel gives the columns in
+// order) and returns the new assignment IDs and their people.
+func (s *Store) insertAssignments(ctx context.Context, tx *sqlx.Tx, sel fragment) ([]int64, []int64, error) {
+	q := join(frag(`INSERT INTO assignments
+		(workspace_id, task_id, person_id, assigned_by, group_id, forced, state, created_at) `), sel, frag(`
+		RETURNING id, person_id`))
+	rows, err := tx.QueryxContext(ctx, s.q(q.sql), q.args...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -29,6 +30,33 @@ type ResolveResult struct {
 	Names    []string // up to 10 of the people assigned
 }
 
+// storeDecision records the choice to ask for: the guide's, with the people
+// and groups as named (groups are expanded again when it is resolved).
+func (s *Store) storeDecision(ctx context.Context, tx *sqlx.Tx, p AssignParams, now time.Time) (*Decision, error) {
+	d := &Decision{ID: randomID(12), WorkspaceID: p.WorkspaceID, TaskID: p.TaskID, GuideID: p.GuideID,
+		CreatedAt: now, ExpiresAt: now.Add(p.DecisionTTL)}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO decisions (id, workspace_id, task_id, guide_id, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`), d.ID, d.WorkspaceID, d.TaskID, d.GuideID, d.CreatedAt, d.ExpiresAt)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.PersonIDs) > 0 {
+		q := join(frag(`INSERT INTO decision_people (decision_id, person_id)
+			SELECT ?, p.id FROM people p WHERE p.workspace_id = ? AND p.id IN (`, d.ID, p.WorkspaceID), inList(p.PersonIDs), frag(`)`))
+		if _, err := tx.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
+			return nil, err
+		}
+	}
+	if len(p.GroupIDs) > 0 {
+		q := join(frag(`INSERT INTO decision_groups (decision_id, group_id)
+			SELECT ?, g.id FROM groups g WHERE g.workspace_id = ? AND g.id IN (`, d.ID, p.WorkspaceID), inList(p.GroupIDs), frag(`)`))
+		if _, err := tx.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
 // ResolveDecision applies a button press once. A second press, a press by
 // anyone but the guide who asked, or a press after expiry changes nothing and
 // returns ErrDecided, ErrNotYours or ErrExpired; a decision of another
@@ -37,67 +65,78 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 	var res ResolveResult
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		res = ResolveResult{}
-		d := &res.Decision
-		err := tx.GetContext(ctx, d, s.q(`SELECT id, workspace_id, task_id, guide_id, created_at, expires_at, resolution, resolved_by, resolved_at
-			FROM decisions WHERE id = ? AND workspace_id = ?`+s.forUpdate()), p.DecisionID, p.WorkspaceID)
-		if err != nil {
-			return notFound(err)
-		}
 		now := s.now()
-		switch {
-		case d.GuideID != p.PersonID:
-			return ErrNotYours
-		case d.Resolution != nil:
-			return ErrDecided
-		case !now.Before(d.ExpiresAt):
-			return ErrExpired
-		}
-		if err := s.lockTask(ctx, tx, d.WorkspaceID, d.TaskID); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE decisions SET resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?`),
-			p.Resolution, p.PersonID, now, d.ID)
+		d, err := s.claimDecision(ctx, tx, p, now)
 		if err != nil {
 			return err
 		}
-		d.Resolution, d.ResolvedBy, d.ResolvedAt = &p.Resolution, &p.PersonID, &now
-		// The named targets, with groups expanded as they are now.
-		dt := `(SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
-			SELECT m.person_id, m.group_id FROM group_members m JOIN decision_groups dg ON dg.group_id = m.group_id
-			WHERE dg.decision_id = ?
-			UNION ALL
-			SELECT dp.person_id, NULL FROM decision_people dp WHERE dp.decision_id = ?
-		) u GROUP BY u.person_id) dt`
-		holds := `EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = dt.person_id)`
-		var sel string
-		args := []any{d.WorkspaceID, d.TaskID, d.GuideID}
-		switch p.Resolution {
-		case ResolutionDoNotAssign:
+		res.Decision = *d
+		if p.Resolution == ResolutionDoNotAssign {
 			return nil
-		case ResolutionOnlyNew:
-			sel = `SELECT ?, ?, dt.person_id, ?, dt.group_id, FALSE, 'open', ? FROM ` + dt + ` WHERE NOT ` + holds
-			args = append(args, now, d.ID, d.ID, d.TaskID)
-		case ResolutionForce:
-			sel = `SELECT ?, ?, dt.person_id, ?, dt.group_id, CASE WHEN ` + holds + ` THEN TRUE ELSE FALSE END, 'open', ?
-				FROM ` + dt
-			args = append(args, d.TaskID, now, d.ID, d.ID)
-		default:
-			return fmt.Errorf("unknown resolution %q", p.Resolution)
 		}
-		ids, people, err := s.insertAssignments(ctx, tx, sel, args)
+		sel, err := resolutionAssignments(d, p.Resolution, now)
 		if err != nil {
 			return err
 		}
-		res.Assigned = len(ids)
-		if res.Names, err = s.names(ctx, tx, people); err != nil {
-			return err
-		}
-		return s.queueDMs(ctx, tx, ids)
+		res.Assigned, res.Names, err = s.assignFrom(ctx, tx, sel)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: resolve decision: %w", err)
 	}
 	return &res, nil
+}
+
+// claimDecision locks the decision, checks that p may resolve it now, and
+// records the resolution. The task is locked too, as Assign locks it.
+func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams, now time.Time) (*Decision, error) {
+	var d Decision
+	err := tx.GetContext(ctx, &d, s.q(`SELECT id, workspace_id, task_id, guide_id, created_at, expires_at, resolution, resolved_by, resolved_at
+		FROM decisions WHERE id = ? AND workspace_id = ?`+s.forUpdate()), p.DecisionID, p.WorkspaceID)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	switch {
+	case d.GuideID != p.PersonID:
+		return nil, ErrNotYours
+	case d.Resolution != nil:
+		return nil, ErrDecided
+	case !now.Before(d.ExpiresAt):
+		return nil, ErrExpired
+	}
+	if err := s.lockTask(ctx, tx, d.WorkspaceID, d.TaskID); err != nil {
+		return nil, err
+	}
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE decisions SET resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?`),
+		p.Resolution, p.PersonID, now, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	d.Resolution, d.ResolvedBy, d.ResolvedAt = &p.Resolution, &p.PersonID, &now
+	return &d, nil
+}
+
+// resolutionAssignments selects the assignments a resolution makes, in the
+// columns of insertAssignments: Only new to the targets who hold nothing
+// now, Force to every target (forced where it duplicates).
+func resolutionAssignments(d *Decision, resolution string, now time.Time) (fragment, error) {
+	// The named targets, with groups expanded as they are now.
+	dt := frag(`(SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
+		SELECT m.person_id, m.group_id FROM group_members m JOIN decision_groups dg ON dg.group_id = m.group_id
+		WHERE dg.decision_id = ?
+		UNION ALL
+		SELECT dp.person_id, NULL FROM decision_people dp WHERE dp.decision_id = ?
+	) u GROUP BY u.person_id) dt`, d.ID, d.ID)
+	holds := frag(`EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = dt.person_id)`, d.TaskID)
+	switch resolution {
+	case ResolutionOnlyNew:
+		return join(frag(`SELECT ?, ?, dt.person_id, ?, dt.group_id, FALSE, 'open', ? FROM `, d.WorkspaceID, d.TaskID, d.GuideID, now),
+			dt, frag(` WHERE NOT `), holds), nil
+	case ResolutionForce:
+		return join(frag(`SELECT ?, ?, dt.person_id, ?, dt.group_id, CASE WHEN `, d.WorkspaceID, d.TaskID, d.GuideID),
+			holds, frag(` THEN TRUE ELSE FALSE END, 'open', ? FROM `, now), dt), nil
+	}
+	return fragment{}, fmt.Errorf("unknown resolution %q", resolution)
 }
 
 // DecisionInfo describes a decision for replies about it.

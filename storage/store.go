@@ -245,3 +245,26 @@ func randomID(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// fragment is a piece of SQL with the arguments of its placeholders, in
+// order, so that pieces combine without the two drifting apart.
+type fragment struct {
+	sql  string
+	args []any
+}
+
+// frag is a fragment with the given placeholder arguments.
+func frag(query string, args ...any) fragment { return fragment{query, args} }
+
+// join concatenates fragments, SQL and arguments alike.
+func join(parts ...fragment) fragment {
+	var f fragment
+	for _, p := range parts {
+		f.sql += p.sql
+		f.args = append(f.args, p.args...)
+	}
+	return f
+}
+
+// inList is the placeholders of an IN list and their arguments.
+func inList(ids []int64) fragment { return frag(placeholders(len(ids)), int64Args(ids)...) }
