@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -28,6 +29,12 @@ type Config struct {
 	// PprofAddr (LEARNBOT_PPROF_ADDR), when set, serves net/http/pprof
 	// there, apart from the public handler: for profiling under load.
 	PprofAddr string
+	// LogFormat is "text" or "json" (LEARNBOT_LOG_FORMAT).
+	LogFormat string
+	// LogLevel is LEARNBOT_LOG_LEVEL; LogLevelSet says it was given, so that
+	// the console can default to quieter logs.
+	LogLevel    slog.Level
+	LogLevelSet bool
 }
 
 // configFromEnv reads and validates the configuration.
@@ -56,7 +63,17 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		DiscordGuild:  or("DISCORD_GUILD_ID", ""),
 		DiscordAPIURL: or("LEARNBOT_DISCORD_API_URL", "https://discord.com/api/v10/"),
 		PprofAddr:     or("LEARNBOT_PPROF_ADDR", ""),
+		LogFormat:     strings.ToLower(or("LEARNBOT_LOG_FORMAT", "text")),
+		LogLevelSet:   strings.TrimSpace(getenv("LEARNBOT_LOG_LEVEL")) != "",
 	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, fmt.Errorf("LEARNBOT_LOG_FORMAT: %q is not text or json", getenv("LEARNBOT_LOG_FORMAT"))
+	}
+	level, err := parseLogLevel(strings.TrimSpace(getenv("LEARNBOT_LOG_LEVEL")))
+	if err != nil {
+		return nil, err
+	}
+	c.LogLevel = level
 	for _, a := range strings.Split(getenv("LEARNBOT_ADMINS"), ",") {
 		a = strings.TrimSpace(a)
 		if a == "" {

@@ -1,7 +1,8 @@
 // Command learnbot runs the learnbot chat-ops bot: the HTTP server with the
 // Slack and Discord adapters and the queue workers (serve), a local console
 // session (console), migrations (migrate), Discord command registration
-// (discord register) and the Slack app manifest (slack manifest).
+// (discord register), the Slack app manifest (slack manifest) and its
+// version (version).
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -27,18 +29,6 @@ import (
 	"github.com/learnbot/learnbot/storage"
 )
 
-const usage = `learnbot: a chat-ops bot for learning teams.
-
-Usage:
-  learnbot serve             HTTP server, Slack and Discord connections, queue workers
-  learnbot console [-as me]  a local session on the configured database (default sqlite:learnbot.db)
-  learnbot migrate           apply migrations and exit
-  learnbot discord register  register the Discord application commands
-  learnbot slack manifest    print the Slack app manifest for this configuration
-
-Configuration is read from the environment; see README.md.
-`
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -48,51 +38,185 @@ func main() {
 	}
 }
 
+// subcommand is one thing `learnbot` does. Help, the overview and the flags
+// come from these rows, so `learnbot <name> --help` exists for every one.
+type subcommand struct {
+	name     string // as typed: "serve", "discord register"
+	synopsis string // flags and arguments after the name
+	summary  string // one line for the overview
+	help     string // what `learnbot <name> --help` says after the usage line
+	// setup declares the subcommand's flags and returns what runs it once
+	// they are parsed.
+	setup func(fs *flag.FlagSet) func(ctx context.Context, e *invocation) error
+}
+
+// invocation is what a subcommand runs with.
+type invocation struct {
+	cfg    *Config
+	log    *slog.Logger
+	stdin  io.Reader
+	stdout io.Writer
+}
+
+var subcommands = []subcommand{
+	{name: "serve", summary: "HTTP server, Slack and Discord connections, queue workers",
+		help: `Applies the migrations, then serves HTTP on LEARNBOT_ADDR (the Slack and Discord
+endpoints, the invitation page, /healthz, /readyz, /metrics), connects to the
+platforms that are configured and works the job queue. SIGINT or SIGTERM stops
+it gracefully; a second signal stops it at once.`,
+		setup: noFlags(func(ctx context.Context, e *invocation) error { return serve(ctx, e.cfg, e.log) })},
+	{name: "console", synopsis: "[-as name]", summary: "a local session on the configured database (default sqlite:learnbot.db)",
+		help: `Reads commands from the terminal or standard input (so a session can be scripted):
+type /assign ..., press a button by typing its number, switch user with /as <name>.
+DMs to other users are printed as they are delivered. The first user is an admin.`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *invocation) error {
+			as := fs.String("as", "me", "the first (admin) user of the session")
+			return func(ctx context.Context, e *invocation) error { return runConsole(ctx, e.cfg, *as, e.stdin, e.stdout) }
+		}},
+	{name: "migrate", summary: "apply migrations and exit",
+		help: `Applies learnbot's and the job queue's migrations to LEARNBOT_DATABASE_URL and exits.
+Several replicas may migrate at once: the migrations run under a database lock.`,
+		setup: noFlags(migrate)},
+	{name: "discord register", summary: "register the Discord application commands",
+		help: `Registers the application commands with DISCORD_BOT_TOKEN and DISCORD_APP_ID:
+in the guild DISCORD_GUILD_ID when it is set (at once), else globally.`,
+		setup: noFlags(func(ctx context.Context, e *invocation) error { return discordRegister(ctx, e.cfg, e.log) })},
+	{name: "slack manifest", summary: "print the Slack app manifest for this configuration",
+		help: `Prints the Slack app manifest with LEARNBOT_SLACK_COMMAND_PREFIX and
+LEARNBOT_PUBLIC_URL applied. The checked-in manifest.yml is its output for the defaults.`,
+		setup: noFlags(func(ctx context.Context, e *invocation) error {
+			out, err := slack.Manifest(e.cfg.SlackPrefix, e.cfg.PublicURL)
+			if err != nil {
+				return err
+			}
+			_, err = e.stdout.Write(out)
+			return err
+		})},
+	{name: "version", summary: "print the version, commit and Go version",
+		help:  `Prints learnbot's version, the commit it was built from and the Go version (also: learnbot --version).`,
+		setup: noFlags(func(ctx context.Context, e *invocation) error { return printVersion(e.stdout) })},
+}
+
+func noFlags(f func(ctx context.Context, e *invocation) error) func(*flag.FlagSet) func(context.Context, *invocation) error {
+	return func(*flag.FlagSet) func(context.Context, *invocation) error { return f }
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stdout, usage)
+		printUsage(stdout)
 		return errors.New("name a subcommand")
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		printUsage(stdout)
+		return nil
+	case "help":
+		if len(args) == 1 {
+			printUsage(stdout)
+			return nil
+		}
+		sc, _ := lookup(args[1:])
+		if sc == nil {
+			printUsage(stdout)
+			return fmt.Errorf("no subcommand %q", strings.Join(args[1:], " "))
+		}
+		printHelp(stdout, sc)
+		return nil
+	case "-version", "--version":
+		return printVersion(stdout)
+	}
+	sc, rest := lookup(args)
+	if sc == nil {
+		if group := groupOf(args[0]); len(group) > 0 {
+			printUsage(stdout)
+			if slices.ContainsFunc(args[1:], isHelpFlag) {
+				return nil
+			}
+			return fmt.Errorf("%s needs one of: %s", args[0], strings.Join(group, ", "))
+		}
+		printUsage(stdout)
+		return fmt.Errorf("unknown subcommand %q", strings.Join(args, " "))
+	}
+	fs := flag.NewFlagSet(sc.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // help goes to stdout below, errors are returned
+	runSub := sc.setup(fs)
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(stdout, sc)
+			return nil
+		}
+		return fmt.Errorf("%s: %w (see learnbot %s --help)", sc.name, err, sc.name)
+	}
+	if fs.NArg() > 0 {
+		if slices.ContainsFunc(fs.Args(), isHelpFlag) {
+			printHelp(stdout, sc)
+			return nil
+		}
+		return fmt.Errorf("%s: unexpected argument %q (see learnbot %s --help)", sc.name, fs.Arg(0), sc.name)
 	}
 	cfg, err := configFromEnv(getenv)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	switch strings.Join(args[:min(len(args), 2)], " ") {
-	case "discord register":
-		return discordRegister(ctx, cfg, log)
-	case "slack manifest":
-		out, err := slack.Manifest(cfg.SlackPrefix, cfg.PublicURL)
-		if err != nil {
-			return err
+	log := newLogger(os.Stderr, cfg.LogFormat, cfg.LogLevel)
+	return runSub(ctx, &invocation{cfg: cfg, log: log, stdin: stdin, stdout: stdout})
+}
+
+func isHelpFlag(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
+
+// lookup finds the subcommand args start with (two words first) and the
+// arguments after its name.
+func lookup(args []string) (*subcommand, []string) {
+	for n := min(len(args), 2); n > 0; n-- {
+		name := strings.Join(args[:n], " ")
+		for i := range subcommands {
+			if subcommands[i].name == name {
+				return &subcommands[i], args[n:]
+			}
 		}
-		_, err = stdout.Write(out)
+	}
+	return nil, nil
+}
+
+// groupOf lists the subcommands under a first word such as "discord".
+func groupOf(word string) []string {
+	var names []string
+	for _, sc := range subcommands {
+		if first, _, ok := strings.Cut(sc.name, " "); ok && first == word {
+			names = append(names, sc.name)
+		}
+	}
+	return names
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, "learnbot: a chat-ops bot for learning teams.\n\nUsage:\n")
+	for _, sc := range subcommands {
+		fmt.Fprintf(w, "  learnbot %-26s %s\n", strings.TrimSpace(sc.name+" "+sc.synopsis), sc.summary)
+	}
+	fmt.Fprint(w, "\nlearnbot <subcommand> --help describes one. Configuration is read from the environment; see README.md.\n")
+}
+
+func printHelp(w io.Writer, sc *subcommand) {
+	fmt.Fprintf(w, "Usage: learnbot %s\n\n%s\n", strings.TrimSpace(sc.name+" "+sc.synopsis), sc.help)
+	fs := flag.NewFlagSet(sc.name, flag.ContinueOnError)
+	sc.setup(fs)
+	var flags strings.Builder
+	fs.SetOutput(&flags)
+	fs.PrintDefaults()
+	if flags.Len() > 0 {
+		fmt.Fprintf(w, "\nFlags:\n%s", flags.String())
+	}
+}
+
+func migrate(ctx context.Context, e *invocation) error {
+	store, err := openStore(ctx, e.cfg)
+	if err != nil {
 		return err
 	}
-	switch args[0] {
-	case "serve":
-		return serve(ctx, cfg, log)
-	case "console":
-		fs := flag.NewFlagSet("console", flag.ContinueOnError)
-		as := fs.String("as", "me", "the first (admin) user of the session")
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		return runConsole(ctx, cfg, *as, stdin, stdout)
-	case "migrate":
-		store, err := openStore(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer store.Close()
-		log.Info("migrations applied", "database", redact(cfg.DatabaseURL))
-		return nil
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	fmt.Fprint(stdout, usage)
-	return fmt.Errorf("unknown subcommand %q", strings.Join(args, " "))
+	defer store.Close()
+	e.log.Info("migrations applied", "database", redact(e.cfg.DatabaseURL))
+	return nil
 }
 
 // openStore opens the database and applies learnbot's and River's migrations.
@@ -155,7 +279,13 @@ func (m mailer) SendInvitation(ctx context.Context, inv *storage.InvitationPage,
 func runConsole(ctx context.Context, cfg *Config, first string, stdin io.Reader, stdout io.Writer) error {
 	first = strings.TrimPrefix(first, "@")
 	cfg.Admins["console:"+first] = true
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The console's own output is the conversation; only warnings and
+	// errors are logged unless LEARNBOT_LOG_LEVEL asks for more.
+	level := cfg.LogLevel
+	if !cfg.LogLevelSet {
+		level = slog.LevelWarn
+	}
+	log := newLogger(os.Stderr, cfg.LogFormat, level)
 	c, err := newCore(ctx, cfg, log)
 	if err != nil {
 		return err

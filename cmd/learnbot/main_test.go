@@ -68,6 +68,8 @@ func TestConfigErrors(t *testing.T) {
 		"BadAdmin":       {"LEARNBOT_ADMINS": "irc:bob"},
 		"BadDecisionTTL": {"LEARNBOT_DECISION_TTL": "soon"},
 		"BadAppToken":    {"SLACK_APP_TOKEN": "xoxb-1"},
+		"BadLogFormat":   {"LEARNBOT_LOG_FORMAT": "xml"},
+		"BadLogLevel":    {"LEARNBOT_LOG_LEVEL": "loud"},
 	}
 	for name, vars := range cases {
 		t.Run(name, func(t *testing.T) {
