@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -12,12 +11,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/learnbot/learnbot/bot"
-)
-
-// Errors of marking done (ErrNotYours also of decision resolution).
-var (
-	ErrNotYours = errors.New("storage: not yours")
-	ErrDone     = errors.New("storage: assignment already done")
 )
 
 // AssignParams names a task and its targets: people and groups of the

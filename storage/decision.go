@@ -2,17 +2,10 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-)
-
-// Errors of decision resolution.
-var (
-	ErrDecided = errors.New("storage: decision already resolved")
-	ErrExpired = errors.New("storage: decision expired")
 )
 
 // ResolveParams is a press of a decision's button.

@@ -16,6 +16,14 @@ var ErrNotFound = errors.New("storage: not found")
 // ErrConflict is returned when a unique key is already taken.
 var ErrConflict = errors.New("storage: already exists")
 
+// Errors of pressing a button on someone's assignment or decision.
+var (
+	ErrNotYours = errors.New("storage: not yours")                 // the assignment or decision is someone else's
+	ErrDone     = errors.New("storage: assignment already done")   // Mark done on a done assignment
+	ErrDecided  = errors.New("storage: decision already resolved") // a second press
+	ErrExpired  = errors.New("storage: decision expired")          // a press after the decision's TTL
+)
+
 // Workspace is one Slack team, Discord guild or the console.
 type Workspace struct {
 	ID         int64     `db:"id"`
