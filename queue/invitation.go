@@ -25,10 +25,7 @@ func (InvitationDMArgs) Kind() string { return "invitation_dm" }
 
 // QueueInvitationDM inserts the invitation DM job in tx (storage.Outbox).
 func (q *Queue) QueueInvitationDM(ctx context.Context, tx *sql.Tx, invitationID int64) error {
-	if _, err := q.client.InsertTx(ctx, tx, InvitationDMArgs{InvitationID: invitationID}, nil); err != nil {
-		return fmt.Errorf("queue: insert invitation dm: %w", err)
-	}
-	return nil
+	return q.insert(ctx, tx, InvitationDMArgs{InvitationID: invitationID})
 }
 
 type invitationDMWorker struct {

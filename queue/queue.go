@@ -39,21 +39,6 @@ type DMArgs struct {
 // Kind names the job in River's table.
 func (DMArgs) Kind() string { return "dm" }
 
-// InvitationEmailArgs is the job that emails an invitation. The link holds
-// the token, which the invitations table keeps only hashed.
-type InvitationEmailArgs struct {
-	InvitationID int64  `json:"invitation_id"`
-	Link         string `json:"link"`
-}
-
-// Kind names the job in River's table.
-func (InvitationEmailArgs) Kind() string { return "invitation_email" }
-
-// Mailer sends an invitation email; a *bot.PermanentError stops retries.
-type Mailer interface {
-	SendInvitation(ctx context.Context, inv *storage.InvitationPage, link string) error
-}
-
 // Config wires the queue.
 type Config struct {
 	Senders map[string]bot.Sender // by platform
@@ -137,10 +122,10 @@ func (q *Queue) QueueDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64)
 	return nil
 }
 
-// QueueInvitationEmail inserts the email job for an invitation in tx.
-func (q *Queue) QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, link string) error {
-	if _, err := q.client.InsertTx(ctx, tx, InvitationEmailArgs{InvitationID: invitationID, Link: link}, nil); err != nil {
-		return fmt.Errorf("queue: insert invitation email: %w", err)
+// insert adds one job in tx.
+func (q *Queue) insert(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
+	if _, err := q.client.InsertTx(ctx, tx, args, nil); err != nil {
+		return fmt.Errorf("queue: insert %s: %w", args.Kind(), err)
 	}
 	return nil
 }
@@ -183,4 +168,42 @@ func (q *Queue) count(ctx context.Context, states string) (int, error) {
 // Failed counts jobs that gave up for good (discarded or cancelled).
 func (q *Queue) Failed(ctx context.Context) (int, error) {
 	return q.count(ctx, `'discarded', 'cancelled'`)
+}
+
+// outcome maps a delivery error to River: nil completes, a rate limit
+// snoozes without using an attempt, a permanent failure is recorded and
+// cancels, anything else is retried with backoff.
+func (q *Queue) outcome(ctx context.Context, kind string, id int64, err error) error {
+	var retry *bot.RetryAfterError
+	var perm *bot.PermanentError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &retry):
+		q.cfg.Log.Info("rate limited", "job", kind, "id", id, "after", retry.After)
+		return river.JobSnooze(max(retry.After, 0))
+	case errors.As(err, &perm):
+		return q.permanent(ctx, kind, id, perm.Reason, err)
+	}
+	if q.cfg.OnFailure != nil {
+		q.cfg.OnFailure(kind, false)
+	}
+	return err
+}
+
+func (q *Queue) permanent(ctx context.Context, kind string, id int64, reason string, cause error) error {
+	var err error
+	if kind == "dm" {
+		err = q.store.SetDMError(ctx, id, reason)
+	} else {
+		err = q.store.InvitationFailed(ctx, id, reason)
+	}
+	if err != nil {
+		return err // retried: the failure must be recorded
+	}
+	if q.cfg.OnFailure != nil {
+		q.cfg.OnFailure(kind, true)
+	}
+	q.cfg.Log.Warn("delivery failed for good", "job", kind, "id", id, "reason", reason, "error", cause)
+	return river.JobCancel(fmt.Errorf("%s: %w", reason, errors.Join(cause)))
 }

@@ -1,0 +1,64 @@
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/riverqueue/river"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// InvitationEmailArgs is the job that emails an invitation. The link holds
+// the token, which the invitations table keeps only hashed.
+type InvitationEmailArgs struct {
+	InvitationID int64  `json:"invitation_id"`
+	Link         string `json:"link"`
+}
+
+// Kind names the job in River's table.
+func (InvitationEmailArgs) Kind() string { return "invitation_email" }
+
+// Mailer sends an invitation email; a *bot.PermanentError stops retries.
+type Mailer interface {
+	SendInvitation(ctx context.Context, inv *storage.InvitationPage, link string) error
+}
+
+// QueueInvitationEmail inserts the email job for an invitation in tx.
+func (q *Queue) QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, link string) error {
+	return q.insert(ctx, tx, InvitationEmailArgs{InvitationID: invitationID, Link: link})
+}
+
+type emailWorker struct {
+	river.WorkerDefaults[InvitationEmailArgs]
+	q *Queue
+}
+
+// Work sends one invitation email.
+func (w *emailWorker) Work(ctx context.Context, job *river.Job[InvitationEmailArgs]) error {
+	if w.q.cfg.Mailer == nil {
+		return river.JobCancel(errors.New("no SMTP server configured"))
+	}
+	inv, err := w.q.store.InvitationEmail(ctx, job.Args.InvitationID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if inv.Status != storage.InvitationPending {
+		return nil // revoked or replaced before it went out: nothing to send
+	}
+	err = w.q.cfg.Mailer.SendInvitation(ctx, inv, job.Args.Link)
+	if err == nil {
+		return w.q.store.InvitationSent(ctx, inv.ID)
+	}
+	var perm *bot.PermanentError
+	if !errors.As(err, &perm) {
+		// Shown in "invite list" while the queue keeps trying.
+		w.q.store.InvitationFailed(ctx, inv.ID, err.Error())
+	}
+	return w.q.outcome(ctx, "invitation_email", inv.ID, err)
+}
