@@ -109,6 +109,10 @@ type Request struct {
 	// CommandText renders a command as users type it on this platform
 	// (Slack: "/learn invite again"); nil means "/" + name.
 	CommandText func(name string) string
+	// Lang is the language of the person who runs the request: adapters set
+	// the platform's locale, the identify middleware the person's own
+	// choice. Unset means English.
+	Lang Lang
 
 	// Set by the router and middleware.
 	Command *Command

@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 // MaxTextLength bounds a command line; longer input is refused unread.
@@ -137,7 +140,7 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.Log.Error("panic in handler", "command", name, "panic", p, "stack", string(debug.Stack()))
-			reply, outcome = Text("Something went wrong on our side; the problem was logged."), "panic"
+			reply, outcome = say(req, msgFailed, nil), "panic"
 		}
 		if r.Observe != nil {
 			r.Observe(name, outcome, time.Since(start))
@@ -153,21 +156,21 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 		a, ok := r.actions[req.Action.Name()]
 		if !ok {
 			outcome = "bad_input"
-			return Text("That button is no longer supported.")
+			return say(req, msgUnknownButton, nil)
 		}
 		name, h, minRole = "button:"+req.Action.Name(), a.handler, a.role
 	default:
 		if n := textLength(req.Args); n > MaxTextLength {
 			outcome = "bad_input"
-			return Text("That command is too long (%d characters; at most %d).", n, MaxTextLength)
+			return say(req, msgTooLong, Vars{"Length": n, "Max": MaxTextLength})
 		}
 		cmd, n := r.Find(req.Args)
 		if cmd == nil {
 			outcome = "bad_input"
 			if len(req.Args) == 0 {
-				return Text("Type a command. %s", helpSummary(req))
+				return say(req, msgNoCommand, Vars{"Hint": helpHint(req)})
 			}
-			return Text("Unknown command %q. %s", req.Args[0].Text, helpSummary(req))
+			return say(req, msgUnknownCommand, Vars{"Command": strconv.Quote(req.Args[0].Text), "Hint": helpHint(req)})
 		}
 		req.Command, req.Params = cmd, req.Args[n:]
 		name, h, minRole = cmd.Name, cmd.Handler, cmd.Role
@@ -181,7 +184,7 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 		reply, outcome = r.errorReply(req, name, err)
 	}
 	if reply == nil {
-		reply = Text("Done.")
+		reply = say(req, msgDone, nil)
 	}
 	return reply
 }
@@ -191,7 +194,7 @@ func (r *Router) errorReply(req *Request, name string, err error) (*Reply, strin
 	if errors.As(err, &ue) {
 		text := ue.Msg
 		if ue.ShowUsage && req.Command != nil {
-			text += "\nUsage: " + req.Command.UsageLine(req)
+			text += "\n" + req.Lang.Say(msgUsage, Vars{"Usage": req.Command.UsageLine(req)})
 		}
 		outcome := "bad_input"
 		if ue.Forbidden {
@@ -201,17 +204,17 @@ func (r *Router) errorReply(req *Request, name string, err error) (*Reply, strin
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		r.Log.Error("command timed out", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
-		return Text("That took too long and was stopped; nothing more will happen. Please try again."), "timeout"
+		return say(req, msgTimeout, nil), "timeout"
 	}
 	r.Log.Error("command failed", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
-	return Text("Something went wrong on our side; the problem was logged."), "error"
+	return say(req, msgFailed, nil), "error"
 }
 
 func authorize(min Role, next HandlerFunc) HandlerFunc {
 	return func(ctx context.Context, req *Request) (*Reply, error) {
 		if min.Rank() > req.Caller.Role.Rank() {
 			return nil, &UserError{Forbidden: true,
-				Msg: fmt.Sprintf("You need the %s role for that; you are a %s.", min, req.Caller.Role)}
+				Msg: req.Lang.Say(msgForbidden, Vars{"Need": min, "Have": req.Caller.Role})}
 		}
 		return next(ctx, req)
 	}
@@ -225,8 +228,13 @@ func textLength(args []Arg) int {
 	return n
 }
 
-func helpSummary(req *Request) string {
-	return "Type " + req.Slash("help") + " for the list of commands."
+// say is a reply with one message in the request's language.
+func say(req *Request, m *i18n.Message, vars Vars) *Reply {
+	return &Reply{Text: req.Lang.Say(m, vars)}
+}
+
+func helpHint(req *Request) string {
+	return req.Lang.Say(msgHelpHint, Vars{"Help": req.Slash("help")})
 }
 
 // Help lists the commands the caller's role may run, or explains one command,
@@ -242,30 +250,33 @@ func (r *Router) Help(req *Request, topic string) string {
 			}
 		}
 		if len(found) == 0 {
-			return fmt.Sprintf("No command %q. %s", topic, helpSummary(req))
+			return req.Lang.Say(msgHelpNoTopic, Vars{"Topic": strconv.Quote(topic), "Hint": helpHint(req)})
 		}
 		for _, c := range found {
 			fmt.Fprintf(&b, "%s\n  %s\n", c.UsageLine(req), c.Description)
 			for _, ex := range c.Examples {
 				name, args := splitExample(r, ex)
-				fmt.Fprintf(&b, "  e.g. %s%s\n", req.Slash(name), args)
+				fmt.Fprintf(&b, "  %s\n", req.Lang.Say(msgHelpExample, Vars{"Example": req.Slash(name) + args}))
 			}
-			if c.Role != RoleLearner {
-				fmt.Fprintf(&b, "  (for %ss and above)\n", c.Role)
+			switch c.Role {
+			case RoleGuide:
+				fmt.Fprintf(&b, "  %s\n", req.Lang.Say(msgHelpForGuides, nil))
+			case RoleAdmin:
+				fmt.Fprintf(&b, "  %s\n", req.Lang.Say(msgHelpForAdmins, nil))
 			}
 		}
 		return strings.TrimRight(b.String(), "\n")
 	}
 	cmds := append([]*Command(nil), r.commands...)
 	sort.SliceStable(cmds, func(i, j int) bool { return cmds[i].Name < cmds[j].Name })
-	b.WriteString("Commands:\n")
+	b.WriteString(req.Lang.Say(msgHelpHeading, nil) + "\n")
 	for _, c := range cmds {
 		if c.Role.Rank() > role.Rank() {
 			continue
 		}
 		fmt.Fprintf(&b, "%s: %s\n", c.UsageLine(req), c.Description)
 	}
-	b.WriteString("Type " + req.Slash("help") + " <command> for details and examples.")
+	b.WriteString(req.Lang.Say(msgHelpDetails, Vars{"Help": req.Slash("help")}))
 	return b.String()
 }
 

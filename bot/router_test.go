@@ -98,7 +98,7 @@ func TestHelpFromDefinitions(t *testing.T) {
 		t.Fatalf("admin help = %q", admin)
 	}
 	one := r.Help(as(bot.RoleAdmin), "role")
-	if !strings.Contains(one, "e.g. /role @a guide") || !strings.Contains(one, "(for admins and above)") {
+	if !strings.Contains(one, "e.g. /role @a guide") || !strings.Contains(one, "(for admins only)") {
 		t.Fatalf("help role = %q", one)
 	}
 	if sub := r.Help(as(bot.RoleAdmin), "invite"); !strings.Contains(sub, "/invite <email>") || !strings.Contains(sub, "/invite list") {

@@ -1,0 +1,183 @@
+package bot
+
+// Words a person reads live in one catalogue per language (go-i18n), by
+// message ID, never in logic.
+//
+// English is written in Go, next to the code that uses it: every package that
+// speaks to people declares its messages in its messages.go with Define, so
+// that a reader sees the words where they are used and the compiler checks
+// every ID. German is one embedded file, locales/de.toml, that a translator
+// can read top to bottom; TestCatalogues (in this package's tests) fails when
+// a message is in one language and not the other, or when their placeholders
+// or plural forms differ.
+//
+// The catalogue is built while packages initialise and only read after that,
+// like a compiled template; it is not configuration, so it is not passed
+// around. It lives here because bot imports nothing of the project and every
+// package that speaks to people already imports bot.
+
+import (
+	"embed"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Lang is a language learnbot speaks.
+type Lang string
+
+const (
+	English Lang = "en"
+	German  Lang = "de"
+)
+
+// Langs are the languages learnbot speaks, English (the default) first.
+var Langs = []Lang{English, German}
+
+// ParseLang reads a language or a platform locale: "de", "de-DE" and "de_AT"
+// are German, "en" and "en-GB" English. Anything else is not a language
+// learnbot speaks.
+func ParseLang(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	base, _, _ := strings.Cut(strings.ReplaceAll(s, "_", "-"), "-")
+	for _, l := range Langs {
+		if base == string(l) {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// AcceptLanguage picks the first language of an HTTP Accept-Language header
+// that learnbot speaks, by the browser's preference; ok is false when none is.
+func AcceptLanguage(header string) (Lang, bool) {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil {
+		return "", false
+	}
+	for _, t := range tags { // already sorted by weight
+		if l, ok := ParseLang(t.String()); ok {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// Or returns l, or fallback when l is not set.
+func (l Lang) Or(fallback Lang) Lang {
+	if _, ok := ParseLang(string(l)); ok {
+		return l
+	}
+	return fallback
+}
+
+// Vars fill a message's named placeholders ({{.Name}}). A "Count" also picks
+// the plural form (One or Other), so "1 person holds it" and "3 people hold
+// it" come from one message.
+type Vars map[string]any
+
+//go:embed locales/de.toml
+var locales embed.FS
+
+// The catalogue is a variable initialised by a function (not an init func)
+// so that Go builds it before any message of this package is defined.
+var catalogue = newCatalogue()
+
+type catalogueState struct {
+	sync.Mutex // only while packages initialise
+	bundle     *i18n.Bundle
+	english    map[string]*i18n.Message
+	localizers map[Lang]*i18n.Localizer
+}
+
+func newCatalogue() *catalogueState {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	buf, err := locales.ReadFile("locales/de.toml")
+	if err == nil {
+		_, err = b.ParseMessageFileBytes(buf, "de.toml")
+	}
+	if err != nil {
+		panic(fmt.Sprintf("bot: German catalogue: %v", err))
+	}
+	c := &catalogueState{bundle: b, english: map[string]*i18n.Message{}, localizers: map[Lang]*i18n.Localizer{}}
+	for _, l := range Langs {
+		c.localizers[l] = i18n.NewLocalizer(b, string(l))
+	}
+	return c
+}
+
+// Define adds an English message to the catalogue and returns it, for a
+// package's messages.go:
+//
+//	var msgUnknownTask = bot.Define(&i18n.Message{ID: "handlers.unknown_task", Other: "There is no task {{.Task}}."})
+//
+// Its German lives in locales/de.toml under the same ID. A second message
+// with the same ID is a programming error and panics at start.
+func Define(m *i18n.Message) *i18n.Message {
+	catalogue.Lock()
+	defer catalogue.Unlock()
+	if _, dup := catalogue.english[m.ID]; dup {
+		panic("bot: message " + m.ID + " defined twice")
+	}
+	catalogue.english[m.ID] = m
+	// In the bundle its template is parsed once, not on every use.
+	catalogue.bundle.MustAddMessages(language.English, m)
+	return m
+}
+
+// Defined lists the English messages of every package linked in, by ID.
+func Defined() []*i18n.Message {
+	catalogue.Lock()
+	defer catalogue.Unlock()
+	ms := make([]*i18n.Message, 0, len(catalogue.english))
+	for _, m := range catalogue.english {
+		ms = append(ms, m)
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].ID < ms[j].ID })
+	return ms
+}
+
+// GermanCatalogue is the embedded German file, for the catalogue tests.
+func GermanCatalogue() []byte {
+	buf, _ := locales.ReadFile("locales/de.toml")
+	return buf
+}
+
+// Say renders message m in language l (English when l is not set). A message
+// missing from l's catalogue falls back to English; one that cannot be
+// rendered at all shows its ID, which the catalogue tests prevent.
+func (l Lang) Say(m *i18n.Message, vars Vars) string {
+	loc := catalogue.localizers[l.Or(English)]
+	cfg := &i18n.LocalizeConfig{DefaultMessage: m}
+	if vars != nil {
+		cfg.TemplateData = map[string]any(vars)
+		if n, ok := vars["Count"]; ok {
+			cfg.PluralCount = n
+		}
+	}
+	s, err := loc.Localize(cfg)
+	if err != nil && s == "" {
+		return m.ID
+	}
+	return s
+}
+
+// Date writes a calendar date the reader's way: "December 24, 2026",
+// "24. Dezember 2026".
+func (l Lang) Date(t time.Time) string {
+	return l.Say(msgDate, Vars{"Day": t.Day(), "Month": l.Say(msgMonths[t.Month()-1], nil), "Year": t.Year()})
+}
+
+// DateTime writes a moment in UTC, unambiguous when the reader's time zone
+// is unknown: "Thursday, March 14, 2030 at 09:30 UTC".
+func (l Lang) DateTime(t time.Time) string {
+	t = t.UTC()
+	return l.Say(msgDateTime, Vars{"Weekday": l.Say(msgWeekdays[t.Weekday()], nil), "Date": l.Date(t), "Time": t.Format("15:04")})
+}

@@ -1,0 +1,74 @@
+package bot
+
+import "github.com/nicksnyder/go-i18n/v2/i18n"
+
+// The router's words: its errors and the scaffolding of help. Commands' own
+// words (descriptions, usage) belong to the package that declares them.
+var (
+	msgFailed = Define(&i18n.Message{ID: "bot.failed",
+		Other: "Something went wrong on our side; the problem was logged."})
+	msgTimeout = Define(&i18n.Message{ID: "bot.timeout",
+		Other: "That took too long and was stopped; nothing more will happen. Please try again."})
+	msgUnknownButton = Define(&i18n.Message{ID: "bot.unknown_button",
+		Other: "That button is no longer supported."})
+	msgTooLong = Define(&i18n.Message{ID: "bot.too_long",
+		Other: "That command is too long ({{.Length}} characters; at most {{.Max}})."})
+	msgNoCommand = Define(&i18n.Message{ID: "bot.no_command",
+		Other: "Type a command. {{.Hint}}"})
+	msgUnknownCommand = Define(&i18n.Message{ID: "bot.unknown_command",
+		Other: "Unknown command {{.Command}}. {{.Hint}}"})
+	msgDone = Define(&i18n.Message{ID: "bot.done",
+		Other: "Done."})
+	msgUsage = Define(&i18n.Message{ID: "bot.usage",
+		Other: "Usage: {{.Usage}}"})
+	msgForbidden = Define(&i18n.Message{ID: "bot.forbidden",
+		Other: "You need the {{.Need}} role for that; you are a {{.Have}}."})
+
+	msgHelpHint = Define(&i18n.Message{ID: "bot.help.hint",
+		Other: "Type {{.Help}} for the list of commands."})
+	msgHelpNoTopic = Define(&i18n.Message{ID: "bot.help.no_topic",
+		Other: "No command {{.Topic}}. {{.Hint}}"})
+	msgHelpExample = Define(&i18n.Message{ID: "bot.help.example",
+		Other: "e.g. {{.Example}}"})
+	msgHelpForGuides = Define(&i18n.Message{ID: "bot.help.for_guides",
+		Other: "(for guides and admins)"})
+	msgHelpForAdmins = Define(&i18n.Message{ID: "bot.help.for_admins",
+		Other: "(for admins only)"})
+	msgHelpHeading = Define(&i18n.Message{ID: "bot.help.heading",
+		Other: "Commands:"})
+	msgHelpDetails = Define(&i18n.Message{ID: "bot.help.details",
+		Other: "Type {{.Help}} <command> for details and examples."})
+)
+
+// Calendar words, for Lang.Date and Lang.DateTime.
+var (
+	msgDate = Define(&i18n.Message{ID: "bot.date",
+		Description: "a calendar date: December 24, 2026",
+		Other:       "{{.Month}} {{.Day}}, {{.Year}}"})
+	msgDateTime = Define(&i18n.Message{ID: "bot.datetime",
+		Description: "a moment in UTC: Thursday, March 14, 2030 at 09:30 UTC",
+		Other:       "{{.Weekday}}, {{.Date}} at {{.Time}} UTC"})
+	msgMonths = [12]*i18n.Message{
+		Define(&i18n.Message{ID: "bot.month.01", Other: "January"}),
+		Define(&i18n.Message{ID: "bot.month.02", Other: "February"}),
+		Define(&i18n.Message{ID: "bot.month.03", Other: "March"}),
+		Define(&i18n.Message{ID: "bot.month.04", Other: "April"}),
+		Define(&i18n.Message{ID: "bot.month.05", Other: "May"}),
+		Define(&i18n.Message{ID: "bot.month.06", Other: "June"}),
+		Define(&i18n.Message{ID: "bot.month.07", Other: "July"}),
+		Define(&i18n.Message{ID: "bot.month.08", Other: "August"}),
+		Define(&i18n.Message{ID: "bot.month.09", Other: "September"}),
+		Define(&i18n.Message{ID: "bot.month.10", Other: "October"}),
+		Define(&i18n.Message{ID: "bot.month.11", Other: "November"}),
+		Define(&i18n.Message{ID: "bot.month.12", Other: "December"}),
+	}
+	msgWeekdays = [7]*i18n.Message{
+		Define(&i18n.Message{ID: "bot.weekday.0", Other: "Sunday"}),
+		Define(&i18n.Message{ID: "bot.weekday.1", Other: "Monday"}),
+		Define(&i18n.Message{ID: "bot.weekday.2", Other: "Tuesday"}),
+		Define(&i18n.Message{ID: "bot.weekday.3", Other: "Wednesday"}),
+		Define(&i18n.Message{ID: "bot.weekday.4", Other: "Thursday"}),
+		Define(&i18n.Message{ID: "bot.weekday.5", Other: "Friday"}),
+		Define(&i18n.Message{ID: "bot.weekday.6", Other: "Saturday"}),
+	}
+)
