@@ -181,3 +181,22 @@ func (l Lang) DateTime(t time.Time) string {
 	t = t.UTC()
 	return l.Say(msgDateTime, Vars{"Weekday": l.Say(msgWeekdays[t.Weekday()], nil), "Date": l.Date(t), "Time": t.Format("15:04")})
 }
+
+// AsRole names a role in prose, "as a guide"; an unknown role reads as
+// learner, the role it grants.
+func (l Lang) AsRole(r Role) string {
+	m, ok := msgAsRole[r]
+	if !ok {
+		m = msgAsRole[RoleLearner]
+	}
+	return l.Say(m, nil)
+}
+
+// RoleName names a role in prose: "guide", "Lernbegleiter:in".
+func (l Lang) RoleName(r Role) string {
+	m, ok := msgRoleName[r]
+	if !ok {
+		m = msgRoleName[RoleLearner]
+	}
+	return l.Say(m, nil)
+}

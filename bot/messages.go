@@ -72,3 +72,18 @@ var (
 		Define(&i18n.Message{ID: "bot.weekday.6", Other: "Saturday"}),
 	}
 )
+
+// Roles in prose, for pages and emails; commands and chat replies show the
+// role words people type (admin, guide, learner).
+var msgAsRole = map[Role]*i18n.Message{
+	RoleAdmin:   Define(&i18n.Message{ID: "bot.as_role.admin", Other: "as an admin"}),
+	RoleGuide:   Define(&i18n.Message{ID: "bot.as_role.guide", Other: "as a guide"}),
+	RoleLearner: Define(&i18n.Message{ID: "bot.as_role.learner", Other: "as a learner"}),
+}
+
+// Role names in prose, for pages and emails.
+var msgRoleName = map[Role]*i18n.Message{
+	RoleAdmin:   Define(&i18n.Message{ID: "bot.role.admin", Other: "admin"}),
+	RoleGuide:   Define(&i18n.Message{ID: "bot.role.guide", Other: "guide"}),
+	RoleLearner: Define(&i18n.Message{ID: "bot.role.learner", Other: "learner"}),
+}

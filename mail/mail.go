@@ -42,6 +42,9 @@ type Config struct {
 	TLSConfig *tls.Config
 	// Timeout overrides DefaultTimeout.
 	Timeout time.Duration
+	// Lang is the language of the emails (LEARNBOT_LANGUAGE): the invitee
+	// has no language setting yet. Unset means English.
+	Lang bot.Lang
 }
 
 // Mailer delivers invitation emails. It is safe for concurrent use: every
@@ -51,6 +54,7 @@ type Mailer struct {
 	msgHost string // right-hand side of Message-IDs
 	opts    []gomail.Option
 	host    string
+	lang    bot.Lang
 }
 
 // New validates cfg and returns a mailer. Nothing is dialled yet.
@@ -138,7 +142,7 @@ func New(cfg Config) (*Mailer, error) {
 			gomail.WithPassword(pass))
 	}
 
-	m := &Mailer{from: fromAddr, opts: opts, host: host, msgHost: "localhost"}
+	m := &Mailer{from: fromAddr, opts: opts, host: host, msgHost: "localhost", lang: cfg.Lang.Or(bot.English)}
 	if at := strings.LastIndexByte(fromAddr.Address, '@'); at >= 0 && at < len(fromAddr.Address)-1 {
 		m.msgHost = fromAddr.Address[at+1:]
 	}
@@ -190,7 +194,7 @@ func (m *Mailer) message(inv Invitation) (*gomail.Msg, error) {
 	if err != nil {
 		return nil, &bot.PermanentError{Reason: fmt.Sprintf("invalid email address %q", inv.To), Err: err}
 	}
-	text, html, err := render(inv)
+	text, html, err := render(m.lang, inv)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +206,7 @@ func (m *Mailer) message(inv Invitation) (*gomail.Msg, error) {
 	if err := msg.To(to.Address); err != nil {
 		return nil, &bot.PermanentError{Reason: fmt.Sprintf("invalid email address %q", inv.To), Err: err}
 	}
-	msg.Subject(subject(inv))
+	msg.Subject(subject(m.lang, inv))
 	msg.SetDate()
 	msg.SetMessageIDWithValue(randomID() + "@" + m.msgHost)
 	// Tells auto-responders (vacation replies) not to answer.

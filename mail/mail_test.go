@@ -86,7 +86,7 @@ func TestSend(t *testing.T) {
 		for _, want := range []string{
 			"Maria Rossi invited you to join Acme <Learning> & Co on learnbot as a guide.",
 			invitation.Link,
-			"Thursday, 14 March 2030 at 09:30 UTC",
+			"Thursday, March 14, 2030 at 09:30 UTC",
 		} {
 			if !strings.Contains(p.Text, want) {
 				t.Errorf("text part lacks %q:\n%s", want, p.Text)
@@ -95,7 +95,7 @@ func TestSend(t *testing.T) {
 		for _, want := range []string{
 			"<strong>Maria Rossi</strong> invited you to join <strong>Acme &lt;Learning&gt; &amp; Co</strong> on learnbot as a guide.",
 			`href="http://localhost:8080/invite/tok-123?x=%3cy%3e"`,
-			"Thursday, 14 March 2030 at 09:30 UTC",
+			"Thursday, March 14, 2030 at 09:30 UTC",
 		} {
 			if !strings.Contains(p.HTML, want) {
 				t.Errorf("HTML part lacks %q:\n%s", want, p.HTML)
@@ -103,6 +103,40 @@ func TestSend(t *testing.T) {
 		}
 		if strings.Contains(p.HTML, "<Learning>") {
 			t.Errorf("HTML part has the workspace name unescaped:\n%s", p.HTML)
+		}
+	})
+
+	t.Run("GermanInLEARNBOT_LANGUAGE", func(t *testing.T) {
+		srv := mailtest.NewServer(t, mailtest.Options{})
+		m := newMailer(t, mail.Config{SMTPURL: srv.URL(), Lang: bot.German})
+		if err := send(t, m, invitation); err != nil {
+			t.Fatalf("Send: %v", err)
+		}
+		p := parse(t, srv.Wait(t, 1, 5*time.Second)[0])
+		if want := "Maria Rossi hat dich zu Acme <Learning> & Co auf learnbot eingeladen"; p.Subject != want {
+			t.Errorf("Subject = %q, want %q", p.Subject, want)
+		}
+		for _, want := range []string{
+			"Hallo,",
+			"Maria Rossi hat dich eingeladen, Acme <Learning> & Co auf learnbot als Lernbegleiter:in beizutreten.",
+			"drücke „Einladung annehmen“",
+			"Der Link gilt bis Donnerstag, 14. März 2030 um 09:30 UTC.",
+		} {
+			if !strings.Contains(p.Text, want) {
+				t.Errorf("text part lacks %q:\n%s", want, p.Text)
+			}
+		}
+		for _, want := range []string{
+			`<html lang="de">`,
+			"<strong>Maria Rossi</strong> hat dich eingeladen, <strong>Acme &lt;Learning&gt; &amp; Co</strong> auf learnbot als Lernbegleiter:in beizutreten.",
+			"Einladung ansehen",
+		} {
+			if !strings.Contains(p.HTML, want) {
+				t.Errorf("HTML part lacks %q:\n%s", want, p.HTML)
+			}
+		}
+		if strings.Contains(p.Text, "invited") || strings.Contains(p.HTML, "invited") {
+			t.Errorf("German email has English words:\n%s\n%s", p.Text, p.HTML)
 		}
 	})
 

@@ -1,23 +1,27 @@
 package mail
 
 import (
+	"fmt"
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
-	"time"
 	"unicode"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/learnbot/learnbot/bot"
 )
 
 // subject is the Subject line: who invited you to what.
-func subject(inv Invitation) string {
+func subject(l bot.Lang, inv Invitation) string {
 	ws := oneLine(inv.WorkspaceName)
 	if ws == "" {
-		ws = "a workspace"
+		ws = l.Say(msgSomeWorkspace, nil)
 	}
 	if name := oneLine(inv.InviterName); name != "" {
-		return name + " invited you to " + ws + " on learnbot"
+		return l.Say(msgSubject, bot.Vars{"Inviter": name, "Workspace": ws})
 	}
-	return "You are invited to " + ws + " on learnbot"
+	return l.Say(msgSubjectNoInviter, bot.Vars{"Workspace": ws})
 }
 
 // oneLine keeps names from breaking headers or layout.
@@ -31,90 +35,110 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// view is what both templates show.
+// view is what both templates show: the words in the email's language.
 type view struct {
-	Inviter   string // "Maria Rossi" or "A guide"
-	Workspace string
-	RoleA     string // "a learner", "an admin"
-	Link      string
-	Expires   string
+	Lang     bot.Lang
+	Title    string
+	Heading  string
+	Hello    string
+	Lead     string
+	LeadHTML htmltemplate.HTML // the lead with the names in bold
+	HowTo    string
+	Button   string
+	Fallback string
+	Link     string
+	Expires  string // empty when the invitation does not expire
+	About    string
 }
 
-func newView(inv Invitation) view {
+func newView(l bot.Lang, inv Invitation) view {
+	inviter := oneLine(inv.InviterName)
+	if inviter == "" {
+		inviter = l.Say(msgSomeGuide, nil)
+	}
+	ws := oneLine(inv.WorkspaceName)
+	if ws == "" {
+		ws = l.Say(msgTheirWorkspace, nil)
+	}
+	names := bot.Vars{"Inviter": inviter, "Workspace": ws}
+	asRole := bot.Vars{"AsRole": l.AsRole(bot.Role(oneLine(inv.Role)))}
 	v := view{
-		Inviter:   oneLine(inv.InviterName),
-		Workspace: oneLine(inv.WorkspaceName),
-		RoleA:     withArticle(oneLine(inv.Role)),
-		Link:      inv.Link,
-		Expires:   formatExpiry(inv.ExpiresAt),
+		Lang:     l,
+		Title:    l.Say(msgTitle, bot.Vars{"Workspace": ws}),
+		Heading:  l.Say(msgHeading, bot.Vars{"Workspace": ws}),
+		Hello:    l.Say(msgHello, nil),
+		Lead:     l.Say(msgLead, bot.Vars{"Inviter": inviter, "Workspace": ws, "AsRole": asRole["AsRole"]}),
+		LeadHTML: sayHTML(l, msgLead, names, asRole),
+		HowTo:    l.Say(msgHowTo, bot.Vars{"Accept": l.Say(msgAcceptButton, nil)}),
+		Button:   l.Say(msgButton, nil),
+		Fallback: l.Say(msgLinkFallback, nil),
+		Link:     inv.Link,
+		About:    l.Say(msgAbout, nil),
 	}
-	if v.Inviter == "" {
-		v.Inviter = "A guide"
-	}
-	if v.Workspace == "" {
-		v.Workspace = "their workspace"
+	if !inv.ExpiresAt.IsZero() {
+		v.Expires = l.Say(msgExpires, bot.Vars{"Expires": l.DateTime(inv.ExpiresAt), "Inviter": inviter})
 	}
 	return v
 }
 
-func withArticle(role string) string {
-	if role == "" {
-		role = "learner"
+// sayHTML renders m as HTML: the message's own words escaped, the values of
+// bold escaped and set in bold, those of plain escaped.
+func sayHTML(l bot.Lang, m *i18n.Message, bold, plain bot.Vars) htmltemplate.HTML {
+	// Mark where the values go, escape the words, then put the values in.
+	// Names have no control characters (oneLine), so the marks are unique.
+	marks := bot.Vars{}
+	for k := range bold {
+		marks[k] = "\x01" + k + "\x01"
 	}
-	if strings.ContainsRune("aeiouAEIOU", rune(role[0])) {
-		return "an " + role
+	for k, v := range plain {
+		marks[k] = v
 	}
-	return "a " + role
+	s := htmltemplate.HTMLEscapeString(l.Say(m, marks))
+	for k, v := range bold {
+		s = strings.ReplaceAll(s, "\x01"+k+"\x01", "<strong>"+htmltemplate.HTMLEscapeString(fmt.Sprint(v))+"</strong>")
+	}
+	return htmltemplate.HTML(s)
 }
 
-// formatExpiry writes an unambiguous time: the recipient's zone is unknown.
-func formatExpiry(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("Monday, 2 January 2006 at 15:04 UTC")
-}
+var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`{{.Hello}}
 
-var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`Hello,
+{{.Lead}}
 
-{{.Inviter}} invited you to join {{.Workspace}} on learnbot as {{.RoleA}}.
-
-To accept the invitation, open this link and press "Accept invitation":
+{{.HowTo}}
 
 {{.Link}}
 {{if .Expires}}
-The link works until {{.Expires}}. After that, ask {{.Inviter}} for a new invitation.
+{{.Expires}}
 {{end}}
-learnbot shows you the learning tasks your guides assign to you, right in
-your chat app. If you did not expect this email, you can ignore it.
+{{.About}}
 
 -- 
 learnbot
 `))
 
 var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
-<html lang="en">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Invitation to {{.Workspace}} on learnbot</title>
+<title>{{.Title}}</title>
 </head>
 <body style="margin:0;padding:24px;background:#f4f5f7;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328;">
 <div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px;">
-<h1 style="font-size:22px;margin:0 0 16px;">You are invited to {{.Workspace}}</h1>
-<p style="font-size:16px;line-height:1.5;margin:0 0 16px;"><strong>{{.Inviter}}</strong> invited you to join <strong>{{.Workspace}}</strong> on learnbot as {{.RoleA}}.</p>
-<p style="margin:24px 0;"><a href="{{.Link}}" style="display:inline-block;background:#1f6feb;color:#ffffff;text-decoration:none;font-weight:bold;padding:12px 20px;border-radius:6px;">View the invitation</a></p>
-<p style="font-size:14px;line-height:1.5;margin:0 0 16px;">If the button does not work, copy this link into your browser:<br><a href="{{.Link}}" style="color:#1f6feb;word-break:break-all;">{{.Link}}</a></p>
-{{if .Expires}}<p style="font-size:14px;line-height:1.5;margin:0 0 16px;">The link works until {{.Expires}}. After that, ask {{.Inviter}} for a new invitation.</p>{{end}}
-<p style="font-size:13px;line-height:1.5;color:#57606a;margin:24px 0 0;">learnbot shows you the learning tasks your guides assign to you, right in your chat app. If you did not expect this email, you can ignore it.</p>
+<h1 style="font-size:22px;margin:0 0 16px;">{{.Heading}}</h1>
+<p style="font-size:16px;line-height:1.5;margin:0 0 16px;">{{.LeadHTML}}</p>
+<p style="margin:24px 0;"><a href="{{.Link}}" style="display:inline-block;background:#1f6feb;color:#ffffff;text-decoration:none;font-weight:bold;padding:12px 20px;border-radius:6px;">{{.Button}}</a></p>
+<p style="font-size:14px;line-height:1.5;margin:0 0 16px;">{{.Fallback}}<br><a href="{{.Link}}" style="color:#1f6feb;word-break:break-all;">{{.Link}}</a></p>
+{{if .Expires}}<p style="font-size:14px;line-height:1.5;margin:0 0 16px;">{{.Expires}}</p>{{end}}
+<p style="font-size:13px;line-height:1.5;color:#57606a;margin:24px 0 0;">{{.About}}</p>
 </div>
 </body>
 </html>
 `))
 
-// render returns the plain-text and HTML bodies.
-func render(inv Invitation) (text, html string, err error) {
-	v := newView(inv)
+// render returns the plain-text and HTML bodies in language l.
+func render(l bot.Lang, inv Invitation) (text, html string, err error) {
+	v := newView(l, inv)
 	var t, h strings.Builder
 	if err := textTmpl.Execute(&t, v); err != nil {
 		return "", "", err

@@ -10,8 +10,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"time"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -29,10 +29,14 @@ type Store interface {
 	AcceptInvitation(ctx context.Context, token string) (*storage.InvitationPage, error)
 }
 
-// Handler serves the invitation pages.
+// Handler serves the invitation pages, in the browser's language
+// (Accept-Language, German or English) or else DefaultLang.
 type Handler struct {
 	store Store
 	log   *slog.Logger
+	// DefaultLang is LEARNBOT_LANGUAGE: for browsers that ask for neither
+	// German nor English. Unset means English.
+	DefaultLang bot.Lang
 }
 
 // New returns the invitation pages' handler.
@@ -52,40 +56,40 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	if len(token) > maxTokenLen {
-		h.render(w, http.StatusNotFound, notFoundPage())
+		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
 		return
 	}
 	inv, err := h.store.InvitationByToken(r.Context(), token)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		h.render(w, http.StatusNotFound, notFoundPage())
+		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
 	case err != nil:
 		h.fail(w, r, "show invitation", err)
 	case inv.Status == storage.InvitationPending:
-		h.render(w, http.StatusOK, invitationPage(inv))
+		h.render(w, http.StatusOK, invitationPage(h.lang(r), inv))
 	default:
-		h.render(w, http.StatusGone, gonePage(inv))
+		h.render(w, http.StatusGone, gonePage(h.lang(r), inv))
 	}
 }
 
 func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	if len(token) > maxTokenLen {
-		h.render(w, http.StatusNotFound, notFoundPage())
+		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
 		return
 	}
 	inv, err := h.store.AcceptInvitation(r.Context(), token)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		h.render(w, http.StatusNotFound, notFoundPage())
+		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
 	case errors.Is(err, storage.ErrGone) && inv != nil:
-		h.render(w, http.StatusGone, gonePage(inv))
+		h.render(w, http.StatusGone, gonePage(h.lang(r), inv))
 	case err != nil:
 		h.fail(w, r, "accept invitation", err)
 	default:
 		h.log.InfoContext(r.Context(), "invitation accepted",
 			"workspace", inv.WorkspaceID, "invitation", inv.ID, "person", inv.PersonID)
-		h.render(w, http.StatusOK, welcomePage(inv))
+		h.render(w, http.StatusOK, welcomePage(h.lang(r), inv))
 	}
 }
 
@@ -93,7 +97,7 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
 // shows a generic page.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, op string, err error) {
 	h.log.ErrorContext(r.Context(), "invitation page failed", "op", op, "error", err)
-	h.render(w, http.StatusInternalServerError, errorPage())
+	h.render(w, http.StatusInternalServerError, errorPage(h.lang(r)))
 }
 
 func (h *Handler) render(w http.ResponseWriter, status int, p page) {
@@ -102,6 +106,7 @@ func (h *Handler) render(w http.ResponseWriter, status int, p page) {
 	// The token is in the URL: keep it out of caches and Referer headers,
 	// and keep the Accept button out of other sites' frames.
 	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("Vary", "Accept-Language")
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("X-Frame-Options", "DENY")
@@ -112,7 +117,11 @@ func (h *Handler) render(w http.ResponseWriter, status int, p page) {
 	}
 }
 
-// formatTime writes an unambiguous time: the reader's zone is unknown.
-func formatTime(t time.Time) string {
-	return t.UTC().Format("Monday, 2 January 2006 at 15:04 UTC")
+// lang is the language of the page: the browser's first choice that
+// learnbot speaks, else the default.
+func (h *Handler) lang(r *http.Request) bot.Lang {
+	if l, ok := bot.AcceptLanguage(r.Header.Get("Accept-Language")); ok {
+		return l
+	}
+	return h.DefaultLang.Or(bot.English)
 }

@@ -95,14 +95,23 @@ type site struct {
 	url   string
 	store *fakeStore
 	logs  *bytes.Buffer
+	// acceptLanguage, when set, is sent as the browser's Accept-Language.
+	acceptLanguage string
 }
 
 func newSite(t *testing.T, invs map[string]*storage.InvitationPage) *site {
+	return newSiteIn(t, "", invs)
+}
+
+// newSiteIn serves the pages with lang as LEARNBOT_LANGUAGE.
+func newSiteIn(t *testing.T, lang bot.Lang, invs map[string]*storage.InvitationPage) *site {
 	t.Helper()
 	store := &fakeStore{byToken: invs}
 	logs := new(bytes.Buffer)
 	mux := http.NewServeMux()
-	web.New(store, slog.New(slog.NewTextHandler(logs, nil))).Routes(mux)
+	h := web.New(store, slog.New(slog.NewTextHandler(logs, nil)))
+	h.DefaultLang = lang
+	h.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return &site{url: srv.URL, store: store, logs: logs}
@@ -126,6 +135,9 @@ func (s *site) do(t *testing.T, method, path string) response {
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if s.acceptLanguage != "" {
+		req.Header.Set("Accept-Language", s.acceptLanguage)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -156,7 +168,7 @@ func wantPage(t *testing.T, r response, status int, texts ...string) {
 	if !strings.Contains(r.header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
 		t.Errorf("Content-Security-Policy = %q, want framing forbidden", r.header.Get("Content-Security-Policy"))
 	}
-	if !strings.HasPrefix(r.body, "<!DOCTYPE html>") || !strings.Contains(r.body, `<html lang="en">`) {
+	if !strings.HasPrefix(r.body, "<!DOCTYPE html>") || !strings.Contains(r.body, `<html lang="`) {
 		t.Errorf("not a full HTML page:\n%s", r.body)
 	}
 	for _, text := range texts {
@@ -173,12 +185,12 @@ func TestInvitationPage(t *testing.T) {
 		s := newSite(t, map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
 		for range 3 { // mail scanners, link previews, the person
 			r := s.do(t, http.MethodGet, "/invite/tok")
-			wantPage(t, r, http.StatusOK,
+			wantPage(t, r, http.StatusOK, `<html lang="en">`,
 				"You are invited to Acme &lt;Learning&gt;",
 				"Maria Rossi invited you to join Acme &lt;Learning&gt; on learnbot as a guide.",
 				"<dt>Role</dt><dd>guide</dd>",
 				"<dt>For</dt><dd>anna@example.com</dd>",
-				"Thursday, 14 March 2030 at 09:30 UTC",
+				"Thursday, March 14, 2030 at 09:30 UTC",
 				acceptForm, `<button type="submit">Accept invitation</button>`)
 			if strings.Contains(r.body, "<Learning>") {
 				t.Error("workspace name not escaped")
@@ -281,7 +293,7 @@ func TestInvitationPage(t *testing.T) {
 		texts  []string
 	}{
 		{storage.InvitationRevoked, []string{"This invitation was withdrawn", "ask your guide (Maria Rossi) for a new invitation"}},
-		{storage.InvitationExpired, []string{"This invitation has expired", "expired on Thursday, 14 March 2030 at 09:30 UTC", "Ask your guide (Maria Rossi) for a new invitation"}},
+		{storage.InvitationExpired, []string{"This invitation has expired", "expired on Thursday, March 14, 2030 at 09:30 UTC", "Ask your guide (Maria Rossi) for a new invitation"}},
 		{storage.InvitationSuperseded, []string{"This link was replaced by a newer email", "sent to anna@example.com", "most recent invitation email"}},
 	}
 	for _, tc := range gone {
@@ -328,5 +340,52 @@ func TestInvitationPage(t *testing.T) {
 		if got := s.store.status("tok"); got != storage.InvitationPending {
 			t.Errorf("status changed to %q", got)
 		}
+	})
+}
+
+func TestInvitationPageInGerman(t *testing.T) {
+	t.Run("AcceptLanguageDeDE", func(t *testing.T) {
+		s := newSite(t, map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
+		s.acceptLanguage = "de-DE,de;q=0.9,en;q=0.8"
+		r := s.do(t, http.MethodGet, "/invite/tok")
+		wantPage(t, r, http.StatusOK,
+			`<html lang="de">`,
+			"Du bist zu Acme &lt;Learning&gt; eingeladen",
+			"Maria Rossi hat dich eingeladen, Acme &lt;Learning&gt; auf learnbot als Lernbegleiter:in beizutreten.",
+			"<dt>Rolle</dt><dd>Lernbegleiter:in</dd>",
+			"<dt>Gültig bis</dt><dd>Donnerstag, 14. März 2030 um 09:30 UTC</dd>",
+			acceptForm, `<button type="submit">Einladung annehmen</button>`)
+		if got := r.header.Get("Vary"); got != "Accept-Language" {
+			t.Errorf("Vary = %q, want Accept-Language (the page depends on it)", got)
+		}
+		r = s.do(t, http.MethodPost, "/invite/tok")
+		wantPage(t, r, http.StatusOK, "Willkommen: Du bist dabei!", "Du bist Acme &lt;Learning&gt; auf learnbot als Lernbegleiter:in beigetreten.")
+		r = s.do(t, http.MethodGet, "/invite/tok")
+		wantPage(t, r, http.StatusGone, "Du hast diese Einladung bereits angenommen")
+		r = s.do(t, http.MethodGet, "/invite/nope")
+		wantPage(t, r, http.StatusNotFound, `<html lang="de">`, "Einladung nicht gefunden", "Dieser Link passt zu keiner Einladung.")
+		for _, english := range []string{"invited", "Invitation", "Accept"} {
+			if strings.Contains(r.body, english) {
+				t.Errorf("German page has the English %q:\n%s", english, r.body)
+			}
+		}
+	})
+	t.Run("ExpiredInGerman", func(t *testing.T) {
+		s := newSite(t, map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationExpired)})
+		s.acceptLanguage = "de"
+		wantPage(t, s.do(t, http.MethodGet, "/invite/tok"), http.StatusGone,
+			"Diese Einladung ist abgelaufen", "ist am Donnerstag, 14. März 2030 um 09:30 UTC abgelaufen")
+	})
+	t.Run("EnglishWhenPreferred", func(t *testing.T) {
+		s := newSiteIn(t, bot.German, map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
+		s.acceptLanguage = "en-GB,en;q=0.9,de;q=0.5"
+		wantPage(t, s.do(t, http.MethodGet, "/invite/tok"), http.StatusOK, `<html lang="en">`, "You are invited to")
+	})
+	t.Run("DefaultLanguageForOthers", func(t *testing.T) {
+		s := newSiteIn(t, bot.German, map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
+		s.acceptLanguage = "fr-FR,it;q=0.5"
+		wantPage(t, s.do(t, http.MethodGet, "/invite/tok"), http.StatusOK, `<html lang="de">`, "Du bist zu Acme &lt;Learning&gt; eingeladen")
+		s.acceptLanguage = ""
+		wantPage(t, s.do(t, http.MethodGet, "/invite/tok"), http.StatusOK, `<html lang="de">`)
 	})
 }

@@ -2,150 +2,135 @@ package web
 
 import (
 	"html/template"
-	"strings"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
 )
 
 // page is everything one of the small pages shows; the template escapes it.
 type page struct {
+	Lang    bot.Lang
 	Title   string
 	Heading string
 	Tone    string // "info", "ok" or "warn": the accent colour
 	Lead    string
 	Details []detail
 	Notes   []string
-	Accept  bool // show the Accept button (a form POSTing to this URL)
+	Accept  string // the Accept button's label; empty: no button
 }
 
 type detail struct{ Term, Value string }
 
-func roleWithArticle(role string) string {
-	if role == "" {
-		role = "learner"
+// names fills the placeholders every invitation page may use.
+func names(l bot.Lang, inv *storage.InvitationPage) bot.Vars {
+	v := bot.Vars{"Inviter": inv.InviterName, "Workspace": inv.WorkspaceName, "Email": inv.Email,
+		"AsRole": l.AsRole(inv.Role)}
+	if inv.InviterName == "" {
+		v["Inviter"] = l.Say(msgSomeGuide, nil)
 	}
-	if strings.ContainsRune("aeiou", rune(role[0])) {
-		return "an " + role
+	if inv.WorkspaceName == "" {
+		v["Workspace"] = l.Say(msgThisWorkspace, nil)
 	}
-	return "a " + role
+	return v
 }
 
-func inviter(inv *storage.InvitationPage) string {
-	if inv.InviterName != "" {
-		return inv.InviterName
-	}
-	return "A guide"
-}
-
-func workspace(inv *storage.InvitationPage) string {
-	if inv.WorkspaceName != "" {
-		return inv.WorkspaceName
-	}
-	return "this workspace"
-}
-
-func invitationPage(inv *storage.InvitationPage) page {
-	ws := workspace(inv)
+func invitationPage(l bot.Lang, inv *storage.InvitationPage) page {
+	v := names(l, inv)
 	return page{
-		Title:   "Invitation to " + ws,
-		Heading: "You are invited to " + ws,
+		Lang:    l,
+		Title:   l.Say(msgInvitationTitle, v),
+		Heading: l.Say(msgInvitationHeading, v),
 		Tone:    "info",
-		Lead:    inviter(inv) + " invited you to join " + ws + " on learnbot as " + roleWithArticle(string(inv.Role)) + ".",
+		Lead:    l.Say(msgInvitationLead, v),
 		Details: []detail{
-			{"Workspace", ws},
-			{"Invited by", inviter(inv)},
-			{"Role", string(inv.Role)},
-			{"For", inv.Email},
-			{"Valid until", formatTime(inv.ExpiresAt)},
+			{l.Say(msgTermWorkspace, nil), v["Workspace"].(string)},
+			{l.Say(msgTermInviter, nil), v["Inviter"].(string)},
+			{l.Say(msgTermRole, nil), l.RoleName(inv.Role)},
+			{l.Say(msgTermFor, nil), inv.Email},
+			{l.Say(msgTermValid, nil), l.DateTime(inv.ExpiresAt)},
 		},
-		Notes: []string{
-			"After accepting, go back to Slack or Discord and type /tasks to see the learning tasks assigned to you.",
-		},
-		Accept: true,
+		Notes:  []string{l.Say(msgAfterAccept, nil)},
+		Accept: l.Say(msgAccept, nil),
 	}
 }
 
-func welcomePage(inv *storage.InvitationPage) page {
-	ws := workspace(inv)
+func welcomePage(l bot.Lang, inv *storage.InvitationPage) page {
+	v := names(l, inv)
 	return page{
-		Title:   "Welcome to " + ws,
-		Heading: "Welcome: you're in!",
+		Lang:    l,
+		Title:   l.Say(msgWelcomeTitle, v),
+		Heading: l.Say(msgWelcomeHeading, nil),
 		Tone:    "ok",
-		Lead:    "You joined " + ws + " on learnbot as " + roleWithArticle(string(inv.Role)) + ".",
-		Notes: []string{
-			"Go back to Slack or Discord and type /tasks to see the learning tasks assigned to you.",
-			"You can close this page.",
-		},
+		Lead:    l.Say(msgWelcomeLead, v),
+		Notes:   []string{l.Say(msgGoBack, nil), l.Say(msgWelcomeClose, nil)},
 	}
 }
 
 // gonePage explains an invitation that can no longer be accepted, and what
 // to do about it.
-func gonePage(inv *storage.InvitationPage) page {
-	ws := workspace(inv)
-	p := page{Tone: "warn"}
+func gonePage(l bot.Lang, inv *storage.InvitationPage) page {
+	v := names(l, inv)
+	p := page{Lang: l, Tone: "warn"}
 	switch inv.Status {
 	case storage.InvitationAccepted:
 		p.Tone = "ok"
-		p.Title = "Invitation already accepted"
-		p.Heading = "You already accepted this invitation"
-		p.Lead = "You are already a member of " + ws + "; there is nothing more to do here."
+		p.Title = l.Say(msgAcceptedTitle, nil)
+		p.Heading = l.Say(msgAcceptedHeading, nil)
+		p.Lead = l.Say(msgAcceptedLead, v)
 		if inv.AcceptedAt != nil {
-			p.Lead = "You accepted the invitation to " + ws + " on " + formatTime(*inv.AcceptedAt) + "; there is nothing more to do here."
+			v["When"] = l.DateTime(*inv.AcceptedAt)
+			p.Lead = l.Say(msgAcceptedOnLead, v)
 		}
-		p.Notes = []string{"Go back to Slack or Discord and type /tasks to see the learning tasks assigned to you."}
+		p.Notes = []string{l.Say(msgGoBack, nil)}
 	case storage.InvitationRevoked:
-		p.Title = "Invitation withdrawn"
-		p.Heading = "This invitation was withdrawn"
-		p.Lead = "The invitation to " + ws + " was withdrawn and can no longer be accepted."
-		p.Notes = []string{"If you think this is a mistake, ask your guide (" + inviter(inv) + ") for a new invitation."}
+		p.Title = l.Say(msgRevokedTitle, nil)
+		p.Heading = l.Say(msgRevokedHeading, nil)
+		p.Lead = l.Say(msgRevokedLead, v)
+		p.Notes = []string{l.Say(msgRevokedNote, v)}
 	case storage.InvitationExpired:
-		p.Title = "Invitation expired"
-		p.Heading = "This invitation has expired"
-		p.Lead = "The invitation to " + ws + " expired on " + formatTime(inv.ExpiresAt) + "."
-		p.Notes = []string{"Ask your guide (" + inviter(inv) + ") for a new invitation: they can send one with “invite again”."}
+		v["When"] = l.DateTime(inv.ExpiresAt)
+		p.Title = l.Say(msgExpiredTitle, nil)
+		p.Heading = l.Say(msgExpiredHeading, nil)
+		p.Lead = l.Say(msgExpiredLead, v)
+		p.Notes = []string{l.Say(msgExpiredNote, v)}
 	case storage.InvitationSuperseded:
-		p.Title = "Link replaced by a newer invitation"
-		p.Heading = "This link was replaced by a newer email"
-		p.Lead = "A newer invitation to " + ws + " was sent to " + inv.Email + ", and only the link in that email works."
-		p.Notes = []string{
-			"Open the most recent invitation email from learnbot (check your spam folder too).",
-			"If you cannot find it, ask your guide (" + inviter(inv) + ") to invite you again.",
-		}
+		p.Title = l.Say(msgSupersededTitle, nil)
+		p.Heading = l.Say(msgSupersededHeading, nil)
+		p.Lead = l.Say(msgSupersededLead, v)
+		p.Notes = []string{l.Say(msgSupersededNewest, nil), l.Say(msgSupersededAsk, v)}
 	default:
-		p.Title = "Invitation no longer valid"
-		p.Heading = "This invitation is no longer valid"
-		p.Lead = "The invitation to " + ws + " can no longer be accepted."
-		p.Notes = []string{"Ask your guide for a new invitation."}
+		p.Title = l.Say(msgInvalidTitle, nil)
+		p.Heading = l.Say(msgInvalidHeading, nil)
+		p.Lead = l.Say(msgInvalidLead, v)
+		p.Notes = []string{l.Say(msgAskNew, nil)}
 	}
 	return p
 }
 
-func notFoundPage() page {
+func notFoundPage(l bot.Lang) page {
 	return page{
-		Title:   "Invitation not found",
-		Heading: "Invitation not found",
+		Lang:    l,
+		Title:   l.Say(msgNotFoundTitle, nil),
+		Heading: l.Say(msgNotFoundTitle, nil),
 		Tone:    "warn",
-		Lead:    "This link does not match any invitation.",
-		Notes: []string{
-			"Check that you opened the whole link from the email: some mail programs break long links in two.",
-			"If it still does not work, ask your guide for a new invitation.",
-		},
+		Lead:    l.Say(msgNotFoundLead, nil),
+		Notes:   []string{l.Say(msgNotFoundCheck, nil), l.Say(msgNotFoundAsk, nil)},
 	}
 }
 
-func errorPage() page {
+func errorPage(l bot.Lang) page {
 	return page{
-		Title:   "Something went wrong",
-		Heading: "Something went wrong",
+		Lang:    l,
+		Title:   l.Say(msgErrorTitle, nil),
+		Heading: l.Say(msgErrorTitle, nil),
 		Tone:    "warn",
-		Lead:    "The invitation could not be loaded. Nothing was changed.",
-		Notes:   []string{"Please try again in a moment."},
+		Lead:    l.Say(msgErrorLead, nil),
+		Notes:   []string{l.Say(msgErrorRetry, nil)},
 	}
 }
 
 var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html lang="en">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -185,7 +170,7 @@ footer { max-width: 36rem; margin: 1rem auto 0; color: var(--muted); font-size: 
 {{- end}}
 {{- if .Accept}}
 <form method="post">
-<button type="submit">Accept invitation</button>
+<button type="submit">{{.Accept}}</button>
 </form>
 {{- end}}
 {{- range .Notes}}

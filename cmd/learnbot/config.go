@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/learnbot/learnbot/bot"
 )
 
 // Config is learnbot's whole configuration, read once from the environment.
@@ -26,6 +28,9 @@ type Config struct {
 	DiscordAppID  string
 	DiscordGuild  string
 	DiscordAPIURL string
+	// Language (LEARNBOT_LANGUAGE) is for invitation emails, and for people
+	// whose language neither they nor their platform set.
+	Language bot.Lang
 	// PprofAddr (LEARNBOT_PPROF_ADDR), when set, serves net/http/pprof
 	// there, apart from the public handler: for profiling under load.
 	PprofAddr string
@@ -89,6 +94,11 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("LEARNBOT_DECISION_TTL: %q is not a positive duration such as 24h", getenv("LEARNBOT_DECISION_TTL"))
 	}
 	c.DecisionTTL = ttl
+	lang, ok := bot.ParseLang(or("LEARNBOT_LANGUAGE", "en"))
+	if !ok {
+		return nil, fmt.Errorf("LEARNBOT_LANGUAGE: %q is not en or de", getenv("LEARNBOT_LANGUAGE"))
+	}
+	c.Language = lang
 	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
 		return nil, fmt.Errorf("SLACK_APP_TOKEN must start with xapp-")
 	}

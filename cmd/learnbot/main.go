@@ -250,7 +250,7 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	c.metrics = metrics.New(func(ctx context.Context) (int, error) { return c.queue.Depth(ctx) })
 	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure}
 	if cfg.SMTPURL != "" {
-		m, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom})
+		m, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, Lang: cfg.Language})
 		if err != nil {
 			store.Close()
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testdb"
 )
 
@@ -70,6 +71,7 @@ func TestConfigErrors(t *testing.T) {
 		"BadAppToken":    {"SLACK_APP_TOKEN": "xoxb-1"},
 		"BadLogFormat":   {"LEARNBOT_LOG_FORMAT": "xml"},
 		"BadLogLevel":    {"LEARNBOT_LOG_LEVEL": "loud"},
+		"BadLanguage":    {"LEARNBOT_LANGUAGE": "fr"},
 	}
 	for name, vars := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -80,8 +82,14 @@ func TestConfigErrors(t *testing.T) {
 	}
 	t.Run("Defaults", func(t *testing.T) {
 		c, err := configFromEnv(envOf(nil))
-		if err != nil || c.DatabaseURL != "sqlite:learnbot.db" || c.Addr != ":8080" || c.DecisionTTL != 24*time.Hour {
+		if err != nil || c.DatabaseURL != "sqlite:learnbot.db" || c.Addr != ":8080" || c.DecisionTTL != 24*time.Hour || c.Language != bot.English {
 			t.Fatalf("defaults = %+v, %v", c, err)
+		}
+	})
+	t.Run("German", func(t *testing.T) {
+		c, err := configFromEnv(envOf(map[string]string{"LEARNBOT_LANGUAGE": "de"}))
+		if err != nil || c.Language != bot.German {
+			t.Fatalf("LEARNBOT_LANGUAGE=de: %+v, %v", c, err)
 		}
 	})
 }

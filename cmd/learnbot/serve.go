@@ -39,7 +39,9 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", c.metrics.Handler())
-	web.New(c.store, log).Routes(mux)
+	pages := web.New(c.store, log)
+	pages.DefaultLang = cfg.Language
+	pages.Routes(mux)
 	for _, p := range platforms {
 		if p.enabled == nil || !p.enabled(cfg) {
 			continue
