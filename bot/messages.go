@@ -1,6 +1,10 @@
 package bot
 
-import "github.com/nicksnyder/go-i18n/v2/i18n"
+import (
+	"fmt"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+)
 
 // The router's words: its errors and the scaffolding of help. Commands' own
 // words (descriptions, usage) belong to the package that declares them.
@@ -48,29 +52,9 @@ var (
 	msgDateTime = Define(&i18n.Message{ID: "bot.datetime",
 		Description: "a moment in UTC: Thursday, March 14, 2030 at 09:30 UTC",
 		Other:       "{{.Weekday}}, {{.Date}} at {{.Time}} UTC"})
-	msgMonths = [12]*i18n.Message{
-		Define(&i18n.Message{ID: "bot.month.01", Other: "January"}),
-		Define(&i18n.Message{ID: "bot.month.02", Other: "February"}),
-		Define(&i18n.Message{ID: "bot.month.03", Other: "March"}),
-		Define(&i18n.Message{ID: "bot.month.04", Other: "April"}),
-		Define(&i18n.Message{ID: "bot.month.05", Other: "May"}),
-		Define(&i18n.Message{ID: "bot.month.06", Other: "June"}),
-		Define(&i18n.Message{ID: "bot.month.07", Other: "July"}),
-		Define(&i18n.Message{ID: "bot.month.08", Other: "August"}),
-		Define(&i18n.Message{ID: "bot.month.09", Other: "September"}),
-		Define(&i18n.Message{ID: "bot.month.10", Other: "October"}),
-		Define(&i18n.Message{ID: "bot.month.11", Other: "November"}),
-		Define(&i18n.Message{ID: "bot.month.12", Other: "December"}),
-	}
-	msgWeekdays = [7]*i18n.Message{
-		Define(&i18n.Message{ID: "bot.weekday.0", Other: "Sunday"}),
-		Define(&i18n.Message{ID: "bot.weekday.1", Other: "Monday"}),
-		Define(&i18n.Message{ID: "bot.weekday.2", Other: "Tuesday"}),
-		Define(&i18n.Message{ID: "bot.weekday.3", Other: "Wednesday"}),
-		Define(&i18n.Message{ID: "bot.weekday.4", Other: "Thursday"}),
-		Define(&i18n.Message{ID: "bot.weekday.5", Other: "Friday"}),
-		Define(&i18n.Message{ID: "bot.weekday.6", Other: "Saturday"}),
-	}
+	msgMonths = defineAll("bot.month.%02d", 1, "January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December")
+	msgWeekdays = defineAll("bot.weekday.%d", 0, "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 )
 
 // Roles in prose, for pages and emails; commands and chat replies show the
@@ -86,4 +70,13 @@ var msgRoleName = map[Role]*i18n.Message{
 	RoleAdmin:   Define(&i18n.Message{ID: "bot.role.admin", Other: "admin"}),
 	RoleGuide:   Define(&i18n.Message{ID: "bot.role.guide", Other: "guide"}),
 	RoleLearner: Define(&i18n.Message{ID: "bot.role.learner", Other: "learner"}),
+}
+
+// defineAll defines a list of one-word messages numbered from first.
+func defineAll(idFormat string, first int, words ...string) []*i18n.Message {
+	ms := make([]*i18n.Message, len(words))
+	for i, w := range words {
+		ms[i] = Define(&i18n.Message{ID: fmt.Sprintf(idFormat, first+i), Other: w})
+	}
+	return ms
 }
