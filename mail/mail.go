@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -59,12 +58,9 @@ type Mailer struct {
 
 // New validates cfg and returns a mailer. Nothing is dialled yet.
 func New(cfg Config) (*Mailer, error) {
-	if strings.TrimSpace(cfg.SMTPURL) == "" {
-		return nil, errors.New("mail: LEARNBOT_SMTP_URL is empty")
-	}
-	u, err := url.Parse(cfg.SMTPURL)
+	srv, err := parseSMTPURL(cfg.SMTPURL)
 	if err != nil {
-		return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL: %w", err)
+		return nil, err
 	}
 	from := cfg.From
 	if from == "" {
@@ -74,73 +70,7 @@ func New(cfg Config) (*Mailer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: LEARNBOT_MAIL_FROM %q: %w", from, err)
 	}
-
-	if u.Scheme != "smtp" && u.Scheme != "smtps" {
-		return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL scheme %q is not supported (want smtp://[user:pass@]host:port or smtps://...)", u.Scheme)
-	}
-	host := u.Hostname()
-	if host == "" {
-		return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL %q has no host (want smtp://[user:pass@]host:port or smtps://...)", redact(u))
-	}
-	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL %q: unexpected path, query or fragment", redact(u))
-	}
-
-	var user, pass string
-	if u.User != nil {
-		user = u.User.Username()
-		pass, _ = u.User.Password()
-		if user == "" {
-			return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL %q: credentials without a user name", redact(u))
-		}
-	}
-
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
-	if cfg.TLSConfig != nil {
-		tlsConfig = cfg.TLSConfig.Clone()
-	}
-	if tlsConfig.ServerName == "" {
-		tlsConfig.ServerName = host
-	}
-	opts := []gomail.Option{
-		gomail.WithTimeout(timeout),
-		gomail.WithTLSConfig(tlsConfig),
-	}
-
-	var port int
-	switch u.Scheme {
-	case "smtps":
-		port = gomail.DefaultPortSSL
-		opts = append(opts, gomail.WithSSL())
-	case "smtp":
-		port = gomail.DefaultPort
-		policy := gomail.TLSOpportunistic
-		if user != "" {
-			// Credentials never cross the network in clear text.
-			port = gomail.DefaultPortTLS
-			policy = gomail.TLSMandatory
-		}
-		opts = append(opts, gomail.WithTLSPolicy(policy))
-	}
-	if p := u.Port(); p != "" {
-		port, err = strconv.Atoi(p)
-		if err != nil || port < 1 || port > 65535 {
-			return nil, fmt.Errorf("mail: LEARNBOT_SMTP_URL %q: bad port %q", redact(u), p)
-		}
-	}
-	opts = append(opts, gomail.WithPort(port))
-	if user != "" {
-		// Auto-discovery picks the strongest mechanism the server offers
-		// (SCRAM, CRAM-MD5, then PLAIN or LOGIN, the latter only over TLS).
-		opts = append(opts,
-			gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
-			gomail.WithUsername(user),
-			gomail.WithPassword(pass))
-	}
+	opts, host := srv.options(cfg.TLSConfig, cfg.Timeout), srv.host
 
 	m := &Mailer{from: fromAddr, opts: opts, host: host, msgHost: "localhost", lang: cfg.Lang.Or(bot.English)}
 	if at := strings.LastIndexByte(fromAddr.Address, '@'); at >= 0 && at < len(fromAddr.Address)-1 {
@@ -152,9 +82,6 @@ func New(cfg Config) (*Mailer, error) {
 	}
 	return m, nil
 }
-
-// redact hides the password of an SMTP URL in error messages.
-func redact(u *url.URL) string { return u.Redacted() }
 
 // Invitation is one invitation email.
 type Invitation struct {
