@@ -62,7 +62,13 @@ func Migrate(ctx context.Context, store *storage.Store) error {
 	if err != nil {
 		return fmt.Errorf("queue: migrate: %w", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	// River takes no lock of its own: replicas starting at once on a fresh
+	// database would race to create its tables.
+	err = store.MigrationLocked(ctx, func(ctx context.Context) error {
+		_, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("queue: migrate: %w", err)
 	}
 	return nil

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	neturl "net/url"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -49,6 +52,10 @@ type Store struct {
 	outbox  Outbox
 	now     func() time.Time
 	cache   stmtCache
+	// locker serializes migrations across processes (PostgreSQL only): a
+	// session advisory lock, so that replicas starting at once on a fresh
+	// database take turns instead of racing to create the same tables.
+	locker lock.SessionLocker
 }
 
 // Open connects to url ("postgres://..." or "sqlite:<path>") and applies the
@@ -75,6 +82,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("storage: connect: %w", err)
 	}
 	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	if dialect == Postgres {
+		if s.locker, err = s.newLocker(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -123,21 +136,77 @@ func ParseURL(url string) (Dialect, string, string, error) {
 	return "", "", "", fmt.Errorf("storage: database URL %q: want postgres://... or sqlite:<path>", url)
 }
 
-// Migrate applies the embedded migrations of the store's dialect.
+// newLocker makes the migrations' session locker. Its lock ID is derived
+// from the schema the store works in: migrations of one schema take turns,
+// those of different schemas (tests, several installations in one database)
+// do not wait on each other.
+func (s *Store) newLocker(ctx context.Context) (lock.SessionLocker, error) {
+	var schema string
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(current_schema(), '')`).Scan(&schema); err != nil {
+		return nil, fmt.Errorf("storage: current schema: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte("learnbot migrations\x00" + schema))
+	// The probe runs every second (goose's default is 5 s, which a replica
+	// would wait needlessly) for up to 5 minutes; unlocking is retried a
+	// minute. A session lock also ends with its connection, so a crashed
+	// migrator does not block the others.
+	l, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64())), lock.WithLockTimeout(1, 300),
+		lock.WithUnlockTimeout(1, 60))
+	if err != nil {
+		return nil, fmt.Errorf("storage: migration lock: %w", err)
+	}
+	return l, nil
+}
+
+// Migrate applies the embedded migrations of the store's dialect, under the
+// migration lock.
 func (s *Store) Migrate(ctx context.Context) error {
-	p, err := s.migrator()
+	p, err := s.migrator(true)
 	if err != nil {
 		return err
 	}
+	// SQLite gets no lock: it is the database of one process (the console,
+	// a single serve); replicas run on PostgreSQL.
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("storage: migrate: %w", err)
 	}
 	return nil
 }
 
-// Pending reports how many migrations are not applied (for /readyz).
+// MigrationLocked runs fn under the lock that learnbot's own migrations take,
+// for the job queue's migrations. On SQLite it just runs fn: one file has one
+// writer at a time anyway.
+func (s *Store) MigrationLocked(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	if s.locker == nil {
+		return fn(ctx)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("storage: migration lock: %w", err)
+	}
+	defer conn.Close()
+	if err := s.locker.SessionLock(ctx, conn); err != nil {
+		return fmt.Errorf("storage: migration lock: %w", err)
+	}
+	defer func() {
+		// Unlock even when ctx has ended; the lock would otherwise stay
+		// with the pooled connection.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if uerr := s.locker.SessionUnlock(uctx, conn); uerr != nil {
+			// Closing the connection ends the session and its locks.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+			err = errors.Join(err, fmt.Errorf("storage: migration unlock: %w", uerr))
+		}
+	}()
+	return fn(ctx)
+}
+
+// Pending reports how many migrations are not applied (for /readyz). It does
+// not wait for the migration lock.
 func (s *Store) Pending(ctx context.Context) (int, error) {
-	p, err := s.migrator()
+	p, err := s.migrator(false)
 	if err != nil {
 		return 0, err
 	}
@@ -154,7 +223,7 @@ func (s *Store) Pending(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (s *Store) migrator() (*goose.Provider, error) {
+func (s *Store) migrator(locked bool) (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
 	if err != nil {
 		return nil, err
@@ -163,7 +232,11 @@ func (s *Store) migrator() (*goose.Provider, error) {
 	if s.dialect == SQLite {
 		dialect = goose.DialectSQLite3
 	}
-	p, err := goose.NewProvider(dialect, s.db.DB, fsys)
+	var opts []goose.ProviderOption
+	if locked && s.locker != nil {
+		opts = append(opts, goose.WithSessionLocker(s.locker))
+	}
+	p, err := goose.NewProvider(dialect, s.db.DB, fsys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: migrations: %w", err)
 	}
