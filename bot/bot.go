@@ -163,10 +163,23 @@ type Button struct {
 	Style ButtonStyle
 }
 
-// Reply is what the user sees.
+// Reply is what the user sees: data that handlers fill and each adapter
+// renders in its platform's terms (Slack Block Kit, Discord content and
+// buttons, console lines). Every string in it is plain text as a person reads
+// it, never markup: adapters escape what their platform would interpret.
 type Reply struct {
-	Text    string
+	// Text is the heading: what the reply says first, and for most
+	// replies all it says.
+	Text string
+	// Items are the entries of a list, in order, each with its own fields
+	// and buttons. A platform short of room leaves out items from the end
+	// (lists come most important first) and says how many.
+	Items []Item
+	// Buttons are choices about the reply as a whole (the decision
+	// prompt's), shown after the items.
 	Buttons []Button
+	// Footer closes the reply: how many older entries there are, a hint.
+	Footer string
 	// Public replies are shown to the whole channel; by default only the
 	// actor sees a reply (Slack ephemeral, Discord flag 64).
 	Public bool
@@ -176,18 +189,77 @@ type Reply struct {
 	Replace bool
 }
 
+// Item is one entry of a reply's list: an assignment, an invitation, a task.
+type Item struct {
+	Text    string
+	Fields  []Field  // facts about the entry: who assigned it, its state
+	Link    string   // the entry's URL, if it has one
+	Buttons []Button // act on this entry only
+}
+
+// Field is one fact of an item. In a line of text it reads "label value"
+// (the label may be empty: "open"); platforms with room show it on its own.
+type Field struct {
+	Label string
+	Value string
+}
+
 // Text is a reply with text only.
 func Text(format string, a ...any) *Reply {
 	return &Reply{Text: sprintf(format, a...)}
 }
 
-// Message is what learnbot sends to a learner outside a command: a DM.
+// Line is the item as one line of plain text: its text, its fields after
+// commas, its link.
+func (it Item) Line() string {
+	var b strings.Builder
+	b.WriteString(it.Text)
+	for _, f := range it.Fields {
+		b.WriteString(", ")
+		if f.Label != "" {
+			b.WriteString(f.Label + " ")
+		}
+		b.WriteString(f.Value)
+	}
+	if it.Link != "" {
+		b.WriteString(" " + it.Link)
+	}
+	return b.String()
+}
+
+// String is the reply as plain text, one line per item, without buttons:
+// how a text-only platform shows it, and the fallback text of a rich one.
+func (r *Reply) String() string {
+	lines := make([]string, 0, len(r.Items)+2)
+	if r.Text != "" {
+		lines = append(lines, r.Text)
+	}
+	for _, it := range r.Items {
+		lines = append(lines, it.Line())
+	}
+	if r.Footer != "" {
+		lines = append(lines, r.Footer)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// AllButtons lists every button of the reply in the order shown: each item's,
+// then the reply's own.
+func (r *Reply) AllButtons() []Button {
+	var out []Button
+	for _, it := range r.Items {
+		out = append(out, it.Buttons...)
+	}
+	return append(out, r.Buttons...)
+}
+
+// Message is what learnbot sends to a person outside a command: a DM. The
+// reply in it was composed by handlers; senders only render it.
 type Message struct {
 	Platform  string
 	Workspace string // platform workspace ID
 	To        User
-	Text      string
-	Buttons   []Button
+	Reply
 }
 
 // Sender delivers direct messages on one platform. A *RetryAfterError asks

@@ -185,10 +185,8 @@ func (h *Handlers) showGroups(ctx context.Context, req *bot.Request, info *stora
 	if len(groups) == 0 {
 		return bot.Text("The groups of this prompt are empty or were deleted."), nil
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Selected groups for %s (%s); * marks who already holds it:", info.TaskTitle, info.TaskKey)
+	r := bot.Text("Selected groups for %s (%s); * marks who already holds it:", info.TaskTitle, info.TaskKey)
 	for _, g := range groups {
-		fmt.Fprintf(&b, "\n%s (%s, %d hold it): ", g.Name, plural(g.Size, "member", "members"), g.Holders)
 		names := make([]string, len(g.Members))
 		for i, m := range g.Members {
 			names[i] = m.Name
@@ -196,12 +194,13 @@ func (h *Handlers) showGroups(ctx context.Context, req *bot.Request, info *stora
 				names[i] += " *"
 			}
 		}
-		b.WriteString(nameList(names, g.Size))
+		r.Items = append(r.Items, bot.Item{Text: fmt.Sprintf("%s (%s, %d hold it): %s",
+			g.Name, plural(g.Size, "member", "members"), g.Holders, nameList(names, g.Size))})
 	}
 	if info.Resolution == nil {
-		b.WriteString("\nThe prompt is still open.")
+		r.Footer = "The prompt is still open."
 	}
-	return bot.Text("%s", b.String()), nil
+	return r, nil
 }
 
 func deref(s *string) string {

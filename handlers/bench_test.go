@@ -21,7 +21,7 @@ func BenchmarkCommands(b *testing.B) {
 		b.Run(d, func(b *testing.B) {
 			bt := testbot.New(b, d, map[string]bot.Sender{bot.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
 			ctx := context.Background()
-			run := func(line string) string { return bt.Router.Handle(ctx, line2(gina, line)).Text }
+			run := func(line string) string { return bt.Router.Handle(ctx, line2(gina, line)).String() }
 			for i := range 20 {
 				run(fmt.Sprintf("task add t%d Task %d", i, i))
 				run(fmt.Sprintf("assign t%d @reader", i))
@@ -40,7 +40,7 @@ func BenchmarkCommands(b *testing.B) {
 			b.Run("tasks", func(b *testing.B) {
 				reader := bot.User{ID: "reader", Name: "reader"}
 				for range b.N {
-					if r := bt.Router.Handle(ctx, line2(reader, "tasks")).Text; !strings.Contains(r, "Task 19") {
+					if r := bt.Router.Handle(ctx, line2(reader, "tasks")).String(); !strings.Contains(r, "Task 19") {
 						b.Fatal(r)
 					}
 				}

@@ -76,5 +76,5 @@ func (h *Handlers) commands() []*bot.Command {
 }
 
 func (h *Handlers) help(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	return &bot.Reply{Text: h.router.Help(req, rest(req.Params))}, nil
+	return &bot.Reply{Text: h.Help(req, rest(req.Params))}, nil
 }

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/learnbot/learnbot/bot"
@@ -136,12 +135,11 @@ func (h *Handlers) groupList(ctx context.Context, req *bot.Request) (*bot.Reply,
 	if len(groups) == 0 {
 		return bot.Text("No groups yet. Create one with %s <name>.", req.Slash("group create")), nil
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:", plural(len(groups), "group", "groups"))
+	r := &bot.Reply{Text: plural(len(groups), "group", "groups") + ":"}
 	for _, g := range groups {
-		fmt.Fprintf(&b, "\n%s: %s", g.Name, plural(g.Size, "member", "members"))
+		r.Items = append(r.Items, bot.Item{Text: g.Name + ": " + plural(g.Size, "member", "members")})
 	}
-	return bot.Text("%s", b.String()), nil
+	return r, nil
 }
 
 func (h *Handlers) role(ctx context.Context, req *bot.Request) (*bot.Reply, error) {

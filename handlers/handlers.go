@@ -29,16 +29,18 @@ type Config struct {
 	MailFrom     string
 }
 
-// Handlers runs the commands against a store.
+// Handlers is learnbot's router with every command and button, and the
+// entry points that are no command: a person's App Home (Home) and the DM of
+// a new assignment (AssignmentDM).
 type Handlers struct {
-	store  *storage.Store
-	cfg    Config
-	log    *slog.Logger
-	router *bot.Router
+	*bot.Router
+	store *storage.Store
+	cfg   Config
+	log   *slog.Logger
 }
 
-// New returns a router with every command and button of learnbot.
-func New(store *storage.Store, cfg Config, log *slog.Logger) *bot.Router {
+// New returns the handlers with every command and button of learnbot.
+func New(store *storage.Store, cfg Config, log *slog.Logger) *Handlers {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -48,14 +50,14 @@ func New(store *storage.Store, cfg Config, log *slog.Logger) *bot.Router {
 	if cfg.InvitationTTL == 0 {
 		cfg.InvitationTTL = 14 * 24 * time.Hour
 	}
-	h := &Handlers{store: store, cfg: cfg, log: log, router: bot.NewRouter(log)}
-	h.router.Use(h.identify)
-	h.router.Add(h.commands()...)
-	h.router.OnAction(actionDecision, bot.RoleGuide, h.decide)
-	h.router.OnAction(actionDone, bot.RoleLearner, h.markDone)
-	h.router.OnAction(actionReinvite, bot.RoleGuide, h.reinviteButton)
-	h.router.OnAction(actionAccept, bot.RoleLearner, h.acceptButton)
-	return h.router
+	h := &Handlers{store: store, cfg: cfg, log: log, Router: bot.NewRouter(log)}
+	h.Use(h.identify)
+	h.Add(h.commands()...)
+	h.OnAction(actionDecision, bot.RoleGuide, h.decide)
+	h.OnAction(actionDone, bot.RoleLearner, h.markDone)
+	h.OnAction(actionReinvite, bot.RoleGuide, h.reinviteButton)
+	h.OnAction(actionAccept, bot.RoleLearner, h.acceptButton)
+	return h
 }
 
 // Completer suggests task keys for a platform's autocomplete.

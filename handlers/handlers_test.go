@@ -2,12 +2,14 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/storage"
 )
 
 // inbox is a bot.Sender that records DMs.
@@ -60,19 +62,19 @@ func run(t *testing.T, b *testbot.Bot, actor bot.User, s string) *bot.Reply {
 
 func press(t *testing.T, b *testbot.Bot, actor bot.User, label string, r *bot.Reply) *bot.Reply {
 	t.Helper()
-	for _, btn := range r.Buttons {
+	for _, btn := range r.AllButtons() {
 		if btn.Label == label {
 			return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
 				Actor: actor, Action: &bot.Action{ID: btn.ID}})
 		}
 	}
-	t.Fatalf("no button %q on %q", label, r.Text)
+	t.Fatalf("no button %q on %q", label, r.String())
 	return nil
 }
 
 func labels(r *bot.Reply) []string {
 	var out []string
-	for _, b := range r.Buttons {
+	for _, b := range r.AllButtons() {
 		out = append(out, b.Label)
 	}
 	return out
@@ -84,21 +86,21 @@ func TestDuplicateFlow(t *testing.T) {
 		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina"))
 		for _, cmd := range []string{"task add git Git basics https://learn.example.com/git", "group create cohort-7",
 			"group add cohort-7 @anna @ben @cleo"} {
-			if r := run(t, b, gina, cmd); strings.Contains(r.Text, "Usage") || strings.Contains(r.Text, "wrong") {
-				t.Fatalf("%s: %s", cmd, r.Text)
+			if r := run(t, b, gina, cmd); strings.Contains(r.String(), "Usage") || strings.Contains(r.String(), "wrong") {
+				t.Fatalf("%s: %s", cmd, r.String())
 			}
 		}
 		r := run(t, b, gina, "assign git @anna")
-		if !strings.Contains(r.Text, "Assigned Git basics (git) to 1 person: anna") || len(r.Buttons) != 0 {
+		if !strings.Contains(r.String(), "Assigned Git basics (git) to 1 person: anna") || len(r.Buttons) != 0 {
 			t.Fatalf("first assign: %+v", r)
 		}
 		prompt := run(t, b, gina, "assign git @anna cohort-7")
 		want := []string{"Do not assign", "Only new", "Force reassignment", "Show selected groups"}
 		if strings.Join(labels(prompt), "|") != strings.Join(want, "|") {
-			t.Fatalf("prompt buttons = %v; want %v (%s)", labels(prompt), want, prompt.Text)
+			t.Fatalf("prompt buttons = %v; want %v (%s)", labels(prompt), want, prompt.String())
 		}
-		if !strings.Contains(prompt.Text, "anna") || !strings.Contains(prompt.Text, "3 targets") {
-			t.Fatalf("prompt text = %q", prompt.Text)
+		if !strings.Contains(prompt.String(), "anna") || !strings.Contains(prompt.String(), "3 targets") {
+			t.Fatalf("prompt text = %q", prompt.String())
 		}
 		for _, btn := range prompt.Buttons {
 			if btn.Label == "Force reassignment" && btn.Style != bot.StyleDanger {
@@ -108,19 +110,19 @@ func TestDuplicateFlow(t *testing.T) {
 
 		t.Run("ShowSelectedGroupsKeepsPromptOpen", func(t *testing.T) {
 			r := press(t, b, gina, "Show selected groups", prompt)
-			if r.Replace || !strings.Contains(r.Text, "cohort-7 (3 members, 1 hold it): anna *, ben, cleo") {
+			if r.Replace || !strings.Contains(r.String(), "cohort-7 (3 members, 1 hold it): anna *, ben, cleo") {
 				t.Fatalf("show groups = %+v", r)
 			}
 		})
 		t.Run("OtherUserRefused", func(t *testing.T) {
 			r := press(t, b, anna, "Only new", prompt)
-			if r.Replace || !strings.Contains(r.Text, "need the guide role") {
+			if r.Replace || !strings.Contains(r.String(), "need the guide role") {
 				t.Fatalf("learner press = %+v", r)
 			}
 		})
 		t.Run("OnlyNew", func(t *testing.T) {
 			r := press(t, b, gina, "Only new", prompt)
-			if !r.Replace || !strings.Contains(r.Text, "assigned Git basics (git) to 2 people: ben, cleo") {
+			if !r.Replace || !strings.Contains(r.String(), "assigned Git basics (git) to 2 people: ben, cleo") {
 				t.Fatalf("only new = %+v", r)
 			}
 			b.WaitJobs(t)
@@ -130,32 +132,32 @@ func TestDuplicateFlow(t *testing.T) {
 				}
 			}
 			dm := in.to("ben")[0]
-			if !strings.Contains(dm.Text, "Git basics") || !strings.Contains(dm.Text, "https://learn.example.com/git") ||
-				!strings.Contains(dm.Text, "gina") || len(dm.Buttons) != 1 || dm.Buttons[0].Label != "Mark done" {
+			if !strings.Contains(dm.String(), "Git basics") || !strings.Contains(dm.String(), "https://learn.example.com/git") ||
+				!strings.Contains(dm.String(), "gina") || len(dm.Buttons) != 1 || dm.Buttons[0].Label != "Mark done" {
 				t.Fatalf("DM = %+v", dm)
 			}
 		})
 		t.Run("SecondClickChangesNothing", func(t *testing.T) {
 			r := press(t, b, gina, "Force reassignment", prompt)
-			if r.Replace || r.Text != "Already decided: Only new, by @gina." {
+			if r.Replace || r.String() != "Already decided: Only new, by @gina." {
 				t.Fatalf("second click = %+v", r)
 			}
-			if p := run(t, b, gina, "progress git"); !strings.Contains(p.Text, "3 people hold it") {
-				t.Fatalf("progress = %q", p.Text)
+			if p := run(t, b, gina, "progress git"); !strings.Contains(p.String(), "3 people hold it") {
+				t.Fatalf("progress = %q", p.String())
 			}
 		})
 		t.Run("MarkDoneFromDM", func(t *testing.T) {
 			dm := in.to("anna")[0]
 			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
 				Actor: anna, Action: &bot.Action{ID: dm.Buttons[0].ID}})
-			if !strings.Contains(r.Text, "Marked done: Git basics") {
+			if !strings.Contains(r.String(), "Marked done: Git basics") {
 				t.Fatalf("mark done = %+v", r)
 			}
-			if r := press(t, b, gina, "Mark done", &bot.Reply{Buttons: dm.Buttons}); !strings.Contains(r.Text, "someone else") {
+			if r := press(t, b, gina, "Mark done", &bot.Reply{Buttons: dm.Buttons}); !strings.Contains(r.String(), "someone else") {
 				t.Fatalf("mark done by another = %+v", r)
 			}
 			tasks := run(t, b, anna, "tasks")
-			if !strings.Contains(tasks.Text, "[x] Git basics (git), from gina") || len(tasks.Buttons) != 0 {
+			if !strings.Contains(tasks.String(), "[x] Git basics (git), from gina") || len(tasks.AllButtons()) != 0 {
 				t.Fatalf("tasks = %+v", tasks)
 			}
 		})
@@ -181,16 +183,16 @@ func TestBadInputWritesNothing(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				r := run(t, b, gina, c.line)
-				if !strings.Contains(r.Text, c.want) {
-					t.Fatalf("%q: reply %q; want it to say %q", c.line, r.Text, c.want)
+				if !strings.Contains(r.String(), c.want) {
+					t.Fatalf("%q: reply %q; want it to say %q", c.line, r.String(), c.want)
 				}
 			})
 		}
-		if r := run(t, b, gina, "progress git"); !strings.Contains(r.Text, "Nobody holds") {
-			t.Fatalf("bad input wrote assignments: %q", r.Text)
+		if r := run(t, b, gina, "progress git"); !strings.Contains(r.String(), "Nobody holds") {
+			t.Fatalf("bad input wrote assignments: %q", r.String())
 		}
-		if r := run(t, b, gina, "group list"); !strings.Contains(r.Text, "No groups") {
-			t.Fatalf("bad input wrote groups: %q", r.Text)
+		if r := run(t, b, gina, "group list"); !strings.Contains(r.String(), "No groups") {
+			t.Fatalf("bad input wrote groups: %q", r.String())
 		}
 	})
 }
@@ -200,24 +202,24 @@ func TestPermissions(t *testing.T) {
 		b := testbot.New(t, db, nil, testbot.Admins("console:gina"))
 		run(t, b, gina, "task add git Git basics")
 		for _, cmd := range []string{"assign git @ben", "task add x X", "invite x@example.com", "group create g", "role @ben guide"} {
-			if r := run(t, b, anna, cmd); !strings.Contains(r.Text, "You need the") {
-				t.Fatalf("learner ran %q: %q", cmd, r.Text)
+			if r := run(t, b, anna, cmd); !strings.Contains(r.String(), "You need the") {
+				t.Fatalf("learner ran %q: %q", cmd, r.String())
 			}
 		}
-		if r := run(t, b, gina, "role @anna guide"); !strings.Contains(r.Text, "anna is now a guide") {
-			t.Fatalf("role: %q", r.Text)
+		if r := run(t, b, gina, "role @anna guide"); !strings.Contains(r.String(), "anna is now a guide") {
+			t.Fatalf("role: %q", r.String())
 		}
-		if r := run(t, b, anna, "invite boss@example.com admin"); !strings.Contains(r.Text, "Only admins can create, re-send or revoke an admin invitation") {
-			t.Fatalf("guide invited an admin: %q", r.Text)
+		if r := run(t, b, anna, "invite boss@example.com admin"); !strings.Contains(r.String(), "Only admins can create, re-send or revoke an admin invitation") {
+			t.Fatalf("guide invited an admin: %q", r.String())
 		}
-		if r := run(t, b, anna, "role @ben guide"); !strings.Contains(r.Text, "You need the admin role") {
-			t.Fatalf("guide ran role: %q", r.Text)
+		if r := run(t, b, anna, "role @ben guide"); !strings.Contains(r.String(), "You need the admin role") {
+			t.Fatalf("guide ran role: %q", r.String())
 		}
-		if r := run(t, b, anna, "assign git @ben"); !strings.Contains(r.Text, "Assigned") {
-			t.Fatalf("guide assign: %q", r.Text)
+		if r := run(t, b, anna, "assign git @ben"); !strings.Contains(r.String(), "Assigned") {
+			t.Fatalf("guide assign: %q", r.String())
 		}
-		if r := run(t, b, anna, "help"); !strings.Contains(r.Text, "/assign") || strings.Contains(r.Text, "/role") {
-			t.Fatalf("guide help: %q", r.Text)
+		if r := run(t, b, anna, "help"); !strings.Contains(r.String(), "/assign") || strings.Contains(r.String(), "/role") {
+			t.Fatalf("guide help: %q", r.String())
 		}
 	})
 }
@@ -226,26 +228,60 @@ func TestInviteWithoutEmail(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		b := testbot.New(t, db, nil, testbot.Admins("console:gina"))
 		r := run(t, b, gina, "invite anna@example.com")
-		if !strings.Contains(r.Text, "http://learnbot.test/invite/") {
-			t.Fatalf("invite reply shows no link: %q", r.Text)
+		if !strings.Contains(r.String(), "http://learnbot.test/invite/") {
+			t.Fatalf("invite reply shows no link: %q", r.String())
 		}
 		again := run(t, b, gina, "invite anna@example.com")
 		if len(again.Buttons) != 1 || again.Buttons[0].Label != "Invite again" {
 			t.Fatalf("pending invite: %+v", again)
 		}
 		list := run(t, b, gina, "invite list")
-		if !strings.Contains(list.Text, "anna@example.com (learner): sent 0 times") || len(list.Buttons) != 1 {
+		if !strings.Contains(list.String(), "anna@example.com (learner): sent 0 times") || len(list.AllButtons()) != 1 {
 			t.Fatalf("invite list: %+v", list)
 		}
 		r = press(t, b, gina, "Invite again", list)
-		if !strings.Contains(r.Text, "old one no longer works") {
-			t.Fatalf("invite again: %q", r.Text)
+		if !strings.Contains(r.String(), "old one no longer works") {
+			t.Fatalf("invite again: %q", r.String())
 		}
-		if r := run(t, b, gina, "invite revoke anna@example.com"); !strings.Contains(r.Text, "Revoked") {
-			t.Fatalf("revoke: %q", r.Text)
+		if r := run(t, b, gina, "invite revoke anna@example.com"); !strings.Contains(r.String(), "Revoked") {
+			t.Fatalf("revoke: %q", r.String())
 		}
-		if r := run(t, b, gina, "invite list"); r.Text != "No pending invitations." {
-			t.Fatalf("after revoke: %q", r.Text)
+		if r := run(t, b, gina, "invite list"); r.String() != "No pending invitations." {
+			t.Fatalf("after revoke: %q", r.String())
 		}
+	})
+}
+
+// TestHome: the App Home's own entry point lists a person's tasks with their
+// buttons, and only reads: a chat user learnbot has not met stays unknown.
+func TestHome(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
+		ctx := context.Background()
+		run(t, b, gina, "task add git Git basics https://learn.example.com/git")
+		run(t, b, gina, "assign git @anna")
+		t.Run("ListsTasksWithTheirButtons", func(t *testing.T) {
+			r, err := b.Handlers.Home(ctx, bot.PlatformConsole, "console", anna)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tasks := run(t, b, anna, "tasks")
+			if r.String() != tasks.String() || len(r.Items) != 1 || len(r.Items[0].Buttons) != 1 ||
+				r.Items[0].Buttons[0].ID != tasks.Items[0].Buttons[0].ID {
+				t.Fatalf("home = %+v; want what tasks shows: %+v", r, tasks)
+			}
+		})
+		t.Run("UnknownUserStaysUnknown", func(t *testing.T) {
+			stranger := bot.User{ID: "stranger", Name: "stranger"}
+			for _, ws := range []string{"console", "elsewhere"} {
+				r, err := b.Handlers.Home(ctx, bot.PlatformConsole, ws, stranger)
+				if err != nil || r.String() != "You have no tasks yet." {
+					t.Fatalf("home of a stranger in %s = %+v, %v", ws, r, err)
+				}
+			}
+			if _, err := b.Store.PersonByChat(ctx, bot.PlatformConsole, "console", "stranger"); !errors.Is(err, storage.ErrNotFound) {
+				t.Fatalf("Home created the stranger: %v", err)
+			}
+		})
 	})
 }

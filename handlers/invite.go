@@ -97,28 +97,27 @@ func (h *Handlers) inviteList(ctx context.Context, req *bot.Request) (*bot.Reply
 	if len(list) == 0 {
 		return bot.Text("No pending invitations."), nil
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:", plural(len(list), "pending invitation", "pending invitations"))
-	var buttons []bot.Button
+	r := &bot.Reply{Text: plural(len(list), "pending invitation", "pending invitations") + ":"}
 	now := h.store.Now()
 	for _, inv := range list {
-		fmt.Fprintf(&b, "\n%s (%s): sent %s", inv.Email, inv.Role, plural(inv.SendCount, "time", "times"))
+		it := bot.Item{Text: fmt.Sprintf("%s (%s): sent %s", inv.Email, inv.Role, plural(inv.SendCount, "time", "times"))}
 		if inv.LastSentAt != nil {
-			fmt.Fprintf(&b, ", last %s", when(*inv.LastSentAt))
+			it.Fields = append(it.Fields, bot.Field{Label: "last", Value: when(*inv.LastSentAt)})
 		}
 		if !now.Before(inv.ExpiresAt) {
-			b.WriteString(", link expired")
+			it.Fields = append(it.Fields, bot.Field{Value: "link expired"})
 		}
 		if inv.LastError != nil {
-			fmt.Fprintf(&b, "; last failure: %s", *inv.LastError)
+			it.Fields = append(it.Fields, bot.Field{Label: "last failure:", Value: *inv.LastError})
 		}
 		label := "Invite again"
 		if len(list) > 1 {
 			label += ": " + inv.Email
 		}
-		buttons = append(buttons, reinviteButton(inv, label))
+		it.Buttons = []bot.Button{reinviteButton(inv, label)}
+		r.Items = append(r.Items, it)
 	}
-	return &bot.Reply{Text: b.String(), Buttons: buttons}, nil
+	return r, nil
 }
 
 func (h *Handlers) inviteAgain(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -215,4 +214,19 @@ func workspaceName(name string) string {
 		return "this workspace"
 	}
 	return name
+}
+
+// InvitationDM is the DM that invites a chat user found by their email (the
+// queue delivers it), with an Accept button ("accept:<invitation id>").
+func (h *Handlers) InvitationDM(ctx context.Context, inv *storage.InvitationChat) (bot.Message, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s invited you to join %s on learnbot as %s.", inv.InviterName, workspaceName(inv.WorkspaceName), inv.Role)
+	fmt.Fprintf(&b, "\nPress Accept to join (valid until %s). Until then you are a learner.", when(inv.ExpiresAt))
+	to := bot.User{Name: inv.Name}
+	if inv.ChatID != nil {
+		to.ID = *inv.ChatID
+	}
+	return bot.Message{Platform: inv.Platform, Workspace: inv.Workspace, To: to,
+		Reply: bot.Reply{Text: b.String(), Buttons: []bot.Button{{Label: "Accept",
+			ID: actionAccept + ":" + strconv.FormatInt(inv.ID, 10), Style: bot.StylePrimary}}}}, nil
 }

@@ -58,53 +58,90 @@ func (h *Handlers) taskList(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if len(tasks) == 0 {
 		return bot.Text("The catalogue is empty. Add a task with %s <key> <title> [<url>].", req.Slash("task add")), nil
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:", plural(len(tasks), "task", "tasks"))
+	r := &bot.Reply{Text: plural(len(tasks), "task", "tasks") + ":"}
 	for _, t := range tasks {
-		fmt.Fprintf(&b, "\n%s: %s, held by %s", t.Key, t.Title, plural(t.Holders, "learner", "learners"))
-		if t.URL != "" {
-			fmt.Fprintf(&b, " %s", t.URL)
-		}
+		r.Items = append(r.Items, bot.Item{Text: t.Key + ": " + t.Title, Link: t.URL,
+			Fields: []bot.Field{{Label: "held by", Value: plural(t.Holders, "learner", "learners")}}})
 	}
-	return bot.Text("%s", b.String()), nil
+	return r, nil
 }
 
 // tasks is the learner's own list: "my tasks".
 func (h *Handlers) tasks(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	list, total, err := h.store.AssignmentsOf(ctx, req.Caller.WorkspaceID, req.Caller.PersonID, tasksLimit)
+	return h.tasksOf(ctx, req.Caller.WorkspaceID, req.Caller.PersonID)
+}
+
+// Home is a person's own page (Slack's App Home tab): their tasks, as the
+// tasks command lists them. It only reads: a chat user learnbot has not met
+// has no tasks yet, and stays unknown.
+func (h *Handlers) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
+	p, err := h.store.PersonByChat(ctx, platform, workspace, user.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return bot.Text("You have no tasks yet."), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("handlers: home: %w", err)
+	}
+	return h.tasksOf(ctx, p.WorkspaceID, p.ID)
+}
+
+// tasksOf lists a person's assignments, newest first, each with a Mark done
+// button while open.
+func (h *Handlers) tasksOf(ctx context.Context, wsID, personID int64) (*bot.Reply, error) {
+	list, total, err := h.store.AssignmentsOf(ctx, wsID, personID, tasksLimit)
 	if err != nil {
 		return nil, err
 	}
 	if total == 0 {
 		return bot.Text("You have no tasks yet."), nil
 	}
-	var b strings.Builder
 	open := 0
 	for _, a := range list {
 		if a.State == storage.AssignmentOpen {
 			open++
 		}
 	}
-	fmt.Fprintf(&b, "Your tasks (%d open of the %d shown, newest first):", open, len(list))
-	var buttons []bot.Button
+	r := &bot.Reply{Text: fmt.Sprintf("Your tasks (%d open of the %d shown, newest first):", open, len(list))}
 	for _, a := range list {
 		mark := "[ ]"
 		if a.State == storage.AssignmentDone {
 			mark = "[x]"
 		}
-		fmt.Fprintf(&b, "\n%s %s (%s), from %s, %s, %s", mark, a.TaskTitle, a.TaskKey, a.AssignedByName, when(a.CreatedAt), a.State)
-		if a.TaskURL != "" {
-			fmt.Fprintf(&b, " %s", a.TaskURL)
-		}
+		it := bot.Item{Text: fmt.Sprintf("%s %s (%s)", mark, a.TaskTitle, a.TaskKey), Link: a.TaskURL,
+			Fields: []bot.Field{{Label: "from", Value: a.AssignedByName}, {Value: when(a.CreatedAt)}, {Value: string(a.State)}}}
 		if a.State == storage.AssignmentOpen {
-			buttons = append(buttons, bot.Button{Label: "Mark done: " + a.TaskKey, ID: actionDone + ":" + strconv.FormatInt(a.ID, 10),
-				Style: bot.StylePrimary})
+			it.Buttons = []bot.Button{markDoneButton("Mark done: "+a.TaskKey, a.ID)}
 		}
+		r.Items = append(r.Items, it)
 	}
 	if more := total - len(list); more > 0 {
-		fmt.Fprintf(&b, "\n... and %d older.", more)
+		r.Footer = fmt.Sprintf("... and %d older.", more)
 	}
-	return &bot.Reply{Text: b.String(), Buttons: buttons}, nil
+	return r, nil
+}
+
+// markDoneButton marks one assignment done ("done:<assignment id>").
+func markDoneButton(label string, assignmentID int64) bot.Button {
+	return bot.Button{Label: label, ID: actionDone + ":" + strconv.FormatInt(assignmentID, 10), Style: bot.StylePrimary}
+}
+
+// AssignmentDM is the DM that tells a learner about an assignment (the queue
+// delivers it): the task, its link, who assigned it, a Mark done button.
+func (h *Handlers) AssignmentDM(ctx context.Context, a *storage.AssignmentView) (bot.Message, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "New learning task from %s: %s (%s)", a.AssignedByName, a.TaskTitle, a.TaskKey)
+	if a.TaskURL != "" {
+		fmt.Fprintf(&b, "\n%s", a.TaskURL)
+	}
+	if a.GroupName != nil {
+		fmt.Fprintf(&b, "\nAssigned to the group %s.", *a.GroupName)
+	}
+	to := bot.User{Name: a.PersonName}
+	if a.ChatID != nil {
+		to.ID = *a.ChatID
+	}
+	return bot.Message{Platform: a.Platform, Workspace: a.Workspace, To: to,
+		Reply: bot.Reply{Text: b.String(), Buttons: []bot.Button{markDoneButton("Mark done", a.ID)}}}, nil
 }
 
 // markDone handles "done:<assignment id>" from a DM or /tasks.
@@ -157,14 +194,13 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 			open = append(open, name)
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s): %s hold it, %d done, %d not yet.", task.Title, task.Key,
+	r := bot.Text("%s (%s): %s hold it, %d done, %d not yet.", task.Title, task.Key,
 		plural(len(rows), "person", "people"), len(done), len(open))
 	if len(done) > 0 {
-		fmt.Fprintf(&b, "\nDone: %s", strings.Join(done, ", "))
+		r.Items = append(r.Items, bot.Item{Text: "Done: " + strings.Join(done, ", ")})
 	}
 	if len(open) > 0 {
-		fmt.Fprintf(&b, "\nNot yet: %s", strings.Join(open, ", "))
+		r.Items = append(r.Items, bot.Item{Text: "Not yet: " + strings.Join(open, ", ")})
 	}
-	return bot.Text("%s", b.String()), nil
+	return r, nil
 }

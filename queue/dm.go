@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/riverqueue/river"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -35,25 +32,10 @@ func (w *dmWorker) Work(ctx context.Context, job *river.Job[DMArgs]) error {
 	if !ok {
 		return w.q.permanent(ctx, "dm", a.ID, "no "+a.Platform+" connection configured", nil)
 	}
-	err = sender.SendDM(ctx, DMMessage(a))
+	msg, err := w.q.cfg.Composer.AssignmentDM(ctx, a)
+	if err != nil {
+		return fmt.Errorf("queue: compose the DM of assignment %d: %w", a.ID, err)
+	}
+	err = sender.SendDM(ctx, msg)
 	return w.q.outcome(ctx, "dm", a.ID, err)
-}
-
-// DMMessage is the DM that tells a learner about an assignment.
-func DMMessage(a *storage.AssignmentView) bot.Message {
-	var b strings.Builder
-	fmt.Fprintf(&b, "New learning task from %s: %s (%s)", a.AssignedByName, a.TaskTitle, a.TaskKey)
-	if a.TaskURL != "" {
-		fmt.Fprintf(&b, "\n%s", a.TaskURL)
-	}
-	if a.GroupName != nil {
-		fmt.Fprintf(&b, "\nAssigned to the group %s.", *a.GroupName)
-	}
-	return bot.Message{
-		Platform:  a.Platform,
-		Workspace: a.Workspace,
-		To:        bot.User{ID: *a.ChatID, Name: a.PersonName},
-		Text:      b.String(),
-		Buttons:   []bot.Button{{Label: "Mark done", ID: "done:" + strconv.FormatInt(a.ID, 10), Style: bot.StylePrimary}},
-	}
 }

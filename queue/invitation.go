@@ -5,12 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/riverqueue/river"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -50,30 +47,10 @@ func (w *invitationDMWorker) Work(ctx context.Context, job *river.Job[Invitation
 	if !ok {
 		return w.q.permanent(ctx, "invitation_dm", inv.ID, "no "+inv.Platform+" connection configured", nil)
 	}
-	err = sender.SendDM(ctx, InvitationMessage(inv))
+	msg, err := w.q.cfg.Composer.InvitationDM(ctx, inv)
+	if err != nil {
+		return fmt.Errorf("queue: compose the DM of invitation %d: %w", inv.ID, err)
+	}
+	err = sender.SendDM(ctx, msg)
 	return w.q.outcome(ctx, "invitation_dm", inv.ID, err)
-}
-
-// ActionAccept names the Accept button of an invitation DM
-// ("accept:<invitation id>").
-const ActionAccept = "accept"
-
-// InvitationMessage is the DM that invites a chat user.
-func InvitationMessage(inv *storage.InvitationChat) bot.Message {
-	var b strings.Builder
-	ws := inv.WorkspaceName
-	if ws == "" {
-		ws = "this workspace"
-	}
-	fmt.Fprintf(&b, "%s invited you to join %s on learnbot as %s.", inv.InviterName, ws, inv.Role)
-	fmt.Fprintf(&b, "\nPress Accept to join (valid until %s). Until then you are a learner.",
-		inv.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"))
-	return bot.Message{
-		Platform:  inv.Platform,
-		Workspace: inv.Workspace,
-		To:        bot.User{ID: *inv.ChatID, Name: inv.Name},
-		Text:      b.String(),
-		Buttons: []bot.Button{{Label: "Accept", ID: ActionAccept + ":" + strconv.FormatInt(inv.ID, 10),
-			Style: bot.StylePrimary}},
-	}
 }

@@ -39,12 +39,22 @@ type DMArgs struct {
 // Kind names the job in River's table.
 func (DMArgs) Kind() string { return "dm" }
 
+// Composer writes the messages the queue delivers (handlers.Handlers is
+// one): the queue only delivers what it is given.
+type Composer interface {
+	// AssignmentDM is the DM that tells a learner about an assignment.
+	AssignmentDM(ctx context.Context, a *storage.AssignmentView) (bot.Message, error)
+	// InvitationDM invites a chat user found by email, with an Accept button.
+	InvitationDM(ctx context.Context, inv *storage.InvitationChat) (bot.Message, error)
+}
+
 // Config wires the queue.
 type Config struct {
-	Senders map[string]bot.Sender // by platform
-	Mailer  Mailer                // nil: no email
-	Workers int                   // concurrent jobs; default 50
-	Log     *slog.Logger
+	Senders  map[string]bot.Sender // by platform
+	Composer Composer              // required with Senders
+	Mailer   Mailer                // nil: no email
+	Workers  int                   // concurrent jobs; default 50
+	Log      *slog.Logger
 	// OnFailure, when set, counts failed deliveries (metrics).
 	OnFailure func(kind string, permanent bool)
 }
@@ -88,6 +98,9 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	}
 	if cfg.Workers == 0 {
 		cfg.Workers = 50
+	}
+	if cfg.Senders != nil && cfg.Composer == nil {
+		return nil, errors.New("queue: senders without a composer: nothing to deliver")
 	}
 	q := &Queue{store: store, cfg: cfg}
 	workers := river.NewWorkers()

@@ -46,8 +46,8 @@ var gina = bot.User{ID: "gina", Name: "gina"}
 
 func setup(t *testing.T, b *testbot.Bot) {
 	t.Helper()
-	if r := b.Run(bot.PlatformConsole, "console", gina, "task add git Git basics"); !strings.Contains(r.Text, "Added") {
-		t.Fatal(r.Text)
+	if r := b.Run(bot.PlatformConsole, "console", gina, "task add git Git basics"); !strings.Contains(r.String(), "Added") {
+		t.Fatal(r.String())
 	}
 }
 
@@ -55,8 +55,8 @@ func assign(t *testing.T, b *testbot.Bot, who string) {
 	t.Helper()
 	r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console", Actor: gina,
 		Args: []bot.Arg{{Text: "assign"}, {Text: "git"}, {Text: "@" + who, User: &bot.User{ID: who, Name: who}}}})
-	if !strings.Contains(r.Text, "Assigned") {
-		t.Fatal(r.Text)
+	if !strings.Contains(r.String(), "Assigned") {
+		t.Fatal(r.String())
 	}
 }
 
@@ -114,7 +114,7 @@ func TestDeliveryRetries(t *testing.T) {
 			assign(t, b, "anna")
 			waitFor(t, 10*time.Second, "the failure to be recorded", func() bool {
 				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
-				return strings.Contains(r.Text, "anna (DM not delivered: DMs closed)")
+				return strings.Contains(r.String(), "anna (DM not delivered: DMs closed)")
 			})
 			time.Sleep(300 * time.Millisecond)
 			s.mu.Lock()
@@ -152,14 +152,14 @@ func TestAssignmentAndDMCommitTogether(t *testing.T) {
 			defer b.Store.SetOutbox(b.Queue)
 			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console", Actor: gina,
 				Args: []bot.Arg{{Text: "assign"}, {Text: "git"}, {Text: "@ben", User: &bot.User{ID: "ben", Name: "ben"}}}})
-			if !strings.Contains(r.Text, "went wrong") {
-				t.Fatalf("reply = %q; want the generic failure", r.Text)
+			if !strings.Contains(r.String(), "went wrong") {
+				t.Fatalf("reply = %q; want the generic failure", r.String())
 			}
 			if n := jobs(t, b, "dm"); n != 1 {
 				t.Fatalf("dm jobs = %d; the failed transaction's job must be gone", n)
 			}
-			if p := b.Run(bot.PlatformConsole, "console", gina, "progress git"); strings.Contains(p.Text, "ben") {
-				t.Fatalf("progress = %q; the failed transaction's assignment must be gone", p.Text)
+			if p := b.Run(bot.PlatformConsole, "console", gina, "progress git"); strings.Contains(p.String(), "ben") {
+				t.Fatalf("progress = %q; the failed transaction's assignment must be gone", p.String())
 			}
 		})
 	})

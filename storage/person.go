@@ -21,14 +21,27 @@ type Identity struct {
 
 const personColumns = `p.id, p.workspace_id, p.role, p.status, p.email, p.display_name, p.chat_id, p.created_at`
 
+// personByChatSQL finds a person by platform, workspace and chat identity.
+const personByChatSQL = `SELECT ` + personColumns + ` FROM people p
+	JOIN workspaces w ON w.id = p.workspace_id
+	WHERE w.platform = ? AND w.external_id = ? AND p.chat_id = ?`
+
+// PersonByChat finds the person behind a chat user without creating anyone
+// (Identify creates): ErrNotFound for a user learnbot has not met.
+func (s *Store) PersonByChat(ctx context.Context, platform, workspace, chatID string) (*Person, error) {
+	var p Person
+	if err := s.getPrepared(ctx, &p, s.q(personByChatSQL), platform, workspace, chatID); err != nil {
+		return nil, fmt.Errorf("storage: person by chat: %w", notFound(err))
+	}
+	return &p, nil
+}
+
 // Identify returns the person behind a chat user, creating the workspace and
 // an active learner (or admin) on first contact. A person invited by email
 // is linked when the platform shares the same address.
 func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
 	var p Person
-	err := s.getPrepared(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p
-		JOIN workspaces w ON w.id = p.workspace_id
-		WHERE w.platform = ? AND w.external_id = ? AND p.chat_id = ?`), id.Platform, id.Workspace, id.User.ID)
+	err := s.getPrepared(ctx, &p, s.q(personByChatSQL), id.Platform, id.Workspace, id.User.ID)
 	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin && p.Status == StatusActive) {
 		return &p, nil
 	}

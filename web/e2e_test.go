@@ -73,8 +73,8 @@ func TestInvitationEndToEnd(t *testing.T) {
 			return p, msg, match[1]
 		}
 
-		if r := run("invite anna@example.com"); !strings.Contains(r.Text, "on its way") {
-			t.Fatalf("invite reply: %q", r.Text)
+		if r := run("invite anna@example.com"); !strings.Contains(r.String(), "on its way") {
+			t.Fatalf("invite reply: %q", r.String())
 		}
 		p, msg, token1 := received(1)
 		if msg.From != "learnbot@localhost" || len(msg.To) != 1 || msg.To[0] != "anna@example.com" {
@@ -108,8 +108,8 @@ func TestInvitationEndToEnd(t *testing.T) {
 			t.Fatalf("after GET the person is %q, want invited", got)
 		}
 
-		if r := run("invite again anna@example.com"); !strings.Contains(r.Text, "old one no longer works") {
-			t.Fatalf("invite again reply: %q", r.Text)
+		if r := run("invite again anna@example.com"); !strings.Contains(r.String(), "old one no longer works") {
+			t.Fatalf("invite again reply: %q", r.String())
 		}
 		_, _, token2 := received(2)
 		if token2 == token1 {
@@ -129,16 +129,16 @@ func TestInvitationEndToEnd(t *testing.T) {
 		}
 		wantPage(t, s.do(t, http.MethodPost, "/invite/"+token2), http.StatusGone, "You already accepted this invitation")
 		wantPage(t, s.do(t, http.MethodGet, "/invite/not-a-token"), http.StatusNotFound, "Invitation not found")
-		if r := run("invite list"); r.Text != "No pending invitations." {
-			t.Errorf("invite list after acceptance: %q", r.Text)
+		if r := run("invite list"); r.String() != "No pending invitations." {
+			t.Errorf("invite list after acceptance: %q", r.String())
 		}
 
 		// A rejected address fails for good, and the guide sees why.
 		run("invite bounce@example.com")
 		b.WaitJobs(t)
-		if r := run("invite list"); !strings.Contains(r.Text, "bounce@example.com") ||
-			!strings.Contains(r.Text, "550 5.1.1 <bounce@example.com>: no such user") {
-			t.Errorf("invite list does not show the bounce: %q", r.Text)
+		if r := run("invite list"); !strings.Contains(r.String(), "bounce@example.com") ||
+			!strings.Contains(r.String(), "550 5.1.1 <bounce@example.com>: no such user") {
+			t.Errorf("invite list does not show the bounce: %q", r.String())
 		}
 		if n := smtpSrv.RcptAttempts(); n != 3 {
 			t.Errorf("%d RCPT TO commands, want 3 (two to anna, one refused, not retried)", n)

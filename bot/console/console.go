@@ -45,17 +45,16 @@ func New(h Handler, out io.Writer, first string, echo bool) *Console {
 	return &Console{h: h, out: out, actor: first, echo: echo, button: map[string]string{}}
 }
 
-// SendDM prints a DM to a console user (bot.Sender).
+// SendDM prints a DM to a console user (bot.Sender). Its buttons are
+// numbered d1, d2, ... across the session, so that they stay pressable.
 func (c *Console) SendDM(ctx context.Context, msg bot.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.out, "\n[DM to @%s] %s\n", msg.To.ID, indent(msg.Text))
-	for _, b := range msg.Buttons {
+	fmt.Fprintf(c.out, "\n[DM to @%s] ", msg.To.ID)
+	c.render(&msg.Reply, func() string {
 		c.dmN++
-		key := "d" + strconv.Itoa(c.dmN)
-		c.button[key] = b.ID
-		fmt.Fprintf(c.out, "  [%s] %s\n", key, b.Label)
-	}
+		return "d" + strconv.Itoa(c.dmN)
+	})
 	return nil
 }
 
@@ -123,23 +122,45 @@ func (c *Console) handle(ctx context.Context, line string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if reply.Replace {
-		fmt.Fprintf(c.out, "learnbot (replaces the prompt): %s\n", indent(reply.Text))
+		fmt.Fprint(c.out, "learnbot (replaces the prompt): ")
 	} else {
-		fmt.Fprintf(c.out, "learnbot: %s\n", indent(reply.Text))
+		fmt.Fprint(c.out, "learnbot: ")
 	}
 	// A new set of choices replaces the last one; until then its buttons
 	// stay pressable (a second press gets "already decided"). DM buttons stay.
-	if len(reply.Buttons) > 0 {
+	if len(reply.AllButtons()) > 0 {
 		for key := range c.button {
 			if !strings.HasPrefix(key, "d") {
 				delete(c.button, key)
 			}
 		}
 	}
-	for i, b := range reply.Buttons {
-		key := strconv.Itoa(i + 1)
-		c.button[key] = b.ID
-		fmt.Fprintf(c.out, "  [%s] %s\n", key, b.Label)
+	n := 0
+	c.render(reply, func() string {
+		n++
+		return strconv.Itoa(n)
+	})
+}
+
+// render prints a reply as numbered lines: its text, each item with its
+// buttons under it, the reply's buttons, the footer. Each button gets the
+// key next returns, by which it is pressed. c.mu is held.
+func (c *Console) render(r *bot.Reply, next func() string) {
+	buttons := func(bs []bot.Button, pad string) {
+		for _, b := range bs {
+			key := next()
+			c.button[key] = b.ID
+			fmt.Fprintf(c.out, "%s[%s] %s\n", pad, key, b.Label)
+		}
+	}
+	fmt.Fprintf(c.out, "%s\n", indent(r.Text))
+	for _, it := range r.Items {
+		fmt.Fprintf(c.out, "  %s\n", indent(it.Line()))
+		buttons(it.Buttons, "    ")
+	}
+	buttons(r.Buttons, "  ")
+	if r.Footer != "" {
+		fmt.Fprintf(c.out, "  %s\n", indent(r.Footer))
 	}
 }
 

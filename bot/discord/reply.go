@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -19,14 +20,72 @@ const (
 	dmActionPrefix = "dm:"
 )
 
-// render turns a reply into message content and components: action rows of
-// up to five buttons. The components are never nil, so that an update of a
-// prompt removes its buttons. workspace, when set, is folded into each
-// custom_id (see dmCustomID) for messages outside a guild.
+// render turns a reply into message content and components: the reply as
+// lines of text (escaped so that Discord shows user text as written), and
+// action rows of up to five buttons, each item's in item order, then the
+// reply's own on rows of their own. When the items do not fit in 2000
+// characters or five rows, items are left out from the end, their buttons
+// with them, and a line says how many. The components are never nil, so that
+// an update of a prompt removes its buttons. workspace, when set, is folded
+// into each custom_id (see dmCustomID) for messages outside a guild.
 func (a *Adapter) render(reply *bot.Reply, workspace string) (string, []discordgo.MessageComponent) {
+	replyRows := a.rows(reply.Buttons, workspace)
+	n := len(reply.Items)
+	var lines []string
+	if reply.Text != "" {
+		lines = append(lines, escapeMarkdown(reply.Text))
+	}
+	var itemButtons []bot.Button
+	var footer []string
+	if reply.Footer != "" {
+		footer = append(footer, escapeMarkdown(reply.Footer))
+	}
+	length := func(ls ...[]string) int {
+		total := -1
+		for _, l := range ls {
+			for _, s := range l {
+				total += utf8.RuneCountInString(s) + 1
+			}
+		}
+		return total
+	}
+	for i, it := range reply.Items {
+		line := escapeMarkdown(it.Line())
+		buttons := append(itemButtons[:len(itemButtons):len(itemButtons)], it.Buttons...)
+		var more []string
+		if i < n-1 {
+			more = []string{moreNotShown(n - i - 1)} // room to say the rest is left out
+		}
+		fits := length(lines, []string{line}, more, footer) <= maxContent &&
+			len(a.rows(buttons, workspace))+len(replyRows) <= maxActionRows
+		if !fits {
+			lines = append(lines, moreNotShown(n-i))
+			break
+		}
+		lines, itemButtons = append(lines, line), buttons
+	}
+	lines = append(lines, footer...)
+	comps := append(a.rows(itemButtons, workspace), replyRows...)
+	if len(comps) > maxActionRows {
+		a.log.Error("buttons dropped: a message holds at most 5 rows of buttons",
+			"platform", bot.PlatformDiscord, "rows", len(comps))
+		comps = comps[:maxActionRows]
+	}
+	content := strings.Join(lines, "\n")
+	if strings.TrimSpace(content) == "" && len(comps) == 0 {
+		content = "Done."
+	}
+	return truncate(content, maxContent), comps
+}
+
+func moreNotShown(n int) string { return fmt.Sprintf("…and %d more not shown.", n) }
+
+// rows lays buttons out in action rows of five. A button whose custom_id
+// would be empty or over 100 characters is dropped and logged.
+func (a *Adapter) rows(buttons []bot.Button, workspace string) []discordgo.MessageComponent {
 	comps := []discordgo.MessageComponent{}
 	var row []discordgo.MessageComponent
-	for _, b := range reply.Buttons {
+	for _, b := range buttons {
 		id := b.ID
 		if workspace != "" {
 			id = dmCustomID(workspace, b.ID)
@@ -34,11 +93,6 @@ func (a *Adapter) render(reply *bot.Reply, workspace string) (string, []discordg
 		if id == "" || utf8.RuneCountInString(id) > maxCustomID {
 			a.log.Error("button dropped: custom_id empty or over 100 characters",
 				"platform", bot.PlatformDiscord, "label", b.Label, "id", id)
-			continue
-		}
-		if len(comps) == maxActionRows && len(row) == 0 {
-			a.log.Error("button dropped: a message holds at most 25 buttons",
-				"platform", bot.PlatformDiscord, "label", b.Label)
 			continue
 		}
 		row = append(row, discordgo.Button{
@@ -54,11 +108,36 @@ func (a *Adapter) render(reply *bot.Reply, workspace string) (string, []discordg
 	if len(row) > 0 {
 		comps = append(comps, discordgo.ActionsRow{Components: row})
 	}
-	content := reply.Text
-	if strings.TrimSpace(content) == "" && len(comps) == 0 {
-		content = "Done."
+	return comps
+}
+
+// markdown is what Discord would read as formatting in plain text: emphasis,
+// code, spoilers, masked links, and quotes, headings and lists at a line's
+// start.
+var markdown = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `_`, `\_`, `~`, `\~`, "`", "\\`", `|`, `\|`, `[`, `\[`, `]`, `\]`)
+
+// escapeMarkdown makes plain text show as written on Discord. Links stay
+// as they are (a backslash would become part of the link), and so do
+// mentions (<@id>): replies name people with them on purpose.
+func escapeMarkdown(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		words := strings.Split(l, " ")
+		for j, w := range words {
+			if !strings.HasPrefix(w, "http://") && !strings.HasPrefix(w, "https://") {
+				words[j] = markdown.Replace(w)
+			}
+		}
+		l = strings.Join(words, " ")
+		t := strings.TrimLeft(l, " ")
+		if t != "" && strings.ContainsRune(">#-+", rune(t[0])) {
+			l = l[:len(l)-len(t)] + `\` + t
+		} else if d := len(t) - len(strings.TrimLeft(t, "0123456789")); d > 0 && strings.HasPrefix(t[d:], ". ") {
+			l = l[:len(l)-len(t)] + t[:d] + `\` + t[d:] // "1. " starts a numbered list
+		}
+		lines[i] = l
 	}
-	return truncate(content, maxContent), comps
+	return strings.Join(lines, "\n")
 }
 
 func buttonStyle(s bot.ButtonStyle) discordgo.ButtonStyle {

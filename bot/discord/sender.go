@@ -51,7 +51,7 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 		}
 		channel = ch.ID
 	}
-	content, comps := a.render(&bot.Reply{Text: msg.Text, Buttons: msg.Buttons}, msg.Workspace)
+	content, comps := a.render(&msg.Reply, msg.Workspace)
 	send := &discordgo.MessageSend{Content: content, Components: comps, AllowedMentions: noMentions()}
 	if err := a.call(ctx, http.MethodPost, discordgo.EndpointChannelMessages(channel), send, nil); err != nil {
 		var rest *discordgo.RESTError

@@ -11,8 +11,8 @@ import (
 
 func dm(to string) bot.Message {
 	return bot.Message{Platform: bot.PlatformDiscord, Workspace: testGuild, To: bot.User{ID: to, Name: "Anna"},
-		Text:    "New learning task from Gina: Git basics (git-basics)\nhttps://learn.test/git",
-		Buttons: []bot.Button{{Label: "Mark done", ID: "done:42", Style: bot.StylePrimary}}}
+		Reply: bot.Reply{Text: "New learning task from Gina: Git basics (git-basics)\nhttps://learn.test/git",
+			Buttons: []bot.Button{{Label: "Mark done", ID: "done:42", Style: bot.StylePrimary}}}}
 }
 
 func TestSendDM(t *testing.T) {

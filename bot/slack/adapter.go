@@ -35,9 +35,13 @@ type Config struct {
 	PublicURL     string // LEARNBOT_PUBLIC_URL: base of the request URLs in the manifest
 }
 
-// Handler turns a request into a reply; *bot.Router is one.
+// Handler answers Slack users; handlers.Handlers is one.
 type Handler interface {
+	// Handle turns a command or a button press into a reply.
 	Handle(ctx context.Context, req *bot.Request) *bot.Reply
+	// Home is what a user's App Home tab shows: their tasks. It must not
+	// write (it runs whenever the tab is opened or refreshed).
+	Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error)
 }
 
 // EventDedup remembers which Slack events were handled, so that Slack's

@@ -15,6 +15,9 @@ const (
 	maxMessageBlocks   = 50
 	maxViewBlocks      = 100
 	maxSectionText     = 3000
+	maxSectionFields   = 10
+	maxFieldText       = 2000
+	maxContextText     = 2000
 	maxActionsElements = 25
 	maxButtonText      = 75
 	maxFallbackText    = 3000
@@ -24,8 +27,8 @@ const (
 func message(r *bot.Reply) *slackgo.WebhookMessage {
 	m := &slackgo.WebhookMessage{
 		ResponseType: slackgo.ResponseTypeEphemeral,
-		Text:         truncate(escape(r.Text), maxFallbackText),
-		Blocks:       &slackgo.Blocks{BlockSet: layout(r.Text, r.Buttons, maxMessageBlocks, moreNotShown)},
+		Text:         truncate(escape(r.String()), maxFallbackText),
+		Blocks:       &slackgo.Blocks{BlockSet: layout(r, maxMessageBlocks, moreNotShown)},
 	}
 	if r.Public {
 		m.ResponseType = slackgo.ResponseTypeInChannel
@@ -33,77 +36,83 @@ func message(r *bot.Reply) *slackgo.WebhookMessage {
 	return m
 }
 
-// layout turns text and buttons into sections and actions blocks, at most
-// budget of them. Text is split into entries (paragraphs, or lines when there
-// are none), the first being a heading. When everything does not fit, the
-// last entries and buttons are left out (replies list the newest first) and a
-// last line, more(count), says how many entries are missing.
-func layout(text string, buttons []bot.Button, budget int, more func(n int) string) []slackgo.Block {
-	entries, sep := splitEntries(text)
-	for i, e := range entries {
-		entries[i] = escape(e)
+// layout renders a reply in at most budget blocks: its text in sections, one
+// section per item (its text, link and fields) followed by an actions block
+// of the item's own buttons, the reply's buttons, and the footer as context.
+// Items that do not fit are left out from the end (lists come most important
+// first), their buttons with them, and a line, more(count), says how many.
+func layout(r *bot.Reply, budget int, more func(n int) string) []slackgo.Block {
+	var tail []slackgo.Block
+	tail = append(tail, actions("reply", r.Buttons)...)
+	if r.Footer != "" {
+		tail = append(tail, contextBlock("footer", r.Footer))
 	}
-	n := len(entries)
-	build := func(k int) []slackgo.Block {
-		var blocks []slackgo.Block
-		for _, chunk := range pack(entries[:k], sep) {
-			blocks = append(blocks, section(chunk))
+	head := textSections(r.Text)
+	// the text gives way to the buttons and one line saying what is missing
+	head = head[:min(len(head), max(budget-len(tail)-1, 0))]
+	room := budget - len(head) - len(tail)
+	blocks := head
+	n := len(r.Items)
+	for i, it := range r.Items {
+		b := itemBlocks(i, it)
+		reserve := 0
+		if i < n-1 {
+			reserve = 1 // for the line that says what is left out
 		}
-		kept := buttons
-		if k < n && len(kept) > k {
-			// buttons follow the order of the entries; those of left-out
-			// entries go too (a heading entry has none)
-			kept = kept[:max(k-1, 0)]
+		if len(b)+reserve > room {
+			blocks = append(blocks, contextBlock("more", more(n-i)))
+			room = 0
+			break
 		}
-		blocks = append(blocks, actions(kept)...)
-		if k < n {
-			blocks = append(blocks, slackgo.NewContextBlock("more", slackgo.NewTextBlockObject(slackgo.MarkdownType, escape(more(n-k)), false, false)))
-		}
-		return blocks
+		blocks = append(blocks, b...)
+		room -= len(b)
 	}
-	if blocks := build(n); len(blocks) <= budget {
-		return blocks
+	blocks = append(blocks, tail...)
+	return blocks[:min(len(blocks), budget)]
+}
+
+// textSections cuts text into sections of at most maxSectionText characters,
+// at line ends where it can.
+func textSections(text string) []slackgo.Block {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil
 	}
-	// the largest number of entries that fits: block counts grow with k
-	lo, hi := 0, n-1
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if len(build(mid)) <= budget {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	blocks := build(lo)
-	if len(blocks) > budget {
-		blocks = blocks[:budget]
+	var blocks []slackgo.Block
+	for _, chunk := range pack(strings.Split(escape(text), "\n")) {
+		blocks = append(blocks, section(chunk))
 	}
 	return blocks
 }
 
-// splitEntries cuts text into paragraphs, or lines if it has no blank line,
-// and returns the separator to join them again.
-func splitEntries(text string) ([]string, string) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil, ""
+// itemBlocks is one item: a section with its text, link and fields, and an
+// actions block of its buttons right under it.
+func itemBlocks(i int, it bot.Item) []slackgo.Block {
+	text := escape(it.Text)
+	if it.Link != "" {
+		text += "\n" + escape(it.Link)
 	}
-	sep := "\n"
-	if strings.Contains(text, "\n\n") {
-		sep = "\n\n"
-	}
-	var entries []string
-	for _, e := range strings.Split(text, sep) {
-		if e = strings.Trim(e, "\n"); e != "" {
-			entries = append(entries, e)
+	var fields []*slackgo.TextBlockObject
+	for _, f := range it.Fields[:min(len(it.Fields), maxSectionFields)] {
+		v := escape(f.Value)
+		if f.Label != "" {
+			v = "*" + escape(f.Label) + "* " + v
 		}
+		fields = append(fields, slackgo.NewTextBlockObject(slackgo.MarkdownType, truncate(v, maxFieldText), false, false))
 	}
-	return entries, sep
+	var blocks []slackgo.Block
+	if text != "" || len(fields) > 0 {
+		var t *slackgo.TextBlockObject
+		if text != "" {
+			t = slackgo.NewTextBlockObject(slackgo.MarkdownType, truncate(text, maxSectionText), false, false)
+		}
+		blocks = append(blocks, slackgo.NewSectionBlock(t, fields, nil, slackgo.SectionBlockOptionBlockID(fmt.Sprintf("item-%d", i))))
+	}
+	return append(blocks, actions(fmt.Sprintf("item-%d", i), it.Buttons)...)
 }
 
-// pack joins entries into texts of at most maxSectionText characters.
-// Entries come escaped.
-func pack(entries []string, sep string) []string {
+// pack joins escaped lines into texts of at most maxSectionText characters.
+func pack(lines []string) []string {
 	var chunks []string
 	var cur strings.Builder
 	n := 0 // characters in cur
@@ -114,7 +123,7 @@ func pack(entries []string, sep string) []string {
 			n = 0
 		}
 	}
-	for _, e := range entries {
+	for _, e := range lines {
 		en := utf8.RuneCountInString(e)
 		for en > maxSectionText {
 			flush()
@@ -123,12 +132,12 @@ func pack(entries []string, sep string) []string {
 			e = e[len(head):]
 			en -= maxSectionText
 		}
-		if n > 0 && n+len(sep)+en > maxSectionText {
+		if n > 0 && n+1+en > maxSectionText {
 			flush()
 		}
 		if n > 0 {
-			cur.WriteString(sep)
-			n += len(sep)
+			cur.WriteString("\n")
+			n++
 		}
 		cur.WriteString(e)
 		n += en
@@ -141,9 +150,15 @@ func section(text string) slackgo.Block {
 	return slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, text, false, false), nil, nil)
 }
 
-// actions renders buttons, 25 to a block. The button's ID travels as its
-// value (and, when unique in its block, as its action_id).
-func actions(buttons []bot.Button) []slackgo.Block {
+// contextBlock is a line of small print; text is plain and gets escaped.
+func contextBlock(id, text string) slackgo.Block {
+	return slackgo.NewContextBlock(id, slackgo.NewTextBlockObject(slackgo.MarkdownType, truncate(escape(text), maxContextText), false, false))
+}
+
+// actions renders buttons, 25 to a block whose ID starts with id. The
+// button's ID travels as its value (and, when unique in its block, as its
+// action_id).
+func actions(id string, buttons []bot.Button) []slackgo.Block {
 	var blocks []slackgo.Block
 	for start := 0; start < len(buttons); start += maxActionsElements {
 		end := min(start+maxActionsElements, len(buttons))
@@ -165,28 +180,27 @@ func actions(buttons []bot.Button) []slackgo.Block {
 			}
 			elems = append(elems, btn)
 		}
-		blocks = append(blocks, slackgo.NewActionBlock(fmt.Sprintf("actions-%d", start/maxActionsElements), elems...))
+		blocks = append(blocks, slackgo.NewActionBlock(fmt.Sprintf("%s-actions-%d", id, start/maxActionsElements), elems...))
 	}
 	return blocks
 }
 
 func moreNotShown(n int) string { return fmt.Sprintf("…and %d more not shown.", n) }
 
-// homeView renders the tasks reply as the App Home tab, with an optional
-// notice (the outcome of a button pressed there) on top. tasksCommand is how
-// to see the whole list.
+// homeView renders a person's Home reply as the App Home tab, with an
+// optional notice (the outcome of a button pressed there) on top.
+// tasksCommand is how to see the whole list.
 func homeView(r *bot.Reply, notice, tasksCommand string) slackgo.HomeTabViewRequest {
 	blocks := []slackgo.Block{
 		slackgo.NewHeaderBlock(slackgo.NewTextBlockObject(slackgo.PlainTextType, "Your learning tasks", false, false)),
 	}
 	if notice != "" {
-		blocks = append(blocks, slackgo.NewContextBlock("notice",
-			slackgo.NewTextBlockObject(slackgo.MarkdownType, truncate(escape(notice), maxSectionText), false, false)))
+		blocks = append(blocks, contextBlock("notice", notice))
 	}
 	more := func(n int) string {
 		return fmt.Sprintf("…and %d more not shown here; type %s to see them all.", n, tasksCommand)
 	}
-	blocks = append(blocks, layout(r.Text, r.Buttons, maxViewBlocks-len(blocks), more)...)
+	blocks = append(blocks, layout(r, maxViewBlocks-len(blocks), more)...)
 	return slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab, Blocks: slackgo.Blocks{BlockSet: blocks}}
 }
 

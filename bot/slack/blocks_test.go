@@ -11,17 +11,16 @@ import (
 	"github.com/learnbot/learnbot/bot"
 )
 
-// tasksReply is a tasks reply like the core's: a heading, one line per
-// task (newest first), a Mark done button per open one.
+// tasksReply is a tasks reply like the core's: a heading, one item per
+// task (newest first), a Mark done button on each.
 func tasksReply(n int) *bot.Reply {
-	r := &bot.Reply{}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Your tasks (%d):", n)
+	r := &bot.Reply{Text: fmt.Sprintf("Your tasks (%d):", n)}
 	for i := n; i > 0; i-- {
-		fmt.Fprintf(&b, "\n%d. Task number %d, https://example.com/tasks/%d, assigned by @anna on 2026-01-02 (open)", i, i, i)
-		r.Buttons = append(r.Buttons, bot.Button{Label: fmt.Sprintf("Mark done: task %d", i), ID: fmt.Sprintf("done:%d", i)})
+		r.Items = append(r.Items, bot.Item{Text: fmt.Sprintf("%d. Task number %d,", i, i),
+			Link:    fmt.Sprintf("https://example.com/tasks/%d", i),
+			Fields:  []bot.Field{{Label: "from", Value: "@anna"}, {Value: "2026-01-02"}, {Value: "open"}},
+			Buttons: []bot.Button{{Label: fmt.Sprintf("Mark done: task %d", i), ID: fmt.Sprintf("done:%d", i)}}})
 	}
-	r.Text = b.String()
 	return r
 }
 
@@ -94,7 +93,7 @@ func TestMessageBlocks(t *testing.T) {
 		checkLimits(t, m.Blocks.BlockSet)
 	})
 	t.Run("DuplicateIDsGetUniqueActionIDs", func(t *testing.T) {
-		blocks := actions([]bot.Button{{Label: "a", ID: "x"}, {Label: "b", ID: "x"}})
+		blocks := actions("reply", []bot.Button{{Label: "a", ID: "x"}, {Label: "b", ID: "x"}})
 		ab := blocks[0].(*slackgo.ActionBlock)
 		b0 := ab.Elements.ElementSet[0].(*slackgo.ButtonBlockElement)
 		b1 := ab.Elements.ElementSet[1].(*slackgo.ButtonBlockElement)

@@ -39,7 +39,7 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 		}
 		channel = ch.ID
 	}
-	m := message(&bot.Reply{Text: msg.Text, Buttons: msg.Buttons})
+	m := message(&msg.Reply)
 	err := a.pacers.Do(ctx, msg.Workspace+" chat.postMessage", func() error {
 		_, _, err := a.web.PostMessageContext(ctx, channel,
 			slackgo.MsgOptionText(m.Text, false),

@@ -9,18 +9,23 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testbot"
 )
 
 // lateCore lets the adapter exist before the core it hands requests to:
 // the core's queue needs the adapter as its Slack sender.
 type lateCore struct {
-	router atomic.Pointer[bot.Router]
-	dedup  atomic.Value // slack.EventDedup
+	core  atomic.Pointer[handlers.Handlers]
+	dedup atomic.Value // slack.EventDedup
 }
 
 func (l *lateCore) Handle(ctx context.Context, req *bot.Request) *bot.Reply {
-	return l.router.Load().Handle(ctx, req)
+	return l.core.Load().Handle(ctx, req)
+}
+
+func (l *lateCore) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
+	return l.core.Load().Home(ctx, platform, workspace, user)
 }
 
 func (l *lateCore) FirstSeen(ctx context.Context, key string) (bool, error) {
@@ -42,7 +47,7 @@ func newCoreEnv(t testing.TB, db string, opts ...slack.Option) (*testEnv, *testb
 	env := newEnvWith(t, fake, slack.Config{}, core, append([]slack.Option{slack.WithDedup(core)}, opts...)...)
 	b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: env.adapter}, testbot.Admins("slack:UG"))
 	core.dedup.Store(slack.EventDedup(b.Store))
-	core.router.Store(b.Router)
+	core.core.Store(b.Handlers)
 	return env, b
 }
 

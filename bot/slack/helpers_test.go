@@ -240,6 +240,15 @@ func (h *testHandler) Handle(ctx context.Context, req *bot.Request) *bot.Reply {
 	return h.Router.Handle(ctx, req)
 }
 
+// Home is the user's tasks, as the "tasks" command shows them, recorded as a
+// request without command words.
+func (h *testHandler) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
+	h.mu.Lock()
+	h.requests = append(h.requests, &bot.Request{Platform: platform, Workspace: workspace, Actor: user})
+	h.mu.Unlock()
+	return h.Router.Handle(ctx, &bot.Request{Platform: platform, Workspace: workspace, Actor: user, Args: bot.Words("tasks")}), nil
+}
+
 func (h *testHandler) Requests() []*bot.Request {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -163,7 +163,7 @@ func (a *Adapter) runActions(ctx context.Context, cb slackgo.InteractionCallback
 		reply := a.handler.Handle(ctx, req)
 		notice := ""
 		if fromHome || cb.ResponseURL == "" {
-			notice = reply.Text
+			notice = reply.String()
 		} else {
 			a.postResponse(ctx, cb.ResponseURL, reply, reply.Replace)
 		}

@@ -217,7 +217,8 @@ func TestAppHome(t *testing.T) {
 			t.Errorf("buttons %+v", got)
 		}
 		req := h.Requests()[0]
-		if describe(req.Args) != "tasks" || req.Workspace != "T1" || req.Actor.ID != "U1" {
+		// the Home's own entry point, not a made-up command
+		if len(req.Args) != 0 || req.Action != nil || req.Workspace != "T1" || req.Actor.ID != "U1" {
 			t.Errorf("request %+v", req)
 		}
 	})
@@ -335,7 +336,7 @@ func TestSendDM(t *testing.T) {
 	addPeople(env.fake)
 	ctx := context.Background()
 	msg := bot.Message{Platform: bot.PlatformSlack, Workspace: "T1", To: bot.User{ID: "U2"},
-		Text: "Anna D assigned you Git basics: https://git-scm.com/book", Buttons: []bot.Button{{Label: "Mark done", ID: "done:42"}}}
+		Reply: bot.Reply{Text: "Anna D assigned you Git basics: https://git-scm.com/book", Buttons: []bot.Button{{Label: "Mark done", ID: "done:42"}}}}
 
 	t.Run("Delivered", func(t *testing.T) {
 		if err := env.adapter.SendDM(ctx, msg); err != nil {

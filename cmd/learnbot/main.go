@@ -234,11 +234,11 @@ func openStore(ctx context.Context, cfg *Config) (*storage.Store, error) {
 
 // core is what every way of running learnbot shares.
 type core struct {
-	store   *storage.Store
-	queue   *queue.Queue
-	router  *bot.Router
-	metrics *metrics.Metrics
-	senders map[string]bot.Sender // filled by the adapters before the queue runs
+	store    *storage.Store
+	queue    *queue.Queue
+	handlers *handlers.Handlers
+	metrics  *metrics.Metrics
+	senders  map[string]bot.Sender // filled by the adapters before the queue runs
 }
 
 func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) {
@@ -257,14 +257,15 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 		}
 		qcfg.Mailer = mailer{m}
 	}
+	c.handlers = handlers.New(store, handlers.Config{Admins: cfg.Admins, DecisionTTL: cfg.DecisionTTL, PublicURL: cfg.PublicURL,
+		EmailEnabled: qcfg.Mailer != nil, MailFrom: cfg.MailFrom}, log)
+	c.handlers.Observe = c.metrics.Observe
+	qcfg.Composer = c.handlers
 	c.queue, err = queue.New(store, qcfg)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
-	c.router = handlers.New(store, handlers.Config{Admins: cfg.Admins, DecisionTTL: cfg.DecisionTTL, PublicURL: cfg.PublicURL,
-		EmailEnabled: qcfg.Mailer != nil, MailFrom: cfg.MailFrom}, log)
-	c.router.Observe = c.metrics.Observe
 	return c, nil
 }
 
@@ -297,7 +298,7 @@ func runConsole(ctx context.Context, cfg *Config, first string, stdin io.Reader,
 			echo = false // a terminal shows what is typed
 		}
 	}
-	con := console.New(c.router, stdout, first, echo)
+	con := console.New(c.handlers, stdout, first, echo)
 	c.senders[bot.PlatformConsole] = con
 	qctx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)

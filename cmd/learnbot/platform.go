@@ -48,7 +48,7 @@ var platforms = []platform{
 // set.
 func openSlack(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
-		APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, c.router,
+		APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, c.handlers,
 		slack.WithDedup(c.store), slack.WithLogger(log))
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func openDiscord(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 
 func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, error) {
 	return discord.New(discord.Config{PublicKey: cfg.DiscordKey, BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID,
-		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, c.router, handlers.Completer{Store: c.store}, discord.WithLogger(log))
+		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, c.handlers, handlers.Completer{Store: c.store}, discord.WithLogger(log))
 }
 
 // parseAdmin checks one LEARNBOT_ADMINS entry against the platforms table.

@@ -223,7 +223,7 @@ func TestAgainstLearnbot(t *testing.T) {
 		core := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: slackRef, bot.PlatformDiscord: discordRef},
 			testbot.Admins("slack:"+slackAdmin, "discord:"+discordAdmin))
 		quiet := slog.New(slog.DiscardHandler)
-		sa, err := slack.New(slack.Config{SigningSecret: "s3cret", BotToken: "xoxb-test", APIURL: fakeSrv.URL + "/api/"}, core.Router,
+		sa, err := slack.New(slack.Config{SigningSecret: "s3cret", BotToken: "xoxb-test", APIURL: fakeSrv.URL + "/api/"}, core.Handlers,
 			slack.WithDedup(core.Store), slack.WithLogger(quiet))
 		if err != nil {
 			t.Fatal(err)
@@ -320,6 +320,10 @@ type slowHandler time.Duration
 func (h slowHandler) Handle(ctx context.Context, req *bot.Request) *bot.Reply {
 	time.Sleep(time.Duration(h))
 	return bot.Text("slow answer")
+}
+
+func (h slowHandler) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
+	return bot.Text("slow home"), nil
 }
 
 // TestLateRepliesCountUntilTheyArrive: a command learnbot only acknowledges

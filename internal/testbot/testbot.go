@@ -19,10 +19,11 @@ import (
 
 // Bot is a running core.
 type Bot struct {
-	Router *bot.Router
-	Store  *storage.Store
-	Queue  *queue.Queue
-	Config handlers.Config
+	Router   *bot.Router
+	Handlers *handlers.Handlers // the router's commands, the App Home, the DMs
+	Store    *storage.Store
+	Queue    *queue.Queue
+	Config   handlers.Config
 }
 
 // Option changes how New wires the core.
@@ -80,7 +81,8 @@ func New(t testing.TB, db string, senders map[string]bot.Sender, opts ...Option)
 	if err := queue.Migrate(ctx, store); err != nil {
 		t.Fatal(err)
 	}
-	q, err := queue.New(store, queue.Config{Senders: senders, Mailer: o.mailer, Log: log})
+	h := handlers.New(store, o.cfg, log)
+	q, err := queue.New(store, queue.Config{Senders: senders, Composer: h, Mailer: o.mailer, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func New(t testing.TB, db string, senders map[string]bot.Sender, opts ...Option)
 		}
 		store.Close()
 	})
-	return &Bot{Router: handlers.New(store, o.cfg, log), Store: store, Queue: q, Config: o.cfg}
+	return &Bot{Router: h.Router, Handlers: h, Store: store, Queue: q, Config: o.cfg}
 }
 
 // WaitJobs waits until no job is due or running, for up to 30 seconds.
@@ -135,7 +137,7 @@ func (b *Bot) Press(platform, workspace string, user bot.User, id string) *bot.R
 // would, delivering through senders.
 func Restart(t testing.TB, b *Bot, senders map[string]bot.Sender) *queue.Queue {
 	t.Helper()
-	q, err := queue.New(b.Store, queue.Config{Senders: senders, Log: slog.New(slog.NewTextHandler(os.Stderr,
+	q, err := queue.New(b.Store, queue.Config{Senders: senders, Composer: b.Handlers, Log: slog.New(slog.NewTextHandler(os.Stderr,
 		&slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		t.Fatal(err)
