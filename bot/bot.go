@@ -47,6 +47,9 @@ type User struct {
 	ID    string // platform user ID (Slack U..., Discord snowflake, console name)
 	Name  string // display name
 	Email string // when the platform shares it
+	// Lang is the platform's language for the user, when it tells (Slack
+	// users.info locale, Discord interaction locale) and learnbot speaks it.
+	Lang Lang
 }
 
 // PlatformGroup is a set of users the platform can list: a Slack user group or

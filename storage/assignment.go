@@ -219,12 +219,15 @@ type AssignmentView struct {
 	GroupName      *string `db:"group_name"`
 	Platform       string  `db:"platform"`
 	Workspace      string  `db:"workspace_external_id"`
+	// PersonLang is the learner's language, theirs or their platform's;
+	// empty: neither is known (LEARNBOT_LANGUAGE then).
+	PersonLang bot.Lang `db:"person_lang"`
 }
 
 const assignmentView = `SELECT a.id, a.workspace_id, a.task_id, a.person_id, a.assigned_by, a.group_id, a.forced, a.state,
 	a.created_at, a.done_at, a.dm_error, t.key AS task_key, t.title AS task_title, t.url AS task_url,
 	p.display_name AS person_name, p.chat_id, b.display_name AS assigned_by_name, g.name AS group_name,
-	w.platform, w.external_id AS workspace_external_id
+	w.platform, w.external_id AS workspace_external_id, COALESCE(p.language, p.platform_language, '') AS person_lang
 	FROM assignments a
 	JOIN tasks t ON t.id = a.task_id
 	JOIN people p ON p.id = a.person_id

@@ -19,7 +19,8 @@ type Identity struct {
 	Admin         bool // named in LEARNBOT_ADMINS
 }
 
-const personColumns = `p.id, p.workspace_id, p.role, p.status, p.email, p.display_name, p.chat_id, p.created_at`
+const personColumns = `p.id, p.workspace_id, p.role, p.status, p.email, p.display_name, p.chat_id, p.created_at,
+	COALESCE(p.language, '') AS language, COALESCE(p.platform_language, '') AS platform_language`
 
 // personByChatSQL finds a person by platform, workspace and chat identity.
 const personByChatSQL = `SELECT ` + personColumns + ` FROM people p
@@ -42,7 +43,8 @@ func (s *Store) PersonByChat(ctx context.Context, platform, workspace, chatID st
 func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
 	var p Person
 	err := s.getPrepared(ctx, &p, s.q(personByChatSQL), id.Platform, id.Workspace, id.User.ID)
-	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin && p.Status == StatusActive) {
+	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin && p.Status == StatusActive) &&
+		(id.User.Lang == "" || id.User.Lang == p.PlatformLanguage) {
 		return &p, nil
 	}
 	if err = notFound(err); err != nil && err != ErrNotFound {
@@ -123,16 +125,19 @@ func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 		if u.Name != "" {
 			name = u.Name
 		}
-		role, status := p.Role, p.Status
+		role, status, lang := p.Role, p.Status, p.PlatformLanguage
 		if admin {
 			role, status = bot.RoleAdmin, StatusActive
 		}
-		if name != p.Name || role != p.Role || status != p.Status {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET display_name = ?, role = ?, status = ? WHERE id = ?`),
-				name, role, status, p.ID); err != nil {
+		if u.Lang != "" {
+			lang = u.Lang
+		}
+		if name != p.Name || role != p.Role || status != p.Status || lang != p.PlatformLanguage {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET display_name = ?, role = ?, status = ?, platform_language = ? WHERE id = ?`),
+				name, role, status, nullString(string(lang)), p.ID); err != nil {
 				return nil, err
 			}
-			p.Name, p.Role, p.Status = name, role, status
+			p.Name, p.Role, p.Status, p.PlatformLanguage = name, role, status, lang
 		}
 		return &p, nil
 	case notFound(err) != ErrNotFound:
@@ -164,12 +169,16 @@ func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 			if name == "" {
 				name = u.ID
 			}
-			_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = ?, display_name = ?, role = ? WHERE id = ?`),
-				u.ID, status, name, role, p.ID)
+			lang := p.PlatformLanguage
+			if u.Lang != "" {
+				lang = u.Lang
+			}
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = ?, display_name = ?, role = ?, platform_language = ? WHERE id = ?`),
+				u.ID, status, name, role, nullString(string(lang)), p.ID)
 			if err != nil {
 				return nil, err
 			}
-			p.ChatID, p.Status, p.Name, p.Role = &u.ID, status, name, role
+			p.ChatID, p.Status, p.Name, p.Role, p.PlatformLanguage = &u.ID, status, name, role, lang
 			return &p, nil
 		}
 		if err == nil || notFound(err) != ErrNotFound {
@@ -188,10 +197,10 @@ func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 	if name == "" {
 		name = u.ID
 	}
-	err = tx.GetContext(ctx, &p, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at)
-		VALUES (?, ?, 'active', ?, ?, ?, ?)
-		RETURNING id, workspace_id, role, status, email, display_name, chat_id, created_at`),
-		wsID, role, nullString(email), name, u.ID, s.now())
+	err = tx.GetContext(ctx, &p, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at, platform_language)
+		VALUES (?, ?, 'active', ?, ?, ?, ?, ?)
+		RETURNING id, workspace_id, role, status, email, display_name, chat_id, created_at, COALESCE(platform_language, '') AS platform_language`),
+		wsID, role, nullString(email), name, u.ID, s.now(), nullString(string(u.Lang)))
 	if err != nil {
 		return nil, err
 	}
@@ -256,11 +265,11 @@ func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users
 			if name == "" {
 				name = u.ID
 			}
-			values = append(values, "(?, 'learner', 'active', ?, ?, ?)")
-			args = append(args, wsID, name, u.ID, now)
+			values = append(values, "(?, 'learner', 'active', ?, ?, ?, ?)")
+			args = append(args, wsID, name, u.ID, now, nullString(string(u.Lang)))
 			ids = append(ids, u.ID)
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at)
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language)
 			VALUES `+strings.Join(values, ", ")+`
 			ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`), args...)
 		if err != nil {
@@ -306,6 +315,20 @@ func (s *Store) SetRole(ctx context.Context, wsID, personID int64, role bot.Role
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("storage: set role: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// SetLanguage records the language a person chose; empty means auto: follow
+// the platform.
+func (s *Store) SetLanguage(ctx context.Context, wsID, personID int64, lang bot.Lang) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE people SET language = ? WHERE workspace_id = ? AND id = ?`),
+		nullString(string(lang)), wsID, personID)
+	if err != nil {
+		return fmt.Errorf("storage: set language: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: set language: %w", ErrNotFound)
 	}
 	return nil
 }

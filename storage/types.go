@@ -51,6 +51,18 @@ type Person struct {
 	// user ID, console name); nil for someone invited who has not joined.
 	ChatID    *string   `db:"chat_id"`
 	CreatedAt time.Time `db:"created_at"`
+	// Language is the one the person chose with the language command;
+	// empty: auto, follow the platform.
+	Language bot.Lang `db:"language"`
+	// PlatformLanguage is the platform's language for them as last seen;
+	// empty: unknown, or not one learnbot speaks.
+	PlatformLanguage bot.Lang `db:"platform_language"`
+}
+
+// Lang is the language the person reads: their choice, else their
+// platform's, else def (LEARNBOT_LANGUAGE).
+func (p *Person) Lang(def bot.Lang) bot.Lang {
+	return p.Language.Or(p.PlatformLanguage.Or(def))
 }
 
 // Granted is the role that counts: only an active person's. An invited

@@ -1,0 +1,95 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// TestLanguage follows a person's language: the platform's as last seen,
+// their own choice over it, auto again, and the learner's language on the
+// assignment a DM is composed from.
+func TestLanguage(t *testing.T) {
+	testdb.ForEach(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		f := open(t, url)
+		identify := func(u bot.User) *storage.Person {
+			t.Helper()
+			p, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: u})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+
+		t.Run("UnknownFallsBackToDefault", func(t *testing.T) {
+			p := identify(bot.User{ID: "uwe", Name: "uwe"})
+			if p.Language != "" || p.PlatformLanguage != "" || p.Lang(bot.German) != bot.German || p.Lang("") != "" {
+				t.Fatalf("person = %+v, Lang(de) = %q", p, p.Lang(bot.German))
+			}
+		})
+		t.Run("PlatformLanguageKept", func(t *testing.T) {
+			identify(bot.User{ID: "dora", Name: "dora", Lang: bot.German})
+			p := identify(bot.User{ID: "dora", Name: "dora"}) // a later request without a locale
+			if p.PlatformLanguage != bot.German || p.Lang(bot.English) != bot.German {
+				t.Fatalf("person = %+v; want the German platform language kept", p)
+			}
+			p = identify(bot.User{ID: "dora", Name: "dora", Lang: bot.English})
+			if p.PlatformLanguage != bot.English {
+				t.Fatalf("person = %+v; want the platform's change followed", p)
+			}
+		})
+		t.Run("ChoiceOverPlatform", func(t *testing.T) {
+			p := identify(bot.User{ID: "emil", Name: "emil", Lang: bot.English})
+			if err := f.s.SetLanguage(ctx, f.ws, p.ID, bot.German); err != nil {
+				t.Fatal(err)
+			}
+			p = identify(bot.User{ID: "emil", Name: "emil", Lang: bot.English})
+			if p.Language != bot.German || p.Lang(bot.English) != bot.German {
+				t.Fatalf("person = %+v; want German, chosen", p)
+			}
+			if err := f.s.SetLanguage(ctx, f.ws, p.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+			if p = identify(bot.User{ID: "emil", Name: "emil"}); p.Language != "" || p.Lang(bot.German) != bot.English {
+				t.Fatalf("person = %+v; want auto: the platform's English", p)
+			}
+		})
+		t.Run("RefusedOutsideItsWorkspace", func(t *testing.T) {
+			p := identify(bot.User{ID: "fritz", Name: "fritz"})
+			if err := f.s.SetLanguage(ctx, p.WorkspaceID+1000, p.ID, bot.German); err == nil {
+				t.Fatal("SetLanguage in another workspace succeeded")
+			}
+		})
+		t.Run("UnsupportedRefusedByTheDatabase", func(t *testing.T) {
+			p := identify(bot.User{ID: "gus", Name: "gus"})
+			if err := f.s.SetLanguage(ctx, f.ws, p.ID, "fr"); err == nil {
+				t.Fatal("SetLanguage(fr) succeeded")
+			}
+		})
+		t.Run("MentionedNewcomerAndTheirDM", func(t *testing.T) {
+			ps, err := f.s.EnsurePeople(ctx, f.ws, []bot.User{{ID: "hanna", Name: "hanna", Lang: bot.German}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ps[0].PlatformLanguage != bot.German {
+				t.Fatalf("mentioned newcomer = %+v; want German", ps[0])
+			}
+			res, err := f.s.Assign(ctx, storage.AssignParams{WorkspaceID: f.ws, TaskID: f.task.ID, GuideID: f.guide.ID,
+				PersonIDs: []int64{ps[0].ID}})
+			if err != nil || res.Assigned != 1 {
+				t.Fatalf("Assign = %+v, %v", res, err)
+			}
+			vs, _, err := f.s.AssignmentsOf(ctx, f.ws, ps[0].ID, 1)
+			if err != nil || len(vs) != 1 {
+				t.Fatalf("AssignmentsOf = %+v, %v", vs, err)
+			}
+			if v, err := f.s.AssignmentByID(ctx, vs[0].ID); err != nil || v.PersonLang != bot.German {
+				t.Fatalf("assignment view = %+v, %v; want the learner's German", v, err)
+			}
+		})
+	})
+}
