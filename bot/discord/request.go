@@ -52,13 +52,15 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 }
 
 // actor is the user who caused the interaction: member.user in a guild,
-// user in a DM.
+// user in a DM. Its language is the interaction's locale (the user's client
+// language), which the store keeps for later DMs.
 func actor(i *discordgo.Interaction) bot.User {
+	lang, _ := bot.ParseLang(string(i.Locale))
 	if i.Member != nil && i.Member.User != nil {
-		return bot.User{ID: i.Member.User.ID, Name: memberName(i.Member, i.Member.User), Email: i.Member.User.Email}
+		return bot.User{ID: i.Member.User.ID, Name: memberName(i.Member, i.Member.User), Email: i.Member.User.Email, Lang: lang}
 	}
 	if i.User != nil {
-		return bot.User{ID: i.User.ID, Name: memberName(nil, i.User), Email: i.User.Email}
+		return bot.User{ID: i.User.ID, Name: memberName(nil, i.User), Email: i.User.Email, Lang: lang}
 	}
 	return bot.User{}
 }

@@ -26,9 +26,18 @@ func toSlackUser(u *slackgo.User) slackUser {
 			ID:    u.ID,
 			Name:  firstNonEmpty(u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name, u.ID),
 			Email: u.Profile.Email,
+			// users.info is asked with include_locale (slack-go's default).
+			Lang: platformLang(u.Locale),
 		},
 		NotPerson: u.IsBot || u.Deleted || u.ID == "USLACKBOT",
 	}
+}
+
+// platformLang is the language of a Slack locale ("de-DE"), if learnbot
+// speaks it.
+func platformLang(locale string) bot.Lang {
+	l, _ := bot.ParseLang(locale)
+	return l
 }
 
 // userCache keeps users.info answers for a while: names and emails change
