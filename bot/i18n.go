@@ -152,8 +152,12 @@ func GermanCatalogue() []byte {
 
 // Say renders message m in language l (English when l is not set). A message
 // missing from l's catalogue falls back to English; one that cannot be
-// rendered at all shows its ID, which the catalogue tests prevent.
+// rendered at all shows its ID, which the catalogue tests prevent. A nil
+// message says nothing.
 func (l Lang) Say(m *i18n.Message, vars Vars) string {
+	if m == nil {
+		return ""
+	}
 	loc := catalogue.localizers[l.Or(English)]
 	cfg := &i18n.LocalizeConfig{DefaultMessage: m}
 	if vars != nil {

@@ -27,7 +27,7 @@ type Middleware func(next HandlerFunc) HandlerFunc
 // options (Discord) are generated from it; text platforms read it as words.
 type Option struct {
 	Name         string
-	Description  string
+	Description  *i18n.Message
 	Kind         OptionKind
 	Required     bool
 	Choices      []string // fixed values, e.g. roles
@@ -48,7 +48,7 @@ const (
 type Command struct {
 	Name        string
 	Usage       string // arguments after the name: "<task> <target>..."
-	Description string
+	Description *i18n.Message
 	Examples    []string // command lines without the slash: "assign git @anna"
 	Role        Role     // the least role that may run it
 	Options     []Option
@@ -253,7 +253,7 @@ func (r *Router) Help(req *Request, topic string) string {
 			return req.Lang.Say(msgHelpNoTopic, Vars{"Topic": strconv.Quote(topic), "Hint": helpHint(req)})
 		}
 		for _, c := range found {
-			fmt.Fprintf(&b, "%s\n  %s\n", c.UsageLine(req), c.Description)
+			fmt.Fprintf(&b, "%s\n  %s\n", c.UsageLine(req), req.Lang.Say(c.Description, nil))
 			for _, ex := range c.Examples {
 				name, args := splitExample(r, ex)
 				fmt.Fprintf(&b, "  %s\n", req.Lang.Say(msgHelpExample, Vars{"Example": req.Slash(name) + args}))
@@ -274,7 +274,7 @@ func (r *Router) Help(req *Request, topic string) string {
 		if c.Role.Rank() > role.Rank() {
 			continue
 		}
-		fmt.Fprintf(&b, "%s: %s\n", c.UsageLine(req), c.Description)
+		fmt.Fprintf(&b, "%s: %s\n", c.UsageLine(req), req.Lang.Say(c.Description, nil))
 	}
 	b.WriteString(req.Lang.Say(msgHelpDetails, Vars{"Help": req.Slash("help")}))
 	return b.String()

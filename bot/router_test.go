@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
 	"github.com/learnbot/learnbot/bot"
 )
 
@@ -25,21 +27,21 @@ func router(t *testing.T) *bot.Router {
 		return bot.Text("%s|%d", req.Command.Name, len(req.Params)), nil
 	}
 	r.Add(
-		&bot.Command{Name: "invite", Usage: "<email>", Role: bot.RoleGuide, Handler: echo, Description: "Invite."},
-		&bot.Command{Name: "invite list", Role: bot.RoleGuide, Handler: echo, Description: "List."},
-		&bot.Command{Name: "role", Role: bot.RoleAdmin, Handler: echo, Description: "Set a role.", Examples: []string{"role @a guide"}},
-		&bot.Command{Name: "boom", Role: bot.RoleLearner, Description: "Panics.",
+		&bot.Command{Name: "invite", Usage: "<email>", Role: bot.RoleGuide, Handler: echo, Description: desc("Invite.")},
+		&bot.Command{Name: "invite list", Role: bot.RoleGuide, Handler: echo, Description: desc("List.")},
+		&bot.Command{Name: "role", Role: bot.RoleAdmin, Handler: echo, Description: desc("Set a role."), Examples: []string{"role @a guide"}},
+		&bot.Command{Name: "boom", Role: bot.RoleLearner, Description: desc("Panics."),
 			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { panic("boom") }},
-		&bot.Command{Name: "slow", Role: bot.RoleLearner, Description: "Outlives its deadline.",
+		&bot.Command{Name: "slow", Role: bot.RoleLearner, Description: desc("Outlives its deadline."),
 			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				<-ctx.Done()
 				return nil, ctx.Err()
 			}},
-		&bot.Command{Name: "fail", Role: bot.RoleLearner, Description: "Fails.",
+		&bot.Command{Name: "fail", Role: bot.RoleLearner, Description: desc("Fails."),
 			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				return nil, errors.New("db password is hunter2")
 			}},
-		&bot.Command{Name: "usage", Usage: "<x>", Role: bot.RoleLearner, Description: "Bad input.",
+		&bot.Command{Name: "usage", Usage: "<x>", Role: bot.RoleLearner, Description: desc("Bad input."),
 			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				return nil, bot.UsageErrorf("Missing x.")
 			}},
@@ -109,3 +111,6 @@ func TestHelpFromDefinitions(t *testing.T) {
 		t.Fatalf("help role on Slack = %q", sub)
 	}
 }
+
+// desc is a command description for tests, outside the catalogue.
+func desc(s string) *i18n.Message { return &i18n.Message{ID: "test." + s, Other: s} }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/learnbot/learnbot/bot"
 )
@@ -60,18 +61,22 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 			return nil, fmt.Errorf("discord: command name %q is not a valid Discord name", name)
 		}
 		group := groups[name]
+		names := localizedName(name)
 		ac := &discordgo.ApplicationCommand{
-			Type:             discordgo.ChatApplicationCommand,
-			Name:             name,
-			Contexts:         &contexts,
-			IntegrationTypes: &integrations,
+			Type:              discordgo.ChatApplicationCommand,
+			Name:              name,
+			NameLocalizations: &names,
+			Contexts:          &contexts,
+			IntegrationTypes:  &integrations,
 		}
 		if len(group) == 1 && discordSub(group[0]) == "" {
 			opts, err := options(group[0])
 			if err != nil {
 				return nil, err
 			}
-			ac.Description, ac.Options = description(group[0].Description, name), opts
+			var descs map[discordgo.Locale]string
+			ac.Description, descs = localizedDescription(group[0].Description, name)
+			ac.DescriptionLocalizations, ac.Options = &descs, opts
 			out = append(out, ac)
 			continue
 		}
@@ -79,7 +84,7 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 			return nil, fmt.Errorf("discord: /%s has %d subcommands; Discord allows %d", name, len(group), maxOptions)
 		}
 		seen := map[string]bool{}
-		var subs []string
+		var subs, germanSubs []string
 		for _, c := range group {
 			sub := discordSub(c)
 			if sub == "" {
@@ -93,18 +98,25 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 			}
 			seen[sub] = true
 			subs = append(subs, sub)
+			subNames := localizedName(sub)
+			germanSubs = append(germanSubs, subNames[discordgo.German])
 			opts, err := options(c)
 			if err != nil {
 				return nil, err
 			}
+			desc, descs := localizedDescription(c.Description, sub)
 			ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
-				Type:        discordgo.ApplicationCommandOptionSubCommand,
-				Name:        sub,
-				Description: description(c.Description, sub),
-				Options:     opts,
+				Type:                     discordgo.ApplicationCommandOptionSubCommand,
+				Name:                     sub,
+				NameLocalizations:        subNames,
+				Description:              desc,
+				DescriptionLocalizations: descs,
+				Options:                  opts,
 			})
 		}
 		ac.Description = description(strings.Join(subs, ", "), name)
+		ac.DescriptionLocalizations = &map[discordgo.Locale]string{
+			discordgo.German: description(strings.Join(germanSubs, ", "), names[discordgo.German])}
 		out = append(out, ac)
 	}
 	return out, nil
@@ -121,10 +133,13 @@ func options(c *bot.Command) ([]*discordgo.ApplicationCommandOption, error) {
 		if !validName.MatchString(o.Name) {
 			return nil, fmt.Errorf("discord: option %q of %q is not a valid Discord name", o.Name, c.Name)
 		}
+		desc, descs := localizedDescription(o.Description, o.Name)
 		opt := &discordgo.ApplicationCommandOption{
-			Name:        o.Name,
-			Description: description(o.Description, o.Name),
-			Required:    o.Required,
+			Name:                     o.Name,
+			NameLocalizations:        localizedName(o.Name),
+			Description:              desc,
+			DescriptionLocalizations: descs,
+			Required:                 o.Required,
 		}
 		switch o.Kind {
 		case bot.OptionUser:
@@ -142,6 +157,24 @@ func options(c *bot.Command) ([]*discordgo.ApplicationCommandOption, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Required && !out[j].Required })
 	return out, nil
+}
+
+// localizedName is a command, subcommand or option name for German clients
+// (Discord sends the English name back whichever a user typed); a name
+// without a German one keeps its own, which TestGermanCommandNames prevents.
+func localizedName(name string) map[discordgo.Locale]string {
+	german := name
+	if m, ok := names[name]; ok {
+		german = bot.German.Say(m, nil)
+	}
+	return map[discordgo.Locale]string{discordgo.German: german}
+}
+
+// localizedDescription is a description in English and, for German clients,
+// in German.
+func localizedDescription(m *i18n.Message, fallback string) (string, map[discordgo.Locale]string) {
+	return description(bot.English.Say(m, nil), fallback),
+		map[discordgo.Locale]string{discordgo.German: description(bot.German.Say(m, nil), fallback)}
 }
 
 // description fits a description into Discord's 1 to 100 characters.

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
@@ -107,7 +110,7 @@ func TestApplicationCommands(t *testing.T) {
 		}
 	})
 	t.Run("RequiredOptionsFirst", func(t *testing.T) {
-		cmds, err := discord.ApplicationCommands([]*bot.Command{{Name: "x", Description: "x", Options: []bot.Option{
+		cmds, err := discord.ApplicationCommands([]*bot.Command{{Name: "x", Description: &i18n.Message{ID: "x", Other: "x"}, Options: []bot.Option{
 			{Name: "later", Kind: bot.OptionString}, {Name: "first", Kind: bot.OptionString, Required: true}}}})
 		if err != nil {
 			t.Fatal(err)
@@ -140,6 +143,59 @@ func TestApplicationCommands(t *testing.T) {
 			t.Errorf("got %v", describe(cmds))
 		}
 	})
+}
+
+// TestGermanCommandNames: every command, subcommand and option has a German
+// name and description for German clients, within Discord's rules.
+func TestGermanCommandNames(t *testing.T) {
+	cmds, err := discord.ApplicationCommands(tableCommands())
+	if err != nil {
+		t.Fatal(err)
+	}
+	validName := regexp.MustCompile(`^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$`)
+	check := func(where, name string, names map[discordgo.Locale]string, desc string, descs map[discordgo.Locale]string) {
+		t.Helper()
+		de := names[discordgo.German]
+		if !validName.MatchString(de) {
+			t.Errorf("%s: German name %q is not a valid Discord name", where, de)
+		}
+		if len(names) != 1 || len(descs) != 1 {
+			t.Errorf("%s: localizations %v %v; want German only", where, names, descs)
+		}
+		d := descs[discordgo.German]
+		if d == "" || len([]rune(d)) > 100 || strings.HasSuffix(d, "…") {
+			t.Errorf("%s: German description %q is empty, too long or cut", where, d)
+		}
+		if d == desc && d != name {
+			t.Errorf("%s: German description is the English %q", where, d)
+		}
+	}
+	translated := 0
+	for _, c := range cmds {
+		check("/"+c.Name, c.Name, *c.NameLocalizations, c.Description, *c.DescriptionLocalizations)
+		for _, o := range c.Options {
+			check("/"+c.Name+" "+o.Name, o.Name, o.NameLocalizations, o.Description, o.DescriptionLocalizations)
+			for _, so := range o.Options {
+				check("/"+c.Name+" "+o.Name+" "+so.Name, so.Name, so.NameLocalizations, so.Description, so.DescriptionLocalizations)
+			}
+		}
+		if (*c.NameLocalizations)[discordgo.German] != c.Name {
+			translated++
+		}
+	}
+	if translated != len(cmds) {
+		t.Errorf("%d of %d commands have a German name", translated, len(cmds))
+	}
+	var assign *discordgo.ApplicationCommand
+	for _, c := range cmds {
+		if c.Name == "assign" {
+			assign = c
+		}
+	}
+	if assign == nil || (*assign.NameLocalizations)[discordgo.German] != "zuweisen" || assign.Options[0].NameLocalizations[discordgo.German] != "aufgabe" ||
+		!strings.HasPrefix((*assign.DescriptionLocalizations)[discordgo.German], "Eine Aufgabe an Personen und Gruppen zuweisen") {
+		t.Errorf("/assign = %+v", assign)
+	}
 }
 
 func TestRegister(t *testing.T) {
