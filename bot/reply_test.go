@@ -64,7 +64,7 @@ func newReplyHandler(r *bot.Reply) *replyHandler {
 			return next(ctx, req)
 		}
 	})
-	h.Add(&bot.Command{Name: "show", Role: bot.RoleLearner, Description: "Show the reply.",
+	h.Add(&bot.Command{Name: "show", Role: bot.RoleLearner, Description: desc("Show the reply."),
 		Handler: func(context.Context, *bot.Request) (*bot.Reply, error) { return h.reply, nil }})
 	return h
 }
