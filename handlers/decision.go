@@ -23,37 +23,6 @@ const choiceShowGroups = "show_groups"
 // groupListLimit bounds the members "Show selected groups" lists per group.
 const groupListLimit = 50
 
-func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	if len(req.Params) < 2 {
-		return nil, bot.UsageErrorf("Name a task and at least one target.")
-	}
-	task, err := h.task(ctx, req, req.Params[0].Text)
-	if err != nil {
-		return nil, err
-	}
-	people, users, groups, err := h.targets(ctx, req, req.Params[1:])
-	if err != nil {
-		return nil, err
-	}
-	groupIDs := make([]int64, len(groups))
-	for i, g := range groups {
-		groupIDs[i] = g.ID
-	}
-	res, err := h.store.Assign(ctx, storage.AssignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
-		GuideID: req.Caller.PersonID, PersonIDs: people, Users: users, GroupIDs: groupIDs, DecisionTTL: h.cfg.DecisionTTL})
-	if err != nil {
-		return nil, err
-	}
-	if res.Targets == 0 {
-		return nil, bot.Errorf("Nobody to assign %s to: the groups named are empty.", task.Key)
-	}
-	if res.Decision == nil {
-		return bot.Text("Assigned %s (%s) to %s: %s. Each gets a DM.", task.Title, task.Key,
-			plural(res.Assigned, "person", "people"), nameList(res.Names, res.Assigned)), nil
-	}
-	return h.prompt(task, res, len(groups) > 0), nil
-}
-
 // prompt is the duplicate-assignment question with its buttons.
 func (h *Handlers) prompt(task *storage.Task, res *storage.AssignResult, groups bool) *bot.Reply {
 	var b strings.Builder
@@ -78,49 +47,6 @@ func (h *Handlers) prompt(task *storage.Task, res *storage.AssignResult, groups 
 		buttons = append(buttons, button(choiceShowGroups, bot.StyleDefault))
 	}
 	return &bot.Reply{Text: b.String(), Buttons: buttons}
-}
-
-// targets resolves assignment targets: emails of known people, group names,
-// and chat users (mentions, members of platform groups), whom Assign creates
-// as learners if they are new. Everything is checked before anything is
-// written.
-func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg) ([]int64, []bot.User, []*storage.Group, error) {
-	var people []int64
-	var groups []*storage.Group
-	var users []bot.User
-	for _, a := range args {
-		switch {
-		case a.User != nil:
-			users = append(users, *a.User)
-		case a.Group != nil:
-			if req.Directory == nil {
-				return nil, nil, nil, bot.Errorf("This platform cannot list the members of %s.", a.Text)
-			}
-			members, err := req.Directory.GroupMembers(ctx, *a.Group)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			users = append(users, members...)
-		case looksLikeEmail(a.Text):
-			p, err := h.person(ctx, req, a)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			people = append(people, p.ID)
-		case strings.HasPrefix(a.Text, "@"):
-			return nil, nil, nil, bot.UsageErrorf("Unknown user %s.", a.Text)
-		default:
-			g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(a.Text))
-			if errors.Is(err, storage.ErrNotFound) {
-				return nil, nil, nil, bot.UsageErrorf("%q is not a group, a mention or an email. See %s.", a.Text, req.Slash("group list"))
-			}
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			groups = append(groups, g)
-		}
-	}
-	return people, users, groups, nil
 }
 
 // decide handles a press of a decision button: "decision:<choice>:<id>".

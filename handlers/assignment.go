@@ -1,0 +1,228 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/storage"
+)
+
+func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if len(req.Params) < 2 {
+		return nil, bot.UsageErrorf("Name a task and at least one target.")
+	}
+	task, err := h.task(ctx, req, req.Params[0].Text)
+	if err != nil {
+		return nil, err
+	}
+	people, users, groups, err := h.targets(ctx, req, req.Params[1:])
+	if err != nil {
+		return nil, err
+	}
+	groupIDs := make([]int64, len(groups))
+	for i, g := range groups {
+		groupIDs[i] = g.ID
+	}
+	res, err := h.store.Assign(ctx, storage.AssignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
+		GuideID: req.Caller.PersonID, PersonIDs: people, Users: users, GroupIDs: groupIDs, DecisionTTL: h.cfg.DecisionTTL})
+	if err != nil {
+		return nil, err
+	}
+	if res.Targets == 0 {
+		return nil, bot.Errorf("Nobody to assign %s to: the groups named are empty.", task.Key)
+	}
+	if res.Decision == nil {
+		return bot.Text("Assigned %s (%s) to %s: %s. Each gets a DM.", task.Title, task.Key,
+			plural(res.Assigned, "person", "people"), nameList(res.Names, res.Assigned)), nil
+	}
+	return h.prompt(task, res, len(groups) > 0), nil
+}
+
+// targets resolves assignment targets: emails of known people, group names,
+// and chat users (mentions, members of platform groups), whom Assign creates
+// as learners if they are new. Everything is checked before anything is
+// written.
+func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg) ([]int64, []bot.User, []*storage.Group, error) {
+	var people []int64
+	var groups []*storage.Group
+	var users []bot.User
+	for _, a := range args {
+		switch {
+		case a.User != nil:
+			users = append(users, *a.User)
+		case a.Group != nil:
+			if req.Directory == nil {
+				return nil, nil, nil, bot.Errorf("This platform cannot list the members of %s.", a.Text)
+			}
+			members, err := req.Directory.GroupMembers(ctx, *a.Group)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			users = append(users, members...)
+		case looksLikeEmail(a.Text):
+			p, err := h.person(ctx, req, a)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			people = append(people, p.ID)
+		case strings.HasPrefix(a.Text, "@"):
+			return nil, nil, nil, bot.UsageErrorf("Unknown user %s.", a.Text)
+		default:
+			g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(a.Text))
+			if errors.Is(err, storage.ErrNotFound) {
+				return nil, nil, nil, bot.UsageErrorf("%q is not a group, a mention or an email. See %s.", a.Text, req.Slash("group list"))
+			}
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			groups = append(groups, g)
+		}
+	}
+	return people, users, groups, nil
+}
+
+// tasksLimit bounds the assignments /tasks lists (newest first).
+const tasksLimit = 30
+
+// tasks is the learner's own list: "my tasks".
+func (h *Handlers) tasks(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	return h.tasksOf(ctx, req.Caller.WorkspaceID, req.Caller.PersonID)
+}
+
+// Home is a person's own page (Slack's App Home tab): their tasks, as the
+// tasks command lists them. It only reads: a chat user learnbot has not met
+// has no tasks yet, and stays unknown.
+func (h *Handlers) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
+	p, err := h.store.PersonByChat(ctx, platform, workspace, user.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return bot.Text("You have no tasks yet."), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("handlers: home: %w", err)
+	}
+	return h.tasksOf(ctx, p.WorkspaceID, p.ID)
+}
+
+// tasksOf lists a person's assignments, newest first, each with a Mark done
+// button while open.
+func (h *Handlers) tasksOf(ctx context.Context, wsID, personID int64) (*bot.Reply, error) {
+	list, total, err := h.store.AssignmentsOf(ctx, wsID, personID, tasksLimit)
+	if err != nil {
+		return nil, err
+	}
+	if total == 0 {
+		return bot.Text("You have no tasks yet."), nil
+	}
+	open := 0
+	for _, a := range list {
+		if a.State == storage.AssignmentOpen {
+			open++
+		}
+	}
+	r := &bot.Reply{Text: fmt.Sprintf("Your tasks (%d open of the %d shown, newest first):", open, len(list))}
+	for _, a := range list {
+		mark := "[ ]"
+		if a.State == storage.AssignmentDone {
+			mark = "[x]"
+		}
+		it := bot.Item{Text: fmt.Sprintf("%s %s (%s)", mark, a.TaskTitle, a.TaskKey), Link: a.TaskURL,
+			Fields: []bot.Field{{Label: "from", Value: a.AssignedByName}, {Value: when(a.CreatedAt)}, {Value: string(a.State)}}}
+		if a.State == storage.AssignmentOpen {
+			it.Buttons = []bot.Button{markDoneButton("Mark done: "+a.TaskKey, a.ID)}
+		}
+		r.Items = append(r.Items, it)
+	}
+	if more := total - len(list); more > 0 {
+		r.Footer = fmt.Sprintf("... and %d older.", more)
+	}
+	return r, nil
+}
+
+// markDoneButton marks one assignment done ("done:<assignment id>").
+func markDoneButton(label string, assignmentID int64) bot.Button {
+	return bot.Button{Label: label, ID: actionDone + ":" + strconv.FormatInt(assignmentID, 10), Style: bot.StylePrimary}
+}
+
+// AssignmentDM is the DM that tells a learner about an assignment (the queue
+// delivers it): the task, its link, who assigned it, a Mark done button.
+func (h *Handlers) AssignmentDM(ctx context.Context, a *storage.AssignmentView) (bot.Message, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "New learning task from %s: %s (%s)", a.AssignedByName, a.TaskTitle, a.TaskKey)
+	if a.TaskURL != "" {
+		fmt.Fprintf(&b, "\n%s", a.TaskURL)
+	}
+	if a.GroupName != nil {
+		fmt.Fprintf(&b, "\nAssigned to the group %s.", *a.GroupName)
+	}
+	to := bot.User{Name: a.PersonName}
+	if a.ChatID != nil {
+		to.ID = *a.ChatID
+	}
+	return bot.Message{Platform: a.Platform, Workspace: a.Workspace, To: to,
+		Reply: bot.Reply{Text: b.String(), Buttons: []bot.Button{markDoneButton("Mark done", a.ID)}}}, nil
+}
+
+// markDone handles "done:<assignment id>" from a DM or /tasks.
+func (h *Handlers) markDone(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
+	if err != nil {
+		return nil, bot.Errorf("That button is not one of learnbot's.")
+	}
+	a, err := h.store.MarkDone(ctx, req.Caller.WorkspaceID, id, req.Caller.PersonID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return nil, bot.Errorf("That task is no longer assigned.")
+	case errors.Is(err, storage.ErrNotYours):
+		return nil, bot.Errorf("That task is assigned to someone else; you can only mark your own tasks done.")
+	case errors.Is(err, storage.ErrDone):
+		return bot.Text("%s (%s) is already marked done.", a.TaskTitle, a.TaskKey), nil
+	case err != nil:
+		return nil, err
+	}
+	return &bot.Reply{Text: fmt.Sprintf("Marked done: %s (%s). Well done!", a.TaskTitle, a.TaskKey), Replace: true}, nil
+}
+
+func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if len(req.Params) != 1 {
+		return nil, bot.UsageErrorf("Name one task.")
+	}
+	task, err := h.task(ctx, req, req.Params[0].Text)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := h.store.Progress(ctx, req.Caller.WorkspaceID, task.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return bot.Text("Nobody holds %s (%s) yet.", task.Title, task.Key), nil
+	}
+	var done, open []string
+	for _, r := range rows {
+		name := r.Name
+		if r.Count > 1 {
+			name += fmt.Sprintf(" (assigned %d times)", r.Count)
+		}
+		if r.DMError != nil {
+			name += " (DM not delivered: " + *r.DMError + ")"
+		}
+		if r.State == storage.AssignmentDone {
+			done = append(done, name)
+		} else {
+			open = append(open, name)
+		}
+	}
+	r := bot.Text("%s (%s): %s hold it, %d done, %d not yet.", task.Title, task.Key,
+		plural(len(rows), "person", "people"), len(done), len(open))
+	if len(done) > 0 {
+		r.Items = append(r.Items, bot.Item{Text: "Done: " + strings.Join(done, ", ")})
+	}
+	if len(open) > 0 {
+		r.Items = append(r.Items, bot.Item{Text: "Not yet: " + strings.Join(open, ", ")})
+	}
+	return r, nil
+}
