@@ -204,6 +204,11 @@ func homeView(r *bot.Reply, notice, tasksCommand string) slackgo.HomeTabViewRequ
 	return slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab, Blocks: slackgo.Blocks{BlockSet: blocks}}
 }
 
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// escape makes text safe for Slack's mrkdwn: only &, < and > are special.
+func escape(s string) string { return escaper.Replace(s) }
+
 // truncate cuts s to at most n characters, marking the cut.
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

@@ -136,11 +136,6 @@ var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 func unescape(s string) string { return unescaper.Replace(s) }
 
-var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-// escape makes text safe for Slack's mrkdwn: only &, < and > are special.
-func escape(s string) string { return escaper.Replace(s) }
-
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {
 		if v != "" {
