@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -116,119 +117,142 @@ func (s *Store) WorkspaceByID(ctx context.Context, id int64) (*Workspace, error)
 	return &w, nil
 }
 
+// ensurePerson returns the person behind a chat user in tx: known by chat
+// identity (name, platform language and admin status refreshed), an invited
+// person linked by email, or a new active learner (or admin).
 func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot.User, admin bool) (*Person, error) {
-	var p Person
-	err := tx.GetContext(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.chat_id = ?`+s.forUpdate()), wsID, u.ID)
+	p, err := s.lockPerson(ctx, tx, frag(`p.workspace_id = ? AND p.chat_id = ?`, wsID, u.ID))
 	switch {
 	case err == nil:
-		name := p.Name
-		if u.Name != "" {
-			name = u.Name
-		}
-		role, status, lang := p.Role, p.Status, p.PlatformLanguage
-		if admin {
-			role, status = bot.RoleAdmin, StatusActive
-		}
-		if u.Lang != "" {
-			lang = u.Lang
-		}
-		if name != p.Name || role != p.Role || status != p.Status || lang != p.PlatformLanguage {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET display_name = ?, role = ?, status = ?, platform_language = ? WHERE id = ?`),
-				name, role, status, nullString(string(lang)), p.ID); err != nil {
-				return nil, err
-			}
-			p.Name, p.Role, p.Status, p.PlatformLanguage = name, role, status, lang
-		}
-		return &p, nil
-	case notFound(err) != ErrNotFound:
+		return s.refreshPerson(ctx, tx, p, u, admin)
+	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	}
 	email := normalizeEmail(u.Email)
 	if email != "" {
-		// Someone invited by this address who has not talked to us yet: link
-		// them, but the address grants nothing. Only accepting the invitation
-		// (the page's POST or the Accept button) gives its role; until then
-		// they are a learner, still invited while an invitation is pending.
-		err := tx.GetContext(ctx, &p, s.q(`SELECT `+personColumns+` FROM people p
-			WHERE p.workspace_id = ? AND p.email = ?`+s.forUpdate()), wsID, email)
-		if err == nil && p.ChatID == nil {
-			var pending int
-			err := tx.GetContext(ctx, &pending, s.q(`SELECT count(*) FROM invitations
-				WHERE person_id = ? AND status = 'pending' AND expires_at > ?`), p.ID, s.now())
-			if err != nil {
-				return nil, err
-			}
-			role, status := bot.RoleLearner, StatusActive
-			if pending > 0 {
-				status = StatusInvited
-			}
-			if admin {
-				role, status = bot.RoleAdmin, StatusActive
-			}
-			name := u.Name
-			if name == "" {
-				name = u.ID
-			}
-			lang := p.PlatformLanguage
-			if u.Lang != "" {
-				lang = u.Lang
-			}
-			_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = ?, display_name = ?, role = ?, platform_language = ? WHERE id = ?`),
-				u.ID, status, name, role, nullString(string(lang)), p.ID)
-			if err != nil {
-				return nil, err
-			}
-			p.ChatID, p.Status, p.Name, p.Role, p.PlatformLanguage = &u.ID, status, name, role, lang
-			return &p, nil
-		}
-		if err == nil || notFound(err) != ErrNotFound {
-			// The address belongs to someone else: keep the new person without it.
-			if err != nil {
-				return nil, err
-			}
-			email = ""
+		p, err := s.lockPerson(ctx, tx, frag(`p.workspace_id = ? AND p.email = ?`, wsID, email))
+		switch {
+		case err == nil && p.ChatID == nil:
+			return s.linkInvited(ctx, tx, p, u, admin)
+		case err == nil:
+			email = "" // the address belongs to someone else: keep the new person without it
+		case !errors.Is(err, ErrNotFound):
+			return nil, err
 		}
 	}
+	return s.insertPerson(ctx, tx, wsID, u, email, admin)
+}
+
+// lockPerson loads the person where says, locked for the transaction.
+func (s *Store) lockPerson(ctx context.Context, tx *sqlx.Tx, where fragment) (*Person, error) {
+	var p Person
+	q := join(frag(`SELECT `+personColumns+` FROM people p WHERE `), where, frag(s.forUpdate()))
+	if err := tx.GetContext(ctx, &p, s.q(q.sql), q.args...); err != nil {
+		return nil, notFound(err)
+	}
+	return &p, nil
+}
+
+// refreshPerson takes the platform's current display name and language and,
+// for someone named in LEARNBOT_ADMINS, makes them an active admin.
+func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u bot.User, admin bool) (*Person, error) {
+	name, lang := p.Name, platformLanguage(p, u)
+	if u.Name != "" {
+		name = u.Name
+	}
+	role, status := p.Role, p.Status
+	if admin {
+		role, status = bot.RoleAdmin, StatusActive
+	}
+	if name == p.Name && role == p.Role && status == p.Status && lang == p.PlatformLanguage {
+		return p, nil
+	}
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE people SET display_name = ?, role = ?, status = ?, platform_language = ? WHERE id = ?`),
+		name, role, status, nullString(string(lang)), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	p.Name, p.Role, p.Status, p.PlatformLanguage = name, role, status, lang
+	return p, nil
+}
+
+// linkInvited links someone invited by this address who has not talked to
+// us yet, but the address grants nothing. Only accepting the invitation (the
+// page's POST or the Accept button) gives its role; until then they are a
+// learner, still invited while an invitation is pending.
+func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u bot.User, admin bool) (*Person, error) {
+	var pending int
+	err := tx.GetContext(ctx, &pending, s.q(`SELECT count(*) FROM invitations
+		WHERE person_id = ? AND status = 'pending' AND expires_at > ?`), p.ID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	role, status := bot.RoleLearner, StatusActive
+	if pending > 0 {
+		status = StatusInvited
+	}
+	if admin {
+		role, status = bot.RoleAdmin, StatusActive
+	}
+	name, lang := displayName(u), platformLanguage(p, u)
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = ?, display_name = ?, role = ?, platform_language = ? WHERE id = ?`),
+		u.ID, status, name, role, nullString(string(lang)), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	p.ChatID, p.Status, p.Name, p.Role, p.PlatformLanguage = &u.ID, status, name, role, lang
+	return p, nil
+}
+
+// insertPerson adds a chat user as an active learner (or admin).
+func (s *Store) insertPerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot.User, email string, admin bool) (*Person, error) {
 	role := bot.RoleLearner
 	if admin {
 		role = bot.RoleAdmin
 	}
-	name := u.Name
-	if name == "" {
-		name = u.ID
-	}
-	err = tx.GetContext(ctx, &p, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at, platform_language)
+	var p Person
+	err := tx.GetContext(ctx, &p, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at, platform_language)
 		VALUES (?, ?, 'active', ?, ?, ?, ?, ?)
 		RETURNING id, workspace_id, role, status, email, display_name, chat_id, created_at, COALESCE(platform_language, '') AS platform_language`),
-		wsID, role, nullString(email), name, u.ID, s.now(), nullString(string(u.Lang)))
+		wsID, role, nullString(email), displayName(u), u.ID, s.now(), nullString(string(u.Lang)))
 	if err != nil {
 		return nil, err
 	}
 	return &p, nil
 }
 
+// displayName is how a chat user is shown: their name, else their ID.
+func displayName(u bot.User) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.ID
+}
+
+// platformLanguage is the language the platform gives now, else the one it
+// gave last.
+func platformLanguage(p *Person, u bot.User) bot.Lang {
+	if u.Lang != "" {
+		return u.Lang
+	}
+	return p.PlatformLanguage
+}
+
+// peopleChunk bounds the users one statement names.
+const peopleChunk = 400
+
 // EnsurePeople returns the people behind chat users (mentions, members of a
 // platform group), creating active learners for those not yet known. It
 // works in chunks, so a platform group of thousands costs a few statements.
 func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) ([]Person, error) {
-	if len(users) <= 400 {
+	users = distinctUsers(users)
+	if len(users) <= peopleChunk {
 		// Usually everyone named is known already: one read, no transaction.
-		ids := make([]any, 0, len(users)+1)
-		ids = append(ids, wsID)
-		distinct := map[string]bool{}
-		for _, u := range users {
-			if !distinct[u.ID] {
-				distinct[u.ID] = true
-				ids = append(ids, u.ID)
-			}
-		}
-		var known []Person
-		err := s.db.SelectContext(ctx, &known, s.q(`SELECT `+personColumns+` FROM people p
-			WHERE p.workspace_id = ? AND p.chat_id IN (`+placeholders(len(ids)-1)+`)`), ids...)
+		known, err := s.peopleByChatID(ctx, s.db, wsID, users)
 		if err != nil {
 			return nil, fmt.Errorf("storage: ensure people: %w", err)
 		}
-		if len(known) == len(distinct) {
+		if len(known) == len(users) {
 			return known, nil
 		}
 	}
@@ -248,42 +272,52 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) 
 // multi-row INSERT each, and returns everyone. Users are written in ID order
 // so that two transactions naming the same newcomers cannot deadlock.
 func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []bot.User) ([]Person, error) {
-	users = slices.Clone(users)
-	slices.SortFunc(users, func(a, b bot.User) int { return strings.Compare(a.ID, b.ID) })
-	users = slices.CompactFunc(users, func(a, b bot.User) bool { return a.ID == b.ID })
 	var out []Person
-	const chunk = 400
-	for start := 0; start < len(users); start += chunk {
-		part := users[start:min(start+chunk, len(users))]
-		values := make([]string, 0, len(part))
-		args := make([]any, 0, len(part)*4)
-		ids := make([]any, 0, len(part)+1)
-		ids = append(ids, wsID)
-		now := s.now()
-		for _, u := range part {
-			name := u.Name
-			if name == "" {
-				name = u.ID
-			}
-			values = append(values, "(?, 'learner', 'active', ?, ?, ?, ?)")
-			args = append(args, wsID, name, u.ID, now, nullString(string(u.Lang)))
-			ids = append(ids, u.ID)
-		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language)
-			VALUES `+strings.Join(values, ", ")+`
-			ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`), args...)
-		if err != nil {
+	for part := range slices.Chunk(distinctUsers(users), peopleChunk) {
+		if err := s.insertLearners(ctx, tx, wsID, part); err != nil {
 			return nil, err
 		}
-		var got []Person
-		err = tx.SelectContext(ctx, &got, s.q(`SELECT `+personColumns+` FROM people p
-			WHERE p.workspace_id = ? AND p.chat_id IN (`+placeholders(len(ids)-1)+`)`), ids...)
+		got, err := s.peopleByChatID(ctx, tx, wsID, part)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, got...)
 	}
 	return out, nil
+}
+
+// distinctUsers sorts users by ID and drops repeats.
+func distinctUsers(users []bot.User) []bot.User {
+	users = slices.Clone(users)
+	slices.SortFunc(users, func(a, b bot.User) int { return strings.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(users, func(a, b bot.User) bool { return a.ID == b.ID })
+}
+
+// insertLearners adds the users not yet known as active learners, in one
+// statement.
+func (s *Store) insertLearners(ctx context.Context, tx *sqlx.Tx, wsID int64, users []bot.User) error {
+	now := s.now()
+	rows := make([]fragment, len(users))
+	for i, u := range users {
+		rows[i] = frag(`(?, 'learner', 'active', ?, ?, ?, ?)`, wsID, displayName(u), u.ID, now, nullString(string(u.Lang)))
+	}
+	q := join(frag(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language) VALUES `),
+		joinSep(", ", rows), frag(` ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`))
+	_, err := tx.ExecContext(ctx, s.q(q.sql), q.args...)
+	return err
+}
+
+// peopleByChatID loads the people of the workspace behind users.
+func (s *Store) peopleByChatID(ctx context.Context, db sqlx.QueryerContext, wsID int64, users []bot.User) ([]Person, error) {
+	chatIDs := make([]string, len(users))
+	for i, u := range users {
+		chatIDs[i] = u.ID
+	}
+	var people []Person
+	q := join(frag(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.chat_id IN (`, wsID),
+		inList(chatIDs), frag(`)`))
+	err := sqlx.SelectContext(ctx, db, &people, s.q(q.sql), q.args...)
+	return people, err
 }
 
 // PersonByEmail finds a person of the workspace by email.

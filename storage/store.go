@@ -330,14 +330,27 @@ type fragment struct {
 func frag(query string, args ...any) fragment { return fragment{query, args} }
 
 // join concatenates fragments, SQL and arguments alike.
-func join(parts ...fragment) fragment {
-	var f fragment
-	for _, p := range parts {
-		f.sql += p.sql
-		f.args = append(f.args, p.args...)
+func join(parts ...fragment) fragment { return joinSep("", parts) }
+
+// joinSep concatenates fragments with sep between their SQL.
+func joinSep(sep string, parts []fragment) fragment {
+	var b strings.Builder
+	var args []any
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(p.sql)
+		args = append(args, p.args...)
 	}
-	return f
+	return fragment{b.String(), args}
 }
 
 // inList is the placeholders of an IN list and their arguments.
-func inList(ids []int64) fragment { return frag(placeholders(len(ids)), int64Args(ids)...) }
+func inList[T any](vals []T) fragment {
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return frag(placeholders(len(vals)), args...)
+}
