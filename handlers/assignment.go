@@ -207,7 +207,10 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		if r.Count > 1 {
 			name += fmt.Sprintf(" (assigned %d times)", r.Count)
 		}
-		if r.DMError != nil {
+		switch {
+		case r.DMError != nil && r.DMRetrying:
+			name += " (DM failing, retrying: " + *r.DMError + ")"
+		case r.DMError != nil:
 			name += " (DM not delivered: " + *r.DMError + ")"
 		}
 		if r.State == storage.AssignmentDone {

@@ -37,5 +37,5 @@ func (w *dmWorker) Work(ctx context.Context, job *river.Job[DMArgs]) error {
 		return fmt.Errorf("queue: compose the DM of assignment %d: %w", a.ID, err)
 	}
 	err = sender.SendDM(ctx, msg)
-	return w.q.outcome(ctx, "dm", a.ID, err)
+	return w.q.outcome(ctx, "dm", a.ID, job.JobRow, err)
 }

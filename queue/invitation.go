@@ -52,5 +52,5 @@ func (w *invitationDMWorker) Work(ctx context.Context, job *river.Job[Invitation
 		return fmt.Errorf("queue: compose the DM of invitation %d: %w", inv.ID, err)
 	}
 	err = sender.SendDM(ctx, msg)
-	return w.q.outcome(ctx, "invitation_dm", inv.ID, err)
+	return w.q.outcome(ctx, "invitation_dm", inv.ID, job.JobRow, err)
 }

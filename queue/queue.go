@@ -11,12 +11,14 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+	"unicode/utf8"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
@@ -119,7 +121,7 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 		RescueStuckJobsAfter: RescueAfter,
 		FetchPollInterval:    pollInterval,
 		FetchCooldown:        20 * time.Millisecond,
-		Logger:               cfg.Log.With("component", "queue"),
+		Logger:               riverLogger(cfg.Log),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
@@ -127,6 +129,35 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	q.client = client
 	store.SetOutbox(q)
 	return q, nil
+}
+
+// riverLogger is River's logger. River reports every failed attempt at
+// INFO, and the workers log those themselves (WARN when retried, ERROR when
+// given up): River speaks at WARN and above unless debug logging is on.
+func riverLogger(log *slog.Logger) *slog.Logger {
+	log = log.With("component", "river")
+	if log.Enabled(context.Background(), slog.LevelDebug) {
+		return log
+	}
+	return slog.New(atLeast{Handler: log.Handler(), min: slog.LevelWarn})
+}
+
+// atLeast drops records below min.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return atLeast{Handler: h.Handler.WithAttrs(attrs), min: h.min}
+}
+
+func (h atLeast) WithGroup(name string) slog.Handler {
+	return atLeast{Handler: h.Handler.WithGroup(name), min: h.min}
 }
 
 // QueueDMs inserts one DM job per assignment in tx (storage.Outbox).
@@ -191,21 +222,37 @@ func (q *Queue) Failed(ctx context.Context) (int, error) {
 
 // outcome maps a delivery error to River: nil completes, a rate limit
 // snoozes without using an attempt, a permanent failure is recorded and
-// cancels, anything else is retried with backoff.
-func (q *Queue) outcome(ctx context.Context, kind string, id int64, err error) error {
+// cancels, anything else is retried with backoff (logged at WARN) until the
+// job's last attempt, when it is given up like a permanent one.
+func (q *Queue) outcome(ctx context.Context, kind string, id int64, job *rivertype.JobRow, err error) error {
 	var retry *bot.RetryAfterError
 	var perm *bot.PermanentError
 	switch {
 	case err == nil:
+		if kind == "dm" && job.Attempt > 1 {
+			// An earlier attempt recorded its error for progress.
+			if cerr := q.store.ClearDMError(ctx, id); cerr != nil {
+				q.cfg.Log.Warn("clearing a DM's last error failed", "job", kind, "id", id, "error", cerr)
+			}
+		}
 		return nil
 	case errors.As(err, &retry):
 		q.cfg.Log.Info("rate limited", "job", kind, "id", id, "after", retry.After)
 		return river.JobSnooze(max(retry.After, 0))
 	case errors.As(err, &perm):
 		return q.permanent(ctx, kind, id, perm.Reason, err)
+	case job.Attempt >= job.MaxAttempts:
+		return q.permanent(ctx, kind, id, truncate(err.Error(), 300), err)
 	}
 	if q.cfg.OnFailure != nil {
 		q.cfg.OnFailure(kind, false)
+	}
+	q.cfg.Log.Warn("delivery failed; will retry", "job", kind, "id", id, "attempt", job.Attempt,
+		"max_attempts", job.MaxAttempts, "error", err)
+	if kind == "dm" {
+		if serr := q.store.SetDMRetrying(ctx, id, truncate(err.Error(), 300)); serr != nil {
+			q.cfg.Log.Warn("recording a DM's error failed", "job", kind, "id", id, "error", serr)
+		}
 	}
 	return err
 }
@@ -223,6 +270,17 @@ func (q *Queue) permanent(ctx context.Context, kind string, id int64, reason str
 	if q.cfg.OnFailure != nil {
 		q.cfg.OnFailure(kind, true)
 	}
-	q.cfg.Log.Warn("delivery failed for good", "job", kind, "id", id, "reason", reason, "error", cause)
+	q.cfg.Log.Error("delivery given up", "job", kind, "id", id, "reason", reason, "error", cause)
 	return river.JobCancel(fmt.Errorf("%s: %w", reason, errors.Join(cause)))
+}
+
+// truncate keeps an error shown to a guide readable.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

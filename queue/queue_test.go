@@ -1,9 +1,11 @@
 package queue_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -107,15 +110,41 @@ func TestDeliveryRetries(t *testing.T) {
 				t.Fatalf("retried after %s; want after Retry-After (1.5s)", gap)
 			}
 		})
+		t.Run("RetryingShownInProgressAndLoggedAtWarn", func(t *testing.T) {
+			s := &flaky{errs: []error{errors.New("slack: chat.postMessage: internal_error")}}
+			var logs lockedBuffer
+			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"),
+				testbot.Logger(slog.New(slog.NewTextHandler(&logs, nil))))
+			setup(t, b)
+			assign(t, b, "anna")
+			waitFor(t, 10*time.Second, "progress to name the failing DM", func() bool {
+				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
+				return strings.Contains(r.Text, "anna (DM failing, retrying: slack: chat.postMessage: internal_error)")
+			})
+			if got := logs.String(); !strings.Contains(got, `level=WARN msg="delivery failed; will retry" job=dm`) ||
+				!strings.Contains(got, "internal_error") {
+				t.Errorf("log lacks the retry at WARN:\n%s", got)
+			}
+			waitFor(t, 20*time.Second, "the retried DM", func() bool { return s.count() == 1 })
+			waitFor(t, 5*time.Second, "progress to forget the error once delivered", func() bool {
+				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
+				return !strings.Contains(r.Text, "DM failing") && strings.Contains(r.Text, "anna")
+			})
+		})
 		t.Run("PermanentFailureShownInProgress", func(t *testing.T) {
 			s := &flaky{errs: []error{&bot.PermanentError{Reason: "DMs closed", Err: errors.New("50007")}}}
-			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"))
+			var logs lockedBuffer
+			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"),
+				testbot.Logger(slog.New(slog.NewTextHandler(&logs, nil))))
 			setup(t, b)
 			assign(t, b, "anna")
 			waitFor(t, 10*time.Second, "the failure to be recorded", func() bool {
 				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
 				return strings.Contains(r.String(), "anna (DM not delivered: DMs closed)")
 			})
+			if got := logs.String(); !strings.Contains(got, `level=ERROR msg="delivery given up" job=dm`) {
+				t.Errorf("log lacks the given-up DM at ERROR:\n%s", got)
+			}
 			time.Sleep(300 * time.Millisecond)
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -187,4 +216,35 @@ func TestStuckJobRescued(t *testing.T) {
 		waitFor(t, 60*time.Second, "the stuck DM to be rescued and delivered", func() bool { return s.count() == 1 })
 		t.Logf("rescued and delivered after %s", time.Since(started).Round(time.Millisecond))
 	})
+}
+
+// lockedBuffer collects log output written from the queue's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRiverLogLevel checks River's chatter (a line at INFO per failed
+// attempt) stays below an INFO logger while its warnings pass.
+func TestRiverLogLevel(t *testing.T) {
+	var buf lockedBuffer
+	log := queue.RiverLoggerForTest(slog.New(slog.NewTextHandler(&buf, nil)))
+	log.Info("jobExecutor: Job errored; retrying")
+	log.Warn("producer: queue paused")
+	got := buf.String()
+	if strings.Contains(got, "Job errored") || !strings.Contains(got, "level=WARN msg=\"producer: queue paused\" component=river") {
+		t.Fatalf("River's log through an INFO logger: %q", got)
+	}
 }

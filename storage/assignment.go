@@ -287,11 +287,34 @@ func (s *Store) MarkDone(ctx context.Context, wsID, assignmentID, personID int64
 	}
 }
 
-// SetDMError records why an assignment's DM could not be delivered.
+// SetDMError records why an assignment's DM could not be delivered: it was
+// given up.
 func (s *Store) SetDMError(ctx context.Context, assignmentID int64, reason string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE assignments SET dm_error = ? WHERE id = ?`), reason, assignmentID)
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE assignments SET dm_error = ?, dm_retrying = FALSE WHERE id = ?`),
+		reason, assignmentID)
 	if err != nil {
 		return fmt.Errorf("storage: set dm error: %w", err)
+	}
+	return nil
+}
+
+// SetDMRetrying records the platform's error of a failed DM that will be
+// retried.
+func (s *Store) SetDMRetrying(ctx context.Context, assignmentID int64, lastError string) error {
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE assignments SET dm_error = ?, dm_retrying = TRUE WHERE id = ?`),
+		lastError, assignmentID)
+	if err != nil {
+		return fmt.Errorf("storage: set dm retrying: %w", err)
+	}
+	return nil
+}
+
+// ClearDMError records that a DM that had failed went out after all.
+func (s *Store) ClearDMError(ctx context.Context, assignmentID int64) error {
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE assignments SET dm_error = NULL, dm_retrying = FALSE WHERE id = ?`),
+		assignmentID)
+	if err != nil {
+		return fmt.Errorf("storage: clear dm error: %w", err)
 	}
 	return nil
 }
@@ -303,6 +326,9 @@ type ProgressRow struct {
 	State   string
 	Count   int
 	DMError *string
+	// DMRetrying says DMError is the last error of a DM still being
+	// retried, not the reason it was given up.
+	DMRetrying bool
 }
 
 // Progress lists who holds a task, by name.
@@ -312,8 +338,9 @@ func (s *Store) Progress(ctx context.Context, wsID, taskID int64) ([]ProgressRow
 		Name     string  `db:"display_name"`
 		State    string  `db:"state"`
 		DMError  *string `db:"dm_error"`
+		Retrying bool    `db:"dm_retrying"`
 	}
-	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT a.person_id, p.display_name, a.state, a.dm_error
+	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT a.person_id, p.display_name, a.state, a.dm_error, a.dm_retrying
 		FROM assignments a JOIN people p ON p.id = a.person_id
 		WHERE a.workspace_id = ? AND a.task_id = ?
 		ORDER BY lower(p.display_name), a.person_id, a.created_at, a.id`), wsID, taskID)
@@ -328,7 +355,7 @@ func (s *Store) Progress(ctx context.Context, wsID, taskID int64) ([]ProgressRow
 			last = r.PersonID
 		}
 		row := &out[len(out)-1]
-		row.State, row.DMError = r.State, r.DMError // the latest wins
+		row.State, row.DMError, row.DMRetrying = r.State, r.DMError, r.Retrying // the latest wins
 		row.Count++
 	}
 	return out, nil

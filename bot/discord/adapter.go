@@ -183,6 +183,7 @@ func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, 
 	s.MaxRestRetries = 0
 	// Interactions need no intent; guilds give the state its guild names.
 	s.Identify.Intents = discordgo.IntentsGuilds
+	s.LogLevel = libraryLogLevel(a.log)
 	a.session, a.api = s, s
 	return a, nil
 }

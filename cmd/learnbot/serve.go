@@ -132,6 +132,7 @@ func (s *server) Run(ctx context.Context, ln net.Listener, log *slog.Logger) err
 }
 
 func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
+	discord.RouteLibraryLogs(log)
 	s, err := newServer(ctx, cfg, log)
 	if err != nil {
 		return err

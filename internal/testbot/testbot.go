@@ -33,6 +33,7 @@ type options struct {
 	cfg    handlers.Config
 	mailer queue.Mailer
 	noRun  bool
+	log    *slog.Logger
 }
 
 // Admins makes these identities ("slack:U1", "discord:42") admins.
@@ -51,6 +52,9 @@ func Configure(f func(*handlers.Config)) Option { return func(o *options) { f(&o
 func Mailer(m queue.Mailer) Option {
 	return func(o *options) { o.mailer, o.cfg.EmailEnabled = m, true }
 }
+
+// Logger logs through log (default: warnings and errors to stderr).
+func Logger(log *slog.Logger) Option { return func(o *options) { o.log = log } }
 
 // NoWorkers leaves jobs in the queue (for tests of what is queued).
 func NoWorkers() Option { return func(o *options) { o.noRun = true } }
@@ -72,7 +76,10 @@ func New(t testing.TB, db string, senders map[string]bot.Sender, opts ...Option)
 	for _, opt := range opts {
 		opt(&o)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := o.log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
 	ctx := context.Background()
 	store, err := storage.Open(ctx, testdb.New(t, db))
 	if err != nil {
