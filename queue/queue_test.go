@@ -119,7 +119,7 @@ func TestDeliveryRetries(t *testing.T) {
 			assign(t, b, "anna")
 			waitFor(t, 10*time.Second, "progress to name the failing DM", func() bool {
 				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
-				return strings.Contains(r.Text, "anna (DM failing, retrying: slack: chat.postMessage: internal_error)")
+				return strings.Contains(r.String(), "anna (DM failing, retrying: slack: chat.postMessage: internal_error)")
 			})
 			if got := logs.String(); !strings.Contains(got, `level=WARN msg="delivery failed; will retry" job=dm`) ||
 				!strings.Contains(got, "internal_error") {
@@ -128,7 +128,7 @@ func TestDeliveryRetries(t *testing.T) {
 			waitFor(t, 20*time.Second, "the retried DM", func() bool { return s.count() == 1 })
 			waitFor(t, 5*time.Second, "progress to forget the error once delivered", func() bool {
 				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
-				return !strings.Contains(r.Text, "DM failing") && strings.Contains(r.Text, "anna")
+				return !strings.Contains(r.String(), "DM failing") && strings.Contains(r.String(), "anna")
 			})
 		})
 		t.Run("PermanentFailureShownInProgress", func(t *testing.T) {
