@@ -52,10 +52,14 @@ type Command struct {
 	Examples    []string // command lines without the slash: "assign git @anna"
 	Role        Role     // the least role that may run it
 	Options     []Option
-	// Discord names the Discord subcommand when it differs from the last
-	// word of Name (the bare "invite" is "/invite email").
-	Discord string
-	Handler HandlerFunc
+	// Subcommand names the command on platforms that group commands under
+	// their first word (Discord subcommands), when it differs from the last
+	// word of Name: the bare "invite" is "/invite email" there.
+	Subcommand string
+	// TextOnly keeps the command off platforms that register typed
+	// commands (Discord): it is only typed as text.
+	TextOnly bool
+	Handler  HandlerFunc
 }
 
 // Words splits the name into command words.

@@ -31,7 +31,7 @@ func (h *Handlers) commands() []*bot.Command {
 				Kind: bot.OptionString, Required: true, Rest: true}}},
 		{Name: "tasks", Role: bot.RoleLearner, Handler: h.tasks,
 			Description: msgCmdTasks},
-		{Name: "invite", Usage: "<email> [learner|guide|admin]", Role: bot.RoleGuide, Handler: h.invite, Discord: "email",
+		{Name: "invite", Usage: "<email> [learner|guide|admin]", Role: bot.RoleGuide, Handler: h.invite, Subcommand: "email",
 			Description: msgCmdInvite,
 			Examples:    []string{"invite anna@example.com", "invite ben@example.com guide"},
 			Options: []bot.Option{addressOpt, {Name: "role", Description: msgOptRole, Kind: bot.OptionString,
@@ -70,7 +70,7 @@ func (h *Handlers) commands() []*bot.Command {
 					Choices: []string{string(bot.RoleAdmin), string(bot.RoleGuide), string(bot.RoleLearner)}}}},
 		{Name: "progress", Usage: "<task>", Role: bot.RoleGuide, Handler: h.progress, Options: []bot.Option{taskOpt},
 			Description: msgCmdProgress},
-		{Name: "help", Usage: "[command]", Role: bot.RoleLearner, Handler: h.help, Discord: "-",
+		{Name: "help", Usage: "[command]", Role: bot.RoleLearner, Handler: h.help, TextOnly: true,
 			Description: msgCmdHelp},
 	}
 }

@@ -20,15 +20,14 @@ var validName = regexp.MustCompile(`^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$`)
 const (
 	maxDescription = 100
 	maxOptions     = 25
-	notOnDiscord   = "-"
 )
 
 // discordSub is the Discord subcommand a command is registered as: its
-// Discord field, else the last word of a several-word name, else "" (a
-// command of its own). "-" keeps a command off Discord.
+// Subcommand hint, else the last word of a several-word name, else "" (a
+// command of its own).
 func discordSub(c *bot.Command) string {
-	if c.Discord != "" {
-		return c.Discord
+	if c.Subcommand != "" {
+		return c.Subcommand
 	}
 	if w := c.Words(); len(w) > 1 {
 		return w[len(w)-1]
@@ -45,7 +44,7 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 	groups := map[string][]*bot.Command{}
 	for _, c := range cmds {
 		words := c.Words()
-		if len(words) == 0 || discordSub(c) == notOnDiscord {
+		if len(words) == 0 || c.TextOnly {
 			continue
 		}
 		if _, ok := groups[words[0]]; !ok {

@@ -125,7 +125,7 @@ func TestApplicationCommands(t *testing.T) {
 	}{
 		{"ErrUpperCaseName", []*bot.Command{{Name: "Assign"}}},
 		{"ErrNoSubcommandName", []*bot.Command{{Name: "invite"}, {Name: "invite list"}}},
-		{"ErrDuplicateSubcommand", []*bot.Command{{Name: "invite", Discord: "list"}, {Name: "invite list"}}},
+		{"ErrDuplicateSubcommand", []*bot.Command{{Name: "invite", Subcommand: "list"}, {Name: "invite list"}}},
 		{"ErrBadOptionName", []*bot.Command{{Name: "x", Options: []bot.Option{{Name: "Bad Name"}}}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -135,7 +135,7 @@ func TestApplicationCommands(t *testing.T) {
 		})
 	}
 	t.Run("HelpStaysOffDiscord", func(t *testing.T) {
-		cmds, err := discord.ApplicationCommands([]*bot.Command{{Name: "help", Discord: "-"}, {Name: "tasks"}})
+		cmds, err := discord.ApplicationCommands([]*bot.Command{{Name: "help", TextOnly: true}, {Name: "tasks"}})
 		if err != nil {
 			t.Fatal(err)
 		}

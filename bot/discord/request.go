@@ -89,7 +89,7 @@ func (a *Adapter) lookup(d discordgo.ApplicationCommandInteractionData) (*bot.Co
 	}
 	for _, c := range a.commands() {
 		words := c.Words()
-		if len(words) == 0 || words[0] != d.Name || discordSub(c) == "-" {
+		if len(words) == 0 || words[0] != d.Name || c.TextOnly {
 			continue
 		}
 		if discordSub(c) == sub {
