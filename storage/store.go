@@ -65,8 +65,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlx.Open(driver, dsn)
-	if err != nil {
+	var db *sqlx.DB
+	if dialect == Postgres {
+		c, err := newPGConnector(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("storage: open: %w", err)
+		}
+		db = sqlx.NewDb(sql.OpenDB(c), driver)
+	} else if db, err = sqlx.Open(driver, dsn); err != nil {
 		return nil, fmt.Errorf("storage: open: %w", err)
 	}
 	if dialect == SQLite {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
@@ -18,6 +19,10 @@ import (
 // maxTokenLen bounds tokens before the store sees them; real ones are far
 // shorter.
 const maxTokenLen = 200
+
+// storeTimeout bounds the page's wait on the database, so that a hung one
+// gets a "try again" page within 5 s (DESIGN section 5).
+const storeTimeout = 4 * time.Second
 
 // Store is what the invitation pages need from storage.
 type Store interface {
@@ -59,7 +64,9 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
 		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
 		return
 	}
-	inv, err := h.store.InvitationByToken(r.Context(), token)
+	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
+	defer cancel()
+	inv, err := h.store.InvitationByToken(ctx, token)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
@@ -78,7 +85,9 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
 		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
 		return
 	}
-	inv, err := h.store.AcceptInvitation(r.Context(), token)
+	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
+	defer cancel()
+	inv, err := h.store.AcceptInvitation(ctx, token)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
@@ -97,7 +106,12 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
 // shows a generic page.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, op string, err error) {
 	h.log.ErrorContext(r.Context(), "invitation page failed", "op", op, "error", err)
-	h.render(w, http.StatusInternalServerError, errorPage(h.lang(r)))
+	status := http.StatusInternalServerError
+	if errors.Is(err, context.DeadlineExceeded) {
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "30")
+	}
+	h.render(w, status, errorPage(h.lang(r)))
 }
 
 func (h *Handler) render(w http.ResponseWriter, status int, p page) {

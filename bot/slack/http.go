@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -121,6 +122,11 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
+// backgroundTimeout bounds what a press or an event does after Slack got its
+// acknowledgement (the command, then the App Home refresh): their contexts
+// outlive the request, and a hung database must not hold them forever.
+const backgroundTimeout = 30 * time.Second
+
 // runCommand turns a slash command into a request and runs it.
 func (a *Adapter) runCommand(ctx context.Context, cmd slackgo.SlashCommand) *bot.Reply {
 	req := &bot.Request{
@@ -148,6 +154,8 @@ func (a *Adapter) runCommand(ctx context.Context, cmd slackgo.SlashCommand) *bot
 // on top of the refreshed tab. Either way the presser's Home is refreshed,
 // since a press may change their tasks.
 func (a *Adapter) runActions(ctx context.Context, cb slackgo.InteractionCallback) {
+	ctx, cancel := context.WithTimeout(ctx, backgroundTimeout)
+	defer cancel()
 	actor := a.actor(ctx, cb.User.ID, cb.User.Name)
 	fromHome := cb.View.Type == slackgo.VTHomeTab || cb.Container.Type == "view"
 	for _, act := range cb.ActionCallback.BlockActions {
@@ -176,6 +184,8 @@ func (a *Adapter) runActions(ctx context.Context, cb slackgo.InteractionCallback
 // runEvent handles one Events API event, once: Slack retries an event it
 // thinks was lost, and replicas share the memory of which were seen.
 func (a *Adapter) runEvent(ctx context.Context, env eventEnvelope, retry int) {
+	ctx, cancel := context.WithTimeout(ctx, backgroundTimeout)
+	defer cancel()
 	if env.EventID != "" {
 		first, err := a.dedup.FirstSeen(ctx, "slack:event:"+env.EventID)
 		switch {
