@@ -75,9 +75,7 @@ func (c *commandClient) run(b *testing.B, user, command, text string) (time.Dura
 // learner's Home) meanwhile, as in production.
 func BenchmarkSlackHTTP(b *testing.B) {
 	env, core := newCoreEnv(b, "postgres", slack.WithLogger(slog.New(slog.DiscardHandler)))
-	env.fake.mu.Lock()
-	env.fake.autoUsers = true
-	env.fake.mu.Unlock()
+	env.fake.SetAutoUsers(true)
 	c := newCommandClient(env)
 
 	// a task per concurrent guide (assigning one task is serialized on it)
@@ -136,9 +134,7 @@ func BenchmarkSlackHTTP(b *testing.B) {
 // no database. Mentions are of users already in the users.info cache.
 func BenchmarkSlackHTTPAdapter(b *testing.B) {
 	env := newEnv(b, newTestHandler(), slack.WithLogger(slog.New(slog.DiscardHandler)))
-	env.fake.mu.Lock()
-	env.fake.autoUsers = true
-	env.fake.mu.Unlock()
+	env.fake.SetAutoUsers(true)
 	c := newCommandClient(env)
 	c.run(b, "UG", "/learn", "echo <@U1|a> <@U2|b> <@U3|c>") // warm the users.info cache
 	b.Run("assign", func(b *testing.B) {

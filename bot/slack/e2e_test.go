@@ -10,6 +10,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/handlers"
+	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/internal/testbot"
 )
 
@@ -42,7 +43,7 @@ func newCoreEnv(t testing.TB, db string, opts ...slack.Option) (*testEnv, *testb
 	t.Helper()
 	fake := newFakeSlack(t)
 	addPeople(fake)
-	fake.addUser(fakeUser{ID: "UG", Name: "gina", Display: "Gina Guide", Email: "gina@example.com"})
+	fake.AddUser(fakeslack.User{ID: "UG", Name: "gina", Display: "Gina Guide", Email: "gina@example.com"})
 	core := &lateCore{}
 	env := newEnvWith(t, fake, slack.Config{}, core, append([]slack.Option{slack.WithDedup(core)}, opts...)...)
 	b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: env.adapter}, testbot.Admins("slack:UG"))
@@ -63,7 +64,7 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 			if r.ResponseType != "ephemeral" {
 				t.Errorf("%s %s: response_type %q", command, text, r.ResponseType)
 			}
-			return textOf(r.Blocks)
+			return fakeslack.TextOf(r.Blocks)
 		}
 		mustContain := func(what, got string, wants ...string) {
 			t.Helper()
@@ -90,18 +91,18 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 		if len(dms) != 1 || dms[0].Channel != "DU1" || !strings.Contains(dms[0].Text, "Git basics") || !strings.Contains(dms[0].Text, "https://git-scm.com/book") {
 			t.Fatalf("DMs after the first assign: %+v", dms)
 		}
-		if got := buttonsOf(dms[0].Blocks); len(got) != 1 || got[0].Label != "Mark done" || !strings.HasPrefix(got[0].Value, "done:") {
+		if got := fakeslack.ButtonsOf(dms[0].Blocks); len(got) != 1 || got[0].Label != "Mark done" || !strings.HasPrefix(got[0].Value, "done:") {
 			t.Fatalf("DM buttons %+v", got)
 		}
 		eventually(t, "U1's Home refreshed after the DM", func() bool {
 			v := lastView(env.fake, "U1")
-			return v != nil && strings.Contains(textOf(v.View.Blocks), "Git basics")
+			return v != nil && strings.Contains(fakeslack.TextOf(v.View.Blocks), "Git basics")
 		})
 
 		// Anna holds git already: the prompt
 		r := env.command(t, "UG", "/assign", "git <@U1|anna> devs")
-		mustContain("prompt", textOf(r.Blocks), "already assigned to 1 person", "Anna D", "duplicate")
-		buttons := buttonsOf(r.Blocks)
+		mustContain("prompt", fakeslack.TextOf(r.Blocks), "already assigned to 1 person", "Anna D", "duplicate")
+		buttons := fakeslack.ButtonsOf(r.Blocks)
 		var labels, styles []string
 		ids := map[string]string{}
 		for _, b := range buttons {
@@ -125,14 +126,14 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 		if p.ReplaceOriginal || p.ResponseType != "ephemeral" {
 			t.Errorf("Show selected groups must leave the prompt: %+v", p)
 		}
-		mustContain("show groups", textOf(p.Blocks), "devs", "ben", "Cleo")
+		mustContain("show groups", fakeslack.TextOf(p.Blocks), "devs", "ben", "Cleo")
 
 		env.press(t, "UG", ids["Only new"], promptURL, false)
 		p = lastPost(t, env.fake)
-		if !p.ReplaceOriginal || p.Path != "/response/prompt" || len(buttonsOf(p.Blocks)) != 0 {
+		if !p.ReplaceOriginal || p.ID != "prompt" || len(fakeslack.ButtonsOf(p.Blocks)) != 0 {
 			t.Errorf("Only new must replace the prompt: %+v", p)
 		}
-		mustContain("outcome", textOf(p.Blocks), "Only new: assigned Git basics (git) to 2 people")
+		mustContain("outcome", fakeslack.TextOf(p.Blocks), "Only new: assigned Git basics (git) to 2 people")
 
 		b.WaitJobs(t)
 		var to []string
@@ -148,22 +149,22 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 		if p.ReplaceOriginal {
 			t.Errorf("a second press replaced the outcome: %+v", p)
 		}
-		mustContain("second press", textOf(p.Blocks), "Already decided: Only new")
+		mustContain("second press", fakeslack.TextOf(p.Blocks), "Already decided: Only new")
 
 		// Ben marks it done from his DM
 		var done string
 		for _, dm := range env.fake.DMs() {
 			if dm.Channel == "DU2" {
-				done = buttonsOf(dm.Blocks)[0].Value
+				done = fakeslack.ButtonsOf(dm.Blocks)[0].Value
 			}
 		}
 		env.press(t, "U2", done, env.fake.responseURL("dm-ben"), false)
 		p = lastPost(t, env.fake)
-		if !p.ReplaceOriginal || p.Path != "/response/dm-ben" {
+		if !p.ReplaceOriginal || p.ID != "dm-ben" {
 			t.Errorf("Mark done must replace the DM: %+v", p)
 		}
-		mustContain("mark done", textOf(p.Blocks), "Marked done: Git basics (git)")
-		if v := lastView(env.fake, "U2"); v == nil || !strings.Contains(textOf(v.View.Blocks), "[x] Git basics") {
+		mustContain("mark done", fakeslack.TextOf(p.Blocks), "Marked done: Git basics (git)")
+		if v := lastView(env.fake, "U2"); v == nil || !strings.Contains(fakeslack.TextOf(v.View.Blocks), "[x] Git basics") {
 			t.Errorf("Ben's Home not refreshed after Mark done: %+v", v)
 		}
 
@@ -185,13 +186,13 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 		if n := len(env.fake.Views()) - views; n != 1 {
 			t.Errorf("%d views published for one event sent twice", n)
 		}
-		if v := lastView(env.fake, "U3"); v == nil || !strings.Contains(textOf(v.View.Blocks), "[ ] Git basics") {
+		if v := lastView(env.fake, "U3"); v == nil || !strings.Contains(fakeslack.TextOf(v.View.Blocks), "[ ] Git basics") {
 			t.Errorf("Cleo's Home: %+v", v)
 		}
 	})
 }
 
-func lastPost(t testing.TB, f *fakeSlack) responsePost {
+func lastPost(t testing.TB, f *slackFake) fakeslack.Response {
 	t.Helper()
 	posts := f.Posts()
 	if len(posts) == 0 {
@@ -200,7 +201,7 @@ func lastPost(t testing.TB, f *fakeSlack) responsePost {
 	return posts[len(posts)-1]
 }
 
-func lastView(f *fakeSlack, user string) *publishedView {
+func lastView(f *slackFake, user string) *fakeslack.View {
 	views := f.Views()
 	for i := len(views) - 1; i >= 0; i-- {
 		if views[i].UserID == user {

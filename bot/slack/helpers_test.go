@@ -15,8 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/internal/fakeslack"
 )
 
 const testSecret = "test-signing-secret"
@@ -27,7 +30,7 @@ var testNow = time.Unix(1_700_000_000, 0)
 // testEnv is learnbot's Slack HTTP endpoints, on loopback, against a fake
 // Slack.
 type testEnv struct {
-	fake    *fakeSlack
+	fake    *slackFake
 	adapter *slack.Adapter
 	srv     *httptest.Server
 }
@@ -38,10 +41,10 @@ func newEnv(t testing.TB, h slack.Handler, opts ...slack.Option) *testEnv {
 	return newEnvWith(t, fake, slack.Config{}, h, opts...)
 }
 
-func newEnvWith(t testing.TB, fake *fakeSlack, cfg slack.Config, h slack.Handler, opts ...slack.Option) *testEnv {
+func newEnvWith(t testing.TB, fake *slackFake, cfg slack.Config, h slack.Handler, opts ...slack.Option) *testEnv {
 	t.Helper()
 	cfg.SigningSecret = testSecret
-	cfg.BotToken = fake.botToken
+	cfg.BotToken = testBotToken
 	cfg.APIURL = fake.apiURL()
 	opts = append([]slack.Option{slack.WithClock(func() time.Time { return testNow }), slack.WithLogger(testLogger(t))}, opts...)
 	a, err := slack.New(cfg, h, opts...)
@@ -119,10 +122,10 @@ func (e *testEnv) command(t testing.TB, user, command, text string) *inlineReply
 }
 
 type inlineReply struct {
-	ResponseType    string  `json:"response_type"`
-	ReplaceOriginal bool    `json:"replace_original"`
-	Text            string  `json:"text"`
-	Blocks          []block `json:"blocks"`
+	ResponseType    string            `json:"response_type"`
+	ReplaceOriginal bool              `json:"replace_original"`
+	Text            string            `json:"text"`
+	Blocks          []fakeslack.Block `json:"blocks"`
 }
 
 // press sends a signed block_actions payload for a button with this value,
@@ -276,4 +279,52 @@ func describeUsers(users []bot.User) string {
 		parts = append(parts, u.ID+"="+u.Name)
 	}
 	return strings.Join(parts, ",")
+}
+
+// The tokens the fake Slack accepts.
+const (
+	testBotToken = "xoxb-test"
+	testAppToken = "xapp-test"
+)
+
+// slackFake is the fake Slack of internal/fakeslack on loopback: it knows
+// only the users a test adds, and fails the test on a malformed request.
+type slackFake struct {
+	*fakeslack.Server
+	url string
+}
+
+func newFakeSlack(t testing.TB) *slackFake {
+	f := fakeslack.New(testBotToken, "", fakeslack.WithAppToken(testAppToken), fakeslack.ReportTo(t))
+	f.SetAutoUsers(false)
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return &slackFake{Server: f, url: srv.URL}
+}
+
+func (f *slackFake) apiURL() string { return f.url + "/api/" }
+
+func (f *slackFake) responseURL(id string) string { return f.url + "/response/" + id }
+
+// socket waits for learnbot's Socket Mode connection.
+func (f *slackFake) socket(t testing.TB) *websocket.Conn {
+	t.Helper()
+	c, err := f.Socket(5 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// eventually polls cond until it holds or 5 s pass.
+func eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

@@ -11,13 +11,14 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/internal/fakeslack"
 )
 
-func addPeople(f *fakeSlack) {
-	f.addUser(fakeUser{ID: "U1", Name: "anna", Display: "Anna D", Email: "anna@example.com"})
-	f.addUser(fakeUser{ID: "U2", Name: "ben", Display: "", Email: "ben@example.com"})
-	f.addUser(fakeUser{ID: "U3", Name: "cleo", Display: "Cleo", Email: "cleo@example.com"})
-	f.addUser(fakeUser{ID: "B1", Name: "somebot", Bot: true})
+func addPeople(f *slackFake) {
+	f.AddUser(fakeslack.User{ID: "U1", Name: "anna", Display: "Anna D", Email: "anna@example.com"})
+	f.AddUser(fakeslack.User{ID: "U2", Name: "ben", Display: "", Email: "ben@example.com"})
+	f.AddUser(fakeslack.User{ID: "U3", Name: "cleo", Display: "Cleo", Email: "cleo@example.com"})
+	f.AddUser(fakeslack.User{ID: "B1", Name: "somebot", Bot: true})
 }
 
 func TestCommands(t *testing.T) {
@@ -31,7 +32,7 @@ func TestCommands(t *testing.T) {
 			t.Fatal("no inline reply")
 		}
 		want := "user(U2,ben,ben@example.com) user(U3,Cleo,cleo@example.com) group(usergroup,S1,devs) group(channel,C9,general) x@y.z https://git-scm.com"
-		if got := textOf(r.Blocks); got != want {
+		if got := fakeslack.TextOf(r.Blocks); got != want {
 			t.Errorf("args %q\nwant %q", got, want)
 		}
 		req := h.Requests()[len(h.Requests())-1]
@@ -46,9 +47,9 @@ func TestCommands(t *testing.T) {
 		}
 	})
 	t.Run("UsersInfoCached", func(t *testing.T) {
-		before := env.fake.countCalls("users.info")
+		before := env.fake.Calls("users.info")
 		env.command(t, "U1", "/learn", "echo <@U2|ben>")
-		if after := env.fake.countCalls("users.info"); after != before {
+		if after := env.fake.Calls("users.info"); after != before {
 			t.Errorf("users.info called %d more times for known users", after-before)
 		}
 	})
@@ -65,17 +66,17 @@ func TestCommands(t *testing.T) {
 		if got := describe(req.Args); got != "assign git user(U2,ben,ben@example.com) group(usergroup,S1,devs)" {
 			t.Errorf("args %q", got)
 		}
-		want := []shownButton{
-			{"Do not assign", "decision:cancel:7", ""},
-			{"Only new", "decision:only_new:7", "primary"},
-			{"Force reassignment", "decision:force:7", "danger"},
-			{"Show selected groups", "decision:show:7", ""},
+		want := []fakeslack.Button{
+			{Label: "Do not assign", Value: "decision:cancel:7", Style: ""},
+			{Label: "Only new", Value: "decision:only_new:7", Style: "primary"},
+			{Label: "Force reassignment", Value: "decision:force:7", Style: "danger"},
+			{Label: "Show selected groups", Value: "decision:show:7", Style: ""},
 		}
-		if got := buttonsOf(r.Blocks); !reflect.DeepEqual(got, want) {
+		if got := fakeslack.ButtonsOf(r.Blocks); !reflect.DeepEqual(got, want) {
 			t.Errorf("buttons %+v\nwant %+v", got, want)
 		}
-		if !strings.Contains(textOf(r.Blocks), "held already by @anna") {
-			t.Errorf("text %q", textOf(r.Blocks))
+		if !strings.Contains(fakeslack.TextOf(r.Blocks), "held already by @anna") {
+			t.Errorf("text %q", fakeslack.TextOf(r.Blocks))
 		}
 	})
 }
@@ -102,7 +103,7 @@ func TestCommandPrefix(t *testing.T) {
 			}
 		}
 		r := env.command(t, "U1", "/acme-learn", "nonsense")
-		if text := textOf(r.Blocks); !strings.Contains(text, "/acme-learn help") {
+		if text := fakeslack.TextOf(r.Blocks); !strings.Contains(text, "/acme-learn help") {
 			t.Errorf("unknown command reply %q", text)
 		}
 	})
@@ -124,7 +125,7 @@ func TestSlowCommandAnsweredThroughResponseURL(t *testing.T) {
 	close(h.slow)
 	eventually(t, "the late reply", func() bool { return len(env.fake.Posts()) == 1 })
 	p := env.fake.Posts()[0]
-	if p.Path != "/response/cmd-U1" || p.ResponseType != "ephemeral" || p.ReplaceOriginal || textOf(p.Blocks) != "slow done" {
+	if p.ID != "cmd-U1" || p.ResponseType != "ephemeral" || p.ReplaceOriginal || fakeslack.TextOf(p.Blocks) != "slow done" {
 		t.Errorf("late reply %+v", p)
 	}
 }
@@ -141,7 +142,7 @@ func TestButtons(t *testing.T) {
 			t.Fatalf("%d response_url posts", len(posts))
 		}
 		p := posts[0]
-		if p.Path != "/response/prompt-1" || !p.ReplaceOriginal || textOf(p.Blocks) != "Assigned git to 2 new learners." || len(buttonsOf(p.Blocks)) != 0 {
+		if p.ID != "prompt-1" || !p.ReplaceOriginal || fakeslack.TextOf(p.Blocks) != "Assigned git to 2 new learners." || len(fakeslack.ButtonsOf(p.Blocks)) != 0 {
 			t.Errorf("post %+v", p)
 		}
 		req := h.Requests()[0]
@@ -152,7 +153,7 @@ func TestButtons(t *testing.T) {
 	t.Run("ShowGroupsAddsAMessage", func(t *testing.T) {
 		env.press(t, "U1", "decision:show:7", env.fake.responseURL("prompt-2"), false)
 		p := env.fake.Posts()[1]
-		if p.ReplaceOriginal || p.ResponseType != "ephemeral" || !strings.Contains(textOf(p.Blocks), "@ben") {
+		if p.ReplaceOriginal || p.ResponseType != "ephemeral" || !strings.Contains(fakeslack.TextOf(p.Blocks), "@ben") {
 			t.Errorf("post %+v", p)
 		}
 	})
@@ -170,7 +171,7 @@ func TestButtons(t *testing.T) {
 		}
 		views := env.fake.Views()
 		v := views[len(views)-1]
-		text := textOf(v.View.Blocks)
+		text := fakeslack.TextOf(v.View.Blocks)
 		if v.UserID != "U2" || v.View.Type != "home" || !strings.Contains(text, "Marked done: Git basics.") || !strings.Contains(text, "Tasks of ben") {
 			t.Errorf("view for %s: %q", v.UserID, text)
 		}
@@ -210,10 +211,10 @@ func TestAppHome(t *testing.T) {
 			t.Fatalf("%d views published", len(views))
 		}
 		v := views[0]
-		if v.UserID != "U1" || v.View.Type != "home" || !strings.Contains(textOf(v.View.Blocks), "Tasks of Anna D") {
+		if v.UserID != "U1" || v.View.Type != "home" || !strings.Contains(fakeslack.TextOf(v.View.Blocks), "Tasks of Anna D") {
 			t.Errorf("view %+v", v)
 		}
-		if got := buttonsOf(v.View.Blocks); len(got) != 1 || got[0].Value != "done:1" {
+		if got := fakeslack.ButtonsOf(v.View.Blocks); len(got) != 1 || got[0].Value != "done:1" {
 			t.Errorf("buttons %+v", got)
 		}
 		req := h.Requests()[0]
@@ -260,8 +261,8 @@ func TestDirectory(t *testing.T) {
 	h := newTestHandler()
 	env := newEnv(t, h)
 	addPeople(env.fake)
-	env.fake.usergroups["S1"] = []string{"U1", "U2"}
-	env.fake.channels["C9"] = []string{"U1", "B1", "U2", "U3", "U404"}
+	env.fake.SetUserGroup("S1", "U1", "U2")
+	env.fake.SetChannel("C9", "U1", "B1", "U2", "U3", "U404")
 	dir := env.adapter.Directory()
 	ctx := context.Background()
 
@@ -282,7 +283,7 @@ func TestDirectory(t *testing.T) {
 		if got := describeUsers(users); got != "U1=Anna D,U2=ben,U3=Cleo,U404=" {
 			t.Errorf("members %s", got)
 		}
-		if n := env.fake.countCalls("conversations.members"); n != 3 {
+		if n := env.fake.Calls("conversations.members"); n != 3 {
 			t.Errorf("%d pages fetched, want 3", n)
 		}
 	})
@@ -295,10 +296,8 @@ func TestDirectory(t *testing.T) {
 	})
 	for _, code := range []string{"not_allowed_token_type", "paid_teams_only", "plan_upgrade_required"} {
 		t.Run("FreePlan_"+code+"IsUserError", func(t *testing.T) {
-			env.fake.mu.Lock()
-			env.fake.groupError = code
-			env.fake.mu.Unlock()
-			defer func() { env.fake.mu.Lock(); env.fake.groupError = ""; env.fake.mu.Unlock() }()
+			env.fake.FailUserGroups(code)
+			defer env.fake.FailUserGroups("")
 			_, err := dir.GroupMembers(ctx, bot.PlatformGroup{Kind: "usergroup", ID: "S1", Name: "devs"})
 			var ue *bot.UserError
 			if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "paid Slack plan") {
@@ -307,13 +306,11 @@ func TestDirectory(t *testing.T) {
 		})
 	}
 	t.Run("FreePlanReplyThroughTheRouter", func(t *testing.T) {
-		env.fake.mu.Lock()
-		env.fake.groupError = "paid_teams_only"
-		env.fake.mu.Unlock()
-		defer func() { env.fake.mu.Lock(); env.fake.groupError = ""; env.fake.mu.Unlock() }()
+		env.fake.FailUserGroups("paid_teams_only")
+		defer env.fake.FailUserGroups("")
 		r := env.command(t, "U1", "/learn", "members <!subteam^S1|@devs>")
-		if !strings.Contains(textOf(r.Blocks), "paid Slack plan") {
-			t.Errorf("reply %q", textOf(r.Blocks))
+		if !strings.Contains(fakeslack.TextOf(r.Blocks), "paid Slack plan") {
+			t.Errorf("reply %q", fakeslack.TextOf(r.Blocks))
 		}
 	})
 	t.Run("UserByEmailFound", func(t *testing.T) {
@@ -347,10 +344,10 @@ func TestSendDM(t *testing.T) {
 			t.Fatalf("%d DMs", len(dms))
 		}
 		dm := dms[0]
-		if dm.Channel != "DU2" || dm.Text != msg.Text || textOf(dm.Blocks) != msg.Text {
+		if dm.Channel != "DU2" || dm.Text != msg.Text || fakeslack.TextOf(dm.Blocks) != msg.Text {
 			t.Errorf("DM %+v", dm)
 		}
-		if got := buttonsOf(dm.Blocks); len(got) != 1 || got[0] != (shownButton{"Mark done", "done:42", ""}) {
+		if got := fakeslack.ButtonsOf(dm.Blocks); len(got) != 1 || got[0] != (fakeslack.Button{Label: "Mark done", Value: "done:42", Style: ""}) {
 			t.Errorf("buttons %+v", got)
 		}
 	})
@@ -369,45 +366,31 @@ func TestSendDM(t *testing.T) {
 		}
 		eventually(t, "U2's Home refreshed after the DM", func() bool { return len(env.fake.Views()) == 2 })
 		views := env.fake.Views()
-		if views[1].UserID != "U2" || !strings.Contains(textOf(views[1].View.Blocks), "Tasks of ben") {
+		if views[1].UserID != "U2" || !strings.Contains(fakeslack.TextOf(views[1].View.Blocks), "Tasks of ben") {
 			t.Errorf("Home not refreshed: %+v", views[1])
 		}
 	})
-	failWith := func(status int, header http.Header, body string) func(w http.ResponseWriter) bool {
-		return func(w http.ResponseWriter) bool {
-			for k, v := range header {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(status)
-			_, _ = w.Write([]byte(body))
-			return true
-		}
-	}
 	t.Run("RateLimitIsRetryAfter", func(t *testing.T) {
-		env.fake.mu.Lock()
-		env.fake.postFail = failWith(http.StatusTooManyRequests, http.Header{"Retry-After": {"7"}}, "")
-		env.fake.mu.Unlock()
-		before := env.fake.countCalls("chat.postMessage")
+		env.fake.FailPosts(fakeslack.FailWith(http.StatusTooManyRequests, http.Header{"Retry-After": {"7"}}, ""))
+		before := env.fake.Calls("chat.postMessage")
 		err := env.adapter.SendDM(ctx, msg)
 		var ra *bot.RetryAfterError
 		if !errors.As(err, &ra) || ra.After != 7*time.Second {
 			t.Errorf("error %#v", err)
 		}
-		if n := env.fake.countCalls("chat.postMessage") - before; n != 1 {
+		if n := env.fake.Calls("chat.postMessage") - before; n != 1 {
 			t.Errorf("chat.postMessage tried %d times; the queue, not slack-go, retries", n)
 		}
 
 		// The workspace's next DMs wait for the Retry-After without calling
 		// Slack; another workspace's go on.
-		env.fake.mu.Lock()
-		env.fake.postFail = nil
-		env.fake.mu.Unlock()
-		before = env.fake.countCalls("chat.postMessage")
+		env.fake.FailPosts(nil)
+		before = env.fake.Calls("chat.postMessage")
 		err = env.adapter.SendDM(ctx, msg)
 		if !errors.As(err, &ra) || ra.After <= 5*time.Second || ra.After > 7*time.Second {
 			t.Errorf("a DM right after a 429 with Retry-After 7: %#v, want to come back in about 7s", err)
 		}
-		if n := env.fake.countCalls("chat.postMessage") - before; n != 0 {
+		if n := env.fake.Calls("chat.postMessage") - before; n != 0 {
 			t.Errorf("chat.postMessage called %d times during the Retry-After", n)
 		}
 		other := msg
@@ -419,9 +402,7 @@ func TestSendDM(t *testing.T) {
 	t.Run("RateLimitWithoutRetryAfterWaitsAnyway", func(t *testing.T) {
 		msg := msg
 		msg.Workspace = "T3" // T1 is paced after the last subtest's 429
-		env.fake.mu.Lock()
-		env.fake.postFail = failWith(http.StatusTooManyRequests, nil, "")
-		env.fake.mu.Unlock()
+		env.fake.FailPosts(fakeslack.FailWith(http.StatusTooManyRequests, nil, ""))
 		var ra *bot.RetryAfterError
 		if err := env.adapter.SendDM(ctx, msg); !errors.As(err, &ra) || ra.After <= 0 {
 			t.Errorf("error %#v", err)
@@ -430,9 +411,7 @@ func TestSendDM(t *testing.T) {
 	t.Run("ServerErrorIsRetried", func(t *testing.T) {
 		msg := msg
 		msg.Workspace = "T4" // T1 and T3 are paced after a 429
-		env.fake.mu.Lock()
-		env.fake.postFail = failWith(http.StatusInternalServerError, nil, "oops")
-		env.fake.mu.Unlock()
+		env.fake.FailPosts(fakeslack.FailWith(http.StatusInternalServerError, nil, "oops"))
 		err := env.adapter.SendDM(ctx, msg)
 		var ra *bot.RetryAfterError
 		var pe *bot.PermanentError
@@ -443,22 +422,18 @@ func TestSendDM(t *testing.T) {
 	t.Run("SlackErrorCodeRetriedUnlessPermanent", func(t *testing.T) {
 		msg := msg
 		msg.Workspace = "T4"
-		env.fake.mu.Lock()
-		env.fake.postFail = failWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"internal_error"}`)
-		env.fake.mu.Unlock()
+		env.fake.FailPosts(fakeslack.FailWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"internal_error"}`))
 		var pe *bot.PermanentError
 		var ra *bot.RetryAfterError
 		if err := env.adapter.SendDM(ctx, msg); err == nil || errors.As(err, &pe) || errors.As(err, &ra) {
 			t.Errorf("error %#v", err)
 		}
 	})
-	env.fake.mu.Lock()
-	env.fake.postFail = nil
-	env.fake.mu.Unlock()
+	env.fake.FailPosts(nil)
 	t.Run("DMChannelRemembered", func(t *testing.T) {
 		msg := msg
 		msg.Workspace = "T5"
-		opens := func() int { return env.fake.countCalls("conversations.open") }
+		opens := func() int { return env.fake.Calls("conversations.open") }
 		before := opens()
 		for range 3 {
 			if err := env.adapter.SendDM(ctx, msg); err != nil {
@@ -470,10 +445,8 @@ func TestSendDM(t *testing.T) {
 		}
 		// The remembered channel is gone: a retryable error, and the
 		// retry opens it again.
-		stale := failWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"channel_not_found"}`)
-		env.fake.mu.Lock()
-		env.fake.postFail = stale
-		env.fake.mu.Unlock()
+		stale := fakeslack.FailWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"channel_not_found"}`)
+		env.fake.FailPosts(stale)
 		var pe *bot.PermanentError
 		if err := env.adapter.SendDM(ctx, msg); err == nil || errors.As(err, &pe) {
 			t.Errorf("a remembered channel not found: %#v, want an error to retry", err)
@@ -485,15 +458,11 @@ func TestSendDM(t *testing.T) {
 		if n := opens() - before; n != 1 {
 			t.Errorf("the retry opened the conversation %d times, want 1", n)
 		}
-		env.fake.mu.Lock()
-		env.fake.postFail = nil
-		env.fake.mu.Unlock()
+		env.fake.FailPosts(nil)
 	})
 	for _, code := range []string{"user_not_found", "cannot_dm_bot", "account_inactive"} {
 		t.Run("Permanent_"+code, func(t *testing.T) {
-			env.fake.mu.Lock()
-			env.fake.openError["U9"] = code
-			env.fake.mu.Unlock()
+			env.fake.FailOpen("U9", code)
 			m := msg
 			m.To = bot.User{ID: "U9"}
 			err := env.adapter.SendDM(ctx, m)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/web"
 )
@@ -36,7 +37,7 @@ func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
 			if r == nil {
 				t.Fatalf("%s: no inline reply", text)
 			}
-			return textOf(r.Blocks)
+			return fakeslack.TextOf(r.Blocks)
 		}
 		// isAdmin tells whether the user may run an admin command (role on
 		// someone else is harmless: the same role again).
@@ -54,7 +55,7 @@ func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
 				if dm.Channel != "D"+user {
 					continue
 				}
-				for _, btn := range buttonsOf(dm.Blocks) {
+				for _, btn := range fakeslack.ButtonsOf(dm.Blocks) {
 					if btn.Label == "Accept" {
 						out = append(out, btn.Value)
 					}
@@ -65,7 +66,7 @@ func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
 		press := func(user, value string) string {
 			t.Helper()
 			env.press(t, user, value, env.fake.responseURL("dm-"+user), false)
-			return textOf(lastPost(t, env.fake).Blocks)
+			return fakeslack.TextOf(lastPost(t, env.fake).Blocks)
 		}
 		post := func(path string) int {
 			t.Helper()
@@ -104,16 +105,16 @@ func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
 			mustContain("revoke", say("U2", "invite revoke cleo@example.com"), "Only admins")
 			list := env.command(t, "U2", "/learn", "invite list")
 			var again string
-			for _, btn := range buttonsOf(list.Blocks) {
+			for _, btn := range fakeslack.ButtonsOf(list.Blocks) {
 				if strings.HasPrefix(btn.Label, "Invite again") {
 					again = btn.Value
 				}
 			}
 			if again == "" {
-				t.Fatalf("invite list without Invite again: %q", textOf(list.Blocks))
+				t.Fatalf("invite list without Invite again: %q", fakeslack.TextOf(list.Blocks))
 			}
 			env.press(t, "U2", again, env.fake.responseURL("list-U2"), false)
-			mustContain("Invite again button", textOf(lastPost(t, env.fake).Blocks), "Only admins")
+			mustContain("Invite again button", fakeslack.TextOf(lastPost(t, env.fake).Blocks), "Only admins")
 			if got := acceptButtons("U3"); len(got) != 1 {
 				t.Fatalf("a guide's attempt sent Cleo a new invitation: %q", got)
 			}
@@ -156,7 +157,7 @@ func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
 			// Eve is not on Slack when invited: nothing links her then.
 			say("UG", "invite eve@example.com admin")
 			say("UG", "invite revoke eve@example.com")
-			env.fake.addUser(fakeUser{ID: "U5", Name: "eve", Display: "Eve", Email: "eve@example.com"})
+			env.fake.AddUser(fakeslack.User{ID: "U5", Name: "eve", Display: "Eve", Email: "eve@example.com"})
 			mustContain("eve's first command", say("U5", "help"), "Commands")
 			if isAdmin("U5") {
 				t.Fatal("a Slack user whose email matches a revoked admin invitation is an admin")
@@ -169,7 +170,7 @@ func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
 			if link == nil {
 				t.Fatalf("invite reply without a link: %q", reply)
 			}
-			env.fake.addUser(fakeUser{ID: "U6", Name: "finn", Display: "Finn", Email: "finn@example.com"})
+			env.fake.AddUser(fakeslack.User{ID: "U6", Name: "finn", Display: "Finn", Email: "finn@example.com"})
 			mustContain("invited guide", say("U6", "task add x X"), "You need the guide role")
 			if status := post(link[1]); status != http.StatusOK {
 				t.Fatalf("accept page: status %d", status)
@@ -182,7 +183,7 @@ func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
 
 		t.Run("ExpiredGrantsNothing", func(t *testing.T) {
 			say("UG", "invite ben@example.com admin") // Ben (U2) is active: refused
-			env.fake.addUser(fakeUser{ID: "U7", Name: "gus", Display: "Gus", Email: "gus@example.com"})
+			env.fake.AddUser(fakeslack.User{ID: "U7", Name: "gus", Display: "Gus", Email: "gus@example.com"})
 			say("UG", "invite gus@example.com admin")
 			got := acceptButtons("U7")
 			if len(got) != 1 {

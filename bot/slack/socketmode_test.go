@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/internal/fakeslack"
 )
 
 type ackMessage struct {
@@ -40,7 +41,7 @@ func TestSocketMode(t *testing.T) {
 	h := newTestHandler()
 	fake := newFakeSlack(t)
 	addPeople(fake)
-	a, err := slack.New(slack.Config{BotToken: fake.botToken, AppToken: fake.appToken, APIURL: fake.apiURL()}, h,
+	a, err := slack.New(slack.Config{BotToken: testBotToken, AppToken: testAppToken, APIURL: fake.apiURL()}, h,
 		slack.WithLogger(testLogger(t)), slack.WithAckWait(200*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +61,7 @@ func TestSocketMode(t *testing.T) {
 		if took > 3*time.Second {
 			t.Errorf("acknowledged after %s", took)
 		}
-		if ack.Payload == nil || ack.Payload.ResponseType != "ephemeral" || textOf(ack.Payload.Blocks) != "user(U2,ben,ben@example.com) group(channel,C9,general)" {
+		if ack.Payload == nil || ack.Payload.ResponseType != "ephemeral" || fakeslack.TextOf(ack.Payload.Blocks) != "user(U2,ben,ben@example.com) group(channel,C9,general)" {
 			t.Errorf("ack payload %+v", ack.Payload)
 		}
 		if req := h.Requests()[0]; req.Actor.Name != "Anna D" || req.Workspace != "T1" {
@@ -74,7 +75,7 @@ func TestSocketMode(t *testing.T) {
 		}
 		close(h.slow)
 		eventually(t, "the late reply", func() bool { return len(fake.Posts()) == 1 })
-		if p := fake.Posts()[0]; p.Path != "/response/sm-slow" || textOf(p.Blocks) != "slow done" || p.ReplaceOriginal {
+		if p := fake.Posts()[0]; p.ID != "sm-slow" || fakeslack.TextOf(p.Blocks) != "slow done" || p.ReplaceOriginal {
 			t.Errorf("late reply %+v", p)
 		}
 	})
@@ -84,7 +85,7 @@ func TestSocketMode(t *testing.T) {
 			t.Errorf("ack payload %+v", ack.Payload)
 		}
 		eventually(t, "the outcome", func() bool { return len(fake.Posts()) == 2 })
-		if p := fake.Posts()[1]; p.Path != "/response/sm-prompt" || !p.ReplaceOriginal || textOf(p.Blocks) != "Assigned git to 2 new learners." {
+		if p := fake.Posts()[1]; p.ID != "sm-prompt" || !p.ReplaceOriginal || fakeslack.TextOf(p.Blocks) != "Assigned git to 2 new learners." {
 			t.Errorf("outcome %+v", p)
 		}
 	})
@@ -97,7 +98,7 @@ func TestSocketMode(t *testing.T) {
 		time.Sleep(50 * time.Millisecond) // time for a second, wrong, publication
 		var homes int
 		for _, v := range fake.Views()[views:] {
-			if v.UserID == "U3" && strings.Contains(textOf(v.View.Blocks), "Tasks of Cleo") {
+			if v.UserID == "U3" && strings.Contains(fakeslack.TextOf(v.View.Blocks), "Tasks of Cleo") {
 				homes++
 			}
 		}

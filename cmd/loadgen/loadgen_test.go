@@ -216,7 +216,7 @@ func (r *senderRef) SendDM(ctx context.Context, m bot.Message) error {
 func TestAgainstLearnbot(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		ctx := context.Background()
-		fake := fakeslack.New("xoxb-test", "discord-test")
+		fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly()) // as cmd/loadgen runs it
 		fakeSrv := httptest.NewServer(fake)
 		defer fakeSrv.Close()
 		slackRef, discordRef := &senderRef{}, &senderRef{}
@@ -330,7 +330,7 @@ func (h slowHandler) Home(ctx context.Context, platform, workspace string, user 
 // in time counts as late, with its latency up to the real reply.
 func TestLateRepliesCountUntilTheyArrive(t *testing.T) {
 	ctx := context.Background()
-	fake := fakeslack.New("xoxb-test", "discord-test")
+	fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly()) // as cmd/loadgen runs it
 	fakeSrv := httptest.NewServer(fake)
 	defer fakeSrv.Close()
 	quiet := slog.New(slog.DiscardHandler)

@@ -85,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return serveFlags(ctx, "fake", args[1:], stdout, func(fs *flag.FlagSet) func() http.Handler {
 			postRate := fs.Float64("post-rate", 0, "chat.postMessage allowed per second (0: no limit); POST /limit?rate= changes it")
 			return func() http.Handler {
-				f := fakeslack.New(or(getenv("SLACK_BOT_TOKEN"), "xoxb-bench"), or(getenv("DISCORD_BOT_TOKEN"), "bench-bot-token"))
+				f := fakeslack.New(or(getenv("SLACK_BOT_TOKEN"), "xoxb-bench"), or(getenv("DISCORD_BOT_TOKEN"), "bench-bot-token"), fakeslack.CountOnly())
 				f.SetPostRate(*postRate)
 				return f
 			}

@@ -1,35 +1,39 @@
-// Package fakeslack is a fake of the platform APIs learnbot calls, for load
-// tests on loopback: the Slack Web API methods of a DM and of a command
-// (users.info, conversations.open, chat.postMessage, views.publish),
-// response_url posts, and Discord's two DM calls. It counts what it got,
-// DMs per recipient in particular, so that a benchmark can tell lost DMs
-// from duplicated ones, and it can rate-limit chat.postMessage the way Slack
-// does: 429 with a Retry-After header in whole seconds.
+// Package fakeslack is a fake of the platform APIs learnbot calls, on
+// loopback, for the Slack adapter's tests and for load tests: the Slack Web
+// API methods of commands, DMs, directories and the App Home, response_url
+// posts, Socket Mode, and Discord's two DM calls and interaction follow-ups.
 //
-// It keeps no message bodies: a fan-out of 10,000 DMs must cost the fake
-// little next to the learnbot it measures.
+// By default it records what learnbot sent (DMs with their blocks, response
+// posts, published views) for tests to read. CountOnly keeps counts and no
+// message bodies instead, so that a fan-out of 10,000 DMs costs the fake
+// little next to the learnbot it measures; either way it counts DMs per
+// recipient, so a benchmark can tell lost DMs from duplicated ones, and it
+// can rate-limit chat.postMessage the way Slack does: 429 with a
+// Retry-After header in whole seconds.
 package fakeslack
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
-	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
+	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"golang.org/x/time/rate"
 )
 
 // Server is the fake. It is an http.Handler.
 type Server struct {
 	token        string // Slack bot token
+	appToken     string // Slack app token (Socket Mode); empty: refused
 	discordToken string
+	countOnly    bool
+	t            testing.TB // reports malformed requests; may be nil
 	mux          *http.ServeMux
 	now          func() time.Time
+	sockets      chan *websocket.Conn
 
 	mu        sync.Mutex
 	limiter   *rate.Limiter // chat.postMessage; nil: no limit
@@ -40,17 +44,56 @@ type Server struct {
 	limited   int            // chat.postMessage answered 429
 	first     time.Time      // first accepted DM since the last reset
 	last      time.Time
-	responses map[string]Response
+	responses map[string]Response // the latest by ID
 	waiting   map[string][]chan Response
+
+	// The Slack workspace as tests set it up.
+	users      map[string]User
+	autoUsers  bool                // users.info knows every ID
+	usergroups map[string][]string // members by user group
+	channels   map[string][]string // members by channel
+	groupError string              // usergroups.users.list fails with this code
+	openError  map[string]string   // conversations.open error by user
+	postFail   func(w http.ResponseWriter) bool
+
+	// What learnbot sent, unless countOnly.
+	posts []Response
+	dms   []Message
+	views []View
 }
 
 // Response is one post to a response_url (Slack) or to an interaction
 // webhook (Discord follow-ups).
 type Response struct {
-	ID              string    `json:"id"`
+	ID              string    `json:"id"` // the response_url's last segment, or the interaction token
 	At              time.Time `json:"at"`
+	ResponseType    string    `json:"response_type,omitempty"`
 	Text            string    `json:"text"`
 	ReplaceOriginal bool      `json:"replace_original"`
+	Blocks          []Block   `json:"blocks,omitempty"` // not kept by CountOnly
+}
+
+// Message is a DM learnbot posted with chat.postMessage.
+type Message struct {
+	Channel string
+	Text    string
+	Blocks  []Block
+}
+
+// View is an App Home learnbot published with views.publish.
+type View struct {
+	UserID string
+	View   struct {
+		Type   string  `json:"type"`
+		Blocks []Block `json:"blocks"`
+	}
+}
+
+// User is a member of the fake workspace, as users.info and
+// users.lookupByEmail answer.
+type User struct {
+	ID, Name, Display, Email string
+	Bot                      bool
 }
 
 // Stats is what the fake saw since its last reset.
@@ -68,11 +111,33 @@ type Stats struct {
 	DiscordDMs map[string]int `json:"discord_dms,omitempty"`
 }
 
-// New returns a fake that accepts these bot tokens (without "Bot ").
-func New(slackToken, discordToken string) *Server {
-	s := &Server{token: slackToken, discordToken: discordToken, now: time.Now, mux: http.NewServeMux()}
+// Option configures a fake.
+type Option func(*Server)
+
+// CountOnly keeps counts and response texts, not DMs, views or blocks: for
+// load tests.
+func CountOnly() Option { return func(s *Server) { s.countOnly = true } }
+
+// WithAppToken accepts this Slack app token for Socket Mode.
+func WithAppToken(token string) Option { return func(s *Server) { s.appToken = token } }
+
+// ReportTo fails t on requests a real Slack would refuse as malformed and on
+// methods the fake does not know.
+func ReportTo(t testing.TB) Option { return func(s *Server) { s.t = t } }
+
+// New returns a fake that accepts these bot tokens (without "Bot "). Its
+// users.info knows every ID until SetAutoUsers(false).
+func New(slackToken, discordToken string, opts ...Option) *Server {
+	s := &Server{token: slackToken, discordToken: discordToken, now: time.Now, mux: http.NewServeMux(),
+		sockets: make(chan *websocket.Conn, 4), autoUsers: true, users: map[string]User{},
+		usergroups: map[string][]string{}, channels: map[string][]string{}, openError: map[string]string{},
+		waiting: map[string][]chan Response{}}
+	for _, o := range opts {
+		o(s)
+	}
 	s.Reset()
 	s.mux.HandleFunc("POST /api/{method}", s.serveSlack)
+	s.mux.HandleFunc("GET /socket", s.serveSocket)
 	s.mux.HandleFunc("POST /response/{id}", s.serveResponse)
 	s.mux.HandleFunc("GET /wait/{id}", s.serveWait)
 	s.mux.HandleFunc("POST /discord/api/v10/users/@me/channels", s.serveDiscordChannel)
@@ -87,6 +152,13 @@ func New(slackToken, discordToken string) *Server {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// errorf reports a malformed request to the test, if there is one.
+func (s *Server) errorf(format string, a ...any) {
+	if s.t != nil {
+		s.t.Errorf("fake slack: "+format, a...)
+	}
+}
 
 // SetPostRate limits chat.postMessage to perSecond, in bursts of at most a
 // tenth of a second's worth (a measured rate then says little about the
@@ -129,7 +201,15 @@ func (s *Server) Stats(detail bool) Stats {
 	return st
 }
 
-// Reset forgets the counts and the responses (not the rate limit).
+// Calls counts the calls of one method since the last reset.
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[method]
+}
+
+// Reset forgets the counts and what was sent (not the rate limit, nor the
+// workspace's users, groups and failures).
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -139,164 +219,29 @@ func (s *Server) Reset() {
 	s.limited = 0
 	s.first, s.last = time.Time{}, time.Time{}
 	s.responses = map[string]Response{}
-	if s.waiting == nil {
-		s.waiting = map[string][]chan Response{}
-	}
+	s.posts, s.dms, s.views = nil, nil, nil
 }
 
-// serveSlack answers the Web API methods learnbot calls. Bodies are form
-// encoded except views.publish (JSON), whose body is only drained.
-func (s *Server) serveSlack(w http.ResponseWriter, r *http.Request) {
-	method := r.PathValue("method")
-	var form map[string][]string
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		if err := r.ParseForm(); err != nil {
-			writeSlack(w, http.StatusBadRequest, `{"ok":false,"error":"invalid_form_data"}`)
-			return
-		}
-		form = r.PostForm
-	} else {
-		_, _ = io.Copy(io.Discard, r.Body)
-	}
-	get := func(k string) string {
-		if v := form[k]; len(v) > 0 {
-			return v[0]
-		}
-		return ""
-	}
-	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if t := get("token"); t != "" {
-		token = t
-	}
-	s.mu.Lock()
-	s.calls[method]++
-	s.mu.Unlock()
-	if token != s.token {
-		writeSlack(w, http.StatusOK, `{"ok":false,"error":"invalid_auth"}`)
-		return
-	}
-	switch method {
-	case "users.info":
-		id := get("user")
-		if id == "" {
-			writeSlack(w, http.StatusOK, `{"ok":false,"error":"user_not_found"}`)
-			return
-		}
-		// Every ID is a person; names derive from the ID.
-		lower := strings.ToLower(id)
-		writeSlack(w, http.StatusOK, `{"ok":true,"user":{"id":`+quote(id)+`,"name":`+quote(lower)+
-			`,"profile":{"display_name":`+quote("Learner "+id)+`,"real_name":`+quote(lower)+
-			`,"email":`+quote(lower+"@example.com")+`}}}`)
-	case "users.lookupByEmail":
-		writeSlack(w, http.StatusOK, `{"ok":false,"error":"users_not_found"}`)
-	case "conversations.open":
-		writeSlack(w, http.StatusOK, `{"ok":true,"channel":{"id":`+quote("D"+get("users"))+`}}`)
-	case "chat.postMessage":
-		channel := get("channel")
-		if wait, ok := s.admit(); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			writeSlack(w, http.StatusTooManyRequests, `{"ok":false,"error":"ratelimited"}`)
-			return
-		}
-		n := s.delivered(s.slackDMs, channel)
-		writeSlack(w, http.StatusOK, `{"ok":true,"channel":`+quote(channel)+`,"ts":"`+strconv.Itoa(n)+`.000100"}`)
-	case "views.publish":
-		writeSlack(w, http.StatusOK, `{"ok":true,"view":{"id":"V1"}}`)
-	default:
-		writeSlack(w, http.StatusOK, `{"ok":false,"error":"unknown_method"}`)
-	}
-}
-
-// admit takes a token of the chat.postMessage limit, or says how long until
-// one is free (at least a second: Retry-After counts whole seconds).
-func (s *Server) admit() (time.Duration, bool) {
+// Posts lists the response posts (Slack response_url, Discord follow-ups)
+// in order.
+func (s *Server) Posts() []Response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.limiter == nil {
-		return 0, true
-	}
-	now := s.now()
-	if s.limiter.AllowN(now, 1) {
-		return 0, true
-	}
-	s.limited++
-	r := s.limiter.ReserveN(now, 1)
-	wait := r.DelayFrom(now)
-	r.CancelAt(now)
-	return max(wait, time.Second), false
+	return append([]Response(nil), s.posts...)
 }
 
-// delivered counts an accepted DM to channel in byChannel and returns the
-// channel's count.
-func (s *Server) delivered(byChannel map[string]int, channel string) int {
-	now := s.now()
+// DMs lists the messages posted with chat.postMessage, in order.
+func (s *Server) DMs() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.first.IsZero() {
-		s.first = now
-	}
-	s.last = now
-	byChannel[channel]++
-	return byChannel[channel]
+	return append([]Message(nil), s.dms...)
 }
 
-func (s *Server) serveDiscordChannel(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		RecipientID string `json:"recipient_id"`
-	}
-	if !s.discordAuth(w, r, "users/@me/channels") || !decode(w, r, &body) {
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"id":%q,"type":1,"recipients":[{"id":%q,"username":"u"}]}`, "DM"+body.RecipientID, body.RecipientID)
-}
-
-func (s *Server) serveDiscordMessage(w http.ResponseWriter, r *http.Request) {
-	if !s.discordAuth(w, r, "channels/messages") {
-		return
-	}
-	_, _ = io.Copy(io.Discard, r.Body)
-	channel := r.PathValue("channel")
-	n := s.delivered(s.discord, channel)
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"id":"%d","channel_id":%q,"content":"","type":0}`, 900000000000000000+n, channel)
-}
-
-func (s *Server) serveDiscordFollowUp(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Content string `json:"content"`
-	}
-	if !decode(w, r, &body) {
-		return
-	}
-	s.respond(Response{ID: r.PathValue("token"), At: s.now(), Text: body.Content, ReplaceOriginal: r.Method == http.MethodPatch})
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write([]byte(`{"id":"1","channel_id":"1","content":"","type":0}`))
-}
-
-func (s *Server) discordAuth(w http.ResponseWriter, r *http.Request, method string) bool {
+// Views lists the App Homes published, in order.
+func (s *Server) Views() []View {
 	s.mu.Lock()
-	s.calls["discord:"+method]++
-	s.mu.Unlock()
-	if r.Header.Get("Authorization") != "Bot "+s.discordToken {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte(`{"message":"401: Unauthorized","code":0}`))
-		return false
-	}
-	return true
-}
-
-func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Text            string `json:"text"`
-		ReplaceOriginal bool   `json:"replace_original"`
-	}
-	if !decode(w, r, &body) {
-		return
-	}
-	s.respond(Response{ID: r.PathValue("id"), At: s.now(), Text: body.Text, ReplaceOriginal: body.ReplaceOriginal})
-	_, _ = w.Write([]byte("ok"))
+	defer s.mu.Unlock()
+	return append([]View(nil), s.views...)
 }
 
 // respond records a response and wakes those waiting for it.
@@ -304,11 +249,26 @@ func (s *Server) respond(resp Response) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls["response"]++
+	if s.countOnly {
+		resp.Blocks = nil
+	} else {
+		s.posts = append(s.posts, resp)
+	}
 	s.responses[resp.ID] = resp
 	for _, ch := range s.waiting[resp.ID] {
 		ch <- resp
 	}
 	delete(s.waiting, resp.ID)
+}
+
+func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
+	var body Response
+	if !s.decode(w, r, &body) {
+		return
+	}
+	body.ID, body.At = r.PathValue("id"), s.now()
+	s.respond(body)
+	_, _ = w.Write([]byte("ok"))
 }
 
 // serveWait answers with the response posted under an ID, waiting for it up
@@ -356,18 +316,13 @@ func (s *Server) serveLimit(w http.ResponseWriter, r *http.Request) {
 	s.SetPostRate(perSecond)
 }
 
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+// decode reads a JSON body into v, answering 400 (and telling the test)
+// when it is not JSON.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		s.errorf("%s: bad JSON: %v", r.URL.Path, err)
 		http.Error(w, "bad JSON: "+err.Error(), http.StatusBadRequest)
 		return false
 	}
 	return true
 }
-
-func writeSlack(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, body)
-}
-
-func quote(s string) string { return strconv.Quote(s) }

@@ -145,3 +145,103 @@ func TestWaitForResponse(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordsOrCountsOnly checks both modes: by default the fake keeps what
+// was sent for tests to read; CountOnly keeps the counts and the response
+// texts (loadgen waits for them) and no DM bodies or views.
+func TestRecordsOrCountsOnly(t *testing.T) {
+	send := func(t *testing.T, f *fakeslack.Server) {
+		srv := httptest.NewServer(f)
+		t.Cleanup(srv.Close)
+		api := slackgo.New("xoxb-test", slackgo.OptionAPIURL(srv.URL+"/api/"))
+		ctx := context.Background()
+		blocks := slackgo.MsgOptionBlocks(slackgo.NewSectionBlock(slackgo.NewTextBlockObject("mrkdwn", "New task: git", false, false), nil, nil),
+			slackgo.NewActionBlock("a", slackgo.NewButtonBlockElement("done", "done:1", slackgo.NewTextBlockObject("plain_text", "Mark done", false, false))))
+		if _, _, err := api.PostMessageContext(ctx, "DU1", slackgo.MsgOptionText("New task: git", false), blocks); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := api.PublishViewContext(ctx, slackgo.PublishViewContextRequest{UserID: "U1", View: slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab,
+			Blocks: slackgo.Blocks{BlockSet: []slackgo.Block{slackgo.NewSectionBlock(slackgo.NewTextBlockObject("mrkdwn", "Tasks", false, false), nil, nil)}}}}); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Post(srv.URL+"/response/r1", "application/json", bytes.NewReader([]byte(`{"text":"Assigned","response_type":"ephemeral"}`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	t.Run("Records", func(t *testing.T) {
+		f := fakeslack.New("xoxb-test", "", fakeslack.ReportTo(t))
+		send(t, f)
+		dms, views, posts := f.DMs(), f.Views(), f.Posts()
+		if len(dms) != 1 || dms[0].Channel != "DU1" || fakeslack.TextOf(dms[0].Blocks) != "New task: git" ||
+			fakeslack.ButtonsOf(dms[0].Blocks)[0] != (fakeslack.Button{Label: "Mark done", Value: "done:1"}) {
+			t.Errorf("DMs = %+v", dms)
+		}
+		if len(views) != 1 || views[0].UserID != "U1" || fakeslack.TextOf(views[0].View.Blocks) != "Tasks" {
+			t.Errorf("views = %+v", views)
+		}
+		if len(posts) != 1 || posts[0].ID != "r1" || posts[0].Text != "Assigned" || posts[0].ResponseType != "ephemeral" {
+			t.Errorf("posts = %+v", posts)
+		}
+	})
+	t.Run("CountOnly", func(t *testing.T) {
+		f := fakeslack.New("xoxb-test", "", fakeslack.CountOnly())
+		send(t, f)
+		if len(f.DMs()) != 0 || len(f.Views()) != 0 || len(f.Posts()) != 0 {
+			t.Errorf("kept bodies: %d DMs, %d views, %d posts", len(f.DMs()), len(f.Views()), len(f.Posts()))
+		}
+		st := f.Stats(true)
+		if st.DMs != 1 || st.SlackDMs["DU1"] != 1 || st.Calls["views.publish"] != 1 || st.Responses != 1 {
+			t.Errorf("stats = %+v", st)
+		}
+	})
+}
+
+// TestWorkspaceAsSetUp checks what the Slack adapter's tests set up: known
+// users only, user groups, paged channel members, and failures on demand.
+func TestWorkspaceAsSetUp(t *testing.T) {
+	f, _, api := newFake(t)
+	f.SetAutoUsers(false)
+	f.AddUser(fakeslack.User{ID: "U1", Name: "anna", Display: "Anna", Email: "anna@example.com"})
+	if _, err := api.GetUserInfo("U404"); err == nil || err.Error() != "user_not_found" {
+		t.Errorf("unknown user: %v", err)
+	}
+	if u, err := api.GetUserByEmail("ANNA@example.com"); err != nil || u.ID != "U1" {
+		t.Errorf("lookupByEmail = %+v, %v", u, err)
+	}
+	f.SetUserGroup("S1", "U1", "U2")
+	if m, err := api.GetUserGroupMembers("S1"); err != nil || len(m) != 2 {
+		t.Errorf("user group = %v, %v", m, err)
+	}
+	f.FailUserGroups("paid_teams_only")
+	if _, err := api.GetUserGroupMembers("S1"); err == nil || err.Error() != "paid_teams_only" {
+		t.Errorf("failing user groups: %v", err)
+	}
+	f.SetChannel("C1", "U1", "U2", "U3")
+	var all []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		m, next, err := api.GetUsersInConversation(&slackgo.GetUsersInConversationParameters{ChannelID: "C1", Cursor: cursor})
+		if err != nil || pages > 3 {
+			t.Fatalf("channel members: %v after %d pages", err, pages)
+		}
+		all = append(all, m...)
+		if cursor = next; cursor == "" {
+			break
+		}
+	}
+	if len(all) != 3 {
+		t.Errorf("channel members = %v", all)
+	}
+	f.FailOpen("U9", "cannot_dm_bot")
+	if _, _, _, err := api.OpenConversation(&slackgo.OpenConversationParameters{Users: []string{"U9"}}); err == nil || err.Error() != "cannot_dm_bot" {
+		t.Errorf("failing conversations.open: %v", err)
+	}
+	f.FailPosts(fakeslack.FailWith(http.StatusTooManyRequests, http.Header{"Retry-After": {"3"}}, ""))
+	_, _, err := api.PostMessage("DU1", slackgo.MsgOptionText("hi", false))
+	var limited *slackgo.RateLimitedError
+	if !errors.As(err, &limited) || limited.RetryAfter != 3*time.Second {
+		t.Errorf("failing chat.postMessage: %v", err)
+	}
+}

@@ -1,0 +1,295 @@
+package fakeslack
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// locked runs f under the fake's lock.
+func (s *Server) locked(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
+// AddUser makes u a member of the fake workspace.
+func (s *Server) AddUser(u User) { s.locked(func() { s.users[u.ID] = u }) }
+
+// SetAutoUsers says whether users.info knows every ID (a user derived from
+// the ID) or only the users added.
+func (s *Server) SetAutoUsers(on bool) { s.locked(func() { s.autoUsers = on }) }
+
+// SetUserGroup sets the members of a user group (usergroups.users.list).
+func (s *Server) SetUserGroup(id string, members ...string) {
+	s.locked(func() { s.usergroups[id] = members })
+}
+
+// SetChannel sets the members of a channel (conversations.members, two a
+// page so that paging is exercised).
+func (s *Server) SetChannel(id string, members ...string) {
+	s.locked(func() { s.channels[id] = members })
+}
+
+// FailUserGroups makes usergroups.users.list fail with a Slack error code
+// (such as paid_teams_only); "" lifts it.
+func (s *Server) FailUserGroups(code string) { s.locked(func() { s.groupError = code }) }
+
+// FailOpen makes conversations.open with user fail with a Slack error code;
+// "" lifts it.
+func (s *Server) FailOpen(user, code string) { s.locked(func() { s.openError[user] = code }) }
+
+// FailPosts answers chat.postMessage with f instead, as long as f returns
+// true; nil lifts it.
+func (s *Server) FailPosts(f func(w http.ResponseWriter) bool) { s.locked(func() { s.postFail = f }) }
+
+// FailWith is a FailPosts answer: this status, headers and body.
+func FailWith(status int, header http.Header, body string) func(w http.ResponseWriter) bool {
+	return func(w http.ResponseWriter) bool {
+		for k, v := range header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+		return true
+	}
+}
+
+// serveSlack answers the Web API methods learnbot calls. Bodies are form
+// encoded except views.publish (JSON).
+func (s *Server) serveSlack(w http.ResponseWriter, r *http.Request) {
+	method := r.PathValue("method")
+	s.mu.Lock()
+	s.calls[method]++
+	s.mu.Unlock()
+	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	var form url.Values
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if method != "views.publish" || s.countOnly {
+			_, _ = io.Copy(io.Discard, r.Body)
+		}
+	} else {
+		if err := r.ParseForm(); err != nil {
+			s.errorf("%s: bad form: %v", method, err)
+			writeSlack(w, http.StatusBadRequest, map[string]any{"ok": false, "error": "invalid_form_data"})
+			return
+		}
+		form = r.PostForm
+		if t := form.Get("token"); t != "" {
+			token = t
+		}
+	}
+	want := s.token
+	if method == "apps.connections.open" {
+		want = s.appToken
+	}
+	if token == "" || token != want {
+		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	switch method {
+	case "users.info":
+		s.usersInfo(w, form.Get("user"))
+	case "users.lookupByEmail":
+		s.lookupByEmail(w, form.Get("email"))
+	case "usergroups.users.list":
+		s.userGroupMembers(w, form.Get("usergroup"))
+	case "conversations.members":
+		s.channelMembers(w, form.Get("channel"), form.Get("cursor"))
+	case "conversations.open":
+		s.openConversation(w, form.Get("users"))
+	case "chat.postMessage":
+		s.postMessage(w, form)
+	case "views.publish":
+		s.publishView(w, r)
+	case "apps.connections.open":
+		writeSlack(w, http.StatusOK, map[string]any{"ok": true, "url": "ws://" + r.Host + "/socket"})
+	default:
+		s.errorf("unexpected method %s", method)
+		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "unknown_method"})
+	}
+}
+
+func (s *Server) usersInfo(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	u, ok := s.users[id]
+	if !ok && s.autoUsers && id != "" {
+		// Names derive from the ID.
+		lower := strings.ToLower(id)
+		u, ok = User{ID: id, Name: lower, Display: "Learner " + id, Email: lower + "@example.com"}, true
+	}
+	s.mu.Unlock()
+	if !ok {
+		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "user_not_found"})
+		return
+	}
+	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "user": u.json()})
+}
+
+func (s *Server) lookupByEmail(w http.ResponseWriter, email string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range s.users {
+		if strings.EqualFold(u.Email, email) {
+			writeSlack(w, http.StatusOK, map[string]any{"ok": true, "user": u.json()})
+			return
+		}
+	}
+	writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "users_not_found"})
+}
+
+func (u User) json() map[string]any {
+	return map[string]any{
+		"id": u.ID, "name": u.Name, "is_bot": u.Bot,
+		"profile": map[string]any{"display_name": u.Display, "real_name": u.Name, "email": u.Email},
+	}
+}
+
+func (s *Server) userGroupMembers(w http.ResponseWriter, group string) {
+	s.mu.Lock()
+	code := s.groupError
+	members, ok := s.usergroups[group]
+	s.mu.Unlock()
+	switch {
+	case code != "":
+		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": code})
+	case !ok:
+		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "no_such_subteam"})
+	default:
+		writeSlack(w, http.StatusOK, map[string]any{"ok": true, "users": members})
+	}
+}
+
+// channelMembers answers two members a page, to exercise paging.
+func (s *Server) channelMembers(w http.ResponseWriter, channel, cursor string) {
+	s.mu.Lock()
+	members, ok := s.channels[channel]
+	s.mu.Unlock()
+	if !ok {
+		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "channel_not_found"})
+		return
+	}
+	start, _ := strconv.Atoi(cursor)
+	start = min(max(start, 0), len(members))
+	end := min(start+2, len(members))
+	next := ""
+	if end < len(members) {
+		next = strconv.Itoa(end)
+	}
+	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "members": members[start:end],
+		"response_metadata": map[string]any{"next_cursor": next}})
+}
+
+func (s *Server) openConversation(w http.ResponseWriter, user string) {
+	s.mu.Lock()
+	code := s.openError[user]
+	s.mu.Unlock()
+	if code != "" {
+		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": code})
+		return
+	}
+	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + user}})
+}
+
+func (s *Server) postMessage(w http.ResponseWriter, form url.Values) {
+	s.mu.Lock()
+	fail := s.postFail
+	s.mu.Unlock()
+	if fail != nil && fail(w) {
+		return
+	}
+	if wait, ok := s.admit(); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		writeSlack(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
+		return
+	}
+	channel := form.Get("channel")
+	if !s.countOnly {
+		m := Message{Channel: channel, Text: form.Get("text")}
+		if b := form.Get("blocks"); b != "" {
+			if err := json.Unmarshal([]byte(b), &m.Blocks); err != nil {
+				s.errorf("chat.postMessage blocks: %v", err)
+			}
+		}
+		s.mu.Lock()
+		s.dms = append(s.dms, m)
+		s.mu.Unlock()
+	}
+	n := s.delivered(s.slackDMs, channel)
+	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "channel": channel, "ts": fmt.Sprintf("%d.000100", n)})
+}
+
+// maxViewBlocks is Slack's limit on the blocks of a view.
+const maxViewBlocks = 100
+
+func (s *Server) publishView(w http.ResponseWriter, r *http.Request) {
+	if s.countOnly {
+		writeSlack(w, http.StatusOK, map[string]any{"ok": true, "view": map[string]any{"id": "V1"}})
+		return
+	}
+	var body struct {
+		UserID string          `json:"user_id"`
+		View   json.RawMessage `json:"view"`
+	}
+	if !s.decode(w, r, &body) {
+		return
+	}
+	v := View{UserID: body.UserID}
+	if err := json.Unmarshal(body.View, &v.View); err != nil {
+		s.errorf("views.publish view: %v", err)
+	}
+	if n := len(v.View.Blocks); n > maxViewBlocks {
+		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_arguments",
+			"response_metadata": map[string]any{"messages": []string{fmt.Sprintf("%d blocks: no more than 100 items allowed", n)}}})
+		return
+	}
+	s.mu.Lock()
+	s.views = append(s.views, v)
+	s.mu.Unlock()
+	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "view": map[string]any{"id": "V1"}})
+}
+
+// admit takes a token of the chat.postMessage limit, or says how long until
+// one is free (at least a second: Retry-After counts whole seconds).
+func (s *Server) admit() (time.Duration, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limiter == nil {
+		return 0, true
+	}
+	now := s.now()
+	if s.limiter.AllowN(now, 1) {
+		return 0, true
+	}
+	s.limited++
+	r := s.limiter.ReserveN(now, 1)
+	wait := r.DelayFrom(now)
+	r.CancelAt(now)
+	return max(wait, time.Second), false
+}
+
+// delivered counts an accepted DM to channel in byChannel and returns the
+// channel's count.
+func (s *Server) delivered(byChannel map[string]int, channel string) int {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.first.IsZero() {
+		s.first = now
+	}
+	s.last = now
+	byChannel[channel]++
+	return byChannel[channel]
+}
+
+func writeSlack(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
