@@ -81,8 +81,8 @@ type Router struct {
 	middleware []Middleware
 	Timeout    time.Duration
 	Log        *slog.Logger
-	// Observe, when set, is told each request's name, outcome and duration.
-	Observe func(name, outcome string, d time.Duration)
+	// Observer, when set, is told when each request starts and finishes.
+	Observer Observer
 }
 
 type action struct {
@@ -141,13 +141,18 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 	start := time.Now()
 	name := "unknown"
 	outcome := "ok"
+	if r.Observer != nil {
+		r.Observer.Started(ctx)
+	}
+	octx := ctx
 	defer func() {
 		if p := recover(); p != nil {
-			r.Log.Error("panic in handler", "command", name, "panic", p, "stack", string(debug.Stack()))
+			r.Log.ErrorContext(octx, "panic in handler", "command", name, "panic", p, "stack", string(debug.Stack()))
 			reply, outcome = say(req, msgFailed, nil), "panic"
 		}
-		if r.Observe != nil {
-			r.Observe(name, outcome, time.Since(start))
+		if r.Observer != nil {
+			r.Observer.Finished(octx, Observation{Platform: req.Platform, Workspace: req.Workspace, User: req.Actor.ID,
+				Command: name, Action: req.Action != nil, Outcome: outcome, Duration: time.Since(start)})
 		}
 	}()
 	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
@@ -185,7 +190,7 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 	}
 	reply, err := h(ctx, req)
 	if err != nil {
-		reply, outcome = r.errorReply(req, name, err)
+		reply, outcome = r.errorReply(ctx, req, name, err)
 	}
 	if reply == nil {
 		reply = say(req, msgDone, nil)
@@ -193,7 +198,7 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 	return reply
 }
 
-func (r *Router) errorReply(req *Request, name string, err error) (*Reply, string) {
+func (r *Router) errorReply(ctx context.Context, req *Request, name string, err error) (*Reply, string) {
 	var ue *UserError
 	if errors.As(err, &ue) {
 		text := ue.Msg
@@ -207,10 +212,10 @@ func (r *Router) errorReply(req *Request, name string, err error) (*Reply, strin
 		return Text("%s", text), outcome
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		r.Log.Error("command timed out", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
+		r.Log.ErrorContext(ctx, "command timed out", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
 		return say(req, msgTimeout, nil), "timeout"
 	}
-	r.Log.Error("command failed", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
+	r.Log.ErrorContext(ctx, "command failed", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
 	return say(req, msgFailed, nil), "error"
 }
 

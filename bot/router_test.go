@@ -52,7 +52,7 @@ func router(t *testing.T) *bot.Router {
 func TestRouter(t *testing.T) {
 	r := router(t)
 	var outcomes []string
-	r.Observe = func(name, outcome string, d time.Duration) { outcomes = append(outcomes, name+":"+outcome) }
+	r.Observer = observerFunc(func(o bot.Observation) { outcomes = append(outcomes, o.Command+":"+o.Outcome) })
 	handle := func(role bot.Role, line string) string {
 		return r.Handle(context.Background(), &bot.Request{Actor: bot.User{ID: string(role)}, Args: bot.Words(line)}).Text
 	}
@@ -114,3 +114,9 @@ func TestHelpFromDefinitions(t *testing.T) {
 
 // desc is a command description for tests, outside the catalogue.
 func desc(s string) *i18n.Message { return &i18n.Message{ID: "test." + s, Other: s} }
+
+// observerFunc observes finished requests only.
+type observerFunc func(o bot.Observation)
+
+func (f observerFunc) Started(ctx context.Context)                     {}
+func (f observerFunc) Finished(ctx context.Context, o bot.Observation) { f(o) }

@@ -26,16 +26,16 @@ func (w *dmWorker) Work(ctx context.Context, job *river.Job[DMArgs]) error {
 	}
 	if a.ChatID == nil {
 		// Invited by email and not on chat yet: /tasks shows it once they are.
-		return w.q.permanent(ctx, "dm", a.ID, "not on chat yet", nil)
+		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, "not on chat yet", nil)
 	}
 	sender, ok := w.q.cfg.Senders[a.Platform]
 	if !ok {
-		return w.q.permanent(ctx, "dm", a.ID, "no "+a.Platform+" connection configured", nil)
+		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, "no "+a.Platform+" connection configured", nil)
 	}
 	msg, err := w.q.cfg.Composer.AssignmentDM(ctx, a)
 	if err != nil {
 		return fmt.Errorf("queue: compose the DM of assignment %d: %w", a.ID, err)
 	}
 	err = sender.SendDM(ctx, msg)
-	return w.q.outcome(ctx, "dm", a.ID, job.JobRow, err)
+	return w.q.outcome(ctx, delivery{"dm", a.ID, a.Platform}, job.JobRow, err)
 }

@@ -60,5 +60,5 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[InvitationEmailAr
 		// Shown in "invite list" while the queue keeps trying.
 		w.q.store.InvitationFailed(ctx, inv.ID, err.Error())
 	}
-	return w.q.outcome(ctx, "invitation_email", inv.ID, job.JobRow, err)
+	return w.q.outcome(ctx, delivery{kind: "invitation_email", id: inv.ID}, job.JobRow, err)
 }

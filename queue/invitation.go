@@ -45,12 +45,12 @@ func (w *invitationDMWorker) Work(ctx context.Context, job *river.Job[Invitation
 	}
 	sender, ok := w.q.cfg.Senders[inv.Platform]
 	if !ok {
-		return w.q.permanent(ctx, "invitation_dm", inv.ID, "no "+inv.Platform+" connection configured", nil)
+		return w.q.permanent(ctx, delivery{"invitation_dm", inv.ID, inv.Platform}, "no "+inv.Platform+" connection configured", nil)
 	}
 	msg, err := w.q.cfg.Composer.InvitationDM(ctx, inv)
 	if err != nil {
 		return fmt.Errorf("queue: compose the DM of invitation %d: %w", inv.ID, err)
 	}
 	err = sender.SendDM(ctx, msg)
-	return w.q.outcome(ctx, "invitation_dm", inv.ID, job.JobRow, err)
+	return w.q.outcome(ctx, delivery{"invitation_dm", inv.ID, inv.Platform}, job.JobRow, err)
 }

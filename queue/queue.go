@@ -59,6 +59,9 @@ type Config struct {
 	Log      *slog.Logger
 	// OnFailure, when set, counts failed deliveries (metrics).
 	OnFailure func(kind string, permanent bool)
+	// OnDM, when set, counts each DM attempt by platform and result:
+	// "sent", "retried" or "failed" (given up).
+	OnDM func(platform, result string)
 }
 
 // Queue inserts and works jobs.
@@ -220,57 +223,78 @@ func (q *Queue) Failed(ctx context.Context) (int, error) {
 	return q.count(ctx, `'discarded', 'cancelled'`)
 }
 
+// delivery names what a job delivers: its kind ("dm", "invitation_dm",
+// "invitation_email"), the row it is about, and the platform of a DM.
+type delivery struct {
+	kind     string
+	id       int64
+	platform string
+}
+
+func (d delivery) isDM() bool { return d.kind == "dm" || d.kind == "invitation_dm" }
+
+// dmResult counts a DM's attempt (metrics).
+func (q *Queue) dmResult(d delivery, result string) {
+	if d.isDM() && q.cfg.OnDM != nil {
+		q.cfg.OnDM(d.platform, result)
+	}
+}
+
 // outcome maps a delivery error to River: nil completes, a rate limit
 // snoozes without using an attempt, a permanent failure is recorded and
 // cancels, anything else is retried with backoff (logged at WARN) until the
 // job's last attempt, when it is given up like a permanent one.
-func (q *Queue) outcome(ctx context.Context, kind string, id int64, job *rivertype.JobRow, err error) error {
+func (q *Queue) outcome(ctx context.Context, d delivery, job *rivertype.JobRow, err error) error {
 	var retry *bot.RetryAfterError
 	var perm *bot.PermanentError
 	switch {
 	case err == nil:
-		if kind == "dm" && job.Attempt > 1 {
+		q.dmResult(d, "sent")
+		if d.kind == "dm" && job.Attempt > 1 {
 			// An earlier attempt recorded its error for progress.
-			if cerr := q.store.ClearDMError(ctx, id); cerr != nil {
-				q.cfg.Log.Warn("clearing a DM's last error failed", "job", kind, "id", id, "error", cerr)
+			if cerr := q.store.ClearDMError(ctx, d.id); cerr != nil {
+				q.cfg.Log.WarnContext(ctx, "clearing a DM's last error failed", "job", d.kind, "id", d.id, "error", cerr)
 			}
 		}
 		return nil
 	case errors.As(err, &retry):
-		q.cfg.Log.Info("rate limited", "job", kind, "id", id, "after", retry.After)
+		q.dmResult(d, "retried")
+		q.cfg.Log.InfoContext(ctx, "rate limited", "job", d.kind, "id", d.id, "platform", d.platform, "after", retry.After)
 		return river.JobSnooze(max(retry.After, 0))
 	case errors.As(err, &perm):
-		return q.permanent(ctx, kind, id, perm.Reason, err)
+		return q.permanent(ctx, d, perm.Reason, err)
 	case job.Attempt >= job.MaxAttempts:
-		return q.permanent(ctx, kind, id, truncate(err.Error(), 300), err)
+		return q.permanent(ctx, d, truncate(err.Error(), 300), err)
 	}
+	q.dmResult(d, "retried")
 	if q.cfg.OnFailure != nil {
-		q.cfg.OnFailure(kind, false)
+		q.cfg.OnFailure(d.kind, false)
 	}
-	q.cfg.Log.Warn("delivery failed; will retry", "job", kind, "id", id, "attempt", job.Attempt,
-		"max_attempts", job.MaxAttempts, "error", err)
-	if kind == "dm" {
-		if serr := q.store.SetDMRetrying(ctx, id, truncate(err.Error(), 300)); serr != nil {
-			q.cfg.Log.Warn("recording a DM's error failed", "job", kind, "id", id, "error", serr)
+	q.cfg.Log.WarnContext(ctx, "delivery failed; will retry", "job", d.kind, "id", d.id, "platform", d.platform,
+		"attempt", job.Attempt, "max_attempts", job.MaxAttempts, "error", err)
+	if d.kind == "dm" {
+		if serr := q.store.SetDMRetrying(ctx, d.id, truncate(err.Error(), 300)); serr != nil {
+			q.cfg.Log.WarnContext(ctx, "recording a DM's error failed", "job", d.kind, "id", d.id, "error", serr)
 		}
 	}
 	return err
 }
 
-func (q *Queue) permanent(ctx context.Context, kind string, id int64, reason string, cause error) error {
+func (q *Queue) permanent(ctx context.Context, d delivery, reason string, cause error) error {
 	var err error
-	if kind == "dm" {
-		err = q.store.SetDMError(ctx, id, reason)
+	if d.kind == "dm" {
+		err = q.store.SetDMError(ctx, d.id, reason)
 	} else {
-		err = q.store.InvitationFailed(ctx, id, reason)
+		err = q.store.InvitationFailed(ctx, d.id, reason)
 	}
 	if err != nil {
 		return err // retried: the failure must be recorded
 	}
+	q.dmResult(d, "failed")
 	if q.cfg.OnFailure != nil {
-		q.cfg.OnFailure(kind, true)
+		q.cfg.OnFailure(d.kind, true)
 	}
-	q.cfg.Log.Error("delivery given up", "job", kind, "id", id, "reason", reason, "error", cause)
+	q.cfg.Log.ErrorContext(ctx, "delivery given up", "job", d.kind, "id", d.id, "platform", d.platform, "reason", reason, "error", cause)
 	return river.JobCancel(fmt.Errorf("%s: %w", reason, errors.Join(cause)))
 }
 

@@ -90,6 +90,8 @@ type Adapter struct {
 	// followUps counts work still running after an interaction was
 	// acknowledged (deferred replies), so that shutdown can wait for it.
 	followUps sync.WaitGroup
+	// wrapTransport wraps the REST transport (WithTransport).
+	wrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // Option changes an adapter's defaults.
@@ -109,6 +111,12 @@ func WithDeferAfter(d time.Duration) Option { return func(a *Adapter) { a.deferA
 // WithHTTPClient sets the client REST calls go through; its transport is
 // wrapped so that the calls reach the configured API base.
 func WithHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.httpClient = c } }
+
+// WithTransport wraps the transport of REST calls, e.g. to count the 429
+// answers by route.
+func WithTransport(wrap func(http.RoundTripper) http.RoundTripper) Option {
+	return func(a *Adapter) { a.wrapTransport = wrap }
+}
 
 // WithCommands sets the command definitions to register and dispatch. By
 // default they come from the handler when it has a Commands method (as
@@ -170,6 +178,9 @@ func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, 
 	next := client.Transport
 	if next == nil {
 		next = http.DefaultTransport
+	}
+	if a.wrapTransport != nil {
+		next = a.wrapTransport(next)
 	}
 	// discordgo builds its URLs from its own API base; rewriting them on the
 	// way out keeps its package variables untouched.

@@ -94,6 +94,8 @@ type Adapter struct {
 	// the App Home refreshes after DMs.
 	background sync.WaitGroup
 	homes      homeQueue
+	// wrapTransport wraps http's transport (WithTransport).
+	wrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // Option changes a default of New.
@@ -111,6 +113,12 @@ func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
 
 // WithHTTPClient sets the client for the Web API and response_url posts.
 func WithHTTPClient(c *http.Client) Option { return func(a *Adapter) { a.http = c } }
+
+// WithTransport wraps the transport of the Web API and response_url
+// client, e.g. to count the 429 answers by method.
+func WithTransport(wrap func(http.RoundTripper) http.RoundTripper) Option {
+	return func(a *Adapter) { a.wrapTransport = wrap }
+}
 
 // WithAckWait sets how long a command may run before it is acknowledged
 // and answered through response_url instead (default 2 s; Slack allows 3).
@@ -150,6 +158,14 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 	}
 	for _, o := range opts {
 		o(a)
+	}
+	if a.wrapTransport != nil {
+		c := *a.http
+		if c.Transport == nil {
+			c.Transport = http.DefaultTransport
+		}
+		c.Transport = a.wrapTransport(c.Transport)
+		a.http = &c
 	}
 	if a.dedup == nil {
 		a.dedup = newMemoryDedup(time.Hour, a.now)

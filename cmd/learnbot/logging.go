@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+
+	"github.com/learnbot/learnbot/metrics"
 )
 
 // parseLogLevel reads LEARNBOT_LOG_LEVEL.
@@ -25,11 +27,13 @@ func parseLogLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// newLogger logs to w as logfmt text or JSON lines.
+// newLogger logs to w as logfmt text or JSON lines; a line logged with a
+// request's context names the request (request_id).
 func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(metrics.LogHandler(h))
 }

@@ -247,8 +247,9 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 		return nil, err
 	}
 	c := &core{store: store, senders: map[string]bot.Sender{}}
-	c.metrics = metrics.New(func(ctx context.Context) (int, error) { return c.queue.Depth(ctx) })
-	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure}
+	b := readBuildInfo()
+	c.metrics = metrics.New(metrics.Build{Version: b.Version, Commit: b.Commit, GoVersion: b.GoVersion}, log)
+	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure, OnDM: c.metrics.DM}
 	if cfg.SMTPURL != "" {
 		m, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, Lang: cfg.Language})
 		if err != nil {
@@ -259,7 +260,7 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	}
 	c.handlers = handlers.New(store, handlers.Config{Admins: cfg.Admins, DecisionTTL: cfg.DecisionTTL, PublicURL: cfg.PublicURL,
 		EmailEnabled: qcfg.Mailer != nil, MailFrom: cfg.MailFrom}, log)
-	c.handlers.Observe = c.metrics.Observe
+	c.handlers.Observer = c.metrics
 	qcfg.Composer = c.handlers
 	c.queue, err = queue.New(store, qcfg)
 	if err != nil {

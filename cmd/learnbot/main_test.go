@@ -126,7 +126,7 @@ func TestServe(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- s.Run(ctx, ln, log) }()
 			base := "http://" + ln.Addr().String()
-			for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "learnbot_queue_depth 0"} {
+			for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "learnbot_build_info{"} {
 				body, status := get(t, base+path)
 				if status != 200 || !strings.Contains(body, want) {
 					t.Fatalf("GET %s = %d %q; want 200 with %q", path, status, body, want)

@@ -49,7 +49,8 @@ var platforms = []platform{
 func openSlack(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
 		APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, c.handlers,
-		slack.WithDedup(c.store), slack.WithLogger(log))
+		slack.WithDedup(c.store), slack.WithLogger(log),
+		slack.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(bot.PlatformSlack, next) }))
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +77,8 @@ func openDiscord(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 
 func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, error) {
 	return discord.New(discord.Config{PublicKey: cfg.DiscordKey, BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID,
-		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, c.handlers, handlers.Completer{Store: c.store}, discord.WithLogger(log))
+		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, c.handlers, handlers.Completer{Store: c.store}, discord.WithLogger(log),
+		discord.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(bot.PlatformDiscord, next) }))
 }
 
 // parseAdmin checks one LEARNBOT_ADMINS entry against the platforms table.

@@ -20,6 +20,9 @@ import (
 // signal arrived.
 const shutdownGrace = 20 * time.Second
 
+// queueDepthEvery is how often learnbot_queue_depth is counted.
+const queueDepthEvery = 5 * time.Second
+
 // server is `learnbot serve` assembled: the core, the HTTP handler and the
 // long-running platform connections.
 type server struct {
@@ -61,7 +64,7 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 		s.waits = append(s.waits, conn.wait)
 		log.Info("platform enabled", "platform", p.name, "via", conn.via)
 	}
-	s.handler = mux
+	s.handler = c.metrics.Middleware(mux)
 	return s, nil
 }
 
@@ -94,6 +97,7 @@ func (s *server) Run(ctx context.Context, ln net.Listener, log *slog.Logger) err
 	defer stopQueue()
 	queueDone := make(chan error, 1)
 	go func() { queueDone <- s.core.queue.Run(qctx) }()
+	go s.core.metrics.TrackQueueDepth(qctx, s.core.queue.Depth, queueDepthEvery)
 
 	var wg sync.WaitGroup
 	errs := make(chan error, len(s.runners)+1)
