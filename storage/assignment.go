@@ -161,9 +161,14 @@ func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, sel fragment) (assi
 	return len(ids), names, s.queueDMs(ctx, tx, ids)
 }
 
+// lockTask locks the task row for the transaction; an archived task is
+// ErrArchived.
 func (s *Store) lockTask(ctx context.Context, tx *sqlx.Tx, wsID, taskID int64) error {
-	var id int64
-	err := tx.GetContext(ctx, &id, s.q(`SELECT id FROM tasks WHERE workspace_id = ? AND id = ?`+s.forUpdate()), wsID, taskID)
+	var archivedAt *time.Time
+	err := tx.GetContext(ctx, &archivedAt, s.q(`SELECT archived_at FROM tasks WHERE workspace_id = ? AND id = ?`+s.forUpdate()), wsID, taskID)
+	if err == nil && archivedAt != nil {
+		return ErrArchived
+	}
 	return notFound(err)
 }
 

@@ -33,6 +33,22 @@ func (s *Store) DeleteGroup(ctx context.Context, wsID int64, name string) error 
 	return nil
 }
 
+// RenameGroup gives a group a new name; ErrNotFound if there is no group
+// name, ErrConflict if newName is taken.
+func (s *Store) RenameGroup(ctx context.Context, wsID int64, name, newName string) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE groups SET name = ? WHERE workspace_id = ? AND name = ?`), newName, wsID, name)
+	if isUnique(err) {
+		return fmt.Errorf("storage: rename group: %w", ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: rename group: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: rename group: %w", ErrNotFound)
+	}
+	return nil
+}
+
 // GroupByName finds a group with its size.
 func (s *Store) GroupByName(ctx context.Context, wsID int64, name string) (*Group, error) {
 	var g Group

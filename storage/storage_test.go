@@ -41,6 +41,11 @@ func open(t *testing.T, url string) *fixture {
 	return &fixture{s: s, ws: guide.WorkspaceID, guide: guide, task: task}
 }
 
+// onEachDatabase runs test on a fresh fixture on every database.
+func onEachDatabase(t *testing.T, test func(t *testing.T, ctx context.Context, f *fixture)) {
+	testdb.ForEach(t, func(t *testing.T, url string) { test(t, context.Background(), open(t, url)) })
+}
+
 func (f *fixture) people(t *testing.T, names ...string) []int64 {
 	t.Helper()
 	var users []bot.User

@@ -12,7 +12,7 @@ type TaskSummary struct {
 	Holders int `db:"holders"`
 }
 
-const taskColumns = `t.id, t.workspace_id, t.key, t.title, t.url, t.description, t.created_at`
+const taskColumns = `t.id, t.workspace_id, t.key, t.title, t.url, t.description, t.created_at, t.archived_at`
 
 // CreateTask adds a task to the catalogue; ErrConflict if the key is taken.
 func (s *Store) CreateTask(ctx context.Context, t *Task) error {
@@ -38,24 +38,58 @@ func (s *Store) TaskByKey(ctx context.Context, wsID int64, key string) (*Task, e
 	return &t, nil
 }
 
-// ListTasks returns the catalogue with the number of distinct holders.
+// EditTask changes a task's title and URL; ErrNotFound if the workspace has
+// no such task.
+func (s *Store) EditTask(ctx context.Context, wsID int64, key, title, url string) (*Task, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE tasks SET title = ?, url = ? WHERE workspace_id = ? AND key = ?`), title, url, wsID, key)
+	if err != nil {
+		return nil, fmt.Errorf("storage: edit task: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, fmt.Errorf("storage: edit task: %w", ErrNotFound)
+	}
+	return s.TaskByKey(ctx, wsID, key)
+}
+
+// SetTaskArchived archives a task (archived true) or restores it, and says
+// whether that changed anything; ErrNotFound if the workspace has no such
+// task.
+func (s *Store) SetTaskArchived(ctx context.Context, wsID int64, key string, archived bool) (t *Task, changed bool, err error) {
+	q := frag(`UPDATE tasks SET archived_at = NULL WHERE workspace_id = ? AND key = ? AND archived_at IS NOT NULL`, wsID, key)
+	if archived {
+		q = frag(`UPDATE tasks SET archived_at = ? WHERE workspace_id = ? AND key = ? AND archived_at IS NULL`, s.now(), wsID, key)
+	}
+	res, err := s.db.ExecContext(ctx, s.q(q.sql), q.args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("storage: archive task: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if t, err = s.TaskByKey(ctx, wsID, key); err != nil {
+		return nil, false, err
+	}
+	return t, n > 0, nil
+}
+
+// ListTasks returns the catalogue (archived tasks left out) with the number
+// of distinct holders.
 func (s *Store) ListTasks(ctx context.Context, wsID int64) ([]TaskSummary, error) {
 	var out []TaskSummary
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+taskColumns+`,
 		(SELECT count(DISTINCT a.person_id) FROM assignments a WHERE a.task_id = t.id) AS holders
-		FROM tasks t WHERE t.workspace_id = ? ORDER BY t.key`), wsID)
+		FROM tasks t WHERE t.workspace_id = ? AND t.archived_at IS NULL ORDER BY t.key`), wsID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list tasks: %w", err)
 	}
 	return out, nil
 }
 
-// TaskKeys returns up to limit task keys starting with prefix (autocomplete).
+// TaskKeys returns up to limit keys of tasks not archived starting with
+// prefix (autocomplete).
 func (s *Store) TaskKeys(ctx context.Context, platform, workspace, prefix string, limit int) ([]string, error) {
 	var out []string
 	prefix = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(prefix))
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT t.key FROM tasks t JOIN workspaces w ON w.id = t.workspace_id
-		WHERE w.platform = ? AND w.external_id = ? AND t.key LIKE ? ESCAPE '\'
+		WHERE w.platform = ? AND w.external_id = ? AND t.key LIKE ? ESCAPE '\' AND t.archived_at IS NULL
 		ORDER BY t.key LIMIT ?`), platform, workspace, prefix+"%", limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: task keys: %w", err)

@@ -24,6 +24,9 @@ var (
 	ErrExpired  = errors.New("storage: decision expired")          // a press after the decision's TTL
 )
 
+// ErrArchived is returned when an archived task is assigned.
+var ErrArchived = errors.New("storage: task archived")
+
 // Workspace is one Slack team, Discord guild or the console.
 type Workspace struct {
 	ID         int64     `db:"id"`
@@ -84,7 +87,13 @@ type Task struct {
 	URL         string    `db:"url"`
 	Description string    `db:"description"`
 	CreatedAt   time.Time `db:"created_at"`
+	// ArchivedAt is set while the task is archived: hidden from the
+	// catalogue, assign and autocomplete; its assignments stay.
+	ArchivedAt *time.Time `db:"archived_at"`
 }
+
+// Archived reports whether the task is archived.
+func (t *Task) Archived() bool { return t.ArchivedAt != nil }
 
 // Group is a named set of people.
 type Group struct {

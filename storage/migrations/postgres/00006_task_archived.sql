@@ -1,0 +1,7 @@
+-- +goose Up
+-- An archived task is hidden from the catalogue, from assign and from
+-- autocomplete; its assignments stay.
+ALTER TABLE tasks ADD COLUMN archived_at TIMESTAMPTZ;
+
+-- +goose Down
+ALTER TABLE tasks DROP COLUMN archived_at;
