@@ -50,6 +50,9 @@ type User struct {
 	// Lang is the platform's language for the user, when it tells (Slack
 	// users.info locale, Discord interaction locale) and learnbot speaks it.
 	Lang Lang
+	// TZ is the user's time zone as an IANA name ("Europe/Berlin") when
+	// the platform shares it (Slack users.info tz).
+	TZ string
 }
 
 // PlatformGroup is a set of users the platform can list: a Slack user group or

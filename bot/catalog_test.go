@@ -21,6 +21,7 @@ import (
 	// Every package with a messages.go, so that its definitions are in the
 	// catalogue under test (TestCataloguesSeeEveryPackage keeps this list whole).
 	_ "github.com/learnbot/learnbot/bot/discord"
+	_ "github.com/learnbot/learnbot/calendar"
 	_ "github.com/learnbot/learnbot/handlers"
 	_ "github.com/learnbot/learnbot/mail"
 	_ "github.com/learnbot/learnbot/web"

@@ -179,6 +179,17 @@ func (l Lang) Date(t time.Time) string {
 	return l.Say(msgDate, Vars{"Day": t.Day(), "Month": l.Say(msgMonths[t.Month()-1], nil), "Year": t.Year()})
 }
 
+// Day writes a calendar day with its weekday, the year only when asked:
+// "Friday, December 4", "Freitag, 4. Dezember"; with the year "Friday,
+// December 4, 2026".
+func (l Lang) Day(t time.Time, year bool) string {
+	if year {
+		return l.Say(msgDayYear, Vars{"Weekday": l.Say(msgWeekdays[t.Weekday()], nil), "Date": l.Date(t)})
+	}
+	return l.Say(msgDay, Vars{"Weekday": l.Say(msgWeekdays[t.Weekday()], nil), "Day": t.Day(),
+		"Month": l.Say(msgMonths[t.Month()-1], nil)})
+}
+
 // DateTime writes a moment in UTC, unambiguous when the reader's time zone
 // is unknown: "Thursday, March 14, 2030 at 09:30 UTC".
 func (l Lang) DateTime(t time.Time) string {

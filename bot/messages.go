@@ -49,6 +49,12 @@ var (
 	msgDate = Define(&i18n.Message{ID: "bot.date",
 		Description: "a calendar date: December 24, 2026",
 		Other:       "{{.Month}} {{.Day}}, {{.Year}}"})
+	msgDay = Define(&i18n.Message{ID: "bot.day",
+		Description: "a day of this year with its weekday: Friday, December 4",
+		Other:       "{{.Weekday}}, {{.Month}} {{.Day}}"})
+	msgDayYear = Define(&i18n.Message{ID: "bot.day_year",
+		Description: "a day with its weekday; Date is bot.date: Friday, December 4, 2026",
+		Other:       "{{.Weekday}}, {{.Date}}"})
 	msgDateTime = Define(&i18n.Message{ID: "bot.datetime",
 		Description: "a moment in UTC: Thursday, March 14, 2030 at 09:30 UTC",
 		Other:       "{{.Weekday}}, {{.Date}} at {{.Time}} UTC"})

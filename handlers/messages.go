@@ -66,3 +66,13 @@ var (
 	msgCmdHelp = bot.Define(&i18n.Message{ID: "handlers.command.help",
 		Other: "The commands you may use, or details of one."})
 )
+
+// Reminders of due dates (DMs).
+var (
+	msgReminderBefore = bot.Define(&i18n.Message{ID: "handlers.reminder.before",
+		Description: "Due is calendar.due_*: due Friday, December 4",
+		Other:       "Reminder: {{.Task}} ({{.Key}}) is {{.Due}}."})
+	msgReminderOverdue = bot.Define(&i18n.Message{ID: "handlers.reminder.overdue",
+		Description: "Due is calendar.overdue (1 day overdue); Day is bot.day",
+		Other:       "{{.Task}} ({{.Key}}) is {{.Due}} (it was due {{.Day}}). Mark it done once you have finished it."})
+)

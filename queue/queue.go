@@ -21,6 +21,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -48,6 +49,10 @@ type Composer interface {
 	AssignmentDM(ctx context.Context, a *storage.AssignmentView) (bot.Message, error)
 	// InvitationDM invites a chat user found by email, with an Accept button.
 	InvitationDM(ctx context.Context, inv *storage.InvitationChat) (bot.Message, error)
+	// ReminderDM reminds a learner of an open assignment's due date: kind
+	// is storage.ReminderBefore or ReminderOverdue, today the learner's
+	// date.
+	ReminderDM(ctx context.Context, a *storage.AssignmentView, kind string, today calendar.Date) (bot.Message, error)
 }
 
 // Config wires the queue.
@@ -112,6 +117,8 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &dmWorker{q: q})
 	river.AddWorker(workers, &emailWorker{q: q})
 	river.AddWorker(workers, &invitationDMWorker{q: q})
+	river.AddWorker(workers, &reminderWorker{q: q})
+	river.AddWorker(workers, &reminderScanWorker{q: q})
 	maxWorkers := cfg.Workers
 	if store.Dialect() == storage.SQLite {
 		// SQLite has one writer; more workers only queue on its lock.
@@ -125,6 +132,9 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 		FetchPollInterval:    pollInterval,
 		FetchCooldown:        20 * time.Millisecond,
 		Logger:               riverLogger(cfg.Log),
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(ScanInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return ReminderScanArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true})},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
@@ -231,7 +241,9 @@ type delivery struct {
 	platform string
 }
 
-func (d delivery) isDM() bool { return d.kind == "dm" || d.kind == "invitation_dm" }
+func (d delivery) isDM() bool {
+	return d.kind == "dm" || d.kind == "invitation_dm" || d.kind == "reminder"
+}
 
 // dmResult counts a DM's attempt (metrics).
 func (q *Queue) dmResult(d delivery, result string) {
@@ -282,9 +294,13 @@ func (q *Queue) outcome(ctx context.Context, d delivery, job *rivertype.JobRow, 
 
 func (q *Queue) permanent(ctx context.Context, d delivery, reason string, cause error) error {
 	var err error
-	if d.kind == "dm" {
+	switch d.kind {
+	case "dm":
 		err = q.store.SetDMError(ctx, d.id, reason)
-	} else {
+	case "reminder":
+		// Only logged: progress shows the assignment DM's fate, and a
+		// learner whose DMs fail shows there already.
+	default:
 		err = q.store.InvitationFailed(ctx, d.id, reason)
 	}
 	if err != nil {

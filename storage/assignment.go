@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/calendar"
 )
 
 // AssignParams names a task and its targets: people and groups of the
@@ -25,6 +26,9 @@ type AssignParams struct {
 	// newcomers among them become learners in the same transaction.
 	Users       []bot.User
 	DecisionTTL time.Duration
+	// Due is the assignments' due date; zero for none. A decision keeps it
+	// for Only new and Force reassignment.
+	Due calendar.Date
 }
 
 // AssignResult says what Assign did: assigned to everyone, or stored a
@@ -111,9 +115,9 @@ func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, t 
 	res.New = res.Targets - res.Holders
 	now := s.now()
 	if res.Holders == 0 {
-		res.Assigned, res.Names, err = s.assignFrom(ctx, tx, join(
-			frag(`SELECT ?, ?, t.person_id, ?, t.group_id, FALSE, 'open', ? FROM (`, p.WorkspaceID, p.TaskID, p.GuideID, now),
-			t, frag(`) t`)))
+		res.Assigned, res.Names, err = s.assignFrom(ctx, tx, p.Due, join(
+			frag(`SELECT ?, ?, t.person_id, ?, t.group_id, FALSE, 'open', ?, `, p.WorkspaceID, p.TaskID, p.GuideID, now),
+			s.dateValue(p.Due), frag(` FROM (`), t, frag(`) t`)))
 		return &res, err
 	}
 	if res.Names, err = s.holderNames(ctx, tx, p.TaskID, t); err != nil {
@@ -149,8 +153,9 @@ func (s *Store) holderNames(ctx context.Context, tx *sqlx.Tx, taskID int64, t fr
 }
 
 // assignFrom inserts the assignments sel yields (see insertAssignments),
-// names some of the people and queues their DMs.
-func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, sel fragment) (assigned int, names []string, err error) {
+// names some of the people, queues their DMs and arms the reminders of
+// their due date.
+func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, due calendar.Date, sel fragment) (assigned int, names []string, err error) {
 	ids, people, err := s.insertAssignments(ctx, tx, sel)
 	if err != nil {
 		return 0, nil, err
@@ -158,7 +163,13 @@ func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, sel fragment) (assi
 	if names, err = s.names(ctx, tx, people); err != nil {
 		return 0, nil, err
 	}
-	return len(ids), names, s.queueDMs(ctx, tx, ids)
+	if err := s.queueDMs(ctx, tx, ids); err != nil {
+		return 0, nil, err
+	}
+	if !due.IsZero() {
+		err = s.armReminders(ctx, tx, ids, due)
+	}
+	return len(ids), names, err
 }
 
 // lockTask locks the task row for the transaction; an archived task is
@@ -176,7 +187,7 @@ func (s *Store) lockTask(ctx context.Context, tx *sqlx.Tx, wsID, taskID int64) e
 // order) and returns the new assignment IDs and their people.
 func (s *Store) insertAssignments(ctx context.Context, tx *sqlx.Tx, sel fragment) ([]int64, []int64, error) {
 	q := join(frag(`INSERT INTO assignments
-		(workspace_id, task_id, person_id, assigned_by, group_id, forced, state, created_at) `), sel, frag(`
+		(workspace_id, task_id, person_id, assigned_by, group_id, forced, state, created_at, due_date) `), sel, frag(`
 		RETURNING id, person_id`))
 	rows, err := tx.QueryxContext(ctx, s.q(q.sql), q.args...)
 	if err != nil {
@@ -219,6 +230,7 @@ type AssignmentView struct {
 	TaskTitle      string  `db:"task_title"`
 	TaskURL        string  `db:"task_url"`
 	PersonName     string  `db:"person_name"`
+	PersonZone     string  `db:"person_time_zone"`
 	ChatID         *string `db:"chat_id"`
 	AssignedByName string  `db:"assigned_by_name"`
 	GroupName      *string `db:"group_name"`
@@ -230,8 +242,8 @@ type AssignmentView struct {
 }
 
 const assignmentView = `SELECT a.id, a.workspace_id, a.task_id, a.person_id, a.assigned_by, a.group_id, a.forced, a.state,
-	a.created_at, a.done_at, a.dm_error, t.key AS task_key, t.title AS task_title, t.url AS task_url,
-	p.display_name AS person_name, p.chat_id, b.display_name AS assigned_by_name, g.name AS group_name,
+	a.created_at, a.done_at, a.due_date, a.dm_error, t.key AS task_key, t.title AS task_title, t.url AS task_url,
+	p.display_name AS person_name, p.time_zone AS person_time_zone, p.chat_id, b.display_name AS assigned_by_name, g.name AS group_name,
 	w.platform, w.external_id AS workspace_external_id, COALESCE(p.language, p.platform_language, '') AS person_lang
 	FROM assignments a
 	JOIN tasks t ON t.id = a.task_id

@@ -27,9 +27,9 @@ type ResolveResult struct {
 // and groups as named (groups are expanded again when it is resolved).
 func (s *Store) storeDecision(ctx context.Context, tx *sqlx.Tx, p AssignParams, now time.Time) (*Decision, error) {
 	d := &Decision{ID: randomID(12), WorkspaceID: p.WorkspaceID, TaskID: p.TaskID, GuideID: p.GuideID,
-		CreatedAt: now, ExpiresAt: now.Add(p.DecisionTTL)}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO decisions (id, workspace_id, task_id, guide_id, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?)`), d.ID, d.WorkspaceID, d.TaskID, d.GuideID, d.CreatedAt, d.ExpiresAt)
+		CreatedAt: now, ExpiresAt: now.Add(p.DecisionTTL), DueDate: p.Due}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO decisions (id, workspace_id, task_id, guide_id, created_at, expires_at, due_date)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`), d.ID, d.WorkspaceID, d.TaskID, d.GuideID, d.CreatedAt, d.ExpiresAt, d.DueDate)
 	if err != nil {
 		return nil, err
 	}
@@ -67,11 +67,11 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 		if p.Resolution == ResolutionDoNotAssign {
 			return nil
 		}
-		sel, err := resolutionAssignments(d, p.Resolution, now)
+		sel, err := resolutionAssignments(d, p.Resolution, now, s.dateValue(d.DueDate))
 		if err != nil {
 			return err
 		}
-		res.Assigned, res.Names, err = s.assignFrom(ctx, tx, sel)
+		res.Assigned, res.Names, err = s.assignFrom(ctx, tx, d.DueDate, sel)
 		return err
 	})
 	if err != nil {
@@ -84,8 +84,8 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 // records the resolution. The task is locked too, as Assign locks it.
 func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams, now time.Time) (*Decision, error) {
 	var d Decision
-	err := tx.GetContext(ctx, &d, s.q(`SELECT id, workspace_id, task_id, guide_id, created_at, expires_at, resolution, resolved_by, resolved_at
-		FROM decisions WHERE id = ? AND workspace_id = ?`+s.forUpdate()), p.DecisionID, p.WorkspaceID)
+	err := tx.GetContext(ctx, &d, s.q(`SELECT id, workspace_id, task_id, guide_id, created_at, expires_at, resolution, resolved_by, resolved_at,
+		due_date FROM decisions WHERE id = ? AND workspace_id = ?`+s.forUpdate()), p.DecisionID, p.WorkspaceID)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -111,8 +111,9 @@ func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams,
 
 // resolutionAssignments selects the assignments a resolution makes, in the
 // columns of insertAssignments: Only new to the targets who hold nothing
-// now, Force to every target (forced where it duplicates).
-func resolutionAssignments(d *Decision, resolution string, now time.Time) (fragment, error) {
+// now, Force to every target (forced where it duplicates); due is the due
+// date's value.
+func resolutionAssignments(d *Decision, resolution string, now time.Time, due fragment) (fragment, error) {
 	// The named targets, with groups expanded as they are now.
 	dt := frag(`(SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
 		SELECT m.person_id, m.group_id FROM group_members m JOIN decision_groups dg ON dg.group_id = m.group_id
@@ -123,11 +124,11 @@ func resolutionAssignments(d *Decision, resolution string, now time.Time) (fragm
 	holds := frag(`EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = dt.person_id)`, d.TaskID)
 	switch resolution {
 	case ResolutionOnlyNew:
-		return join(frag(`SELECT ?, ?, dt.person_id, ?, dt.group_id, FALSE, 'open', ? FROM `, d.WorkspaceID, d.TaskID, d.GuideID, now),
-			dt, frag(` WHERE NOT `), holds), nil
+		return join(frag(`SELECT ?, ?, dt.person_id, ?, dt.group_id, FALSE, 'open', ?, `, d.WorkspaceID, d.TaskID, d.GuideID, now),
+			due, frag(` FROM `), dt, frag(` WHERE NOT `), holds), nil
 	case ResolutionForce:
 		return join(frag(`SELECT ?, ?, dt.person_id, ?, dt.group_id, CASE WHEN `, d.WorkspaceID, d.TaskID, d.GuideID),
-			holds, frag(` THEN TRUE ELSE FALSE END, 'open', ? FROM `, now), dt), nil
+			holds, frag(` THEN TRUE ELSE FALSE END, 'open', ?, `, now), due, frag(` FROM `), dt), nil
 	}
 	return fragment{}, fmt.Errorf("unknown resolution %q", resolution)
 }
@@ -145,7 +146,7 @@ type DecisionInfo struct {
 func (s *Store) DecisionByID(ctx context.Context, wsID int64, id string) (*DecisionInfo, error) {
 	var d DecisionInfo
 	err := s.db.GetContext(ctx, &d, s.q(`SELECT d.id, d.workspace_id, d.task_id, d.guide_id, d.created_at, d.expires_at,
-		d.resolution, d.resolved_by, d.resolved_at, t.key AS task_key, t.title AS task_title, g.display_name AS guide_name,
+		d.resolution, d.resolved_by, d.resolved_at, d.due_date, t.key AS task_key, t.title AS task_title, g.display_name AS guide_name,
 		r.display_name AS resolver_name
 		FROM decisions d JOIN tasks t ON t.id = d.task_id JOIN people g ON g.id = d.guide_id
 		LEFT JOIN people r ON r.id = d.resolved_by

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/calendar"
 )
 
 // Identity is a chat user talking to learnbot.
@@ -21,7 +22,7 @@ type Identity struct {
 }
 
 const personColumns = `p.id, p.workspace_id, p.role, p.status, p.email, p.display_name, p.chat_id, p.created_at,
-	COALESCE(p.language, '') AS language, COALESCE(p.platform_language, '') AS platform_language`
+	COALESCE(p.language, '') AS language, COALESCE(p.platform_language, '') AS platform_language, p.time_zone`
 
 // personByChatSQL finds a person by platform, workspace and chat identity.
 const personByChatSQL = `SELECT ` + personColumns + ` FROM people p
@@ -45,7 +46,7 @@ func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
 	var p Person
 	err := s.getPrepared(ctx, &p, s.q(personByChatSQL), id.Platform, id.Workspace, id.User.ID)
 	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin && p.Status == StatusActive) &&
-		(id.User.Lang == "" || id.User.Lang == p.PlatformLanguage) {
+		(id.User.Lang == "" || id.User.Lang == p.PlatformLanguage) && (zoneOf(id.User) == "" || zoneOf(id.User) == p.TimeZone) {
 		return &p, nil
 	}
 	if err = notFound(err); err != nil && err != ErrNotFound {
@@ -153,10 +154,11 @@ func (s *Store) lockPerson(ctx context.Context, tx *sqlx.Tx, where fragment) (*P
 	return &p, nil
 }
 
-// refreshPerson takes the platform's current display name and language and,
+// refreshPerson takes the platform's current display name, language and
+// time zone and,
 // for someone named in LEARNBOT_ADMINS, makes them an active admin.
 func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u bot.User, admin bool) (*Person, error) {
-	name, lang := p.Name, platformLanguage(p, u)
+	name, lang, zone := p.Name, platformLanguage(p, u), timeZone(p, u)
 	if u.Name != "" {
 		name = u.Name
 	}
@@ -164,15 +166,15 @@ func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u bot
 	if admin {
 		role, status = bot.RoleAdmin, StatusActive
 	}
-	if name == p.Name && role == p.Role && status == p.Status && lang == p.PlatformLanguage {
+	if name == p.Name && role == p.Role && status == p.Status && lang == p.PlatformLanguage && zone == p.TimeZone {
 		return p, nil
 	}
-	_, err := tx.ExecContext(ctx, s.q(`UPDATE people SET display_name = ?, role = ?, status = ?, platform_language = ? WHERE id = ?`),
-		name, role, status, nullString(string(lang)), p.ID)
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE people SET display_name = ?, role = ?, status = ?, platform_language = ?, time_zone = ? WHERE id = ?`),
+		name, role, status, nullString(string(lang)), zone, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	p.Name, p.Role, p.Status, p.PlatformLanguage = name, role, status, lang
+	p.Name, p.Role, p.Status, p.PlatformLanguage, p.TimeZone = name, role, status, lang, zone
 	return p, nil
 }
 
@@ -194,13 +196,13 @@ func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u bot.U
 	if admin {
 		role, status = bot.RoleAdmin, StatusActive
 	}
-	name, lang := displayName(u), platformLanguage(p, u)
-	_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = ?, display_name = ?, role = ?, platform_language = ? WHERE id = ?`),
-		u.ID, status, name, role, nullString(string(lang)), p.ID)
+	name, lang, zone := displayName(u), platformLanguage(p, u), timeZone(p, u)
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = ?, display_name = ?, role = ?, platform_language = ?, time_zone = ? WHERE id = ?`),
+		u.ID, status, name, role, nullString(string(lang)), zone, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	p.ChatID, p.Status, p.Name, p.Role, p.PlatformLanguage = &u.ID, status, name, role, lang
+	p.ChatID, p.Status, p.Name, p.Role, p.PlatformLanguage, p.TimeZone = &u.ID, status, name, role, lang, zone
 	return p, nil
 }
 
@@ -211,10 +213,10 @@ func (s *Store) insertPerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 		role = bot.RoleAdmin
 	}
 	var p Person
-	err := tx.GetContext(ctx, &p, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at, platform_language)
-		VALUES (?, ?, 'active', ?, ?, ?, ?, ?)
-		RETURNING id, workspace_id, role, status, email, display_name, chat_id, created_at, COALESCE(platform_language, '') AS platform_language`),
-		wsID, role, nullString(email), displayName(u), u.ID, s.now(), nullString(string(u.Lang)))
+	err := tx.GetContext(ctx, &p, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at, platform_language, time_zone)
+		VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?)
+		RETURNING id, workspace_id, role, status, email, display_name, chat_id, created_at, COALESCE(platform_language, '') AS platform_language, time_zone`),
+		wsID, role, nullString(email), displayName(u), u.ID, s.now(), nullString(string(u.Lang)), zoneOf(u))
 	if err != nil {
 		return nil, err
 	}
@@ -236,6 +238,23 @@ func platformLanguage(p *Person, u bot.User) bot.Lang {
 		return u.Lang
 	}
 	return p.PlatformLanguage
+}
+
+// timeZone is the time zone the platform gives now, else the one it gave
+// last.
+func timeZone(p *Person, u bot.User) string {
+	if z := zoneOf(u); z != "" {
+		return z
+	}
+	return p.TimeZone
+}
+
+// zoneOf is the user's time zone if the platform gave a usable one, else "".
+func zoneOf(u bot.User) string {
+	if calendar.ValidZone(u.TZ) {
+		return u.TZ
+	}
+	return ""
 }
 
 // peopleChunk bounds the users one statement names.
@@ -299,9 +318,9 @@ func (s *Store) insertLearners(ctx context.Context, tx *sqlx.Tx, wsID int64, use
 	now := s.now()
 	rows := make([]fragment, len(users))
 	for i, u := range users {
-		rows[i] = frag(`(?, 'learner', 'active', ?, ?, ?, ?)`, wsID, displayName(u), u.ID, now, nullString(string(u.Lang)))
+		rows[i] = frag(`(?, 'learner', 'active', ?, ?, ?, ?, ?)`, wsID, displayName(u), u.ID, now, nullString(string(u.Lang)), zoneOf(u))
 	}
-	q := join(frag(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language) VALUES `),
+	q := join(frag(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language, time_zone) VALUES `),
 		joinSep(", ", rows), frag(` ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`))
 	_, err := tx.ExecContext(ctx, s.q(q.sql), q.args...)
 	return err

@@ -7,6 +7,7 @@ import (
 	"database/sql/driver"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -43,6 +44,8 @@ type Outbox interface {
 	// QueueInvitationDM sends the invitation to its chat user with an
 	// Accept button.
 	QueueInvitationDM(ctx context.Context, tx *sql.Tx, invitationID int64) error
+	// QueueReminders queues the reminder DMs whose moment has come.
+	QueueReminders(ctx context.Context, tx *sql.Tx, reminders []Reminder) error
 }
 
 // Store keeps learnbot's state.
@@ -56,6 +59,8 @@ type Store struct {
 	// session advisory lock, so that replicas starting at once on a fresh
 	// database take turns instead of racing to create the same tables.
 	locker lock.SessionLocker
+	// reminders says when reminders go out (SetReminderPolicy).
+	reminders ReminderPolicy
 }
 
 // Open connects to url ("postgres://..." or "sqlite:<path>") and applies the
@@ -87,7 +92,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("storage: connect: %w", err)
 	}
-	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() },
+		reminders: ReminderPolicy{Zone: time.UTC, Lead: 2}}
 	if dialect == Postgres {
 		if s.locker, err = s.newLocker(ctx); err != nil {
 			db.Close()
@@ -350,6 +356,28 @@ func joinSep(sep string, parts []fragment) fragment {
 		args = append(args, p.args...)
 	}
 	return fragment{b.String(), args}
+}
+
+// idSet is a set of IDs as one parameter, for sets of any size: an array
+// on PostgreSQL, a JSON array on SQLite. Use it as "x IN <idSet>".
+func (s *Store) idSet(ids []int64) fragment {
+	if s.dialect == Postgres {
+		return frag(`(SELECT unnest(CAST(? AS BIGINT[])))`, pq.Array(ids))
+	}
+	if ids == nil {
+		ids = []int64{} // "null" would be one NULL row
+	}
+	buf, _ := json.Marshal(ids)
+	return frag(`(SELECT value FROM json_each(?))`, string(buf))
+}
+
+// typed is a placeholder cast to a PostgreSQL type where the statement
+// gives it none (a CASE or VALUES in a SELECT); SQLite needs no cast.
+func (s *Store) typed(pgType string) string {
+	if s.dialect == Postgres {
+		return "CAST(? AS " + pgType + ")"
+	}
+	return "?"
 }
 
 // inList is the placeholders of an IN list and their arguments.

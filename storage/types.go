@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/calendar"
 )
 
 // ErrNotFound is returned when a row does not exist (in this workspace).
@@ -60,6 +61,9 @@ type Person struct {
 	// PlatformLanguage is the platform's language for them as last seen;
 	// empty: unknown, or not one learnbot speaks.
 	PlatformLanguage bot.Lang `db:"platform_language"`
+	// TimeZone is the platform's IANA name for the person's time zone
+	// (Slack users.info tz); "" means LEARNBOT_TIMEZONE.
+	TimeZone string `db:"time_zone"`
 }
 
 // Lang is the language the person reads: their choice, else their
@@ -122,6 +126,8 @@ type Assignment struct {
 	State       string     `db:"state"`
 	CreatedAt   time.Time  `db:"created_at"`
 	DoneAt      *time.Time `db:"done_at"`
+	// DueDate is the calendar date it is due; zero for none.
+	DueDate calendar.Date `db:"due_date"`
 	// DMError is the permanent reason the learner's DM could not be delivered.
 	DMError *string `db:"dm_error"`
 }
@@ -146,6 +152,8 @@ type Decision struct {
 	Resolution  *string    `db:"resolution"`
 	ResolvedBy  *int64     `db:"resolved_by"`
 	ResolvedAt  *time.Time `db:"resolved_at"`
+	// DueDate is the command's due date, applied by Only new and Force.
+	DueDate calendar.Date `db:"due_date"`
 }
 
 // Invitation statuses.

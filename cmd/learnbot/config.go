@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/calendar"
 )
 
 // Config is learnbot's whole configuration, read once from the environment.
@@ -31,6 +32,12 @@ type Config struct {
 	// Language (LEARNBOT_LANGUAGE) is for invitation emails, and for people
 	// whose language neither they nor their platform set.
 	Language bot.Lang
+	// TimeZone (LEARNBOT_TIMEZONE) is for due dates of people whose
+	// platform gives no time zone.
+	TimeZone *time.Location
+	// RemindBefore (LEARNBOT_REMIND_BEFORE) is how many days before a due
+	// date the first reminder goes out; 0 turns reminders off.
+	RemindBefore int
 	// PprofAddr (LEARNBOT_PPROF_ADDR), when set, serves net/http/pprof
 	// there, apart from the public handler: for profiling under load.
 	PprofAddr string
@@ -99,6 +106,14 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("LEARNBOT_LANGUAGE: %q is not en or de", getenv("LEARNBOT_LANGUAGE"))
 	}
 	c.Language = lang
+	zone := or("LEARNBOT_TIMEZONE", "UTC")
+	if !calendar.ValidZone(zone) {
+		return nil, fmt.Errorf("LEARNBOT_TIMEZONE: %q is not a time zone such as UTC or Europe/Berlin", getenv("LEARNBOT_TIMEZONE"))
+	}
+	c.TimeZone = calendar.Location(zone, time.UTC)
+	if c.RemindBefore, err = calendar.ParseLead(or("LEARNBOT_REMIND_BEFORE", "2d")); err != nil {
+		return nil, fmt.Errorf("LEARNBOT_REMIND_BEFORE: %q is not a number of days such as 2d, 1w or 0", getenv("LEARNBOT_REMIND_BEFORE"))
+	}
 	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
 		return nil, fmt.Errorf("SLACK_APP_TOKEN must start with xapp-")
 	}

@@ -18,6 +18,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	// Time zones by name (Slack's users.info tz, LEARNBOT_TIMEZONE) in
+	// containers without a zoneinfo database.
+	_ "time/tzdata"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/console"
@@ -225,6 +228,7 @@ func openStore(ctx context.Context, cfg *Config) (*storage.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	store.SetReminderPolicy(storage.ReminderPolicy{Zone: cfg.TimeZone, Lead: cfg.RemindBefore})
 	if err := queue.Migrate(ctx, store); err != nil {
 		store.Close()
 		return nil, err

@@ -72,6 +72,10 @@ func TestConfigErrors(t *testing.T) {
 		"BadLogFormat":   {"LEARNBOT_LOG_FORMAT": "xml"},
 		"BadLogLevel":    {"LEARNBOT_LOG_LEVEL": "loud"},
 		"BadLanguage":    {"LEARNBOT_LANGUAGE": "fr"},
+		"BadTimeZone":    {"LEARNBOT_TIMEZONE": "Mars/Olympus"},
+		"LocalTimeZone":  {"LEARNBOT_TIMEZONE": "Local"},
+		"BadRemindHours": {"LEARNBOT_REMIND_BEFORE": "36h"},
+		"BadRemind":      {"LEARNBOT_REMIND_BEFORE": "soon"},
 	}
 	for name, vars := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -84,6 +88,16 @@ func TestConfigErrors(t *testing.T) {
 		c, err := configFromEnv(envOf(nil))
 		if err != nil || c.DatabaseURL != "sqlite:learnbot.db" || c.Addr != ":8080" || c.DecisionTTL != 24*time.Hour || c.Language != bot.English {
 			t.Fatalf("defaults = %+v, %v", c, err)
+		}
+	})
+	t.Run("DueDateDefaults", func(t *testing.T) {
+		c, err := configFromEnv(envOf(nil))
+		if err != nil || c.TimeZone != time.UTC || c.RemindBefore != 2 {
+			t.Fatalf("defaults = %v, %d, %v; want UTC and 2 days", c.TimeZone, c.RemindBefore, err)
+		}
+		c, err = configFromEnv(envOf(map[string]string{"LEARNBOT_TIMEZONE": "Europe/Berlin", "LEARNBOT_REMIND_BEFORE": "0"}))
+		if err != nil || c.TimeZone.String() != "Europe/Berlin" || c.RemindBefore != 0 {
+			t.Fatalf("Europe/Berlin, 0 = %v, %d, %v", c.TimeZone, c.RemindBefore, err)
 		}
 	})
 	t.Run("German", func(t *testing.T) {

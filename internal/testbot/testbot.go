@@ -24,6 +24,8 @@ type Bot struct {
 	Store    *storage.Store
 	Queue    *queue.Queue
 	Config   handlers.Config
+	// URL is the database's, for a second store on it (another replica).
+	URL string
 }
 
 // Option changes how New wires the core.
@@ -81,7 +83,8 @@ func New(t testing.TB, db string, senders map[string]bot.Sender, opts ...Option)
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	ctx := context.Background()
-	store, err := storage.Open(ctx, testdb.New(t, db))
+	url := testdb.New(t, db)
+	store, err := storage.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +110,7 @@ func New(t testing.TB, db string, senders map[string]bot.Sender, opts ...Option)
 		}
 		store.Close()
 	})
-	return &Bot{Router: h.Router, Handlers: h, Store: store, Queue: q, Config: o.cfg}
+	return &Bot{URL: url, Router: h.Router, Handlers: h, Store: store, Queue: q, Config: o.cfg}
 }
 
 // WaitJobs waits until no job is due or running, for up to 30 seconds.

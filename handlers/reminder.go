@@ -1,0 +1,38 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// ReminderDM reminds a learner of an open assignment's due date, in their
+// language (the queue delivers it): the task, its link, the date and a
+// Mark done button, like the assignment DM. kind is storage.ReminderBefore
+// or storage.ReminderOverdue; today is the learner's date.
+func (h *Handlers) ReminderDM(ctx context.Context, a *storage.AssignmentView, kind string, today calendar.Date) (bot.Message, error) {
+	l := a.PersonLang
+	vars := bot.Vars{"Task": a.TaskTitle, "Key": a.TaskKey, "Due": calendar.Describe(l, a.DueDate, today),
+		"Day": calendar.DayOf(l, a.DueDate, today)}
+	var text string
+	switch kind {
+	case storage.ReminderBefore:
+		text = l.Say(msgReminderBefore, vars)
+	case storage.ReminderOverdue:
+		text = l.Say(msgReminderOverdue, vars)
+	default:
+		return bot.Message{}, fmt.Errorf("handlers: unknown reminder kind %q", kind)
+	}
+	if a.TaskURL != "" {
+		text += "\n" + a.TaskURL
+	}
+	to := bot.User{Name: a.PersonName}
+	if a.ChatID != nil {
+		to.ID = *a.ChatID
+	}
+	return bot.Message{Platform: a.Platform, Workspace: a.Workspace, To: to,
+		Reply: bot.Reply{Text: text, Buttons: []bot.Button{markDoneButton("Mark done", a.ID)}}}, nil
+}

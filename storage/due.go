@@ -1,0 +1,116 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/calendar"
+)
+
+// SetDueParams names a task's open assignments whose due date changes: the
+// targets' (people, groups, chat users), or every holder's when none is
+// named.
+type SetDueParams struct {
+	WorkspaceID int64
+	TaskID      int64
+	// Due is the new date; zero clears it.
+	Due       calendar.Date
+	PersonIDs []int64
+	GroupIDs  []int64
+	Users     []bot.User
+	// All sets it on every open assignment of the task (no targets named).
+	All bool
+}
+
+// SetDueResult says what SetDue changed.
+type SetDueResult struct {
+	Changed int // open assignments whose date changed
+	Already int // open assignments that had this date already
+	// Missing counts the named targets holding no open assignment of the
+	// task; MissingNames names up to 10 of them.
+	Missing      int
+	MissingNames []string
+}
+
+// SetDue sets or clears the due date of a task's open assignments and
+// re-arms their reminders, in one transaction; assignments whose date does
+// not change keep theirs (a reminder already sent is not sent again).
+func (s *Store) SetDue(ctx context.Context, p SetDueParams) (*SetDueResult, error) {
+	var res SetDueResult
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res = SetDueResult{}
+		if err := s.lockTask(ctx, tx, p.WorkspaceID, p.TaskID); err != nil {
+			return err
+		}
+		open := frag(`a.workspace_id = ? AND a.task_id = ? AND a.state = 'open'`, p.WorkspaceID, p.TaskID)
+		if !p.All {
+			personIDs, err := s.namedPeople(ctx, tx, AssignParams{WorkspaceID: p.WorkspaceID, PersonIDs: p.PersonIDs, Users: p.Users})
+			if err != nil {
+				return err
+			}
+			t := targets(p.WorkspaceID, personIDs, p.GroupIDs)
+			if err := s.missingHolders(ctx, tx, p.TaskID, t, &res); err != nil {
+				return err
+			}
+			open = join(open, frag(` AND a.person_id IN (SELECT t.person_id FROM (`), t, frag(`) t)`))
+		}
+		ids, err := s.changeDue(ctx, tx, p.Due, open, &res)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if p.Due.IsZero() {
+			q := join(frag(`DELETE FROM reminders WHERE assignment_id IN `), s.idSet(ids))
+			_, err := tx.ExecContext(ctx, s.q(q.sql), q.args...)
+			return err
+		}
+		return s.armReminders(ctx, tx, ids, p.Due)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: set due: %w", err)
+	}
+	return &res, nil
+}
+
+// changeDue sets the date on the open assignments matched by where whose
+// date differs, and returns their IDs; res counts them and the others.
+func (s *Store) changeDue(ctx context.Context, tx *sqlx.Tx, due calendar.Date, where fragment, res *SetDueResult) ([]int64, error) {
+	differs := `a.due_date IS DISTINCT FROM ?`
+	if s.dialect == SQLite {
+		differs = `a.due_date IS NOT ?`
+	}
+	q := join(frag(`UPDATE assignments SET due_date = `), s.dateValue(due),
+		frag(` WHERE id IN (SELECT a.id FROM assignments a WHERE `), where,
+		frag(` AND `+strings.Replace(differs, "?", s.typed("DATE"), 1)+`) RETURNING id`, due))
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, s.q(q.sql), q.args...); err != nil {
+		return nil, err
+	}
+	res.Changed = len(ids)
+	q = join(frag(`SELECT count(*) FROM assignments a WHERE `), where)
+	var all int
+	if err := tx.GetContext(ctx, &all, s.q(q.sql), q.args...); err != nil {
+		return nil, err
+	}
+	res.Already = all - res.Changed
+	return ids, nil
+}
+
+// missingHolders counts and names the targets t who hold no open
+// assignment of the task.
+func (s *Store) missingHolders(ctx context.Context, tx *sqlx.Tx, taskID int64, t fragment, res *SetDueResult) error {
+	none := frag(`NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id AND a.state = 'open')`, taskID)
+	q := join(frag(`SELECT count(*) FROM (`), t, frag(`) t WHERE `), none)
+	if err := tx.GetContext(ctx, &res.Missing, s.q(q.sql), q.args...); err != nil || res.Missing == 0 {
+		return err
+	}
+	q = join(frag(`SELECT p.display_name FROM (`), t, frag(`) t JOIN people p ON p.id = t.person_id WHERE `), none,
+		frag(` ORDER BY lower(p.display_name) LIMIT ?`, summaryNames))
+	return tx.SelectContext(ctx, &res.MissingNames, s.q(q.sql), q.args...)
+}
+
+// dateValue is a due date as a statement's value (NULL for none).
+func (s *Store) dateValue(d calendar.Date) fragment { return frag(s.typed("DATE"), d) }
