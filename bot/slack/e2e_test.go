@@ -229,3 +229,29 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
+
+// TestTimeZoneFromUsersInfo: each person's time zone is Slack's (users.info
+// tz), for the actor and for a newcomer named in a command.
+func TestTimeZoneFromUsersInfo(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		env, b := newCoreEnv(t, db)
+		env.fake.AddUser(fakeslack.User{ID: "U7", Name: "ida", Display: "Ida", TZ: "America/New_York"})
+		env.fake.AddUser(fakeslack.User{ID: "UG", Name: "gina", Display: "Gina Guide", Email: "gina@example.com", TZ: "Europe/Berlin"})
+		if r := env.command(t, "UG", "/learn", "task add git Git basics"); r == nil {
+			t.Fatal("no reply")
+		}
+		if r := env.command(t, "UG", "/assign", "git <@U7>"); r == nil {
+			t.Fatal("no reply")
+		}
+		ctx := context.Background()
+		for user, want := range map[string]string{"UG": "Europe/Berlin", "U7": "America/New_York"} {
+			p, err := b.Store.PersonByChat(ctx, bot.PlatformSlack, "T1", user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.TimeZone != want {
+				t.Errorf("%s's time zone = %q; want %q from users.info", user, p.TimeZone, want)
+			}
+		}
+	})
+}

@@ -28,6 +28,7 @@ func toSlackUser(u *slackgo.User) slackUser {
 			Email: u.Profile.Email,
 			// users.info is asked with include_locale (slack-go's default).
 			Lang: platformLang(u.Locale),
+			TZ:   u.TZ, // for due dates and reminders; storage ignores names it cannot load
 		},
 		NotPerson: u.IsBot || u.Deleted || u.ID == "USLACKBOT",
 	}
@@ -189,6 +190,7 @@ func (a *Adapter) enrichMentions(ctx context.Context, args []bot.Arg) {
 		if u.Name == "" {
 			continue // lookup failed: keep the label Slack sent
 		}
-		arg.User = &bot.User{ID: u.ID, Name: u.Name, Email: u.Email}
+		user := u.User // name, email, language and time zone
+		arg.User = &user
 	}
 }

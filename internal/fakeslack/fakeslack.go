@@ -94,6 +94,7 @@ type View struct {
 type User struct {
 	ID, Name, Display, Email string
 	Bot                      bool
+	TZ                       string // IANA time zone; "" for none
 }
 
 // Stats is what the fake saw since its last reset.

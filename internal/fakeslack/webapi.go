@@ -146,7 +146,7 @@ func (s *Server) lookupByEmail(w http.ResponseWriter, email string) {
 
 func (u User) json() map[string]any {
 	return map[string]any{
-		"id": u.ID, "name": u.Name, "is_bot": u.Bot,
+		"id": u.ID, "name": u.Name, "is_bot": u.Bot, "tz": u.TZ,
 		"profile": map[string]any{"display_name": u.Display, "real_name": u.Name, "email": u.Email},
 	}
 }
