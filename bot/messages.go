@@ -17,6 +17,10 @@ var (
 		Other: "That button is no longer supported."})
 	msgTooLong = Define(&i18n.Message{ID: "bot.too_long",
 		Other: "That command is too long ({{.Length}} characters; at most {{.Max}})."})
+	msgBadUTF8 = Define(&i18n.Message{ID: "bot.bad_utf8",
+		Other: "That command is not valid UTF-8 text; nothing was changed. Type it again without the broken characters."})
+	msgControlChar = Define(&i18n.Message{ID: "bot.control_char",
+		Other: "That command contains a control character ({{.Char}}), which learnbot does not accept; nothing was changed. Type it again without it."})
 	msgNoCommand = Define(&i18n.Message{ID: "bot.no_command",
 		Other: "Type a command. {{.Hint}}"})
 	msgUnknownCommand = Define(&i18n.Message{ID: "bot.unknown_command",

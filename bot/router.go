@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 )
@@ -183,6 +185,10 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 		}
 		req.Command, req.Params = cmd, req.Args[n:]
 		name, h, minRole = cmd.Name, cmd.Handler, cmd.Role
+		if bad := badText(req); bad != nil {
+			outcome = "bad_input"
+			return bad
+		}
 	}
 	h = authorize(minRole, h)
 	for i := len(r.middleware) - 1; i >= 0; i-- {
@@ -227,6 +233,31 @@ func authorize(min Role, next HandlerFunc) HandlerFunc {
 		}
 		return next(ctx, req)
 	}
+}
+
+// badText refuses text no store should keep, before any handler sees it:
+// invalid UTF-8 (PostgreSQL refuses it, SQLite would store it) and control
+// characters, NUL included (PostgreSQL refuses NUL in text), but the
+// newline, which separates words and lines. Text platforms split words at
+// other whitespace before this, so a tab never reaches it from them.
+func badText(req *Request) *Reply {
+	for _, a := range req.Args {
+		if !utf8.ValidString(a.Text) {
+			return usageReply(req, say(req, msgBadUTF8, nil))
+		}
+		for _, c := range a.Text {
+			if c != '\n' && unicode.IsControl(c) {
+				return usageReply(req, say(req, msgControlChar, Vars{"Char": fmt.Sprintf("U+%04X", c)}))
+			}
+		}
+	}
+	return nil
+}
+
+// usageReply adds the command's usage to a reply.
+func usageReply(req *Request, r *Reply) *Reply {
+	r.Text += "\n" + req.Lang.Say(msgUsage, Vars{"Usage": req.Command.UsageLine(req)})
+	return r
 }
 
 func textLength(args []Arg) int {

@@ -50,11 +50,19 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 	var people []int64
 	var groups []*storage.Group
 	var users []bot.User
+	expanded := map[bot.PlatformGroup]bool{}
 	for _, a := range args {
 		switch {
 		case a.User != nil:
 			users = append(users, *a.User)
 		case a.Group != nil:
+			// A role or user group named twice is one target: list its
+			// members (a walk through the whole guild on Discord) once.
+			key := bot.PlatformGroup{Kind: a.Group.Kind, ID: a.Group.ID}
+			if expanded[key] {
+				continue
+			}
+			expanded[key] = true
 			if req.Directory == nil {
 				return nil, nil, nil, bot.Errorf("This platform cannot list the members of %s.", a.Text)
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -373,4 +374,34 @@ func TestAutocomplete(t *testing.T) {
 			t.Errorf("completer called: %q", c.got)
 		}
 	})
+}
+
+// TestOptionValuesTypeChecked: a null, mistyped or malformed option value is
+// refused with a reply naming the option; the handler never sees "<nil>".
+func TestOptionValuesTypeChecked(t *testing.T) {
+	cases := []struct {
+		name        string
+		interaction map[string]any
+		option      string
+	}{
+		{"NullTitle", slash(testGuild, guide, "task", sub("add", str("key", "git"), opt("title", 3, nil))), "title"},
+		{"NumberTitle", slash(testGuild, guide, "task", sub("add", str("key", "git"), opt("title", 3, 42))), "title"},
+		{"NullMember", slash(testGuild, guide, "role", opt("member", 6, nil), str("role", "guide")), "member"},
+		{"MemberNotAnID", slash(testGuild, guide, "role", opt("member", 6, "<@701>"), str("role", "guide")), "member"},
+		{"NullTargets", slash(testGuild, guide, "assign", str("task", "git"), opt("targets", 3, nil)), "targets"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &recorder{}
+			e := newEnv(t, rec, nil)
+			r := e.interact(t, c.interaction)
+			if len(rec.requests()) != 0 {
+				t.Fatalf("handler ran with %q", argString(rec.requests()[0].Args))
+			}
+			if r.Type != 4 || r.Data.Flags != 64 || !strings.Contains(r.Data.Content, strconv.Quote(c.option)) ||
+				strings.Contains(r.Data.Content, "nil") {
+				t.Fatalf("response = %+v; want an ephemeral reply naming the option %q", r, c.option)
+			}
+		})
+	}
 }

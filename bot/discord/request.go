@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -28,7 +27,11 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 		if i.GuildID == "" {
 			return nil, bot.Errorf("learnbot's commands work in a server, not in direct messages.")
 		}
-		req.Args = a.args(d)
+		args, err := a.args(d)
+		if err != nil {
+			return nil, err
+		}
+		req.Args = args
 	case discordgo.MessageComponentInteractionData:
 		id := d.CustomID
 		if i.GuildID == "" {
@@ -103,7 +106,7 @@ func (a *Adapter) lookup(d discordgo.ApplicationCommandInteractionData) (*bot.Co
 // option values in the order of the command's options (absent optional ones
 // skipped). Values of options that take the rest of the line are split into
 // words; mentions become users and roles.
-func (a *Adapter) args(d discordgo.ApplicationCommandInteractionData) []bot.Arg {
+func (a *Adapter) args(d discordgo.ApplicationCommandInteractionData) ([]bot.Arg, error) {
 	cmd, opts := a.lookup(d)
 	given := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
 	for _, o := range opts {
@@ -118,9 +121,13 @@ func (a *Adapter) args(d discordgo.ApplicationCommandInteractionData) []bot.Arg 
 			args = append(args, bot.Arg{Text: d.Options[0].Name})
 		}
 		for _, o := range opts {
-			args = append(args, valueArgs(o, true, d.Resolved)...)
+			v, err := valueArgs(o, true, d.Resolved)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, v...)
 		}
-		return args
+		return args, nil
 	}
 	for _, w := range cmd.Words() {
 		args = append(args, bot.Arg{Text: w})
@@ -130,40 +137,51 @@ func (a *Adapter) args(d discordgo.ApplicationCommandInteractionData) []bot.Arg 
 		if !ok {
 			continue
 		}
-		args = append(args, valueArgs(o, spec.Rest, d.Resolved)...)
+		v, err := valueArgs(o, spec.Rest, d.Resolved)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, v...)
 	}
-	return args
+	return args, nil
 }
 
-// valueArgs turns one option value into words.
-func valueArgs(o *discordgo.ApplicationCommandInteractionDataOption, rest bool, res *discordgo.ApplicationCommandInteractionDataResolved) []bot.Arg {
-	switch o.Type {
-	case discordgo.ApplicationCommandOptionUser:
-		id := fmt.Sprint(o.Value)
-		return []bot.Arg{{Text: "<@" + id + ">", User: resolvedUser(id, res)}}
-	case discordgo.ApplicationCommandOptionRole:
-		id := fmt.Sprint(o.Value)
-		return []bot.Arg{{Text: "<@&" + id + ">", Group: resolvedRole(id, res)}}
-	}
+// snowflake is a Discord ID as user and role options carry it.
+var snowflake = regexp.MustCompile(`^\d{1,20}$`)
+
+// valueArgs turns one option value into words. A value of the wrong type
+// (null, a number for a string, a user that is no ID) is refused, never
+// turned into text such as "<nil>".
+func valueArgs(o *discordgo.ApplicationCommandInteractionDataOption, rest bool, res *discordgo.ApplicationCommandInteractionDataResolved) ([]bot.Arg, error) {
 	s, ok := o.Value.(string)
 	if !ok {
-		s = fmt.Sprint(o.Value)
+		return nil, bot.Errorf("The option %q has no usable value; nothing was changed. Fill it in and try again.", o.Name)
+	}
+	switch o.Type {
+	case discordgo.ApplicationCommandOptionUser, discordgo.ApplicationCommandOptionRole:
+		if !snowflake.MatchString(s) {
+			return nil, bot.Errorf("The option %q does not name a member or a role; nothing was changed. Pick one from the list.", o.Name)
+		}
+		if o.Type == discordgo.ApplicationCommandOptionRole {
+			return []bot.Arg{{Text: "<@&" + s + ">", Group: resolvedRole(s, res)}}, nil
+		}
+		return []bot.Arg{{Text: "<@" + s + ">", User: resolvedUser(s, res)}}, nil
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return nil
+		return nil, nil
 	}
 	if !rest {
 		if m := mention.FindStringSubmatchIndex(s); m != nil && m[0] == 0 && m[1] == len(s) {
-			return mentionArgs(s, res)
+			return mentionArgs(s, res), nil
 		}
-		return []bot.Arg{{Text: s}}
+		return []bot.Arg{{Text: s}}, nil
 	}
 	var args []bot.Arg
 	for _, field := range strings.Fields(s) {
 		args = append(args, mentionArgs(field, res)...)
 	}
-	return args
+	return args, nil
 }
 
 // mentionArgs splits one word around the mentions in it ("<@1><@2>" is two

@@ -473,3 +473,22 @@ func TestSendDM(t *testing.T) {
 		})
 	}
 }
+
+// TestUsersInfoWithoutUser: users.info answering ok with an empty user
+// leaves the actor the payload's user ID and name, never an empty ID.
+func TestUsersInfoWithoutUser(t *testing.T) {
+	h := newTestHandler()
+	env := newEnv(t, h)
+	env.fake.AddUser(fakeslack.User{ID: "U9", Hollow: true})
+	env.command(t, "U9", "/learn", "echo hi <@U9>")
+	reqs := h.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	if got := reqs[0].Actor; got.ID != "U9" || got.Name != "u9" {
+		t.Errorf("actor %+v; want the payload's U9 (u9)", got)
+	}
+	if u := reqs[0].Args[2].User; u == nil || u.ID != "U9" {
+		t.Errorf("mention %+v; want U9", reqs[0].Args[2])
+	}
+}

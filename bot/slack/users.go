@@ -120,6 +120,11 @@ func (a *Adapter) fetchUser(ctx context.Context, id string) (slackUser, error) {
 	if err != nil {
 		return slackUser{}, fmt.Errorf("slack: users.info %s: %w", id, err)
 	}
+	if u == nil || u.ID != id {
+		// ok with an empty (or another) user: the request's own user ID is
+		// the one to trust, so the caller falls back to it.
+		return slackUser{}, fmt.Errorf("slack: users.info %s: answered without that user", id)
+	}
 	return toSlackUser(u), nil
 }
 

@@ -95,6 +95,9 @@ type User struct {
 	ID, Name, Display, Email string
 	Bot                      bool
 	TZ                       string // IANA time zone; "" for none
+	// Hollow makes users.info answer ok with an empty user object, as Slack
+	// has been seen to.
+	Hollow bool
 }
 
 // Stats is what the fake saw since its last reset.

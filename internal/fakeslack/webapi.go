@@ -129,6 +129,10 @@ func (s *Server) usersInfo(w http.ResponseWriter, id string) {
 		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "user_not_found"})
 		return
 	}
+	if u.Hollow {
+		writeSlack(w, http.StatusOK, map[string]any{"ok": true, "user": map[string]any{}})
+		return
+	}
 	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "user": u.json()})
 }
 
