@@ -20,6 +20,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	// Every package with a messages.go, so that its definitions are in the
 	// catalogue under test (TestCataloguesSeeEveryPackage keeps this list whole).
+	_ "github.com/learnbot/learnbot/bot/console"
 	_ "github.com/learnbot/learnbot/bot/discord"
 	_ "github.com/learnbot/learnbot/calendar"
 	_ "github.com/learnbot/learnbot/handlers"

@@ -215,3 +215,18 @@ func (l Lang) RoleName(r Role) string {
 	}
 	return l.Say(m, nil)
 }
+
+// Reply is a reply with one message in language l.
+func (l Lang) Reply(m *i18n.Message, vars Vars) *Reply {
+	return &Reply{Text: l.Say(m, vars)}
+}
+
+// Err is a user error in language l: the reply says it, nothing changes.
+func (l Lang) Err(m *i18n.Message, vars Vars) error {
+	return &UserError{Msg: l.Say(m, vars)}
+}
+
+// UsageErr is a user error in language l followed by the command's usage.
+func (l Lang) UsageErr(m *i18n.Message, vars Vars) error {
+	return &UserError{Msg: l.Say(m, vars), ShowUsage: true}
+}

@@ -83,6 +83,10 @@ type Router struct {
 	middleware []Middleware
 	Timeout    time.Duration
 	Log        *slog.Logger
+	// Lang is the language of requests whose person has none yet
+	// (LEARNBOT_LANGUAGE): before identification, the platform's language
+	// of the actor, else this.
+	Lang Lang
 	// Observer, when set, is told when each request starts and finishes.
 	Observer Observer
 }
@@ -150,7 +154,7 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.Log.ErrorContext(octx, "panic in handler", "command", name, "panic", p, "stack", string(debug.Stack()))
-			reply, outcome = say(req, msgFailed, nil), "panic"
+			reply, outcome = req.Lang.Reply(msgFailed, nil), "panic"
 		}
 		if r.Observer != nil {
 			r.Observer.Finished(octx, Observation{Platform: req.Platform, Workspace: req.Workspace, User: req.Actor.ID,
@@ -159,6 +163,9 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 	}()
 	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
 	defer cancel()
+	if req.Lang == "" {
+		req.Lang = req.Actor.Lang.Or(r.Lang)
+	}
 
 	var h HandlerFunc
 	var minRole Role
@@ -167,21 +174,20 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 		a, ok := r.actions[req.Action.Name()]
 		if !ok {
 			outcome = "bad_input"
-			return say(req, msgUnknownButton, nil)
+			return req.Lang.Reply(msgUnknownButton, nil)
 		}
 		name, h, minRole = "button:"+req.Action.Name(), a.handler, a.role
 	default:
 		if n := textLength(req.Args); n > MaxTextLength {
 			outcome = "bad_input"
-			return say(req, msgTooLong, Vars{"Length": n, "Max": MaxTextLength})
+			return req.Lang.Reply(msgTooLong, Vars{"Length": n, "Max": MaxTextLength})
 		}
 		cmd, n := r.Find(req.Args)
 		if cmd == nil {
-			outcome = "bad_input"
-			if len(req.Args) == 0 {
-				return say(req, msgNoCommand, Vars{"Hint": helpHint(req)})
-			}
-			return say(req, msgUnknownCommand, Vars{"Command": strconv.Quote(req.Args[0].Text), "Hint": helpHint(req)})
+			// Through the middleware all the same: identification knows the
+			// language the person chose for the answer.
+			outcome, h = "bad_input", unknownCommand
+			break
 		}
 		req.Command, req.Params = cmd, req.Args[n:]
 		name, h, minRole = cmd.Name, cmd.Handler, cmd.Role
@@ -199,7 +205,7 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 		reply, outcome = r.errorReply(ctx, req, name, err)
 	}
 	if reply == nil {
-		reply = say(req, msgDone, nil)
+		reply = req.Lang.Reply(msgDone, nil)
 	}
 	return reply
 }
@@ -219,10 +225,10 @@ func (r *Router) errorReply(ctx context.Context, req *Request, name string, err 
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		r.Log.ErrorContext(ctx, "command timed out", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
-		return say(req, msgTimeout, nil), "timeout"
+		return req.Lang.Reply(msgTimeout, nil), "timeout"
 	}
 	r.Log.ErrorContext(ctx, "command failed", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
-	return say(req, msgFailed, nil), "error"
+	return req.Lang.Reply(msgFailed, nil), "error"
 }
 
 func authorize(min Role, next HandlerFunc) HandlerFunc {
@@ -268,9 +274,12 @@ func textLength(args []Arg) int {
 	return n
 }
 
-// say is a reply with one message in the request's language.
-func say(req *Request, m *i18n.Message, vars Vars) *Reply {
-	return &Reply{Text: req.Lang.Say(m, vars)}
+// unknownCommand answers a line that names no command.
+func unknownCommand(ctx context.Context, req *Request) (*Reply, error) {
+	if len(req.Args) == 0 {
+		return req.Lang.Reply(msgNoCommand, Vars{"Hint": helpHint(req)}), nil
+	}
+	return req.Lang.Reply(msgUnknownCommand, Vars{"Command": strconv.Quote(req.Args[0].Text), "Hint": helpHint(req)}), nil
 }
 
 func helpHint(req *Request) string {

@@ -7,13 +7,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
 )
 
 func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) < 2 {
-		return nil, bot.UsageErrorf("Name a task and at least one target.")
+		return nil, req.Lang.UsageErr(msgAssignMissing, nil)
 	}
 	task, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {
@@ -33,13 +35,13 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		return nil, err
 	}
 	if res.Targets == 0 {
-		return nil, bot.Errorf("Nobody to assign %s to: the groups named are empty.", task.Key)
+		return nil, req.Lang.Err(msgAssignEmptyGroups, bot.Vars{"Task": task.Key})
 	}
 	if res.Decision == nil {
-		return bot.Text("Assigned %s (%s) to %s: %s. Each gets a DM.", task.Title, task.Key,
-			plural(res.Assigned, "person", "people"), nameList(res.Names, res.Assigned)), nil
+		return req.Lang.Reply(msgAssigned, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Assigned,
+			"Names": nameList(req.Lang, res.Names, res.Assigned)}), nil
 	}
-	return h.prompt(task, res, len(groups) > 0), nil
+	return h.prompt(req.Lang, task, res, len(groups) > 0), nil
 }
 
 // targets resolves assignment targets: emails of known people, group names,
@@ -64,7 +66,7 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 			}
 			expanded[key] = true
 			if req.Directory == nil {
-				return nil, nil, nil, bot.Errorf("This platform cannot list the members of %s.", a.Text)
+				return nil, nil, nil, req.Lang.Err(msgAssignUnlistable, bot.Vars{"Group": a.Text})
 			}
 			members, err := req.Directory.GroupMembers(ctx, *a.Group)
 			if err != nil {
@@ -78,11 +80,11 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 			}
 			people = append(people, p.ID)
 		case strings.HasPrefix(a.Text, "@"):
-			return nil, nil, nil, bot.UsageErrorf("Unknown user %s.", a.Text)
+			return nil, nil, nil, req.Lang.UsageErr(msgAssignUnknownUser, bot.Vars{"User": a.Text})
 		default:
 			g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(a.Text))
 			if errors.Is(err, storage.ErrNotFound) {
-				return nil, nil, nil, bot.UsageErrorf("%q is not a group, a mention or an email. See %s.", a.Text, req.Slash("group list"))
+				return nil, nil, nil, req.Lang.UsageErr(msgAssignNotTarget, bot.Vars{"Arg": strconv.Quote(a.Text), "List": req.Slash("group list")})
 			}
 			if err != nil {
 				return nil, nil, nil, err
@@ -98,7 +100,7 @@ const tasksLimit = 30
 
 // tasks is the learner's own list: "my tasks".
 func (h *Handlers) tasks(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	return h.tasksOf(ctx, req.Caller.WorkspaceID, req.Caller.PersonID)
+	return h.tasksOf(ctx, req.Lang, req.Caller.WorkspaceID, req.Caller.PersonID)
 }
 
 // Home is a person's own page (Slack's App Home tab): their tasks, as the
@@ -107,23 +109,23 @@ func (h *Handlers) tasks(ctx context.Context, req *bot.Request) (*bot.Reply, err
 func (h *Handlers) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
 	p, err := h.store.PersonByChat(ctx, platform, workspace, user.ID)
 	if errors.Is(err, storage.ErrNotFound) {
-		return bot.Text("You have no tasks yet."), nil
+		return user.Lang.Or(h.cfg.Language).Reply(msgNoTasks, nil), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("handlers: home: %w", err)
 	}
-	return h.tasksOf(ctx, p.WorkspaceID, p.ID)
+	return h.tasksOf(ctx, p.Lang(user.Lang.Or(h.cfg.Language)), p.WorkspaceID, p.ID)
 }
 
 // tasksOf lists a person's assignments, newest first, each with a Mark done
 // button while open.
-func (h *Handlers) tasksOf(ctx context.Context, wsID, personID int64) (*bot.Reply, error) {
+func (h *Handlers) tasksOf(ctx context.Context, l bot.Lang, wsID, personID int64) (*bot.Reply, error) {
 	list, total, err := h.store.AssignmentsOf(ctx, wsID, personID, tasksLimit)
 	if err != nil {
 		return nil, err
 	}
 	if total == 0 {
-		return bot.Text("You have no tasks yet."), nil
+		return l.Reply(msgNoTasks, nil), nil
 	}
 	open := 0
 	for _, a := range list {
@@ -131,23 +133,30 @@ func (h *Handlers) tasksOf(ctx context.Context, wsID, personID int64) (*bot.Repl
 			open++
 		}
 	}
-	r := &bot.Reply{Text: fmt.Sprintf("Your tasks (%d open of the %d shown, newest first):", open, len(list))}
+	r := l.Reply(msgTasksHeading, bot.Vars{"Open": open, "Count": len(list)})
 	for _, a := range list {
 		mark := "[ ]"
 		if a.State == storage.AssignmentDone {
 			mark = "[x]"
 		}
-		it := bot.Item{Text: fmt.Sprintf("%s %s (%s)", mark, a.TaskTitle, a.TaskKey), Link: a.TaskURL,
-			Fields: []bot.Field{{Label: "from", Value: a.AssignedByName}, {Value: when(a.CreatedAt)}, {Value: string(a.State)}}}
+		it := bot.Item{Text: mark + " " + taskName(a.TaskTitle, a.TaskKey), Link: a.TaskURL,
+			Fields: []bot.Field{{Label: l.Say(msgFrom, nil), Value: a.AssignedByName}, {Value: l.Date(a.CreatedAt)},
+				{Value: l.Say(stateWords[a.State], nil)}}}
 		if a.State == storage.AssignmentOpen {
-			it.Buttons = []bot.Button{markDoneButton("Mark done: "+a.TaskKey, a.ID)}
+			it.Buttons = []bot.Button{markDoneButton(l.Say(msgMarkDoneKey, bot.Vars{"Key": a.TaskKey}), a.ID)}
 		}
 		r.Items = append(r.Items, it)
 	}
 	if more := total - len(list); more > 0 {
-		r.Footer = fmt.Sprintf("... and %d older.", more)
+		r.Footer = l.Say(msgTasksOlder, bot.Vars{"Count": more})
 	}
 	return r, nil
+}
+
+// stateWords name an assignment's state.
+var stateWords = map[string]*i18n.Message{
+	storage.AssignmentOpen: msgStateOpen,
+	storage.AssignmentDone: msgStateDone,
 }
 
 // markDoneButton marks one assignment done ("done:<assignment id>").
@@ -156,47 +165,51 @@ func markDoneButton(label string, assignmentID int64) bot.Button {
 }
 
 // AssignmentDM is the DM that tells a learner about an assignment (the queue
-// delivers it): the task, its link, who assigned it, a Mark done button.
+// delivers it): the task, its link, who assigned it, a Mark done button; in
+// the learner's language, whoever assigned it.
 func (h *Handlers) AssignmentDM(ctx context.Context, a *storage.AssignmentView) (bot.Message, error) {
+	l := a.PersonLang.Or(h.cfg.Language)
 	var b strings.Builder
-	fmt.Fprintf(&b, "New learning task from %s: %s (%s)", a.AssignedByName, a.TaskTitle, a.TaskKey)
+	b.WriteString(l.Say(msgDMNewTask, bot.Vars{"Guide": a.AssignedByName, "Task": taskName(a.TaskTitle, a.TaskKey)}))
 	if a.TaskURL != "" {
-		fmt.Fprintf(&b, "\n%s", a.TaskURL)
+		b.WriteString("\n" + a.TaskURL)
 	}
 	if a.GroupName != nil {
-		fmt.Fprintf(&b, "\nAssigned to the group %s.", *a.GroupName)
+		b.WriteString("\n" + l.Say(msgDMGroup, bot.Vars{"Group": *a.GroupName}))
 	}
 	to := bot.User{Name: a.PersonName}
 	if a.ChatID != nil {
 		to.ID = *a.ChatID
 	}
 	return bot.Message{Platform: a.Platform, Workspace: a.Workspace, To: to,
-		Reply: bot.Reply{Text: b.String(), Buttons: []bot.Button{markDoneButton("Mark done", a.ID)}}}, nil
+		Reply: bot.Reply{Text: b.String(), Buttons: []bot.Button{markDoneButton(l.Say(msgMarkDone, nil), a.ID)}}}, nil
 }
 
 // markDone handles "done:<assignment id>" from a DM or /tasks.
 func (h *Handlers) markDone(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
 	if err != nil {
-		return nil, bot.Errorf("That button is not one of learnbot's.")
+		return nil, req.Lang.Err(msgNotOurs, nil)
 	}
 	a, err := h.store.MarkDone(ctx, req.Caller.WorkspaceID, id, req.Caller.PersonID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		return nil, bot.Errorf("That task is no longer assigned.")
+		return nil, req.Lang.Err(msgMarkDoneGone, nil)
 	case errors.Is(err, storage.ErrNotYours):
-		return nil, bot.Errorf("That task is assigned to someone else; you can only mark your own tasks done.")
+		return nil, req.Lang.Err(msgMarkDoneNotYours, nil)
 	case errors.Is(err, storage.ErrDone):
-		return bot.Text("%s (%s) is already marked done.", a.TaskTitle, a.TaskKey), nil
+		return req.Lang.Reply(msgMarkDoneAlready, bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)}), nil
 	case err != nil:
 		return nil, err
 	}
-	return &bot.Reply{Text: fmt.Sprintf("Marked done: %s (%s). Well done!", a.TaskTitle, a.TaskKey), Replace: true}, nil
+	r := req.Lang.Reply(msgMarkedDone, bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
+	r.Replace = true
+	return r, nil
 }
 
 func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) != 1 {
-		return nil, bot.UsageErrorf("Name one task.")
+		return nil, req.Lang.UsageErr(msgProgressMissing, nil)
 	}
 	task, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {
@@ -207,19 +220,19 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return bot.Text("Nobody holds %s (%s) yet.", task.Title, task.Key), nil
+		return req.Lang.Reply(msgProgressNobody, bot.Vars{"Task": taskName(task.Title, task.Key)}), nil
 	}
 	var done, open []string
 	for _, r := range rows {
 		name := r.Name
 		if r.Count > 1 {
-			name += fmt.Sprintf(" (assigned %d times)", r.Count)
+			name += " " + req.Lang.Say(msgProgressTimes, bot.Vars{"Count": r.Count})
 		}
 		switch {
 		case r.DMError != nil && r.DMRetrying:
-			name += " (DM failing, retrying: " + *r.DMError + ")"
+			name += " " + req.Lang.Say(msgProgressDMRetrying, bot.Vars{"Reason": *r.DMError})
 		case r.DMError != nil:
-			name += " (DM not delivered: " + *r.DMError + ")"
+			name += " " + req.Lang.Say(msgProgressDMFailed, bot.Vars{"Reason": *r.DMError})
 		}
 		if r.State == storage.AssignmentDone {
 			done = append(done, name)
@@ -227,13 +240,13 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 			open = append(open, name)
 		}
 	}
-	r := bot.Text("%s (%s): %s hold it, %d done, %d not yet.", task.Title, task.Key,
-		plural(len(rows), "person", "people"), len(done), len(open))
+	r := req.Lang.Reply(msgProgressSummary, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": len(rows),
+		"Done": len(done), "Open": len(open)})
 	if len(done) > 0 {
-		r.Items = append(r.Items, bot.Item{Text: "Done: " + strings.Join(done, ", ")})
+		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressDone, bot.Vars{"Names": strings.Join(done, ", ")})})
 	}
 	if len(open) > 0 {
-		r.Items = append(r.Items, bot.Item{Text: "Not yet: " + strings.Join(open, ", ")})
+		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressNotYet, bot.Vars{"Names": strings.Join(open, ", ")})})
 	}
 	return r, nil
 }

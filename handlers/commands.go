@@ -70,6 +70,10 @@ func (h *Handlers) commands() []*bot.Command {
 					Choices: []string{string(bot.RoleAdmin), string(bot.RoleGuide), string(bot.RoleLearner)}}}},
 		{Name: "progress", Usage: "<task>", Role: bot.RoleGuide, Handler: h.progress, Options: []bot.Option{taskOpt},
 			Description: msgCmdProgress},
+		{Name: "language", Usage: "[en|de|auto]", Role: bot.RoleLearner, Handler: h.language,
+			Description: msgCmdLanguage, Examples: []string{"language de", "language auto"},
+			Options: []bot.Option{{Name: "language", Description: msgOptLanguage, Kind: bot.OptionString,
+				Choices: []string{"en", "de", "auto"}}}},
 		{Name: "help", Usage: "[command]", Role: bot.RoleLearner, Handler: h.help, TextOnly: true,
 			Description: msgCmdHelp},
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/learnbot/learnbot/bot"
@@ -12,16 +13,16 @@ import (
 // groupNameArg reads and validates the group name parameter.
 func groupNameArg(req *bot.Request, wantMembers bool) (string, error) {
 	if len(req.Params) == 0 {
-		return "", bot.UsageErrorf("Name the group.")
+		return "", req.Lang.UsageErr(msgGroupNameMissing, nil)
 	}
 	if wantMembers && len(req.Params) < 2 {
-		return "", bot.UsageErrorf("Name at least one member.")
+		return "", req.Lang.UsageErr(msgGroupMemberMissing, nil)
 	}
 	if !wantMembers && len(req.Params) > 1 {
-		return "", bot.UsageErrorf("A group name is one word.")
+		return "", req.Lang.UsageErr(msgGroupOneWord, nil)
 	}
 	name := strings.ToLower(req.Params[0].Text)
-	return name, checkName("group name", name)
+	return name, checkName(req.Lang, msgBadGroupName, name)
 }
 
 func (h *Handlers) groupCreate(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -30,11 +31,11 @@ func (h *Handlers) groupCreate(ctx context.Context, req *bot.Request) (*bot.Repl
 		return nil, err
 	}
 	if _, err := h.store.CreateGroup(ctx, req.Caller.WorkspaceID, name); errors.Is(err, storage.ErrConflict) {
-		return nil, bot.Errorf("The group %s exists already.", name)
+		return nil, req.Lang.Err(msgGroupExists, bot.Vars{"Group": name})
 	} else if err != nil {
 		return nil, err
 	}
-	return bot.Text("Created the group %s. Add people with %s %s @name...", name, req.Slash("group add"), name), nil
+	return req.Lang.Reply(msgGroupCreated, bot.Vars{"Group": name, "Add": req.Slash("group add")}), nil
 }
 
 func (h *Handlers) groupDelete(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -43,11 +44,11 @@ func (h *Handlers) groupDelete(ctx context.Context, req *bot.Request) (*bot.Repl
 		return nil, err
 	}
 	if err := h.store.DeleteGroup(ctx, req.Caller.WorkspaceID, name); errors.Is(err, storage.ErrNotFound) {
-		return nil, bot.Errorf("There is no group %s.", name)
+		return nil, req.Lang.Err(msgGroupNone, bot.Vars{"Group": name})
 	} else if err != nil {
 		return nil, err
 	}
-	return bot.Text("Deleted the group %s; its members and their assignments stay.", name), nil
+	return req.Lang.Reply(msgGroupDeleted, bot.Vars{"Group": name}), nil
 }
 
 // members resolves the people named after the group name.
@@ -63,7 +64,7 @@ func (h *Handlers) members(ctx context.Context, req *bot.Request) (*storage.Grou
 	var ids []int64
 	for _, a := range req.Params[1:] {
 		if a.User == nil && !looksLikeEmail(a.Text) {
-			return nil, nil, bot.UsageErrorf("%q is not a person: mention them (@name) or give their email.", a.Text)
+			return nil, nil, req.Lang.UsageErr(msgGroupNotPerson, bot.Vars{"Arg": strconv.Quote(a.Text)})
 		}
 	}
 	for _, a := range req.Params[1:] {
@@ -85,7 +86,7 @@ func (h *Handlers) groupAdd(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if err != nil {
 		return nil, err
 	}
-	return bot.Text("Added %s to %s (%d were members already).", plural(n, "person", "people"), g.Name, len(dedupe(ids))-n), nil
+	return req.Lang.Reply(msgGroupAdded, bot.Vars{"Count": n, "Group": g.Name, "Already": len(dedupe(ids)) - n}), nil
 }
 
 func (h *Handlers) groupRemove(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -97,7 +98,7 @@ func (h *Handlers) groupRemove(ctx context.Context, req *bot.Request) (*bot.Repl
 	if err != nil {
 		return nil, err
 	}
-	return bot.Text("Removed %s from %s.", plural(n, "person", "people"), g.Name), nil
+	return req.Lang.Reply(msgGroupRemoved, bot.Vars{"Count": n, "Group": g.Name}), nil
 }
 
 func (h *Handlers) groupShow(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -114,17 +115,18 @@ func (h *Handlers) groupShow(ctx context.Context, req *bot.Request) (*bot.Reply,
 		return nil, err
 	}
 	if len(people) == 0 {
-		return bot.Text("%s has no members yet.", g.Name), nil
+		return req.Lang.Reply(msgGroupNoMembers, bot.Vars{"Group": g.Name}), nil
 	}
 	names := make([]string, 0, min(len(people), 100))
 	for _, p := range people[:min(len(people), 100)] {
 		n := p.Name
 		if p.Status == storage.StatusInvited {
-			n += " (invited)"
+			n += " " + req.Lang.Say(msgGroupInvited, nil)
 		}
 		names = append(names, n)
 	}
-	return bot.Text("%s (%s): %s", g.Name, plural(len(people), "member", "members"), nameList(names, len(people))), nil
+	return req.Lang.Reply(msgGroupShow, bot.Vars{"Group": g.Name, "Members": count(req.Lang, msgMembers, len(people)),
+		"Names": nameList(req.Lang, names, len(people))}), nil
 }
 
 func (h *Handlers) groupList(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -133,11 +135,12 @@ func (h *Handlers) groupList(ctx context.Context, req *bot.Request) (*bot.Reply,
 		return nil, err
 	}
 	if len(groups) == 0 {
-		return bot.Text("No groups yet. Create one with %s <name>.", req.Slash("group create")), nil
+		return req.Lang.Reply(msgGroupListNone, bot.Vars{"Create": req.Slash("group create")}), nil
 	}
-	r := &bot.Reply{Text: plural(len(groups), "group", "groups") + ":"}
+	r := req.Lang.Reply(msgGroupListHeading, bot.Vars{"Count": len(groups)})
 	for _, g := range groups {
-		r.Items = append(r.Items, bot.Item{Text: g.Name + ": " + plural(g.Size, "member", "members")})
+		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgGroupListItem, bot.Vars{"Group": g.Name,
+			"Members": count(req.Lang, msgMembers, g.Size)})})
 	}
 	return r, nil
 }

@@ -5,12 +5,14 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
@@ -27,6 +29,9 @@ type Config struct {
 	// otherwise the reply shows the link.
 	EmailEnabled bool
 	MailFrom     string
+	// Language is LEARNBOT_LANGUAGE: for people whose language neither they
+	// nor their platform set.
+	Language bot.Lang
 }
 
 // Handlers is learnbot's router with every command and button, and the
@@ -51,6 +56,7 @@ func New(store *storage.Store, cfg Config, log *slog.Logger) *Handlers {
 		cfg.InvitationTTL = 14 * 24 * time.Hour
 	}
 	h := &Handlers{store: store, cfg: cfg, log: log, Router: bot.NewRouter(log)}
+	h.Router.Lang = cfg.Language
 	h.Use(h.identify)
 	h.Add(h.commands()...)
 	h.OnAction(actionDecision, bot.RoleGuide, h.decide)
@@ -72,7 +78,7 @@ func (c Completer) CompleteTasks(ctx context.Context, platform, workspace, prefi
 func (h *Handlers) identify(next bot.HandlerFunc) bot.HandlerFunc {
 	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		if req.Actor.ID == "" || req.Workspace == "" {
-			return nil, bot.Errorf("This request does not say who sent it.")
+			return nil, req.Lang.Err(msgNoSender, nil)
 		}
 		p, err := h.store.Identify(ctx, storage.Identity{
 			Platform:      req.Platform,
@@ -85,25 +91,27 @@ func (h *Handlers) identify(next bot.HandlerFunc) bot.HandlerFunc {
 			return nil, err
 		}
 		req.Caller = bot.Caller{WorkspaceID: p.WorkspaceID, PersonID: p.ID, Role: p.Granted(), Name: p.Name}
+		req.Lang = p.Lang(h.cfg.Language)
 		return next(ctx, req)
 	}
 }
 
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
-// checkName validates a task key or group name.
-func checkName(what, s string) error {
+// checkName validates a task key or group name; bad is the message that
+// refuses it.
+func checkName(l bot.Lang, bad *i18n.Message, s string) error {
 	if !namePattern.MatchString(s) {
-		return bot.UsageErrorf("%q is not a valid %s: use 1-64 lowercase letters, digits, - or _, starting with a letter or digit.", s, what)
+		return l.UsageErr(bad, bot.Vars{"Name": strconv.Quote(s)})
 	}
 	return nil
 }
 
 // checkEmail validates a bare email address.
-func checkEmail(s string) (string, error) {
+func checkEmail(l bot.Lang, s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") && !strings.HasSuffix(s, "@localhost") {
-		return "", bot.UsageErrorf("%q is not a valid email address.", s)
+		return "", l.UsageErr(msgBadEmail, bot.Vars{"Email": strconv.Quote(s)})
 	}
 	return strings.ToLower(s), nil
 }
@@ -125,18 +133,18 @@ func (h *Handlers) person(ctx context.Context, req *bot.Request, a bot.Arg) (*st
 	case looksLikeEmail(a.Text):
 		p, err := h.store.PersonByEmail(ctx, req.Caller.WorkspaceID, a.Text)
 		if errors.Is(err, storage.ErrNotFound) {
-			return nil, bot.Errorf("Nobody with the email %s is known here; invite them first.", a.Text)
+			return nil, req.Lang.Err(msgUnknownEmail, bot.Vars{"Email": a.Text})
 		}
 		return p, err
 	}
-	return nil, bot.UsageErrorf("%q is not a person: mention them (@name) or give the email they were invited with.", a.Text)
+	return nil, req.Lang.UsageErr(msgNotAPerson, bot.Vars{"Arg": strconv.Quote(a.Text)})
 }
 
 // task resolves a task key.
 func (h *Handlers) task(ctx context.Context, req *bot.Request, key string) (*storage.Task, error) {
 	t, err := h.store.TaskByKey(ctx, req.Caller.WorkspaceID, strings.ToLower(key))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, bot.UsageErrorf("There is no task %q. See %s.", key, req.Slash("task list"))
+		return nil, req.Lang.UsageErr(msgUnknownTask, bot.Vars{"Task": strconv.Quote(key), "List": req.Slash("task list")})
 	}
 	return t, err
 }
@@ -145,7 +153,7 @@ func (h *Handlers) task(ctx context.Context, req *bot.Request, key string) (*sto
 func (h *Handlers) group(ctx context.Context, req *bot.Request, name string) (*storage.Group, error) {
 	g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(name))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, bot.UsageErrorf("There is no group %q. See %s.", name, req.Slash("group list"))
+		return nil, req.Lang.UsageErr(msgUnknownGroup, bot.Vars{"Group": strconv.Quote(name), "List": req.Slash("group list")})
 	}
 	return g, err
 }
@@ -159,20 +167,19 @@ func rest(args []bot.Arg) string {
 	return strings.Join(words, " ")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
+// count is a number of things in words: "1 person", "3 people".
+func count(l bot.Lang, m *i18n.Message, n int) string {
+	return l.Say(m, bot.Vars{"Count": n})
 }
 
 // nameList shows up to the given names and how many more there are.
-func nameList(names []string, total int) string {
+func nameList(l bot.Lang, names []string, total int) string {
 	s := strings.Join(names, ", ")
 	if more := total - len(names); more > 0 {
-		s += fmt.Sprintf(" and %d more", more)
+		s = l.Say(msgAndMore, bot.Vars{"Names": s, "Count": more})
 	}
 	return s
 }
 
-func when(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+// taskName names a task in replies: "Git basics (git)".
+func taskName(title, key string) string { return title + " (" + key + ")" }

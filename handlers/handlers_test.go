@@ -110,7 +110,7 @@ func TestDuplicateFlow(t *testing.T) {
 
 		t.Run("ShowSelectedGroupsKeepsPromptOpen", func(t *testing.T) {
 			r := press(t, b, gina, "Show selected groups", prompt)
-			if r.Replace || !strings.Contains(r.String(), "cohort-7 (3 members, 1 hold it): anna *, ben, cleo") {
+			if r.Replace || !strings.Contains(r.String(), "cohort-7 (3 members, 1 holds it): anna *, ben, cleo") {
 				t.Fatalf("show groups = %+v", r)
 			}
 		})

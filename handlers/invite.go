@@ -3,9 +3,10 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
@@ -13,9 +14,9 @@ import (
 
 func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) == 0 || len(req.Params) > 2 {
-		return nil, bot.UsageErrorf("Give one email address and, optionally, a role.")
+		return nil, req.Lang.UsageErr(msgInviteMissing, nil)
 	}
-	email, err := checkEmail(req.Params[0].Text)
+	email, err := checkEmail(req.Lang, req.Params[0].Text)
 	if err != nil {
 		return nil, err
 	}
@@ -23,11 +24,11 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if len(req.Params) == 2 {
 		role = bot.Role(strings.ToLower(req.Params[1].Text))
 		if !role.Valid() {
-			return nil, bot.UsageErrorf("%q is not a role: use learner, guide or admin.", req.Params[1].Text)
+			return nil, req.Lang.UsageErr(msgBadRole, bot.Vars{"Arg": strconv.Quote(req.Params[1].Text)})
 		}
 	}
 	if role == bot.RoleAdmin && req.Caller.Role != bot.RoleAdmin {
-		return nil, errAdminInvitation
+		return nil, adminInvitationError(req.Lang)
 	}
 	var chatUser *bot.User
 	if req.Directory != nil {
@@ -44,19 +45,17 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	switch {
 	case errors.Is(err, storage.ErrPending):
 		inv := res.Invitation
-		return &bot.Reply{
-			Text: fmt.Sprintf("%s already has a pending invitation (%s, sent %s). Nothing new was sent.",
-				email, inv.Role, plural(inv.SendCount, "time", "times")),
-			Buttons: []bot.Button{reinviteButton(inv, "Invite again")},
-		}, nil
+		r := req.Lang.Reply(msgInvitePending, bot.Vars{"Email": email, "Role": inv.Role, "Count": inv.SendCount})
+		r.Buttons = []bot.Button{reinviteButton(inv, req.Lang.Say(msgInviteAgain, nil))}
+		return r, nil
 	case errors.Is(err, storage.ErrActive):
-		return nil, bot.Errorf("%s is already an active member of this workspace.", email)
+		return nil, req.Lang.Err(msgInviteActive, bot.Vars{"Email": email})
 	case errors.Is(err, storage.ErrAdminInvitation):
-		return nil, errAdminInvitation
+		return nil, adminInvitationError(req.Lang)
 	case err != nil:
 		return nil, err
 	}
-	return bot.Text("%s", h.sentText(req, res, chatUser)), nil
+	return &bot.Reply{Text: h.sentText(req, res, chatUser)}, nil
 }
 
 func (h *Handlers) inviteParams(req *bot.Request, email string, role bot.Role, chatUser *bot.User) storage.InviteParams {
@@ -67,22 +66,22 @@ func (h *Handlers) inviteParams(req *bot.Request, email string, role bot.Role, c
 // sentText is the reply to a new invitation or a new link.
 func (h *Handlers) sentText(req *bot.Request, res *storage.InviteResult, chatUser *bot.User) string {
 	inv := res.Invitation
-	var b strings.Builder
+	l := req.Lang
+	vars := bot.Vars{"Email": inv.Email, "Role": inv.Role, "Until": l.DateTime(inv.ExpiresAt), "Link": res.Link,
+		"From": h.cfg.MailFrom, "Again": req.Slash("invite again")}
+	var lines []string
 	if h.cfg.EmailEnabled {
-		fmt.Fprintf(&b, "Invitation to %s (%s) is on its way; the link works until %s.", inv.Email, inv.Role, when(inv.ExpiresAt))
-		fmt.Fprintf(&b, "\nIf it does not arrive: the sender %s must be authorised for its domain (SPF/DKIM),"+
-			" ask them to check the spam folder, and %s %s resends it.", h.cfg.MailFrom, req.Slash("invite again"), inv.Email)
+		lines = append(lines, l.Say(msgInviteSent, vars), l.Say(msgInviteHint, vars))
 	} else {
-		fmt.Fprintf(&b, "Invitation for %s (%s) created. Email is not configured, so send them this link yourself: %s (valid until %s).",
-			inv.Email, inv.Role, res.Link, when(inv.ExpiresAt))
+		lines = append(lines, l.Say(msgInviteLink, vars))
 	}
 	if chatUser != nil {
-		fmt.Fprintf(&b, "\nThey are already here as %s; I linked them.", chatUser.Name)
+		lines = append(lines, l.Say(msgInviteLinked, bot.Vars{"Name": chatUser.Name}))
 	}
 	if res.DM {
-		b.WriteString("\nI sent them the invitation in a DM with an Accept button; until they accept, they are a learner.")
+		lines = append(lines, l.Say(msgInviteDMSent, nil))
 	}
-	return b.String()
+	return strings.Join(lines, "\n")
 }
 
 func reinviteButton(inv storage.Invitation, label string) bot.Button {
@@ -95,24 +94,25 @@ func (h *Handlers) inviteList(ctx context.Context, req *bot.Request) (*bot.Reply
 		return nil, err
 	}
 	if len(list) == 0 {
-		return bot.Text("No pending invitations."), nil
+		return req.Lang.Reply(msgInviteListNone, nil), nil
 	}
-	r := &bot.Reply{Text: plural(len(list), "pending invitation", "pending invitations") + ":"}
+	l := req.Lang
+	r := l.Reply(msgInviteListHeading, bot.Vars{"Count": len(list)})
 	now := h.store.Now()
 	for _, inv := range list {
-		it := bot.Item{Text: fmt.Sprintf("%s (%s): sent %s", inv.Email, inv.Role, plural(inv.SendCount, "time", "times"))}
+		it := bot.Item{Text: l.Say(msgInviteListItem, bot.Vars{"Email": inv.Email, "Role": inv.Role, "Count": inv.SendCount})}
 		if inv.LastSentAt != nil {
-			it.Fields = append(it.Fields, bot.Field{Label: "last", Value: when(*inv.LastSentAt)})
+			it.Fields = append(it.Fields, bot.Field{Label: l.Say(msgInviteListLast, nil), Value: l.DateTime(*inv.LastSentAt)})
 		}
 		if !now.Before(inv.ExpiresAt) {
-			it.Fields = append(it.Fields, bot.Field{Value: "link expired"})
+			it.Fields = append(it.Fields, bot.Field{Value: l.Say(msgInviteListExpired, nil)})
 		}
 		if inv.LastError != nil {
-			it.Fields = append(it.Fields, bot.Field{Label: "last failure:", Value: *inv.LastError})
+			it.Fields = append(it.Fields, bot.Field{Label: l.Say(msgInviteListFailure, nil), Value: *inv.LastError})
 		}
-		label := "Invite again"
+		label := l.Say(msgInviteAgain, nil)
 		if len(list) > 1 {
-			label += ": " + inv.Email
+			label = l.Say(msgInviteAgainEmail, bot.Vars{"Email": inv.Email})
 		}
 		it.Buttons = []bot.Button{reinviteButton(inv, label)}
 		r.Items = append(r.Items, it)
@@ -122,9 +122,9 @@ func (h *Handlers) inviteList(ctx context.Context, req *bot.Request) (*bot.Reply
 
 func (h *Handlers) inviteAgain(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) != 1 {
-		return nil, bot.UsageErrorf("Give one email address.")
+		return nil, req.Lang.UsageErr(msgOneEmail, nil)
 	}
-	email, err := checkEmail(req.Params[0].Text)
+	email, err := checkEmail(req.Lang, req.Params[0].Text)
 	if err != nil {
 		return nil, err
 	}
@@ -134,58 +134,76 @@ func (h *Handlers) inviteAgain(ctx context.Context, req *bot.Request) (*bot.Repl
 func (h *Handlers) reinvite(ctx context.Context, req *bot.Request, email string) (*bot.Reply, error) {
 	res, err := h.store.Reinvite(ctx, h.inviteParams(req, email, "", nil))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, bot.Errorf("%s has no pending invitation. Invite them with %s %s.", email, req.Slash("invite"), email)
+		return nil, req.Lang.Err(msgReinviteNone, bot.Vars{"Email": email, "Invite": req.Slash("invite")})
 	}
 	if errors.Is(err, storage.ErrAdminInvitation) {
-		return nil, errAdminInvitation
+		return nil, adminInvitationError(req.Lang)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return bot.Text("New link: the old one no longer works.\n%s", h.sentText(req, res, nil)), nil
+	return &bot.Reply{Text: req.Lang.Say(msgReinviteNewLink, nil) + "\n" + h.sentText(req, res, nil)}, nil
 }
 
 // reinviteButton handles "reinvite:<invitation id>".
 func (h *Handlers) reinviteButton(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
 	if err != nil {
-		return nil, bot.Errorf("That button is not one of learnbot's.")
+		return nil, req.Lang.Err(msgNotOurs, nil)
 	}
 	inv, err := h.store.InvitationByID(ctx, req.Caller.WorkspaceID, id)
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, bot.Errorf("That invitation does not exist here.")
+		return nil, req.Lang.Err(msgInvitationMissing, nil)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if inv.Status != storage.InvitationPending {
-		return nil, bot.Errorf("The invitation of %s is %s; see %s.", inv.Email, inv.Status, req.Slash("invite list"))
+		return nil, req.Lang.Err(msgInvitationStatus, bot.Vars{"Email": inv.Email, "Status": invitationStatus(req.Lang, inv.Status),
+			"List": req.Slash("invite list")})
 	}
 	return h.reinvite(ctx, req, inv.Email)
 }
 
 func (h *Handlers) inviteRevoke(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) != 1 {
-		return nil, bot.UsageErrorf("Give one email address.")
+		return nil, req.Lang.UsageErr(msgOneEmail, nil)
 	}
-	email, err := checkEmail(req.Params[0].Text)
+	email, err := checkEmail(req.Lang, req.Params[0].Text)
 	if err != nil {
 		return nil, err
 	}
 	switch err := h.store.RevokeInvitation(ctx, req.Caller.WorkspaceID, email, req.Caller.Role); {
 	case errors.Is(err, storage.ErrNotFound):
-		return nil, bot.Errorf("%s has no pending invitation.", email)
+		return nil, req.Lang.Err(msgRevokeNone, bot.Vars{"Email": email})
 	case errors.Is(err, storage.ErrAdminInvitation):
-		return nil, errAdminInvitation
+		return nil, adminInvitationError(req.Lang)
 	case err != nil:
 		return nil, err
 	}
-	return bot.Text("Revoked the invitation of %s; its link no longer works.", email), nil
+	return req.Lang.Reply(msgRevoked, bot.Vars{"Email": email}), nil
 }
 
-// errAdminInvitation refuses a guide who creates, re-sends or revokes an
+// adminInvitationError refuses a guide who creates, re-sends or revokes an
 // admin invitation (DESIGN section 2).
-var errAdminInvitation = &bot.UserError{Forbidden: true, Msg: "Only admins can create, re-send or revoke an admin invitation."}
+func adminInvitationError(l bot.Lang) error {
+	return &bot.UserError{Forbidden: true, Msg: l.Say(msgAdminInvitation, nil)}
+}
+
+// invitationStatus names an invitation's status.
+func invitationStatus(l bot.Lang, status string) string {
+	m, ok := map[string]*i18n.Message{
+		storage.InvitationPending:    msgStatusPending,
+		storage.InvitationAccepted:   msgStatusAccepted,
+		storage.InvitationRevoked:    msgStatusRevoked,
+		storage.InvitationExpired:    msgStatusExpired,
+		storage.InvitationSuperseded: msgStatusSuperseded,
+	}[status]
+	if !ok {
+		return status
+	}
+	return l.Say(m, nil)
+}
 
 // acceptButton handles "accept:<invitation id>", the button of the
 // invitation DM: only the invited person may press it, and only while the
@@ -193,25 +211,26 @@ var errAdminInvitation = &bot.UserError{Forbidden: true, Msg: "Only admins can c
 func (h *Handlers) acceptButton(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
 	if err != nil {
-		return nil, bot.Errorf("That button is not one of learnbot's.")
+		return nil, req.Lang.Err(msgNotOurs, nil)
 	}
 	page, err := h.store.AcceptInvitationByID(ctx, req.Caller.WorkspaceID, id, req.Caller.PersonID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		return nil, bot.Errorf("That invitation is not yours, or does not exist here.")
+		return nil, req.Lang.Err(msgAcceptNotYours, nil)
 	case errors.Is(err, storage.ErrGone) && page != nil:
-		return nil, bot.Errorf("That invitation is %s and can no longer be accepted; ask for a new one. You are a %s.",
-			page.Status, req.Caller.Role)
+		return nil, req.Lang.Err(msgAcceptGone, bot.Vars{"Status": invitationStatus(req.Lang, page.Status), "Role": req.Caller.Role})
 	case err != nil:
 		return nil, err
 	}
-	return &bot.Reply{Text: fmt.Sprintf("Welcome: you joined %s as %s. Type %s to see your learning tasks.",
-		workspaceName(page.WorkspaceName), page.Role, req.Slash("tasks")), Replace: true}, nil
+	r := req.Lang.Reply(msgAcceptWelcome, bot.Vars{"Workspace": workspaceName(req.Lang, page.WorkspaceName), "Role": page.Role,
+		"Tasks": req.Slash("tasks")})
+	r.Replace = true
+	return r, nil
 }
 
-func workspaceName(name string) string {
+func workspaceName(l bot.Lang, name string) string {
 	if name == "" {
-		return "this workspace"
+		return l.Say(msgThisWorkspace, nil)
 	}
 	return name
 }
@@ -219,14 +238,14 @@ func workspaceName(name string) string {
 // InvitationDM is the DM that invites a chat user found by their email (the
 // queue delivers it), with an Accept button ("accept:<invitation id>").
 func (h *Handlers) InvitationDM(ctx context.Context, inv *storage.InvitationChat) (bot.Message, error) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s invited you to join %s on learnbot as %s.", inv.InviterName, workspaceName(inv.WorkspaceName), inv.Role)
-	fmt.Fprintf(&b, "\nPress Accept to join (valid until %s). Until then you are a learner.", when(inv.ExpiresAt))
+	l := inv.PersonLang.Or(h.cfg.Language)
+	text := l.Say(msgInvitationDM, bot.Vars{"Inviter": inv.InviterName, "Workspace": workspaceName(l, inv.WorkspaceName),
+		"Role": inv.Role}) + "\n" + l.Say(msgInvitationDMAccept, bot.Vars{"Until": l.DateTime(inv.ExpiresAt)})
 	to := bot.User{Name: inv.Name}
 	if inv.ChatID != nil {
 		to.ID = *inv.ChatID
 	}
 	return bot.Message{Platform: inv.Platform, Workspace: inv.Workspace, To: to,
-		Reply: bot.Reply{Text: b.String(), Buttons: []bot.Button{{Label: "Accept",
+		Reply: bot.Reply{Text: text, Buttons: []bot.Button{{Label: l.Say(msgAccept, nil),
 			ID: actionAccept + ":" + strconv.FormatInt(inv.ID, 10), Style: bot.StylePrimary}}}}, nil
 }

@@ -76,3 +76,334 @@ var (
 		Description: "Due is calendar.overdue (1 day overdue); Day is bot.day",
 		Other:       "{{.Task}} ({{.Key}}) is {{.Due}} (it was due {{.Day}}). Mark it done once you have finished it."})
 )
+
+// The words of the commands' replies, errors and DMs.
+var (
+	// Shared words
+	msgNoSender = bot.Define(&i18n.Message{ID: "handlers.no_sender",
+		Other: "This request does not say who sent it."})
+	msgNotOurs = bot.Define(&i18n.Message{ID: "handlers.not_ours",
+		Other: "That button is not one of learnbot's."})
+	msgBadTaskKey = bot.Define(&i18n.Message{ID: "handlers.bad_task_key",
+		Other: "{{.Name}} is not a valid task key: use 1-64 lowercase letters, digits, - or _, starting with a letter or digit."})
+	msgBadGroupName = bot.Define(&i18n.Message{ID: "handlers.bad_group_name",
+		Other: "{{.Name}} is not a valid group name: use 1-64 lowercase letters, digits, - or _, starting with a letter or digit."})
+	msgBadEmail = bot.Define(&i18n.Message{ID: "handlers.bad_email",
+		Other: "{{.Email}} is not a valid email address."})
+	msgUnknownEmail = bot.Define(&i18n.Message{ID: "handlers.unknown_email",
+		Other: "Nobody with the email {{.Email}} is known here; invite them first."})
+	msgNotAPerson = bot.Define(&i18n.Message{ID: "handlers.not_a_person",
+		Other: "{{.Arg}} is not a person: mention them (@name) or give the email they were invited with."})
+	msgUnknownTask = bot.Define(&i18n.Message{ID: "handlers.unknown_task",
+		Other: "There is no task {{.Task}}. See {{.List}}."})
+	msgUnknownGroup = bot.Define(&i18n.Message{ID: "handlers.unknown_group",
+		Other: "There is no group {{.Group}}. See {{.List}}."})
+	msgBadRole = bot.Define(&i18n.Message{ID: "handlers.bad_role",
+		Other: "{{.Arg}} is not a role: use learner, guide or admin."})
+	msgOneEmail = bot.Define(&i18n.Message{ID: "handlers.one_email",
+		Other: "Give one email address."})
+	msgAndMore = bot.Define(&i18n.Message{ID: "handlers.and_more",
+		Description: "a list of names cut short",
+		Other:       "{{.Names}} and {{.Count}} more"})
+	msgThisWorkspace = bot.Define(&i18n.Message{ID: "handlers.this_workspace",
+		Description: "stands in for a workspace without a name",
+		Other:       "this workspace"})
+	msgPeople = bot.Define(&i18n.Message{ID: "handlers.count.people",
+		One:   "1 person",
+		Other: "{{.Count}} people"})
+	msgTargets = bot.Define(&i18n.Message{ID: "handlers.count.targets",
+		Description: "in: already assigned to 2 people of the 3 targets you chose",
+		One:         "1 target",
+		Other:       "{{.Count}} targets"})
+	msgLearners = bot.Define(&i18n.Message{ID: "handlers.count.learners",
+		One:   "1 learner",
+		Other: "{{.Count}} learners"})
+	msgMembers = bot.Define(&i18n.Message{ID: "handlers.count.members",
+		One:   "1 member",
+		Other: "{{.Count}} members"})
+
+	// Assignment states
+	msgStateOpen = bot.Define(&i18n.Message{ID: "handlers.state.open",
+		Other: "open"})
+	msgStateDone = bot.Define(&i18n.Message{ID: "handlers.state.done",
+		Other: "done"})
+
+	// assign and the duplicate decision (DESIGN 3; the button labels are contract words)
+	msgChoiceDoNotAssign = bot.Define(&i18n.Message{ID: "handlers.choice.do_not_assign",
+		Other: "Do not assign"})
+	msgChoiceOnlyNew = bot.Define(&i18n.Message{ID: "handlers.choice.only_new",
+		Other: "Only new"})
+	msgChoiceForce = bot.Define(&i18n.Message{ID: "handlers.choice.force",
+		Other: "Force reassignment"})
+	msgChoiceShowGroups = bot.Define(&i18n.Message{ID: "handlers.choice.show_groups",
+		Other: "Show selected groups"})
+	msgAssignMissing = bot.Define(&i18n.Message{ID: "handlers.assign.missing",
+		Other: "Name a task and at least one target."})
+	msgAssignEmptyGroups = bot.Define(&i18n.Message{ID: "handlers.assign.empty_groups",
+		Other: "Nobody to assign {{.Task}} to: the groups named are empty."})
+	msgAssigned = bot.Define(&i18n.Message{ID: "handlers.assign.done",
+		One:   "Assigned {{.Task}} to 1 person: {{.Names}}. They get a DM.",
+		Other: "Assigned {{.Task}} to {{.Count}} people: {{.Names}}. Each gets a DM."})
+	msgAssignUnlistable = bot.Define(&i18n.Message{ID: "handlers.assign.unlistable_group",
+		Other: "This platform cannot list the members of {{.Group}}."})
+	msgAssignUnknownUser = bot.Define(&i18n.Message{ID: "handlers.assign.unknown_user",
+		Other: "Unknown user {{.User}}."})
+	msgAssignNotTarget = bot.Define(&i18n.Message{ID: "handlers.assign.not_target",
+		Other: "{{.Arg}} is not a group, a mention or an email. See {{.List}}."})
+	msgPromptHeld = bot.Define(&i18n.Message{ID: "handlers.prompt.held",
+		Description: "Targets: handlers.count.targets",
+		One:         "{{.Task}} is already assigned to 1 person of the {{.Targets}} you chose: {{.Names}}.",
+		Other:       "{{.Task}} is already assigned to {{.Count}} people of the {{.Targets}} you chose: {{.Names}}."})
+	msgPromptWait = bot.Define(&i18n.Message{ID: "handlers.prompt.wait",
+		Other: "Nothing is assigned until you choose."})
+	msgPromptOnlyNew = bot.Define(&i18n.Message{ID: "handlers.prompt.only_new",
+		One:   "Only new assigns it to the 1 who does not hold it yet.",
+		Other: "Only new assigns it to the {{.Count}} who do not hold it yet."})
+	msgPromptForce = bot.Define(&i18n.Message{ID: "handlers.prompt.force",
+		Other: "Force reassignment assigns it to every target again, creating duplicate assignments."})
+	msgDecisionMissing = bot.Define(&i18n.Message{ID: "handlers.decision.missing",
+		Other: "That prompt does not exist here."})
+	msgDecisionNotYours = bot.Define(&i18n.Message{ID: "handlers.decision.not_yours",
+		Other: "Only {{.Guide}}, who asked, can decide this."})
+	msgDecisionAlready = bot.Define(&i18n.Message{ID: "handlers.decision.already",
+		Other: "Already decided: {{.Choice}}, by @{{.Resolver}}."})
+	msgDecisionExpired = bot.Define(&i18n.Message{ID: "handlers.decision.expired",
+		Other: "This prompt expired on {{.When}}; nothing was assigned. Run {{.Assign}} again."})
+	msgDecidedNone = bot.Define(&i18n.Message{ID: "handlers.decision.do_not_assign",
+		Other: "Do not assign: {{.Task}} was not assigned to anyone."})
+	msgDecidedNoneNew = bot.Define(&i18n.Message{ID: "handlers.decision.only_new_none",
+		Other: "Only new: everyone already holds {{.Task}} now, so nothing was assigned."})
+	msgDecidedOnlyNew = bot.Define(&i18n.Message{ID: "handlers.decision.only_new",
+		One:   "Only new: assigned {{.Task}} to 1 person: {{.Names}}. They get a DM.",
+		Other: "Only new: assigned {{.Task}} to {{.Count}} people: {{.Names}}. Each gets a DM."})
+	msgDecidedForce = bot.Define(&i18n.Message{ID: "handlers.decision.force",
+		One:   "Force reassignment: assigned {{.Task}} again to 1 person: {{.Names}}. They get a DM.",
+		Other: "Force reassignment: assigned {{.Task}} again to {{.Count}} people: {{.Names}}. Each gets a DM."})
+	msgGroupsNotYours = bot.Define(&i18n.Message{ID: "handlers.groups.not_yours",
+		Other: "Only {{.Guide}}, who asked, can use this prompt."})
+	msgGroupsEmpty = bot.Define(&i18n.Message{ID: "handlers.groups.empty",
+		Other: "The groups of this prompt are empty or were deleted."})
+	msgGroupsHeading = bot.Define(&i18n.Message{ID: "handlers.groups.heading",
+		Other: "Selected groups for {{.Task}}; * marks who already holds it:"})
+	msgGroupsItem = bot.Define(&i18n.Message{ID: "handlers.groups.item",
+		Description: "Members: handlers.count.members",
+		One:         "{{.Group}} ({{.Members}}, 1 holds it): {{.Names}}",
+		Other:       "{{.Group}} ({{.Members}}, {{.Count}} hold it): {{.Names}}"})
+	msgGroupsOpen = bot.Define(&i18n.Message{ID: "handlers.groups.open",
+		Other: "The prompt is still open."})
+
+	// tasks, task, the DM of an assignment, progress
+	msgTaskAddMissing = bot.Define(&i18n.Message{ID: "handlers.task_add.missing",
+		Other: "Give the task a key and a title."})
+	msgBadLink = bot.Define(&i18n.Message{ID: "handlers.task_add.bad_link",
+		Other: "{{.Link}} is not a valid link."})
+	msgTitleNeeded = bot.Define(&i18n.Message{ID: "handlers.task_add.title_needed",
+		Other: "The task needs a title, not only a link."})
+	msgTaskExists = bot.Define(&i18n.Message{ID: "handlers.task_add.exists",
+		Other: "A task with the key {{.Key}} exists already."})
+	msgTaskAdded = bot.Define(&i18n.Message{ID: "handlers.task_add.done",
+		Other: "Added the task {{.Key}}: {{.Title}}."})
+	msgTaskAddedLink = bot.Define(&i18n.Message{ID: "handlers.task_add.done_link",
+		Other: "Added the task {{.Key}}: {{.Title}}. Link: {{.Link}}"})
+	msgCatalogueEmpty = bot.Define(&i18n.Message{ID: "handlers.task_list.empty",
+		Other: "The catalogue is empty. Add a task with {{.Add}} <key> <title> [<url>]."})
+	msgTaskListHeading = bot.Define(&i18n.Message{ID: "handlers.task_list.heading",
+		One:   "1 task:",
+		Other: "{{.Count}} tasks:"})
+	msgHeldBy = bot.Define(&i18n.Message{ID: "handlers.task_list.held_by",
+		Other: "held by"})
+	msgNoTasks = bot.Define(&i18n.Message{ID: "handlers.tasks.none",
+		Other: "You have no tasks yet."})
+	msgTasksHeading = bot.Define(&i18n.Message{ID: "handlers.tasks.heading",
+		Other: "Your tasks ({{.Open}} open of the {{.Count}} shown, newest first):"})
+	msgFrom = bot.Define(&i18n.Message{ID: "handlers.tasks.from",
+		Description: "before the name of who assigned a task",
+		Other:       "from"})
+	msgTasksOlder = bot.Define(&i18n.Message{ID: "handlers.tasks.older",
+		Other: "... and {{.Count}} older."})
+	msgMarkDone = bot.Define(&i18n.Message{ID: "handlers.mark_done.label",
+		Description: "the button (a contract word)",
+		Other:       "Mark done"})
+	msgMarkDoneKey = bot.Define(&i18n.Message{ID: "handlers.mark_done.label_key",
+		Description: "the button in a list of tasks",
+		Other:       "Mark done: {{.Key}}"})
+	msgDMNewTask = bot.Define(&i18n.Message{ID: "handlers.dm.new_task",
+		Other: "New learning task from {{.Guide}}: {{.Task}}"})
+	msgDMGroup = bot.Define(&i18n.Message{ID: "handlers.dm.group",
+		Other: "Assigned to the group {{.Group}}."})
+	msgMarkDoneGone = bot.Define(&i18n.Message{ID: "handlers.mark_done.gone",
+		Other: "That task is no longer assigned."})
+	msgMarkDoneNotYours = bot.Define(&i18n.Message{ID: "handlers.mark_done.not_yours",
+		Other: "That task is assigned to someone else; you can only mark your own tasks done."})
+	msgMarkDoneAlready = bot.Define(&i18n.Message{ID: "handlers.mark_done.already",
+		Other: "{{.Task}} is already marked done."})
+	msgMarkedDone = bot.Define(&i18n.Message{ID: "handlers.mark_done.done",
+		Other: "Marked done: {{.Task}}. Well done!"})
+	msgProgressMissing = bot.Define(&i18n.Message{ID: "handlers.progress.missing",
+		Other: "Name one task."})
+	msgProgressNobody = bot.Define(&i18n.Message{ID: "handlers.progress.nobody",
+		Other: "Nobody holds {{.Task}} yet."})
+	msgProgressTimes = bot.Define(&i18n.Message{ID: "handlers.progress.times",
+		Other: "(assigned {{.Count}} times)"})
+	msgProgressDMFailed = bot.Define(&i18n.Message{ID: "handlers.progress.dm_failed",
+		Description: "Reason is the platform's, in English",
+		Other:       "(DM not delivered: {{.Reason}})"})
+	msgProgressDMRetrying = bot.Define(&i18n.Message{ID: "handlers.progress.dm_retrying",
+		Description: "Reason is the platform's, in English",
+		Other:       "(DM failing, retrying: {{.Reason}})"})
+	msgProgressSummary = bot.Define(&i18n.Message{ID: "handlers.progress.summary",
+		One:   "{{.Task}}: 1 person holds it, {{.Done}} done, {{.Open}} not yet.",
+		Other: "{{.Task}}: {{.Count}} people hold it, {{.Done}} done, {{.Open}} not yet."})
+	msgProgressDone = bot.Define(&i18n.Message{ID: "handlers.progress.done",
+		Other: "Done: {{.Names}}"})
+	msgProgressNotYet = bot.Define(&i18n.Message{ID: "handlers.progress.not_yet",
+		Other: "Not yet: {{.Names}}"})
+
+	// invitations
+	msgInviteMissing = bot.Define(&i18n.Message{ID: "handlers.invite.missing",
+		Other: "Give one email address and, optionally, a role."})
+	msgInvitePending = bot.Define(&i18n.Message{ID: "handlers.invite.pending",
+		One:   "{{.Email}} already has a pending invitation ({{.Role}}, sent once). Nothing new was sent.",
+		Other: "{{.Email}} already has a pending invitation ({{.Role}}, sent {{.Count}} times). Nothing new was sent."})
+	msgInviteAgain = bot.Define(&i18n.Message{ID: "handlers.invite.again",
+		Description: "the button (a contract word)",
+		Other:       "Invite again"})
+	msgInviteAgainEmail = bot.Define(&i18n.Message{ID: "handlers.invite.again_email",
+		Description: "the button in a list of invitations",
+		Other:       "Invite again: {{.Email}}"})
+	msgInviteActive = bot.Define(&i18n.Message{ID: "handlers.invite.active",
+		Other: "{{.Email}} is already an active member of this workspace."})
+	msgInviteSent = bot.Define(&i18n.Message{ID: "handlers.invite.sent",
+		Other: "Invitation to {{.Email}} ({{.Role}}) is on its way; the link works until {{.Until}}."})
+	msgInviteHint = bot.Define(&i18n.Message{ID: "handlers.invite.hint",
+		Other: "If it does not arrive: the sender {{.From}} must be authorised for its domain (SPF/DKIM), ask them to check the spam folder, and {{.Again}} {{.Email}} resends it."})
+	msgInviteLink = bot.Define(&i18n.Message{ID: "handlers.invite.link",
+		Other: "Invitation for {{.Email}} ({{.Role}}) created. Email is not configured, so send them this link yourself: {{.Link}} (valid until {{.Until}})."})
+	msgInviteLinked = bot.Define(&i18n.Message{ID: "handlers.invite.linked",
+		Other: "They are already here as {{.Name}}; I linked them."})
+	msgInviteDMSent = bot.Define(&i18n.Message{ID: "handlers.invite.dm_sent",
+		Other: "I sent them the invitation in a DM with an Accept button; until they accept, they are a learner."})
+	msgInviteListNone = bot.Define(&i18n.Message{ID: "handlers.invite_list.none",
+		Other: "No pending invitations."})
+	msgInviteListHeading = bot.Define(&i18n.Message{ID: "handlers.invite_list.heading",
+		One:   "1 pending invitation:",
+		Other: "{{.Count}} pending invitations:"})
+	msgInviteListItem = bot.Define(&i18n.Message{ID: "handlers.invite_list.item",
+		One:   "{{.Email}} ({{.Role}}): sent once",
+		Other: "{{.Email}} ({{.Role}}): sent {{.Count}} times"})
+	msgInviteListLast = bot.Define(&i18n.Message{ID: "handlers.invite_list.last",
+		Description: "before the date an invitation was last sent",
+		Other:       "last"})
+	msgInviteListExpired = bot.Define(&i18n.Message{ID: "handlers.invite_list.expired",
+		Other: "link expired"})
+	msgInviteListFailure = bot.Define(&i18n.Message{ID: "handlers.invite_list.failure",
+		Other: "last failure:"})
+	msgReinviteNone = bot.Define(&i18n.Message{ID: "handlers.reinvite.none",
+		Other: "{{.Email}} has no pending invitation. Invite them with {{.Invite}} {{.Email}}."})
+	msgReinviteNewLink = bot.Define(&i18n.Message{ID: "handlers.reinvite.new_link",
+		Other: "New link: the old one no longer works."})
+	msgInvitationMissing = bot.Define(&i18n.Message{ID: "handlers.reinvite.missing",
+		Other: "That invitation does not exist here."})
+	msgInvitationStatus = bot.Define(&i18n.Message{ID: "handlers.reinvite.status",
+		Other: "The invitation of {{.Email}} is {{.Status}}; see {{.List}}."})
+	msgRevokeNone = bot.Define(&i18n.Message{ID: "handlers.revoke.none",
+		Other: "{{.Email}} has no pending invitation."})
+	msgRevoked = bot.Define(&i18n.Message{ID: "handlers.revoke.done",
+		Other: "Revoked the invitation of {{.Email}}; its link no longer works."})
+	msgAdminInvitation = bot.Define(&i18n.Message{ID: "handlers.admin_invitation",
+		Other: "Only admins can create, re-send or revoke an admin invitation."})
+	msgAcceptNotYours = bot.Define(&i18n.Message{ID: "handlers.accept.not_yours",
+		Other: "That invitation is not yours, or does not exist here."})
+	msgAcceptGone = bot.Define(&i18n.Message{ID: "handlers.accept.gone",
+		Other: "That invitation is {{.Status}} and can no longer be accepted; ask for a new one. You are a {{.Role}}."})
+	msgAcceptWelcome = bot.Define(&i18n.Message{ID: "handlers.accept.welcome",
+		Other: "Welcome: you joined {{.Workspace}} as {{.Role}}. Type {{.Tasks}} to see your learning tasks."})
+	msgInvitationDM = bot.Define(&i18n.Message{ID: "handlers.invitation_dm.text",
+		Other: "{{.Inviter}} invited you to join {{.Workspace}} on learnbot as {{.Role}}."})
+	msgInvitationDMAccept = bot.Define(&i18n.Message{ID: "handlers.invitation_dm.how",
+		Other: "Press Accept to join (valid until {{.Until}}). Until then you are a learner."})
+	msgAccept = bot.Define(&i18n.Message{ID: "handlers.invitation_dm.accept",
+		Description: "the button (a contract word)",
+		Other:       "Accept"})
+	msgStatusPending = bot.Define(&i18n.Message{ID: "handlers.invitation_status.pending",
+		Other: "pending"})
+	msgStatusAccepted = bot.Define(&i18n.Message{ID: "handlers.invitation_status.accepted",
+		Other: "accepted"})
+	msgStatusRevoked = bot.Define(&i18n.Message{ID: "handlers.invitation_status.revoked",
+		Other: "revoked"})
+	msgStatusExpired = bot.Define(&i18n.Message{ID: "handlers.invitation_status.expired",
+		Other: "expired"})
+	msgStatusSuperseded = bot.Define(&i18n.Message{ID: "handlers.invitation_status.superseded",
+		Other: "replaced by a newer one"})
+
+	// groups and roles
+	msgGroupNameMissing = bot.Define(&i18n.Message{ID: "handlers.group.name_missing",
+		Other: "Name the group."})
+	msgGroupMemberMissing = bot.Define(&i18n.Message{ID: "handlers.group.member_missing",
+		Other: "Name at least one member."})
+	msgGroupOneWord = bot.Define(&i18n.Message{ID: "handlers.group.one_word",
+		Other: "A group name is one word."})
+	msgGroupExists = bot.Define(&i18n.Message{ID: "handlers.group.exists",
+		Other: "The group {{.Group}} exists already."})
+	msgGroupCreated = bot.Define(&i18n.Message{ID: "handlers.group.created",
+		Other: "Created the group {{.Group}}. Add people with {{.Add}} {{.Group}} @name..."})
+	msgGroupNone = bot.Define(&i18n.Message{ID: "handlers.group.none",
+		Other: "There is no group {{.Group}}."})
+	msgGroupDeleted = bot.Define(&i18n.Message{ID: "handlers.group.deleted",
+		Other: "Deleted the group {{.Group}}; its members and their assignments stay."})
+	msgGroupNotPerson = bot.Define(&i18n.Message{ID: "handlers.group.not_person",
+		Other: "{{.Arg}} is not a person: mention them (@name) or give their email."})
+	msgGroupAdded = bot.Define(&i18n.Message{ID: "handlers.group.added",
+		One:   "Added 1 person to {{.Group}} (already members: {{.Already}}).",
+		Other: "Added {{.Count}} people to {{.Group}} (already members: {{.Already}})."})
+	msgGroupRemoved = bot.Define(&i18n.Message{ID: "handlers.group.removed",
+		One:   "Removed 1 person from {{.Group}}.",
+		Other: "Removed {{.Count}} people from {{.Group}}."})
+	msgGroupNoMembers = bot.Define(&i18n.Message{ID: "handlers.group.no_members",
+		Other: "{{.Group}} has no members yet."})
+	msgGroupInvited = bot.Define(&i18n.Message{ID: "handlers.group.invited",
+		Description: "after the name of a member still invited",
+		Other:       "(invited)"})
+	msgGroupShow = bot.Define(&i18n.Message{ID: "handlers.group.show",
+		Description: "Members: handlers.count.members",
+		Other:       "{{.Group}} ({{.Members}}): {{.Names}}"})
+	msgGroupListNone = bot.Define(&i18n.Message{ID: "handlers.group_list.none",
+		Other: "No groups yet. Create one with {{.Create}} <name>."})
+	msgGroupListHeading = bot.Define(&i18n.Message{ID: "handlers.group_list.heading",
+		One:   "1 group:",
+		Other: "{{.Count}} groups:"})
+	msgGroupListItem = bot.Define(&i18n.Message{ID: "handlers.group_list.item",
+		Description: "Members: handlers.count.members",
+		Other:       "{{.Group}}: {{.Members}}"})
+	msgRoleMissing = bot.Define(&i18n.Message{ID: "handlers.role.missing",
+		Other: "Name one person and a role."})
+	msgRoleOwn = bot.Define(&i18n.Message{ID: "handlers.role.own",
+		Other: "You cannot take away your own admin role; ask another admin."})
+	msgRoleSet = bot.Define(&i18n.Message{ID: "handlers.role.set",
+		Other: "{{.Name}} is now a {{.Role}}."})
+
+	// language
+	msgLanguageBad = bot.Define(&i18n.Message{ID: "handlers.language.bad",
+		Other: "{{.Arg}} is not a language: use en, de or auto."})
+	msgLanguageSet = bot.Define(&i18n.Message{ID: "handlers.language.set",
+		Description: "said in the language just chosen",
+		Other:       "From now on I answer you in English."})
+	msgLanguageAuto = bot.Define(&i18n.Message{ID: "handlers.language.auto",
+		Other: "From now on I follow your platform's language; for you that is {{.Lang}}."})
+	msgLanguageShow = bot.Define(&i18n.Message{ID: "handlers.language.show",
+		Other: "You read learnbot in {{.Lang}} ({{.Why}}). Change it with {{.Cmd}} en, de or auto."})
+	msgLanguageChosen = bot.Define(&i18n.Message{ID: "handlers.language.chosen",
+		Other: "your choice"})
+	msgLanguageFollows = bot.Define(&i18n.Message{ID: "handlers.language.follows",
+		Other: "from your platform"})
+	msgLanguageDefault = bot.Define(&i18n.Message{ID: "handlers.language.default",
+		Other: "this workspace's default"})
+	msgLangEnglish = bot.Define(&i18n.Message{ID: "handlers.language.en",
+		Other: "English"})
+	msgLangGerman = bot.Define(&i18n.Message{ID: "handlers.language.de",
+		Other: "German"})
+	msgCmdLanguage = bot.Define(&i18n.Message{ID: "handlers.command.language",
+		Other: "Your language for replies, DMs and the App Home: en, de, or auto (your platform's)."})
+	msgOptLanguage = bot.Define(&i18n.Message{ID: "handlers.option.language",
+		Other: "en, de or auto (follow your platform)"})
+)

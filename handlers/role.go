@@ -2,29 +2,29 @@ package handlers
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/learnbot/learnbot/bot"
 )
 
-// role sets a person's role (admins only; nobody takes away their own admin role).
 func (h *Handlers) role(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) != 2 {
-		return nil, bot.UsageErrorf("Name one person and a role.")
+		return nil, req.Lang.UsageErr(msgRoleMissing, nil)
 	}
 	role := bot.Role(strings.ToLower(req.Params[1].Text))
 	if !role.Valid() {
-		return nil, bot.UsageErrorf("%q is not a role: use admin, guide or learner.", req.Params[1].Text)
+		return nil, req.Lang.UsageErr(msgBadRole, bot.Vars{"Arg": strconv.Quote(req.Params[1].Text)})
 	}
 	p, err := h.person(ctx, req, req.Params[0])
 	if err != nil {
 		return nil, err
 	}
 	if p.ID == req.Caller.PersonID && role != bot.RoleAdmin {
-		return nil, bot.Errorf("You cannot take away your own admin role; ask another admin.")
+		return nil, req.Lang.Err(msgRoleOwn, nil)
 	}
 	if err := h.store.SetRole(ctx, req.Caller.WorkspaceID, p.ID, role); err != nil {
 		return nil, err
 	}
-	return bot.Text("%s is now a %s.", p.Name, role), nil
+	return req.Lang.Reply(msgRoleSet, bot.Vars{"Name": p.Name, "Role": role}), nil
 }

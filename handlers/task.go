@@ -3,8 +3,8 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/learnbot/learnbot/bot"
@@ -13,10 +13,10 @@ import (
 
 func (h *Handlers) taskAdd(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) < 2 {
-		return nil, bot.UsageErrorf("Give the task a key and a title.")
+		return nil, req.Lang.UsageErr(msgTaskAddMissing, nil)
 	}
 	key := strings.ToLower(req.Params[0].Text)
-	if err := checkName("task key", key); err != nil {
+	if err := checkName(req.Lang, msgBadTaskKey, key); err != nil {
 		return nil, err
 	}
 	words := strings.Fields(rest(req.Params[1:]))
@@ -24,26 +24,25 @@ func (h *Handlers) taskAdd(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	if last := words[len(words)-1]; strings.HasPrefix(last, "http://") || strings.HasPrefix(last, "https://") {
 		u, err := url.Parse(last)
 		if err != nil || u.Host == "" {
-			return nil, bot.UsageErrorf("%q is not a valid link.", last)
+			return nil, req.Lang.UsageErr(msgBadLink, bot.Vars{"Link": strconv.Quote(last)})
 		}
 		link, words = last, words[:len(words)-1]
 	}
 	if len(words) == 0 {
-		return nil, bot.UsageErrorf("The task needs a title, not only a link.")
+		return nil, req.Lang.UsageErr(msgTitleNeeded, nil)
 	}
 	t := &storage.Task{WorkspaceID: req.Caller.WorkspaceID, Key: key, Title: strings.Join(words, " "), URL: link}
 	err := h.store.CreateTask(ctx, t)
 	if errors.Is(err, storage.ErrConflict) {
-		return nil, bot.Errorf("A task with the key %s exists already.", key)
+		return nil, req.Lang.Err(msgTaskExists, bot.Vars{"Key": key})
 	}
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf("Added the task %s: %s.", t.Key, t.Title)
 	if link != "" {
-		text += " Link: " + link
+		return req.Lang.Reply(msgTaskAddedLink, bot.Vars{"Key": t.Key, "Title": t.Title, "Link": link}), nil
 	}
-	return bot.Text("%s", text), nil
+	return req.Lang.Reply(msgTaskAdded, bot.Vars{"Key": t.Key, "Title": t.Title}), nil
 }
 
 func (h *Handlers) taskList(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -52,12 +51,12 @@ func (h *Handlers) taskList(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	if len(tasks) == 0 {
-		return bot.Text("The catalogue is empty. Add a task with %s <key> <title> [<url>].", req.Slash("task add")), nil
+		return req.Lang.Reply(msgCatalogueEmpty, bot.Vars{"Add": req.Slash("task add")}), nil
 	}
-	r := &bot.Reply{Text: plural(len(tasks), "task", "tasks") + ":"}
+	r := req.Lang.Reply(msgTaskListHeading, bot.Vars{"Count": len(tasks)})
 	for _, t := range tasks {
 		r.Items = append(r.Items, bot.Item{Text: t.Key + ": " + t.Title, Link: t.URL,
-			Fields: []bot.Field{{Label: "held by", Value: plural(t.Holders, "learner", "learners")}}})
+			Fields: []bot.Field{{Label: req.Lang.Say(msgHeldBy, nil), Value: count(req.Lang, msgLearners, t.Holders)}}})
 	}
 	return r, nil
 }

@@ -341,6 +341,9 @@ type InvitationChat struct {
 	Workspace string  `db:"external_id"`
 	ChatID    *string `db:"chat_id"`
 	Name      string  `db:"person_name"`
+	// PersonLang is the invitee's language, theirs or their platform's;
+	// empty: neither is known.
+	PersonLang bot.Lang `db:"person_lang"`
 }
 
 // InvitationDM loads the invitation DM of an invitation. A pending one past
@@ -348,7 +351,8 @@ type InvitationChat struct {
 func (s *Store) InvitationDM(ctx context.Context, id int64) (*InvitationChat, error) {
 	var v InvitationChat
 	err := s.db.GetContext(ctx, &v, s.q(`SELECT `+invitationColumns+`, w.name AS workspace_name, b.display_name AS inviter_name,
-		w.platform, w.external_id, p.chat_id, p.display_name AS person_name
+		w.platform, w.external_id, p.chat_id, p.display_name AS person_name,
+		COALESCE(p.language, p.platform_language, '') AS person_lang
 		FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN people b ON b.id = i.invited_by
 		JOIN people p ON p.id = i.person_id WHERE i.id = ?`), id)
 	if err != nil {

@@ -26,6 +26,10 @@ type Handler interface {
 
 // Console is one terminal session.
 type Console struct {
+	// Lang is the language of the console as a platform (-lang): its own
+	// words, and the platform language of every console user, which a
+	// user's own choice (/language) overrides. Set it before Run.
+	Lang  bot.Lang
 	h     Handler
 	out   io.Writer
 	mu    sync.Mutex // guards out, buttons and actor: DMs arrive from workers
@@ -50,7 +54,7 @@ func New(h Handler, out io.Writer, first string, echo bool) *Console {
 func (c *Console) SendDM(ctx context.Context, msg bot.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.out, "\n[DM to @%s] ", msg.To.ID)
+	fmt.Fprintf(c.out, "\n%s ", c.Lang.Say(msgDMTo, bot.Vars{"Name": msg.To.ID}))
 	c.render(&msg.Reply, func() string {
 		c.dmN++
 		return "d" + strconv.Itoa(c.dmN)
@@ -61,8 +65,7 @@ func (c *Console) SendDM(ctx context.Context, msg bot.Message) error {
 // Run reads commands until in ends or ctx is done.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	c.mu.Lock()
-	fmt.Fprintf(c.out, "learnbot console. You are @%s (admin). Type /help; /as <name> to switch user;"+
-		" a button's number (or d<n> for a DM's) to press it; /quit to leave.\n", c.actor)
+	fmt.Fprintln(c.out, c.Lang.Say(msgWelcome, bot.Vars{"Name": c.actor}))
 	c.mu.Unlock()
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
@@ -93,13 +96,13 @@ func (c *Console) handle(ctx context.Context, line string) {
 	if name, ok := strings.CutPrefix(line, "/as "); ok {
 		name = strings.TrimPrefix(strings.TrimSpace(name), "@")
 		if name == "" || strings.ContainsAny(name, " \t") {
-			c.print("Usage: /as <name>\n")
+			c.print("%s\n", c.Lang.Say(msgAsUsage, nil))
 			return
 		}
 		c.mu.Lock()
 		c.actor = name
 		c.mu.Unlock()
-		c.print("You are now @%s.\n", name)
+		c.print("%s\n", c.Lang.Say(msgNowAs, bot.Vars{"Name": name}))
 		return
 	}
 	req := &bot.Request{Platform: bot.PlatformConsole, Workspace: Workspace, WorkspaceName: "console"}
@@ -108,21 +111,26 @@ func (c *Console) handle(ctx context.Context, line string) {
 		id, ok := c.button[line]
 		c.mu.Unlock()
 		if !ok {
-			c.print("There is no button %s.\n", line)
+			c.print("%s\n", c.Lang.Say(msgNoButton, bot.Vars{"Key": line}))
 			return
 		}
 		req.Action = &bot.Action{ID: id}
 	} else {
 		req.Args = Parse(strings.TrimPrefix(line, "/"))
+		for _, a := range req.Args {
+			if a.User != nil {
+				a.User.Lang = c.Lang
+			}
+		}
 	}
 	c.mu.Lock()
-	req.Actor = bot.User{ID: c.actor, Name: c.actor}
+	req.Actor = bot.User{ID: c.actor, Name: c.actor, Lang: c.Lang}
 	c.mu.Unlock()
 	reply := c.h.Handle(ctx, req)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if reply.Replace {
-		fmt.Fprint(c.out, "learnbot (replaces the prompt): ")
+		fmt.Fprint(c.out, c.Lang.Say(msgReplaces, nil)+" ")
 	} else {
 		fmt.Fprint(c.out, "learnbot: ")
 	}

@@ -42,6 +42,7 @@ const designTable = `
 /group list:
 /role: member user required; role string required choices=admin,guide,learner
 /progress: task string required autocomplete
+/language: language string choices=en,de,auto
 `
 
 // describe renders generated commands in designTable's notation.
@@ -105,7 +106,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign tasks invite task group role progress" {
+		if strings.Join(names, " ") != "assign tasks invite task group role progress language" {
 			t.Errorf("commands = %v", names)
 		}
 	})

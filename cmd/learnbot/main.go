@@ -68,13 +68,22 @@ endpoints, the invitation page, /healthz, /readyz, /metrics), connects to the
 platforms that are configured and works the job queue. SIGINT or SIGTERM stops
 it gracefully; a second signal stops it at once.`,
 		setup: noFlags(func(ctx context.Context, e *invocation) error { return serve(ctx, e.cfg, e.log) })},
-	{name: "console", synopsis: "[-as name]", summary: "a local session on the configured database (default sqlite:learnbot.db)",
+	{name: "console", synopsis: "[-as name] [-lang en|de]", summary: "a local session on the configured database (default sqlite:learnbot.db)",
 		help: `Reads commands from the terminal or standard input (so a session can be scripted):
 type /assign ..., press a button by typing its number, switch user with /as <name>.
-DMs to other users are printed as they are delivered. The first user is an admin.`,
+DMs to other users are printed as they are delivered. The first user is an admin.
+-lang is the console's language, as a chat platform's would be: /language
+inside the session overrides it for one user.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *invocation) error {
 			as := fs.String("as", "me", "the first (admin) user of the session")
-			return func(ctx context.Context, e *invocation) error { return runConsole(ctx, e.cfg, *as, e.stdin, e.stdout) }
+			lang := fs.String("lang", "", "the console's language: en or de (default LEARNBOT_LANGUAGE)")
+			return func(ctx context.Context, e *invocation) error {
+				l, ok := bot.ParseLang(*lang)
+				if *lang != "" && (!ok || string(l) != strings.ToLower(*lang)) {
+					return fmt.Errorf("console: -lang %q is not en or de", *lang)
+				}
+				return runConsole(ctx, e.cfg, *as, l, e.stdin, e.stdout)
+			}
 		}},
 	{name: "migrate", summary: "apply migrations and exit",
 		help: `Applies learnbot's and the job queue's migrations to LEARNBOT_DATABASE_URL and exits.
@@ -263,7 +272,7 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 		qcfg.Mailer = mailer{m}
 	}
 	c.handlers = handlers.New(store, handlers.Config{Admins: cfg.Admins, DecisionTTL: cfg.DecisionTTL, PublicURL: cfg.PublicURL,
-		EmailEnabled: qcfg.Mailer != nil, MailFrom: cfg.MailFrom}, log)
+		EmailEnabled: qcfg.Mailer != nil, MailFrom: cfg.MailFrom, Language: cfg.Language}, log)
 	c.handlers.Observer = c.metrics
 	qcfg.Composer = c.handlers
 	c.queue, err = queue.New(store, qcfg)
@@ -282,7 +291,7 @@ func (m mailer) SendInvitation(ctx context.Context, inv *storage.InvitationPage,
 		WorkspaceName: inv.WorkspaceName, Link: link, ExpiresAt: inv.ExpiresAt})
 }
 
-func runConsole(ctx context.Context, cfg *Config, first string, stdin io.Reader, stdout io.Writer) error {
+func runConsole(ctx context.Context, cfg *Config, first string, lang bot.Lang, stdin io.Reader, stdout io.Writer) error {
 	first = strings.TrimPrefix(first, "@")
 	cfg.Admins["console:"+first] = true
 	// The console's own output is the conversation; only warnings and
@@ -304,6 +313,7 @@ func runConsole(ctx context.Context, cfg *Config, first string, stdin io.Reader,
 		}
 	}
 	con := console.New(c.handlers, stdout, first, echo)
+	con.Lang = lang.Or(cfg.Language)
 	c.senders[bot.PlatformConsole] = con
 	qctx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)

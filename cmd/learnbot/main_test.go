@@ -64,6 +64,72 @@ func TestConsoleSession(t *testing.T) {
 	}
 }
 
+// TestConsoleSessionInGerman: learnbot console -lang de runs the duplicate
+// flow in German (the prompt, its four German buttons, the outcome, the
+// DMs); /language en inside the session switches one user back.
+func TestConsoleSessionInGerman(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			url := testdb.New(t, d)
+			script := strings.Join([]string{
+				"/task add git Git-Grundlagen https://learn.example.com/git",
+				"/group create kohorte-7",
+				"/group add kohorte-7 @anna @ben @cleo",
+				"/assign git @anna",
+				"/assign git @anna kohorte-7",
+				"2", // Nur neue
+				"3", // again: already decided
+				"/as ben",
+				"/language en",
+				"/tasks",
+			}, "\n") + "\n"
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"console", "-lang", "de"}, envOf(map[string]string{"LEARNBOT_DATABASE_URL": url}),
+				strings.NewReader(script), &out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := out.String()
+			for _, want := range []string{
+				"learnbot-Konsole. Du bist @me (admin).",
+				"learnbot: Aufgabe git hinzugefügt: Git-Grundlagen. Link: https://learn.example.com/git",
+				"learnbot: Git-Grundlagen (git) ist 1 Person zugewiesen: anna. Sie bekommt eine DM.",
+				"learnbot: Git-Grundlagen (git) hat schon 1 Person von 3 gewählten Zielen: anna.",
+				"[1] Nicht zuweisen\n  [2] Nur neue\n  [3] Neuzuweisung erzwingen\n  [4] Ausgewählte Gruppen anzeigen\n",
+				"learnbot (ersetzt die Rückfrage): Nur neue: Git-Grundlagen (git) ist 2 Personen zugewiesen: ben, cleo. Alle bekommen eine DM.",
+				"learnbot: Schon entschieden: Nur neue, von @me.",
+				"[DM an @anna] Neue Lernaufgabe von me: Git-Grundlagen (git)",
+				"[DM an @cleo] Neue Lernaufgabe von me: Git-Grundlagen (git)",
+				"Der Gruppe kohorte-7 zugewiesen.",
+				"] Erledigt\n",
+				"Du bist jetzt @ben.",
+				"learnbot: From now on I answer you in English.",
+				"learnbot: Your tasks (1 open of the 1 shown, newest first):",
+				"[1] Mark done: git",
+			} {
+				if !strings.Contains(got, want) {
+					t.Errorf("console output lacks %q", want)
+				}
+			}
+			// (ben's DM may be English: he may switch before the queue sends it.)
+			for _, english := range []string{"Do not assign", "Only new"} {
+				if strings.Contains(got, english) {
+					t.Errorf("German session shows the English %q", english)
+				}
+			}
+			if t.Failed() {
+				t.Log(got)
+			}
+		})
+	}
+	t.Run("ErrBadLang", func(t *testing.T) {
+		err := run(context.Background(), []string{"console", "-lang", "fr"}, envOf(nil), strings.NewReader(""), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "-lang") {
+			t.Fatalf("console -lang fr = %v", err)
+		}
+	})
+}
+
 func TestConfigErrors(t *testing.T) {
 	cases := map[string]map[string]string{
 		"BadAdmin":       {"LEARNBOT_ADMINS": "irc:bob"},

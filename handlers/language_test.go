@@ -1,0 +1,138 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/handlers"
+	"github.com/learnbot/learnbot/internal/testbot"
+)
+
+// TestDuplicateFlowInGerman: a guide who chose German gets the prompt, its
+// four buttons (DESIGN 4a's words) and the outcome in German, while the
+// learners, who chose nothing, get their DMs in English.
+func TestDuplicateFlowInGerman(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		in := &inbox{}
+		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina"))
+		if r := run(t, b, gina, "language de"); r.String() != "Ab jetzt antworte ich dir auf Deutsch." {
+			t.Fatalf("language de = %q", r.String())
+		}
+		for _, cmd := range []string{"task add git Git basics https://learn.example.com/git", "group create cohort-7",
+			"group add cohort-7 @anna @ben @cleo"} {
+			if r := run(t, b, gina, cmd); strings.Contains(r.String(), "Aufruf") || strings.Contains(r.String(), "schief") {
+				t.Fatalf("%s: %s", cmd, r.String())
+			}
+		}
+		if r := run(t, b, gina, "assign git @anna"); r.String() != "Git basics (git) ist 1 Person zugewiesen: anna. Sie bekommt eine DM." {
+			t.Fatalf("first assign = %q", r.String())
+		}
+		prompt := run(t, b, gina, "assign git @anna cohort-7")
+		want := []string{"Nicht zuweisen", "Nur neue", "Neuzuweisung erzwingen", "Ausgewählte Gruppen anzeigen"}
+		if strings.Join(labels(prompt), "|") != strings.Join(want, "|") {
+			t.Fatalf("prompt buttons = %v; want %v", labels(prompt), want)
+		}
+		wantText := "Git basics (git) hat schon 1 Person von 3 gewählten Zielen: anna.\nNichts wird zugewiesen, bis du wählst." +
+			" Nur neue weist sie den 2 Personen zu, die sie noch nicht haben." +
+			" Neuzuweisung erzwingen weist sie allen Zielen erneut zu; so entstehen doppelte Zuweisungen."
+		if prompt.String() != wantText {
+			t.Fatalf("prompt = %q\nwant     %q", prompt.String(), wantText)
+		}
+		if r := press(t, b, gina, "Ausgewählte Gruppen anzeigen", prompt); !strings.Contains(r.String(),
+			"cohort-7 (3 Mitglieder, 1 hat sie): anna *, ben, cleo\nDie Rückfrage ist noch offen.") {
+			t.Fatalf("show groups = %q", r.String())
+		}
+		r := press(t, b, gina, "Nur neue", prompt)
+		if !r.Replace || r.String() != "Nur neue: Git basics (git) ist 2 Personen zugewiesen: ben, cleo. Alle bekommen eine DM." {
+			t.Fatalf("only new = %+v", r)
+		}
+		if r := press(t, b, gina, "Neuzuweisung erzwingen", prompt); r.Replace || r.String() != "Schon entschieden: Nur neue, von @gina." {
+			t.Fatalf("second click = %+v", r)
+		}
+		b.WaitJobs(t)
+		dm := in.to("ben")
+		if len(dm) != 1 || !strings.HasPrefix(dm[0].String(), "New learning task from gina: Git basics (git)") ||
+			dm[0].Buttons[0].Label != "Mark done" {
+			t.Fatalf("ben's DM = %+v; want English (ben chose nothing)", dm)
+		}
+		if p := run(t, b, gina, "progress git"); !strings.Contains(p.String(), "Git basics (git): 3 Personen haben sie, 0 erledigt, 3 noch nicht.") {
+			t.Fatalf("progress = %q", p.String())
+		}
+		if r := run(t, b, anna, "tasks"); !strings.HasPrefix(r.String(), "Your tasks (1 open") {
+			t.Fatalf("anna's tasks = %q; want English", r.String())
+		}
+	})
+}
+
+// TestGermanDMFromEnglishGuide: the DM is in the learner's language, not
+// the guide's; the guide's reply stays English.
+func TestGermanDMFromEnglishGuide(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		in := &inbox{}
+		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina"))
+		dora := bot.User{ID: "dora", Name: "dora", Lang: bot.German} // her platform speaks German
+		if r := run(t, b, dora, "tasks"); r.String() != "Du hast noch keine Aufgaben." {
+			t.Fatalf("dora's tasks = %q", r.String())
+		}
+		run(t, b, gina, "task add git Git basics https://learn.example.com/git")
+		if r := run(t, b, gina, "assign git @dora @anna"); !strings.HasPrefix(r.String(), "Assigned Git basics (git) to 2 people") {
+			t.Fatalf("assign = %q; want English for gina", r.String())
+		}
+		b.WaitJobs(t)
+		dm := in.to("dora")
+		if len(dm) != 1 || dm[0].String() != "Neue Lernaufgabe von gina: Git basics (git)\nhttps://learn.example.com/git" ||
+			len(dm[0].Buttons) != 1 || dm[0].Buttons[0].Label != "Erledigt" {
+			t.Fatalf("dora's DM = %+v", dm)
+		}
+		if got := in.to("anna"); len(got) != 1 || got[0].Buttons[0].Label != "Mark done" {
+			t.Fatalf("anna's DM = %+v; want English", got)
+		}
+		r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+			Actor: bot.User{ID: "dora", Name: "dora"}, Action: &bot.Action{ID: dm[0].Buttons[0].ID}})
+		if r.String() != "Erledigt: Git basics (git). Gut gemacht!" {
+			t.Fatalf("mark done = %q", r.String())
+		}
+		home, err := b.Handlers.Home(context.Background(), bot.PlatformConsole, "console", bot.User{ID: "dora"})
+		if err != nil || !strings.HasPrefix(home.String(), "Deine Aufgaben (0 offen von 1 angezeigten") || !strings.Contains(home.String(), "erledigt") {
+			t.Fatalf("dora's home = %q, %v", home.String(), err)
+		}
+	})
+}
+
+func TestLanguageCommand(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.Configure(func(c *handlers.Config) { c.Language = bot.German }))
+		emil := bot.User{ID: "emil", Name: "emil", Lang: bot.English}
+		for _, c := range []struct {
+			name string
+			who  bot.User
+			line string
+			want string
+		}{
+			{"DefaultIsLEARNBOT_LANGUAGE", gina, "language", "Du liest learnbot auf Deutsch (Standard dieses Workspace). Ändere das mit /language en, de oder auto."},
+			{"PlatformOverDefault", emil, "language", "You read learnbot in English (from your platform). Change it with /language en, de or auto."},
+			{"ChoiceOverPlatform", emil, "language de", "Ab jetzt antworte ich dir auf Deutsch."},
+			{"ChoiceHolds", emil, "language", "Du liest learnbot auf Deutsch (deine Wahl). Ändere das mit /language en, de oder auto."},
+			{"BadValueRefused", emil, "language fr", "\"fr\" ist keine Sprache: Nimm en, de oder auto.\nAufruf: /language [en|de|auto]"},
+			{"NothingChangedByBadValue", emil, "language", "Du liest learnbot auf Deutsch (deine Wahl)."},
+			{"AutoFollowsPlatform", emil, "language auto", "From now on I follow your platform's language; for you that is English."},
+			{"English", gina, "language en", "From now on I answer you in English."},
+			{"HelpInGerman", emil, "help language", "/language [en|de|auto]\n  Your language for replies"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				if got := run(t, b, c.who, c.line).String(); !strings.HasPrefix(got, c.want) {
+					t.Fatalf("%s: %q\nwant %q", c.line, got, c.want)
+				}
+			})
+		}
+		run(t, b, emil, "language de")
+		if got := run(t, b, emil, "help language").String(); !strings.Contains(got, "Deine Sprache für Antworten") || !strings.Contains(got, "z. B. /language de") {
+			t.Fatalf("German help = %q", got)
+		}
+		if got := run(t, b, emil, "frobnicate").String(); !strings.HasPrefix(got, "Unbekannter Befehl \"frobnicate\"") {
+			t.Fatalf("unknown command for a German platform user = %q", got)
+		}
+	})
+}
