@@ -249,11 +249,11 @@ func authorize(min Role, next HandlerFunc) HandlerFunc {
 func badText(req *Request) *Reply {
 	for _, a := range req.Args {
 		if !utf8.ValidString(a.Text) {
-			return usageReply(req, say(req, msgBadUTF8, nil))
+			return usageReply(req, req.Lang.Reply(msgBadUTF8, nil))
 		}
 		for _, c := range a.Text {
 			if c != '\n' && unicode.IsControl(c) {
-				return usageReply(req, say(req, msgControlChar, Vars{"Char": fmt.Sprintf("U+%04X", c)}))
+				return usageReply(req, req.Lang.Reply(msgControlChar, Vars{"Char": fmt.Sprintf("U+%04X", c)}))
 			}
 		}
 	}
