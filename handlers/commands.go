@@ -74,6 +74,9 @@ func (h *Handlers) commands() []*bot.Command {
 			Description: msgCmdLanguage, Examples: []string{"language de", "language auto"},
 			Options: []bot.Option{{Name: "language", Description: msgOptLanguage, Kind: bot.OptionString,
 				Choices: []string{"en", "de", "auto"}}}},
+		{Name: "history", Usage: "<task|member|email>", Role: bot.RoleGuide, Handler: h.history,
+			Description: msgCmdHistory, Examples: []string{"history git-basics", "history @anna", "history anna@example.com"},
+			Options: []bot.Option{{Name: "of", Description: msgOptOf, Kind: bot.OptionString, Required: true}}},
 		{Name: "help", Usage: "[command]", Role: bot.RoleLearner, Handler: h.help, TextOnly: true,
 			Description: msgCmdHelp},
 	}

@@ -30,7 +30,7 @@ func (h *Handlers) groupCreate(ctx context.Context, req *bot.Request) (*bot.Repl
 	if err != nil {
 		return nil, err
 	}
-	if _, err := h.store.CreateGroup(ctx, req.Caller.WorkspaceID, name); errors.Is(err, storage.ErrConflict) {
+	if _, err := h.store.CreateGroup(ctx, req.Caller.WorkspaceID, name, req.Caller.PersonID); errors.Is(err, storage.ErrConflict) {
 		return nil, req.Lang.Err(msgGroupExists, bot.Vars{"Group": name})
 	} else if err != nil {
 		return nil, err
@@ -43,7 +43,7 @@ func (h *Handlers) groupDelete(ctx context.Context, req *bot.Request) (*bot.Repl
 	if err != nil {
 		return nil, err
 	}
-	if err := h.store.DeleteGroup(ctx, req.Caller.WorkspaceID, name); errors.Is(err, storage.ErrNotFound) {
+	if err := h.store.DeleteGroup(ctx, req.Caller.WorkspaceID, name, req.Caller.PersonID); errors.Is(err, storage.ErrNotFound) {
 		return nil, req.Lang.Err(msgGroupNone, bot.Vars{"Group": name})
 	} else if err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ func (h *Handlers) groupAdd(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if err != nil {
 		return nil, err
 	}
-	n, err := h.store.AddMembers(ctx, req.Caller.WorkspaceID, g.ID, ids)
+	n, err := h.store.AddMembers(ctx, g, ids, req.Caller.PersonID)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (h *Handlers) groupRemove(ctx context.Context, req *bot.Request) (*bot.Repl
 	if err != nil {
 		return nil, err
 	}
-	n, err := h.store.RemoveMembers(ctx, req.Caller.WorkspaceID, g.ID, ids)
+	n, err := h.store.RemoveMembers(ctx, g, ids, req.Caller.PersonID)
 	if err != nil {
 		return nil, err
 	}

@@ -173,7 +173,7 @@ func (h *Handlers) inviteRevoke(ctx context.Context, req *bot.Request) (*bot.Rep
 	if err != nil {
 		return nil, err
 	}
-	switch err := h.store.RevokeInvitation(ctx, req.Caller.WorkspaceID, email, req.Caller.Role); {
+	switch err := h.store.RevokeInvitation(ctx, req.Caller.WorkspaceID, email, req.Caller.PersonID, req.Caller.Role); {
 	case errors.Is(err, storage.ErrNotFound):
 		return nil, req.Lang.Err(msgRevokeNone, bot.Vars{"Email": email})
 	case errors.Is(err, storage.ErrAdminInvitation):

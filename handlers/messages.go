@@ -407,3 +407,72 @@ var (
 	msgOptLanguage = bot.Define(&i18n.Message{ID: "handlers.option.language",
 		Other: "en, de or auto (follow your platform)"})
 )
+
+// history: the audit trail of a task, a person or an invitation.
+var (
+	msgCmdHistory = bot.Define(&i18n.Message{ID: "handlers.command.history",
+		Other: "Who did what and when: the latest changes of a task, a person or an invitation."})
+	msgOptOf = bot.Define(&i18n.Message{ID: "handlers.option.of",
+		Other: "A task key, a mention or an email"})
+	msgHistoryOne = bot.Define(&i18n.Message{ID: "handlers.history.one",
+		Other: "Name one task, person or email."})
+	msgHistoryUnknown = bot.Define(&i18n.Message{ID: "handlers.history.unknown",
+		Other: "{{.Arg}} is not a task, a mention or an email. See {{.List}}."})
+	msgHistoryNone = bot.Define(&i18n.Message{ID: "handlers.history.none",
+		Other: "Nothing recorded for {{.Subject}} yet."})
+	msgHistoryHeading = bot.Define(&i18n.Message{ID: "handlers.history.heading",
+		Other: "History of {{.Subject}}, newest first:"})
+	msgHistoryLatest = bot.Define(&i18n.Message{ID: "handlers.history.latest",
+		Other: "Only the latest {{.Count}} are shown."})
+
+	msgEventSomeone = bot.Define(&i18n.Message{ID: "handlers.event.someone",
+		Other: "Someone"})
+	msgEventPeople = bot.Define(&i18n.Message{ID: "handlers.event.people",
+		One: "{{.Count}} person", Other: "{{.Count}} people"})
+	msgEventPeopleNamed = bot.Define(&i18n.Message{ID: "handlers.event.people_named",
+		One: "{{.Count}} person ({{.Names}})", Other: "{{.Count}} people ({{.Names}})"})
+	msgEventMore = bot.Define(&i18n.Message{ID: "handlers.event.more",
+		Other: "and {{.Count}} more"})
+	msgEventMissing = bot.Define(&i18n.Message{ID: "handlers.event.missing",
+		One: " ({{.Count}} person named held nothing open)", Other: " ({{.Count}} people named held nothing open)"})
+	msgEventAssign = bot.Define(&i18n.Message{ID: "handlers.event.assign",
+		Other: "{{.Actor}} assigned {{.Task}} to {{.Who}}."})
+	msgEventDecide = bot.Define(&i18n.Message{ID: "handlers.event.decide",
+		Other: "{{.Actor}} chose {{.Choice}} for {{.Task}}: assigned to {{.Who}}."})
+	msgEventDecideNone = bot.Define(&i18n.Message{ID: "handlers.event.decide_none",
+		Other: "{{.Actor}} chose {{.Choice}} for {{.Task}}: nothing was assigned."})
+	msgEventChoiceDoNotAssign = bot.Define(&i18n.Message{ID: "handlers.event.choice.do_not_assign",
+		Other: "“Do not assign”"})
+	msgEventChoiceOnlyNew = bot.Define(&i18n.Message{ID: "handlers.event.choice.only_new",
+		Other: "“Only new”"})
+	msgEventChoiceForce = bot.Define(&i18n.Message{ID: "handlers.event.choice.force",
+		Other: "“Force reassignment”"})
+	msgEventUnassign = bot.Define(&i18n.Message{ID: "handlers.event.unassign",
+		Other: "{{.Actor}} unassigned {{.Task}} from {{.Who}}{{.Missing}}."})
+	msgEventDone = bot.Define(&i18n.Message{ID: "handlers.event.done",
+		Other: "{{.Actor}} marked {{.Task}} done."})
+	msgEventUndo = bot.Define(&i18n.Message{ID: "handlers.event.undo",
+		Other: "{{.Actor}} reopened {{.Task}} (Undo after Mark done)."})
+	msgEventInvite = bot.Define(&i18n.Message{ID: "handlers.event.invite",
+		Other: "{{.Actor}} invited {{.Email}} as {{.Role}}."})
+	msgEventInviteAgain = bot.Define(&i18n.Message{ID: "handlers.event.invite_again",
+		Other: "{{.Actor}} sent {{.Email}} a new invitation link ({{.Role}})."})
+	msgEventRevoke = bot.Define(&i18n.Message{ID: "handlers.event.revoke",
+		Other: "{{.Actor}} revoked the invitation of {{.Email}}."})
+	msgEventAccept = bot.Define(&i18n.Message{ID: "handlers.event.accept",
+		Other: "{{.Actor}} accepted the invitation of {{.Email}} and joined as {{.Role}}."})
+	msgEventRole = bot.Define(&i18n.Message{ID: "handlers.event.role",
+		Other: "{{.Actor}} set the role of {{.Person}} to {{.Role}}."})
+	msgEventTaskAdd = bot.Define(&i18n.Message{ID: "handlers.event.task_add",
+		Other: "{{.Actor}} added the task {{.Task}}."})
+	msgEventGroupCreate = bot.Define(&i18n.Message{ID: "handlers.event.group_create",
+		Other: "{{.Actor}} created the group {{.Group}}."})
+	msgEventGroupDelete = bot.Define(&i18n.Message{ID: "handlers.event.group_delete",
+		Other: "{{.Actor}} deleted the group {{.Group}}."})
+	msgEventGroupAdd = bot.Define(&i18n.Message{ID: "handlers.event.group_add",
+		Other: "{{.Actor}} added {{.Who}} to the group {{.Group}}."})
+	msgEventGroupRemove = bot.Define(&i18n.Message{ID: "handlers.event.group_remove",
+		Other: "{{.Actor}} removed {{.Who}} from the group {{.Group}}."})
+	msgEventOther = bot.Define(&i18n.Message{ID: "handlers.event.other",
+		Other: "{{.Actor}}: {{.Kind}}."})
+)

@@ -23,7 +23,7 @@ func (h *Handlers) role(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 	if p.ID == req.Caller.PersonID && role != bot.RoleAdmin {
 		return nil, req.Lang.Err(msgRoleOwn, nil)
 	}
-	if err := h.store.SetRole(ctx, req.Caller.WorkspaceID, p.ID, role); err != nil {
+	if err := h.store.SetRole(ctx, req.Caller.WorkspaceID, p.ID, role, req.Caller.PersonID); err != nil {
 		return nil, err
 	}
 	return req.Lang.Reply(msgRoleSet, bot.Vars{"Name": p.Name, "Role": role}), nil

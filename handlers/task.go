@@ -32,7 +32,7 @@ func (h *Handlers) taskAdd(ctx context.Context, req *bot.Request) (*bot.Reply, e
 		return nil, req.Lang.UsageErr(msgTitleNeeded, nil)
 	}
 	t := &storage.Task{WorkspaceID: req.Caller.WorkspaceID, Key: key, Title: strings.Join(words, " "), URL: link}
-	err := h.store.CreateTask(ctx, t)
+	err := h.store.CreateTask(ctx, t, req.Caller.PersonID)
 	if errors.Is(err, storage.ErrConflict) {
 		return nil, req.Lang.Err(msgTaskExists, bot.Vars{"Key": key})
 	}

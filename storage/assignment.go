@@ -41,6 +41,7 @@ type AssignResult struct {
 	Decision *Decision
 	Holders  int
 	New      int // targets who do not hold the task
+	people   []int64
 }
 
 // summaryNames bounds the names a summary carries.
@@ -78,7 +79,11 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 		}
 		p.PersonIDs = personIDs
 		res, err = s.assignOrAsk(ctx, tx, p, targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs))
-		return err
+		if err != nil || res.Assigned == 0 {
+			return err
+		}
+		return s.record(ctx, tx, Event{WorkspaceID: p.WorkspaceID, ActorID: ref(p.GuideID), Kind: EventAssign,
+			TaskID: ref(p.TaskID), PersonID: onlyOne(res.people), Count: res.Assigned, Details: EventDetails{Names: res.Names}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: assign: %w", err)
@@ -115,9 +120,10 @@ func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, t 
 	res.New = res.Targets - res.Holders
 	now := s.now()
 	if res.Holders == 0 {
-		res.Assigned, res.Names, err = s.assignFrom(ctx, tx, p.Due, join(
+		res.people, res.Names, err = s.assignFrom(ctx, tx, p.Due, join(
 			frag(`SELECT ?, ?, t.person_id, ?, t.group_id, FALSE, 'open', ?, `, p.WorkspaceID, p.TaskID, p.GuideID, now),
 			s.dateValue(p.Due), frag(` FROM (`), t, frag(`) t`)))
+		res.Assigned = len(res.people)
 		return &res, err
 	}
 	if res.Names, err = s.holderNames(ctx, tx, p.TaskID, t); err != nil {
@@ -154,22 +160,22 @@ func (s *Store) holderNames(ctx context.Context, tx *sqlx.Tx, taskID int64, t fr
 
 // assignFrom inserts the assignments sel yields (see insertAssignments),
 // names some of the people, queues their DMs and arms the reminders of
-// their due date.
-func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, due calendar.Date, sel fragment) (assigned int, names []string, err error) {
+// their due date. It returns the people assigned.
+func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, due calendar.Date, sel fragment) (people []int64, names []string, err error) {
 	ids, people, err := s.insertAssignments(ctx, tx, sel)
 	if err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	if names, err = s.names(ctx, tx, people); err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	if err := s.queueDMs(ctx, tx, ids); err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	if !due.IsZero() {
 		err = s.armReminders(ctx, tx, ids, due)
 	}
-	return len(ids), names, err
+	return people, names, err
 }
 
 // lockTask locks the task row for the transaction; an archived task is
@@ -283,13 +289,21 @@ func (s *Store) AssignmentsOf(ctx context.Context, wsID, personID int64, limit i
 // MarkDone marks a learner's own open assignment done. Someone else's
 // assignment is ErrNotYours; a done one is ErrDone.
 func (s *Store) MarkDone(ctx context.Context, wsID, assignmentID, personID int64) (*AssignmentView, error) {
-	now := s.now()
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE assignments SET state = 'done', done_at = ?
-		WHERE id = ? AND workspace_id = ? AND person_id = ? AND state = 'open'`), now, assignmentID, wsID, personID)
+	var n int64
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE assignments SET state = 'done', done_at = ?
+			WHERE id = ? AND workspace_id = ? AND person_id = ? AND state = 'open'`), s.now(), assignmentID, wsID, personID)
+		if err != nil {
+			return err
+		}
+		if n, _ = res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.recordAssignment(ctx, tx, EventDone, assignmentID, personID)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: mark done: %w", err)
 	}
-	n, _ := res.RowsAffected()
 	v, err := s.AssignmentByID(ctx, assignmentID)
 	if err != nil || v.WorkspaceID != wsID {
 		return nil, fmt.Errorf("storage: mark done: %w", ErrNotFound)
@@ -302,6 +316,21 @@ func (s *Store) MarkDone(ctx context.Context, wsID, assignmentID, personID int64
 	default:
 		return v, fmt.Errorf("storage: mark done: %w", ErrDone)
 	}
+}
+
+// recordAssignment records a change of one assignment (done, undo) by actor.
+func (s *Store) recordAssignment(ctx context.Context, tx *sqlx.Tx, kind string, assignmentID, actorID int64) error {
+	var a struct {
+		WorkspaceID int64 `db:"workspace_id"`
+		TaskID      int64 `db:"task_id"`
+		PersonID    int64 `db:"person_id"`
+	}
+	err := tx.GetContext(ctx, &a, s.q(`SELECT workspace_id, task_id, person_id FROM assignments WHERE id = ?`), assignmentID)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, tx, Event{WorkspaceID: a.WorkspaceID, ActorID: ref(actorID), Kind: kind,
+		TaskID: ref(a.TaskID), PersonID: ref(a.PersonID), Count: 1})
 }
 
 // SetDMError records why an assignment's DM could not be delivered: it was

@@ -54,11 +54,11 @@ func benchAssignGroup(b *testing.B, dialect string) {
 	for i, p := range people {
 		ids[i] = p.ID
 	}
-	group, err := s.CreateGroup(ctx, ws, "all")
+	group, err := s.CreateGroup(ctx, ws, "all", guide.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.AddMembers(ctx, ws, group.ID, ids); err != nil {
+	if _, err := s.AddMembers(ctx, group, ids, guide.ID); err != nil {
 		b.Fatal(err)
 	}
 	var detect, resolve []time.Duration
@@ -66,7 +66,7 @@ func benchAssignGroup(b *testing.B, dialect string) {
 	for i := range b.N {
 		b.StopTimer()
 		task := &storage.Task{WorkspaceID: ws, Key: fmt.Sprintf("t%d", i), Title: "T"}
-		if err := s.CreateTask(ctx, task); err != nil {
+		if err := s.CreateTask(ctx, task, guide.ID); err != nil {
 			b.Fatal(err)
 		}
 		half, err := s.Assign(ctx, storage.AssignParams{WorkspaceID: ws, TaskID: task.ID, GuideID: guide.ID, PersonIDs: ids[:5000]})

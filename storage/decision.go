@@ -64,15 +64,20 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 			return err
 		}
 		res.Decision = *d
-		if p.Resolution == ResolutionDoNotAssign {
-			return nil
+		var people []int64
+		if p.Resolution != ResolutionDoNotAssign {
+			sel, err := resolutionAssignments(d, p.Resolution, now, s.dateValue(d.DueDate))
+			if err != nil {
+				return err
+			}
+			if people, res.Names, err = s.assignFrom(ctx, tx, d.DueDate, sel); err != nil {
+				return err
+			}
+			res.Assigned = len(people)
 		}
-		sel, err := resolutionAssignments(d, p.Resolution, now, s.dateValue(d.DueDate))
-		if err != nil {
-			return err
-		}
-		res.Assigned, res.Names, err = s.assignFrom(ctx, tx, d.DueDate, sel)
-		return err
+		return s.record(ctx, tx, Event{WorkspaceID: p.WorkspaceID, ActorID: ref(p.PersonID), Kind: EventDecide,
+			TaskID: ref(d.TaskID), PersonID: onlyOne(people), Count: res.Assigned,
+			Details: EventDetails{Resolution: p.Resolution, Names: res.Names}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: resolve decision: %w", err)

@@ -7,11 +7,17 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// CreateGroup adds a group; ErrConflict if the name is taken.
-func (s *Store) CreateGroup(ctx context.Context, wsID int64, name string) (*Group, error) {
+// CreateGroup adds a group for actor; ErrConflict if the name is taken.
+func (s *Store) CreateGroup(ctx context.Context, wsID int64, name string, actorID int64) (*Group, error) {
 	g := Group{WorkspaceID: wsID, Name: name, CreatedAt: s.now()}
-	err := s.db.GetContext(ctx, &g.ID, s.q(`INSERT INTO groups (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`),
-		wsID, name, g.CreatedAt)
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &g.ID, s.q(`INSERT INTO groups (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`),
+			wsID, name, g.CreatedAt)
+		if err != nil {
+			return err
+		}
+		return s.recordGroup(ctx, tx, EventGroupCreate, actorID, &g, 0, nil)
+	})
 	if isUnique(err) {
 		return nil, fmt.Errorf("storage: create group: %w", ErrConflict)
 	}
@@ -21,14 +27,19 @@ func (s *Store) CreateGroup(ctx context.Context, wsID int64, name string) (*Grou
 	return &g, nil
 }
 
-// DeleteGroup removes a group and its memberships (not its members).
-func (s *Store) DeleteGroup(ctx context.Context, wsID int64, name string) error {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM groups WHERE workspace_id = ? AND name = ?`), wsID, name)
+// DeleteGroup removes a group and its memberships (not its members) for
+// actor.
+func (s *Store) DeleteGroup(ctx context.Context, wsID int64, name string, actorID int64) error {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		g := Group{WorkspaceID: wsID, Name: name}
+		err := tx.GetContext(ctx, &g.ID, s.q(`DELETE FROM groups WHERE workspace_id = ? AND name = ? RETURNING id`), wsID, name)
+		if err != nil {
+			return notFound(err)
+		}
+		return s.recordGroup(ctx, tx, EventGroupDelete, actorID, &g, 0, nil)
+	})
 	if err != nil {
 		return fmt.Errorf("storage: delete group: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: delete group: %w", ErrNotFound)
 	}
 	return nil
 }
@@ -47,6 +58,17 @@ func (s *Store) RenameGroup(ctx context.Context, wsID int64, name, newName strin
 		return fmt.Errorf("storage: rename group: %w", ErrNotFound)
 	}
 	return nil
+}
+
+// recordGroup records a change of a group by actor: n people added or
+// removed, one event for the set (naming the person when it is one).
+func (s *Store) recordGroup(ctx context.Context, tx *sqlx.Tx, kind string, actorID int64, g *Group, n int, people []int64) error {
+	var person *int64
+	if n == 1 {
+		person = onlyOne(people)
+	}
+	return s.record(ctx, tx, Event{WorkspaceID: g.WorkspaceID, ActorID: ref(actorID), Kind: kind, GroupID: ref(g.ID),
+		PersonID: person, Count: n, Details: EventDetails{Group: g.Name}})
 }
 
 // GroupByName finds a group with its size.
@@ -73,22 +95,23 @@ func (s *Store) ListGroups(ctx context.Context, wsID int64) ([]Group, error) {
 	return out, nil
 }
 
-// AddMembers adds people to a group and reports how many were new to it.
-func (s *Store) AddMembers(ctx context.Context, wsID, groupID int64, personIDs []int64) (int, error) {
+// AddMembers adds people to a group for actor and reports how many were new
+// to it.
+func (s *Store) AddMembers(ctx context.Context, g *Group, personIDs []int64, actorID int64) (int, error) {
 	added := 0
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		for start := 0; start < len(personIDs); start += 400 {
 			part := personIDs[start:min(start+400, len(personIDs))]
 			res, err := tx.ExecContext(ctx, s.q(`INSERT INTO group_members (workspace_id, group_id, person_id)
 				SELECT p.workspace_id, ?, p.id FROM people p WHERE p.workspace_id = ? AND p.id IN (`+placeholders(len(part))+`)
-				ON CONFLICT DO NOTHING`), append([]any{groupID, wsID}, int64Args(part)...)...)
+				ON CONFLICT DO NOTHING`), append([]any{g.ID, g.WorkspaceID}, int64Args(part)...)...)
 			if err != nil {
 				return err
 			}
 			n, _ := res.RowsAffected()
 			added += int(n)
 		}
-		return nil
+		return s.recordGroup(ctx, tx, EventGroupAdd, actorID, g, added, personIDs)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("storage: add members: %w", err)
@@ -96,15 +119,24 @@ func (s *Store) AddMembers(ctx context.Context, wsID, groupID int64, personIDs [
 	return added, nil
 }
 
-// RemoveMembers removes people from a group and reports how many were in it.
-func (s *Store) RemoveMembers(ctx context.Context, wsID, groupID int64, personIDs []int64) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM group_members WHERE workspace_id = ? AND group_id = ? AND person_id IN (`+
-		placeholders(len(personIDs))+`)`), append([]any{wsID, groupID}, int64Args(personIDs)...)...)
+// RemoveMembers removes people from a group for actor and reports how many
+// were in it.
+func (s *Store) RemoveMembers(ctx context.Context, g *Group, personIDs []int64, actorID int64) (int, error) {
+	removed := 0
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM group_members WHERE workspace_id = ? AND group_id = ? AND person_id IN (`+
+			placeholders(len(personIDs))+`)`), append([]any{g.WorkspaceID, g.ID}, int64Args(personIDs)...)...)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		removed = int(n)
+		return s.recordGroup(ctx, tx, EventGroupRemove, actorID, g, removed, personIDs)
+	})
 	if err != nil {
 		return 0, fmt.Errorf("storage: remove members: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	return removed, nil
 }
 
 // GroupMembers lists a group's members by name.

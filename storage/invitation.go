@@ -73,8 +73,10 @@ func (s *Store) CreateInvitation(ctx context.Context, p InviteParams) (*InviteRe
 		if err != nil {
 			return err
 		}
-		res, err = s.insertInvitation(ctx, tx, p, personID, 0, onChat)
-		return err
+		if res, err = s.insertInvitation(ctx, tx, p, personID, 0, onChat); err != nil {
+			return err
+		}
+		return s.recordInvitation(ctx, tx, EventInvite, p.InvitedBy, &res.Invitation)
 	})
 	if err != nil {
 		return res, fmt.Errorf("storage: create invitation: %w", err)
@@ -182,8 +184,10 @@ func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, er
 		if err := tx.GetContext(ctx, &chatID, s.q(`SELECT chat_id FROM people WHERE id = ?`), old.PersonID); err != nil {
 			return err
 		}
-		res, err = s.insertInvitation(ctx, tx, p, old.PersonID, old.SendCount, chatID != nil)
-		return err
+		if res, err = s.insertInvitation(ctx, tx, p, old.PersonID, old.SendCount, chatID != nil); err != nil {
+			return err
+		}
+		return s.recordInvitation(ctx, tx, EventInviteAgain, p.InvitedBy, &res.Invitation)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: reinvite: %w", err)
@@ -191,9 +195,9 @@ func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, er
 	return res, nil
 }
 
-// RevokeInvitation withdraws the pending invitation of an address; only an
-// admin (by) may withdraw an admin invitation.
-func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string, by bot.Role) error {
+// RevokeInvitation withdraws the pending invitation of an address for actor;
+// only an admin (by, the actor's role) may withdraw an admin invitation.
+func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string, actorID int64, by bot.Role) error {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var inv Invitation
 		err := tx.GetContext(ctx, &inv, s.q(`SELECT `+invitationColumns+` FROM invitations i
@@ -204,8 +208,10 @@ func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string, 
 		if inv.Role == bot.RoleAdmin && by != bot.RoleAdmin {
 			return ErrAdminInvitation
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'revoked' WHERE id = ?`), inv.ID)
-		return err
+		if _, err = tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'revoked' WHERE id = ?`), inv.ID); err != nil {
+			return err
+		}
+		return s.recordInvitation(ctx, tx, EventRevoke, actorID, &inv)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: revoke invitation: %w", err)
@@ -321,7 +327,15 @@ func (s *Store) accept(ctx context.Context, tx *sqlx.Tx, page *InvitationPage) e
 		return err
 	}
 	page.Status, page.AcceptedAt = InvitationAccepted, &now
-	return nil
+	return s.recordInvitation(ctx, tx, EventAccept, page.PersonID, &page.Invitation)
+}
+
+// recordInvitation records a change of an invitation by actor; the event
+// names the invited person, so that it shows in their history.
+func (s *Store) recordInvitation(ctx context.Context, tx *sqlx.Tx, kind string, actorID int64, inv *Invitation) error {
+	return s.record(ctx, tx, Event{WorkspaceID: inv.WorkspaceID, ActorID: ref(actorID), Kind: kind,
+		PersonID: ref(inv.PersonID), InvitationID: ref(inv.ID), Count: 1,
+		Details: EventDetails{Email: inv.Email, Role: string(inv.Role)}})
 }
 
 // InvitationEmail loads what the invitation email shows.

@@ -360,14 +360,21 @@ func (s *Store) PersonByChatID(ctx context.Context, wsID int64, chatID string) (
 	return &p, nil
 }
 
-// SetRole changes a person's role.
-func (s *Store) SetRole(ctx context.Context, wsID, personID int64, role bot.Role) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE people SET role = ? WHERE workspace_id = ? AND id = ?`), role, wsID, personID)
+// SetRole changes a person's role; actor is who sets it.
+func (s *Store) SetRole(ctx context.Context, wsID, personID int64, role bot.Role, actorID int64) error {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE people SET role = ? WHERE workspace_id = ? AND id = ?`), role, wsID, personID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return s.record(ctx, tx, Event{WorkspaceID: wsID, ActorID: ref(actorID), Kind: EventRole, PersonID: ref(personID),
+			Count: 1, Details: EventDetails{Role: string(role)}})
+	})
 	if err != nil {
 		return fmt.Errorf("storage: set role: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: set role: %w", ErrNotFound)
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ func open(t *testing.T, url string) *fixture {
 		t.Fatal(err)
 	}
 	task := &storage.Task{WorkspaceID: guide.WorkspaceID, Key: "git", Title: "Git basics"}
-	if err := s.CreateTask(ctx, task); err != nil {
+	if err := s.CreateTask(ctx, task, guide.ID); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{s: s, ws: guide.WorkspaceID, guide: guide, task: task}
@@ -94,12 +94,12 @@ func TestAssign(t *testing.T) {
 		ctx := context.Background()
 		f := open(t, url)
 		anna := f.people(t, "anna")
-		group, err := f.s.CreateGroup(ctx, f.ws, "cohort-7")
+		group, err := f.s.CreateGroup(ctx, f.ws, "cohort-7", f.guide.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		members := f.people(t, "anna", "ben", "cleo")
-		if n, err := f.s.AddMembers(ctx, f.ws, group.ID, members); err != nil || n != 3 {
+		if n, err := f.s.AddMembers(ctx, group, members, f.guide.ID); err != nil || n != 3 {
 			t.Fatalf("AddMembers = %d, %v; want 3", n, err)
 		}
 
@@ -388,7 +388,7 @@ func TestAssignmentsStayInTheirWorkspace(t *testing.T) {
 			t.Fatal(err)
 		}
 		otherTask := &storage.Task{WorkspaceID: other.WorkspaceID, Key: "sql", Title: "SQL"}
-		if err := f.s.CreateTask(ctx, otherTask); err != nil {
+		if err := f.s.CreateTask(ctx, otherTask, other.ID); err != nil {
 			t.Fatal(err)
 		}
 		db := f.s.DB()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // TaskSummary is a catalogue entry with how many learners hold the task.
@@ -14,11 +16,18 @@ type TaskSummary struct {
 
 const taskColumns = `t.id, t.workspace_id, t.key, t.title, t.url, t.description, t.created_at, t.archived_at`
 
-// CreateTask adds a task to the catalogue; ErrConflict if the key is taken.
-func (s *Store) CreateTask(ctx context.Context, t *Task) error {
+// CreateTask adds a task to the catalogue for actor; ErrConflict if the key
+// is taken.
+func (s *Store) CreateTask(ctx context.Context, t *Task, actorID int64) error {
 	t.CreatedAt = s.now()
-	err := s.db.GetContext(ctx, &t.ID, s.q(`INSERT INTO tasks (workspace_id, key, title, url, description, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), t.WorkspaceID, t.Key, t.Title, t.URL, t.Description, t.CreatedAt)
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &t.ID, s.q(`INSERT INTO tasks (workspace_id, key, title, url, description, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), t.WorkspaceID, t.Key, t.Title, t.URL, t.Description, t.CreatedAt)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, Event{WorkspaceID: t.WorkspaceID, ActorID: ref(actorID), Kind: EventTaskAdd, TaskID: ref(t.ID)})
+	})
 	if isUnique(err) {
 		return fmt.Errorf("storage: create task: %w", ErrConflict)
 	}

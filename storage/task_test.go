@@ -88,14 +88,14 @@ func TestArchiveTask(t *testing.T) {
 
 func TestRenameGroup(t *testing.T) {
 	onEachDatabase(t, func(t *testing.T, ctx context.Context, f *fixture) {
-		g, err := f.s.CreateGroup(ctx, f.ws, "cohort-7")
+		g, err := f.s.CreateGroup(ctx, f.ws, "cohort-7", f.guide.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.AddMembers(ctx, f.ws, g.ID, f.people(t, "anna", "ben")); err != nil {
+		if _, err := f.s.AddMembers(ctx, g, f.people(t, "anna", "ben"), f.guide.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.CreateGroup(ctx, f.ws, "cohort-8"); err != nil {
+		if _, err := f.s.CreateGroup(ctx, f.ws, "cohort-8", f.guide.ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.s.RenameGroup(ctx, f.ws, "cohort-7", "spring"); err != nil {

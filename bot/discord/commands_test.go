@@ -43,6 +43,7 @@ const designTable = `
 /role: member user required; role string required choices=admin,guide,learner
 /progress: task string required autocomplete
 /language: language string choices=en,de,auto
+/history: of string required
 `
 
 // describe renders generated commands in designTable's notation.
@@ -106,7 +107,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign tasks invite task group role progress language" {
+		if strings.Join(names, " ") != "assign tasks invite task group role progress language history" {
 			t.Errorf("commands = %v", names)
 		}
 	})
