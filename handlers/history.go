@@ -20,7 +20,7 @@ const historyLimit = 50
 func (h *Handlers) history(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	l := req.Lang
 	if len(req.Params) != 1 {
-		return nil, &bot.UserError{Msg: l.Say(msgHistoryOne, nil), ShowUsage: true}
+		return nil, l.UsageErr(msgHistoryOne, nil)
 	}
 	a := req.Params[0]
 	var of storage.HistoryOf
@@ -37,7 +37,7 @@ func (h *Handlers) history(ctx context.Context, req *bot.Request) (*bot.Reply, e
 			p, err = h.store.PersonByEmail(ctx, req.Caller.WorkspaceID, a.Text)
 		}
 		if errors.Is(err, storage.ErrNotFound) {
-			return &bot.Reply{Text: l.Say(msgHistoryNone, bot.Vars{"Subject": a.Text})}, nil
+			return l.Reply(msgHistoryNone, bot.Vars{"Subject": a.Text}), nil
 		}
 		if err != nil {
 			return nil, err
@@ -46,8 +46,7 @@ func (h *Handlers) history(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	default:
 		t, err := h.store.TaskByKey(ctx, req.Caller.WorkspaceID, strings.ToLower(a.Text))
 		if errors.Is(err, storage.ErrNotFound) {
-			return nil, &bot.UserError{ShowUsage: true, Msg: l.Say(msgHistoryUnknown,
-				bot.Vars{"Arg": strconv.Quote(a.Text), "List": req.Slash("task list")})}
+			return nil, l.UsageErr(msgHistoryUnknown, bot.Vars{"Arg": strconv.Quote(a.Text), "List": req.Slash("task list")})
 		}
 		if err != nil {
 			return nil, err
@@ -59,7 +58,7 @@ func (h *Handlers) history(ctx context.Context, req *bot.Request) (*bot.Reply, e
 		return nil, err
 	}
 	if len(events) == 0 {
-		return &bot.Reply{Text: l.Say(msgHistoryNone, bot.Vars{"Subject": subject})}, nil
+		return l.Reply(msgHistoryNone, bot.Vars{"Subject": subject}), nil
 	}
 	r := &bot.Reply{Text: l.Say(msgHistoryHeading, bot.Vars{"Subject": subject})}
 	for _, e := range events {
