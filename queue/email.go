@@ -11,11 +11,12 @@ import (
 	"github.com/learnbot/learnbot/storage"
 )
 
-// InvitationEmailArgs is the job that emails an invitation. The link holds
-// the token, which the invitations table keeps only hashed.
+// InvitationEmailArgs is the job that emails an invitation. It holds no
+// secret: the worker mints the link's token when it sends the email, and
+// the invitations table keeps only its hash.
 type InvitationEmailArgs struct {
 	InvitationID int64  `json:"invitation_id"`
-	Link         string `json:"link"`
+	PublicURL    string `json:"public_url"` // the link's base
 }
 
 // Kind names the job in River's table.
@@ -27,8 +28,8 @@ type Mailer interface {
 }
 
 // QueueInvitationEmail inserts the email job for an invitation in tx.
-func (q *Queue) QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, link string) error {
-	return q.insert(ctx, tx, InvitationEmailArgs{InvitationID: invitationID, Link: link})
+func (q *Queue) QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, publicURL string) error {
+	return q.insert(ctx, tx, InvitationEmailArgs{InvitationID: invitationID, PublicURL: publicURL})
 }
 
 type emailWorker struct {
@@ -51,7 +52,14 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[InvitationEmailAr
 	if inv.Status != storage.InvitationPending {
 		return nil // revoked or replaced before it went out: nothing to send
 	}
-	err = w.q.cfg.Mailer.SendInvitation(ctx, inv, job.Args.Link)
+	link, err := w.q.store.MintInvitationLink(ctx, inv.ID, job.Args.PublicURL)
+	if errors.Is(err, storage.ErrGone) {
+		return nil // revoked or replaced meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	err = w.q.cfg.Mailer.SendInvitation(ctx, inv, link)
 	if err == nil {
 		return w.q.store.InvitationSent(ctx, inv.ID)
 	}

@@ -119,6 +119,7 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &invitationDMWorker{q: q})
 	river.AddWorker(workers, &reminderWorker{q: q})
 	river.AddWorker(workers, &reminderScanWorker{q: q})
+	river.AddWorker(workers, &pruneWorker{q: q})
 	maxWorkers := cfg.Workers
 	if store.Dialect() == storage.SQLite {
 		// SQLite has one writer; more workers only queue on its lock.
@@ -132,9 +133,14 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 		FetchPollInterval:    pollInterval,
 		FetchCooldown:        20 * time.Millisecond,
 		Logger:               riverLogger(cfg.Log),
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(ScanInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return ReminderScanArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true})},
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(ScanInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return ReminderScanArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(PruneInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)

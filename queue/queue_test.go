@@ -248,3 +248,32 @@ func TestRiverLogLevel(t *testing.T) {
 		t.Fatalf("River's log through an INFO logger: %q", got)
 	}
 }
+
+// TestPruneRunsPeriodically: the prune job is one of the queue's periodic
+// jobs and runs when a queue starts, on both databases.
+func TestPruneRunsPeriodically(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.NoWorkers())
+		ctx := context.Background()
+		b.Store.SetClock(func() time.Time { return time.Now().Add(-48 * time.Hour) })
+		if _, err := b.Store.FirstSeen(ctx, "slack:event:old"); err != nil {
+			t.Fatal(err)
+		}
+		b.Store.SetClock(time.Now)
+		testbot.Restart(t, b, nil)
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			seen, err := b.Store.Seen(ctx, "slack:event:old")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !seen {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the old event was not pruned within 30s of the queue's start")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+}

@@ -17,7 +17,18 @@ func (s *Store) FirstSeen(ctx context.Context, key string) (bool, error) {
 	return n == 1, nil
 }
 
-// Seen reports whether key was recorded by FirstSeen.
+// Touch records key as seen now, again if it was before (an App Home
+// visit: pruning forgets visits a day after the latest).
+func (s *Store) Touch(ctx context.Context, key string) error {
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO seen_events (key, created_at) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET created_at = excluded.created_at`), key, s.now())
+	if err != nil {
+		return fmt.Errorf("storage: touch: %w", err)
+	}
+	return nil
+}
+
+// Seen reports whether key was recorded by FirstSeen or Touch.
 func (s *Store) Seen(ctx context.Context, key string) (bool, error) {
 	var seen bool
 	if err := s.getPrepared(ctx, &seen, s.q(`SELECT EXISTS (SELECT 1 FROM seen_events WHERE key = ?)`), key); err != nil {

@@ -143,9 +143,13 @@ func (s *Store) insertInvitation(ctx context.Context, tx *sqlx.Tx, p InviteParam
 	if err != nil {
 		return nil, err
 	}
-	res := &InviteResult{Invitation: inv, Link: strings.TrimRight(p.PublicURL, "/") + "/invite/" + token, DM: onChat}
+	res := &InviteResult{Invitation: inv, Link: inviteLink(p.PublicURL, token), DM: onChat}
 	if p.Send && s.outbox != nil {
-		if err := s.outbox.QueueInvitationEmail(ctx, tx.Tx, inv.ID, res.Link); err != nil {
+		// The email job mints the link it sends (MintInvitationLink): no
+		// raw token waits in the job's arguments, and the one made here,
+		// never shown, is forgotten.
+		res.Link = ""
+		if err := s.outbox.QueueInvitationEmail(ctx, tx.Tx, inv.ID, p.PublicURL); err != nil {
 			return nil, err
 		}
 	}
@@ -336,6 +340,27 @@ func (s *Store) recordInvitation(ctx context.Context, tx *sqlx.Tx, kind string, 
 	return s.record(ctx, tx, Event{WorkspaceID: inv.WorkspaceID, ActorID: ref(actorID), Kind: kind,
 		PersonID: ref(inv.PersonID), InvitationID: ref(inv.ID), Count: 1,
 		Details: EventDetails{Email: inv.Email, Role: string(inv.Role)}})
+}
+
+// MintInvitationLink gives a pending invitation a new secret token, keeps
+// its hash, and returns the link PublicURL/invite/<token>: the invitation
+// email is sent with it at once, so the raw token is never stored. An
+// invitation no longer pending is ErrGone. A link minted before stops
+// working (an email that failed, or that went out just before a retry).
+func (s *Store) MintInvitationLink(ctx context.Context, id int64, publicURL string) (string, error) {
+	token, hash := newToken()
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE invitations SET token_hash = ? WHERE id = ? AND status = 'pending'`), hash, id)
+	if err != nil {
+		return "", fmt.Errorf("storage: mint invitation link: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", fmt.Errorf("storage: mint invitation link: %w", ErrGone)
+	}
+	return inviteLink(publicURL, token), nil
+}
+
+func inviteLink(publicURL, token string) string {
+	return strings.TrimRight(publicURL, "/") + "/invite/" + token
 }
 
 // InvitationEmail loads what the invitation email shows.

@@ -40,7 +40,9 @@ const (
 // implements it.
 type Outbox interface {
 	QueueDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64) error
-	QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, link string) error
+	// QueueInvitationEmail sends the invitation by email with a link under
+	// publicURL, minted when the email goes out.
+	QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, publicURL string) error
 	// QueueInvitationDM sends the invitation to its chat user with an
 	// Accept button.
 	QueueInvitationDM(ctx context.Context, tx *sql.Tx, invitationID int64) error

@@ -52,6 +52,8 @@ type EventDedup interface {
 	FirstSeen(ctx context.Context, key string) (bool, error)
 	// Seen reports whether key was recorded.
 	Seen(ctx context.Context, key string) (bool, error)
+	// Touch records key as seen now, again if it was before.
+	Touch(ctx context.Context, key string) error
 }
 
 // webAPI is the part of slack-go's client the adapter uses.

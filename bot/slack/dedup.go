@@ -37,6 +37,13 @@ func (d *memoryDedup) FirstSeen(_ context.Context, key string) (bool, error) {
 	return true, nil
 }
 
+func (d *memoryDedup) Touch(_ context.Context, key string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.seen[key] = d.now()
+	return nil
+}
+
 func (d *memoryDedup) Seen(_ context.Context, key string) (bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

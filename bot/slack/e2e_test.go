@@ -29,6 +29,10 @@ func (l *lateCore) Home(ctx context.Context, platform, workspace string, user bo
 	return l.core.Load().Home(ctx, platform, workspace, user)
 }
 
+func (l *lateCore) Touch(ctx context.Context, key string) error {
+	return l.dedup.Load().(slack.EventDedup).Touch(ctx, key)
+}
+
 func (l *lateCore) FirstSeen(ctx context.Context, key string) (bool, error) {
 	return l.dedup.Load().(slack.EventDedup).FirstSeen(ctx, key)
 }

@@ -202,7 +202,9 @@ func (a *Adapter) runEvent(ctx context.Context, env eventEnvelope, retry int) {
 		if env.Event.Tab != "home" || env.Event.User == "" {
 			return
 		}
-		if _, err := a.dedup.FirstSeen(ctx, homeOpenedKey(env.TeamID, env.Event.User)); err != nil {
+		// Each opening renews the visit, so that pruning forgets only Homes
+		// not opened for a while.
+		if err := a.dedup.Touch(ctx, homeOpenedKey(env.TeamID, env.Event.User)); err != nil {
 			a.log.Warn("recording an App Home visit failed", "workspace", env.TeamID, "user", env.Event.User, "error", err)
 		}
 		actor := a.actor(ctx, env.Event.User, "")

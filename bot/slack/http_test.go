@@ -257,6 +257,11 @@ func (d *recordingDedup) FirstSeen(_ context.Context, key string) (bool, error) 
 
 func (d *recordingDedup) Seen(_ context.Context, key string) (bool, error) { return d.seen[key], nil }
 
+func (d *recordingDedup) Touch(_ context.Context, key string) error {
+	d.seen[key] = true
+	return nil
+}
+
 func TestDirectory(t *testing.T) {
 	h := newTestHandler()
 	env := newEnv(t, h)

@@ -1,0 +1,43 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// How long rows that only serve a while are kept.
+const (
+	// KeepSeenEvents covers Slack's retries of an event (minutes) with a
+	// wide margin; an App Home visit is refreshed at each opening (Touch),
+	// and a Home not opened for a day is published afresh when it is.
+	KeepSeenEvents = 24 * time.Hour
+	// KeepDecisions keeps a decision a week after it was resolved or
+	// expired: late clicks on its prompt still get "already decided".
+	KeepDecisions = 7 * 24 * time.Hour
+)
+
+// Pruned counts what Prune deleted.
+type Pruned struct {
+	SeenEvents int64
+	Decisions  int64
+}
+
+// Prune deletes seen events older than KeepSeenEvents and decisions that
+// ended (resolved, else expired) more than KeepDecisions ago, with the
+// people and groups they named.
+func (s *Store) Prune(ctx context.Context) (Pruned, error) {
+	now := s.now()
+	var p Pruned
+	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM seen_events WHERE created_at < ?`), now.Add(-KeepSeenEvents))
+	if err != nil {
+		return p, fmt.Errorf("storage: prune seen events: %w", err)
+	}
+	p.SeenEvents, _ = res.RowsAffected()
+	res, err = s.db.ExecContext(ctx, s.q(`DELETE FROM decisions WHERE COALESCE(resolved_at, expires_at) < ?`), now.Add(-KeepDecisions))
+	if err != nil {
+		return p, fmt.Errorf("storage: prune decisions: %w", err)
+	}
+	p.Decisions, _ = res.RowsAffected()
+	return p, nil
+}
