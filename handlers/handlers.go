@@ -67,10 +67,28 @@ func New(store *storage.Store, cfg Config, log *slog.Logger) *Handlers {
 }
 
 // Completer suggests task keys for a platform's autocomplete.
-type Completer struct{ Store *storage.Store }
+type Completer struct {
+	Store  *storage.Store
+	Admins map[string]bool // LEARNBOT_ADMINS, as in Config
+}
 
-// CompleteTasks returns up to 25 task keys of the workspace starting with prefix.
-func (c Completer) CompleteTasks(ctx context.Context, platform, workspace, prefix string) ([]string, error) {
+// CompleteTasks returns up to 25 task keys of the workspace starting with
+// prefix, if the user's role (the granted one: an invited person is a
+// learner) may run a command that needs the role need; otherwise none, so
+// that autocomplete shows nobody what they may not use.
+func (c Completer) CompleteTasks(ctx context.Context, platform, workspace string, user bot.User, need bot.Role, prefix string) ([]string, error) {
+	if need.Rank() > bot.RoleLearner.Rank() && !c.Admins[platform+":"+user.ID] {
+		p, err := c.Store.PersonByChat(ctx, platform, workspace, user.ID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, nil // not met yet: a learner
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p.Granted().Rank() < need.Rank() {
+			return nil, nil
+		}
+	}
 	return c.Store.TaskKeys(ctx, platform, workspace, prefix, 25)
 }
 

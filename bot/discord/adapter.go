@@ -46,9 +46,11 @@ type Handler interface {
 }
 
 // TaskCompleter suggests task keys for autocomplete: the keys of the
-// workspace's tasks that start with prefix.
+// workspace's tasks that start with prefix, for a user whose role is at
+// least need (the role of the command being typed); nothing for anyone
+// else.
 type TaskCompleter interface {
-	CompleteTasks(ctx context.Context, platform, workspace, prefix string) ([]string, error)
+	CompleteTasks(ctx context.Context, platform, workspace string, user bot.User, need bot.Role, prefix string) ([]string, error)
 }
 
 // commandLister is the part of bot.Router the adapter reads its command

@@ -40,7 +40,7 @@ func coreEnv(t testing.TB, db string, opts ...testbot.Option) (*env, *testbot.Bo
 	}
 	e := &env{fake: newFakeDiscord(t), priv: priv, now: time.Now()}
 	e.adapter, err = discord.New(discord.Config{PublicKey: hex.EncodeToString(pub), BotToken: testToken, AppID: testApp,
-		GuildID: testGuild, APIURL: e.fake.URL()}, b.Router, handlers.Completer{Store: b.Store},
+		GuildID: testGuild, APIURL: e.fake.URL()}, b.Router, handlers.Completer{Store: b.Store, Admins: b.Config.Admins},
 		discord.WithClock(func() time.Time { return e.now }), discord.WithLogger(quietLog))
 	if err != nil {
 		t.Fatal(err)
@@ -196,5 +196,41 @@ func TestDMsClosedShownInProgress(t *testing.T) {
 		expect(t, e, slash(testGuild, guide, "assign", str("task", "git"), str("targets", "<@"+learner.ID+">")), 4, "Assigned")
 		b.WaitJobs(t)
 		expect(t, e, slash(testGuild, guide, "progress", str("task", "git")), 4, "DMs closed")
+	})
+}
+
+// TestAutocompleteRespectsRoles: task keys are suggested only to someone
+// who may run the command being typed; a learner, and a member learnbot
+// has not met, get none.
+func TestAutocompleteRespectsRoles(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		e, _ := coreEnv(t, db)
+		expect(t, e, slash(testGuild, guide, "task", sub("add", str("key", "git-basics"), str("title", "Git basics"))), 4, "git-basics")
+		expect(t, e, slash(testGuild, learner, "tasks"), 4)
+		complete := func(by member, command string) []string {
+			t.Helper()
+			i := slash(testGuild, by, command, focused("task", "gi"))
+			i["type"] = 4
+			r := e.interact(t, i)
+			if r.Type != 8 {
+				t.Fatalf("autocomplete answered type %d", r.Type)
+			}
+			var keys []string
+			for _, c := range r.Data.Choices {
+				keys = append(keys, c.Value)
+			}
+			return keys
+		}
+		if got := complete(guide, "assign"); !reflect.DeepEqual(got, []string{"git-basics"}) {
+			t.Errorf("the admin got %q; want git-basics", got)
+		}
+		for _, command := range []string{"assign", "progress"} {
+			if got := complete(learner, command); len(got) != 0 {
+				t.Errorf("a learner got task keys for /%s: %q", command, got)
+			}
+		}
+		if got := complete(member{ID: "700000000000000099", Username: "stranger"}, "assign"); len(got) != 0 {
+			t.Errorf("a member not met yet got task keys: %q", got)
+		}
 	})
 }

@@ -166,10 +166,14 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *d
 	if cmd != nil && !optionAutocompletes(cmd, focused.Name) {
 		return resp
 	}
+	need := bot.RoleGuide // a command of an older learnbot: keys for guides only
+	if cmd != nil {
+		need = cmd.Role
+	}
 	prefix, _ := focused.Value.(string)
 	ctx, cancel := context.WithTimeout(ctx, autocompleteTimeout)
 	defer cancel()
-	keys, err := a.tasks.CompleteTasks(ctx, bot.PlatformDiscord, i.GuildID, strings.TrimSpace(prefix))
+	keys, err := a.tasks.CompleteTasks(ctx, bot.PlatformDiscord, i.GuildID, actor(i), need, strings.TrimSpace(prefix))
 	if err != nil {
 		a.log.Error("autocomplete tasks", "platform", bot.PlatformDiscord, "workspace", i.GuildID,
 			"command", data.Name, "error", err)

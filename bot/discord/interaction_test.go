@@ -311,7 +311,7 @@ type completer struct {
 	got  []string // "platform workspace prefix" of each call
 }
 
-func (c *completer) CompleteTasks(_ context.Context, platform, workspace, prefix string) ([]string, error) {
+func (c *completer) CompleteTasks(_ context.Context, platform, workspace string, _ bot.User, _ bot.Role, prefix string) ([]string, error) {
 	c.got = append(c.got, platform+" "+workspace+" "+prefix)
 	var out []string
 	for _, k := range c.keys {

@@ -41,6 +41,9 @@ type Config struct {
 	// PprofAddr (LEARNBOT_PPROF_ADDR), when set, serves net/http/pprof
 	// there, apart from the public handler: for profiling under load.
 	PprofAddr string
+	// MetricsAddr (LEARNBOT_METRICS_ADDR), when set, serves /metrics there
+	// and not on the public listener.
+	MetricsAddr string
 	// LogFormat is "text" or "json" (LEARNBOT_LOG_FORMAT).
 	LogFormat string
 	// LogLevel is LEARNBOT_LOG_LEVEL; LogLevelSet says it was given, so that
@@ -75,6 +78,7 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		DiscordGuild:  or("DISCORD_GUILD_ID", ""),
 		DiscordAPIURL: or("LEARNBOT_DISCORD_API_URL", "https://discord.com/api/v10/"),
 		PprofAddr:     or("LEARNBOT_PPROF_ADDR", ""),
+		MetricsAddr:   or("LEARNBOT_METRICS_ADDR", ""),
 		LogFormat:     strings.ToLower(or("LEARNBOT_LOG_FORMAT", "text")),
 		LogLevelSet:   strings.TrimSpace(getenv("LEARNBOT_LOG_LEVEL")) != "",
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -239,4 +240,39 @@ func get(t *testing.T, url string) (string, int) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b), resp.StatusCode
+}
+
+// TestMetricsAddr: with LEARNBOT_METRICS_ADDR, /metrics is served on that
+// address only, not on the public listener.
+func TestMetricsAddr(t *testing.T) {
+	cfg, err := configFromEnv(envOf(map[string]string{"LEARNBOT_DATABASE_URL": testdb.New(t, "sqlite"),
+		"LEARNBOT_METRICS_ADDR": "127.0.0.1:0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := newServer(context.Background(), cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.core.store.Close() })
+	public := httptest.NewServer(s.handler)
+	t.Cleanup(public.Close)
+	if _, status := get(t, public.URL+"/metrics"); status != http.StatusNotFound {
+		t.Errorf("public /metrics = %d; want 404", status)
+	}
+	if s.metrics == nil {
+		t.Fatal("no metrics handler aside")
+	}
+	addr, stop, err := serveAside(cfg.MetricsAddr, "LEARNBOT_METRICS_ADDR", s.metrics, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	if body, status := get(t, "http://"+addr+"/metrics"); status != http.StatusOK || !strings.Contains(body, "learnbot_build_info") {
+		t.Errorf("/metrics on LEARNBOT_METRICS_ADDR = %d %.80q", status, body)
+	}
+	if _, status := get(t, "http://"+addr+"/healthz"); status != http.StatusNotFound {
+		t.Errorf("the metrics listener serves /healthz (%d): it must serve /metrics only", status)
+	}
 }

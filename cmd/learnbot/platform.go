@@ -77,7 +77,7 @@ func openDiscord(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 
 func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, error) {
 	return discord.New(discord.Config{PublicKey: cfg.DiscordKey, BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID,
-		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, c.handlers, handlers.Completer{Store: c.store}, discord.WithLogger(log),
+		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, c.handlers, handlers.Completer{Store: c.store, Admins: cfg.Admins}, discord.WithLogger(log),
 		discord.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(bot.PlatformDiscord, next) }))
 }
 

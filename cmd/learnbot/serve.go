@@ -28,6 +28,9 @@ const queueDepthEvery = 5 * time.Second
 type server struct {
 	core    *core
 	handler http.Handler
+	// metrics serves /metrics apart from handler (LEARNBOT_METRICS_ADDR);
+	// nil when handler serves it.
+	metrics http.Handler
 	runners []func(ctx context.Context) error // Socket Mode, gateway
 	waits   []func()                          // adapters' follow-ups still running
 }
@@ -41,7 +44,15 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /metrics", c.metrics.Handler())
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", c.metrics.Handler())
+	} else {
+		// Off the public listener: how the process is doing is nobody's
+		// business on the internet.
+		m := http.NewServeMux()
+		m.Handle("GET /metrics", c.metrics.Handler())
+		s.metrics = m
+	}
 	pages := web.New(c.store, log)
 	pages.DefaultLang = cfg.Language
 	pages.Routes(mux)
@@ -150,8 +161,18 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		s.core.store.Close()
 		return err
 	}
-	if cfg.PprofAddr != "" {
-		stop, err := servePprof(cfg.PprofAddr, log)
+	aside := []struct {
+		addr, variable string
+		handler        http.Handler
+	}{
+		{cfg.PprofAddr, "LEARNBOT_PPROF_ADDR", pprofHandler()},
+		{cfg.MetricsAddr, "LEARNBOT_METRICS_ADDR", s.metrics},
+	}
+	for _, a := range aside {
+		if a.addr == "" || a.handler == nil {
+			continue
+		}
+		_, stop, err := serveAside(a.addr, a.variable, a.handler, log)
 		if err != nil {
 			ln.Close()
 			s.core.store.Close()
@@ -162,23 +183,28 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	return s.Run(ctx, ln, log)
 }
 
-// servePprof serves the runtime profiles on their own listener, so that
-// they are never reachable through the public address.
-func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
+// serveAside serves handler on a listener of its own (profiles, metrics),
+// so that it is never reachable through the public address.
+func serveAside(addr, variable string, handler http.Handler, log *slog.Logger) (string, func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("LEARNBOT_PPROF_ADDR: %w", err)
+		return "", nil, fmt.Errorf("%s: %w", variable, err)
 	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("serving aside", "variable", variable, "addr", ln.Addr().String())
+	return ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// pprofHandler serves the runtime profiles (LEARNBOT_PPROF_ADDR).
+func pprofHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	log.Info("pprof serving", "addr", ln.Addr().String())
-	return func() { srv.Close() }, nil
+	return mux
 }
 
 func discordRegister(ctx context.Context, cfg *Config, log *slog.Logger) error {
