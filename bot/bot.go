@@ -193,6 +193,10 @@ type Reply struct {
 	// pressed (Slack replace_original, Discord UPDATE_MESSAGE) instead of
 	// answering with a new one.
 	Replace bool
+	// Homes are people whose own page (their tasks) the command changed:
+	// a platform that has one (Slack's App Home) refreshes theirs. Never
+	// shown.
+	Homes []User
 }
 
 // Item is one entry of a reply's list: an assignment, an invitation, a task.

@@ -250,3 +250,45 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	}
 	return r, nil
 }
+
+// unassign takes a task back from its targets: their open assignments
+// become removed (groups expand). The learners get no DM; their App Home is
+// refreshed.
+func (h *Handlers) unassign(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	l := req.Lang
+	if len(req.Params) < 2 {
+		return nil, l.UsageErr(msgAssignMissing, nil)
+	}
+	task, err := h.task(ctx, req, req.Params[0].Text)
+	if err != nil {
+		return nil, err
+	}
+	people, users, groups, err := h.targets(ctx, req, req.Params[1:])
+	if err != nil {
+		return nil, err
+	}
+	groupIDs := make([]int64, len(groups))
+	for i, g := range groups {
+		groupIDs[i] = g.ID
+	}
+	res, err := h.store.Unassign(ctx, storage.UnassignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
+		GuideID: req.Caller.PersonID, PersonIDs: people, Users: users, GroupIDs: groupIDs})
+	if err != nil {
+		return nil, err
+	}
+	if res.Removed == 0 && res.Missing == 0 {
+		return nil, l.Err(msgUnassignEmpty, bot.Vars{"Task": task.Key})
+	}
+	r := &bot.Reply{Homes: res.Learners}
+	if res.Removed > 0 {
+		r.Text = l.Say(msgUnassigned, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Removed,
+			"Names": nameList(l, res.Names, res.Removed)})
+	} else {
+		r.Text = l.Say(msgUnassignedNone, bot.Vars{"Task": taskName(task.Title, task.Key)})
+	}
+	if res.Missing > 0 {
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgUnassignHadNone, bot.Vars{"Count": res.Missing,
+			"Names": nameList(l, res.MissingNames, res.Missing)})})
+	}
+	return r, nil
+}

@@ -128,10 +128,7 @@ func who(l bot.Lang, e *storage.Event) string {
 	case len(e.Details.Names) == 0:
 		return l.Say(msgEventPeople, bot.Vars{"Count": e.Count})
 	}
-	names := strings.Join(e.Details.Names, ", ")
-	if more := e.Count - len(e.Details.Names); more > 0 {
-		names += " " + l.Say(msgEventMore, bot.Vars{"Count": more})
-	}
+	names := nameList(l, e.Details.Names, e.Count)
 	if e.Count == 1 {
 		return names
 	}

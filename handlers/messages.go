@@ -431,8 +431,6 @@ var (
 		One: "{{.Count}} person", Other: "{{.Count}} people"})
 	msgEventPeopleNamed = bot.Define(&i18n.Message{ID: "handlers.event.people_named",
 		One: "{{.Count}} person ({{.Names}})", Other: "{{.Count}} people ({{.Names}})"})
-	msgEventMore = bot.Define(&i18n.Message{ID: "handlers.event.more",
-		Other: "and {{.Count}} more"})
 	msgEventMissing = bot.Define(&i18n.Message{ID: "handlers.event.missing",
 		One: " ({{.Count}} person named held nothing open)", Other: " ({{.Count}} people named held nothing open)"})
 	msgEventAssign = bot.Define(&i18n.Message{ID: "handlers.event.assign",
@@ -475,4 +473,20 @@ var (
 		Other: "{{.Actor}} removed {{.Who}} from the group {{.Group}}."})
 	msgEventOther = bot.Define(&i18n.Message{ID: "handlers.event.other",
 		Other: "{{.Actor}}: {{.Kind}}."})
+)
+
+// unassign
+var (
+	msgCmdUnassign = bot.Define(&i18n.Message{ID: "handlers.command.unassign",
+		Other: "Take a task back from people and groups: their open assignments are removed (no DM)."})
+	msgUnassignEmpty = bot.Define(&i18n.Message{ID: "handlers.unassign.empty",
+		Other: "Nobody to unassign {{.Task}} from: the groups named are empty."})
+	msgUnassigned = bot.Define(&i18n.Message{ID: "handlers.unassign.done",
+		One:   "Unassigned {{.Task}} from 1 person: {{.Names}}.",
+		Other: "Unassigned {{.Task}} from {{.Count}} people: {{.Names}}."})
+	msgUnassignedNone = bot.Define(&i18n.Message{ID: "handlers.unassign.none",
+		Other: "Nothing was unassigned: nobody named holds {{.Task}} open."})
+	msgUnassignHadNone = bot.Define(&i18n.Message{ID: "handlers.unassign.had_none",
+		One:   "1 named holds no open assignment of it: {{.Names}}.",
+		Other: "{{.Count}} named hold no open assignment of it: {{.Names}}."})
 )

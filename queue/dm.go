@@ -24,6 +24,9 @@ func (w *dmWorker) Work(ctx context.Context, job *river.Job[DMArgs]) error {
 	if err != nil {
 		return err
 	}
+	if a.State == storage.AssignmentRemoved {
+		return nil // unassigned before its DM went out: no DM
+	}
 	if a.ChatID == nil {
 		// Invited by email and not on chat yet: /tasks shows it once they are.
 		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, "not on chat yet", nil)

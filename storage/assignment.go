@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -140,7 +141,7 @@ func (s *Store) countHolders(ctx context.Context, tx *sqlx.Tx, taskID int64, t f
 		Holders int `db:"holders"`
 	}
 	q := join(frag(`SELECT count(*) AS targets, COALESCE(SUM(CASE WHEN EXISTS (
-		SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id) THEN 1 ELSE 0 END), 0) AS holders
+		SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id AND a.state <> 'removed') THEN 1 ELSE 0 END), 0) AS holders
 		FROM (`, taskID), t, frag(`) t`))
 	err = tx.GetContext(ctx, &counts, s.q(q.sql), q.args...)
 	return counts.Targets, counts.Holders, err
@@ -151,7 +152,7 @@ func (s *Store) holderNames(ctx context.Context, tx *sqlx.Tx, taskID int64, t fr
 	// Any ten holders will do; sorting thousands to pick them would not.
 	var names []string
 	q := join(frag(`SELECT p.display_name FROM (`), t, frag(`) t JOIN people p ON p.id = t.person_id
-		WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id)
+		WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id AND a.state <> 'removed')
 		LIMIT ?`, taskID, summaryNames))
 	err := tx.SelectContext(ctx, &names, s.q(q.sql), q.args...)
 	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
@@ -271,14 +272,14 @@ func (s *Store) AssignmentByID(ctx context.Context, id int64) (*AssignmentView, 
 // and says how many there are in all.
 func (s *Store) AssignmentsOf(ctx context.Context, wsID, personID int64, limit int) ([]AssignmentView, int, error) {
 	var out []AssignmentView
-	err := s.selectPrepared(ctx, &out, s.q(assignmentView+` WHERE a.workspace_id = ? AND a.person_id = ?
+	err := s.selectPrepared(ctx, &out, s.q(assignmentView+` WHERE a.workspace_id = ? AND a.person_id = ? AND a.state <> 'removed'
 		ORDER BY a.created_at DESC, a.id DESC LIMIT ?`), wsID, personID, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: assignments of: %w", err)
 	}
 	total := len(out)
 	if total == limit {
-		err = s.db.GetContext(ctx, &total, s.q(`SELECT count(*) FROM assignments WHERE workspace_id = ? AND person_id = ?`), wsID, personID)
+		err = s.db.GetContext(ctx, &total, s.q(`SELECT count(*) FROM assignments WHERE workspace_id = ? AND person_id = ? AND state <> 'removed'`), wsID, personID)
 		if err != nil {
 			return nil, 0, fmt.Errorf("storage: assignments of: %w", err)
 		}
@@ -305,7 +306,7 @@ func (s *Store) MarkDone(ctx context.Context, wsID, assignmentID, personID int64
 		return nil, fmt.Errorf("storage: mark done: %w", err)
 	}
 	v, err := s.AssignmentByID(ctx, assignmentID)
-	if err != nil || v.WorkspaceID != wsID {
+	if err != nil || v.WorkspaceID != wsID || v.State == AssignmentRemoved {
 		return nil, fmt.Errorf("storage: mark done: %w", ErrNotFound)
 	}
 	switch {
@@ -388,7 +389,7 @@ func (s *Store) Progress(ctx context.Context, wsID, taskID int64) ([]ProgressRow
 	}
 	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT a.person_id, p.display_name, a.state, a.dm_error, a.dm_retrying
 		FROM assignments a JOIN people p ON p.id = a.person_id
-		WHERE a.workspace_id = ? AND a.task_id = ?
+		WHERE a.workspace_id = ? AND a.task_id = ? AND a.state <> 'removed'
 		ORDER BY lower(p.display_name), a.person_id, a.created_at, a.id`), wsID, taskID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: progress: %w", err)
@@ -405,4 +406,141 @@ func (s *Store) Progress(ctx context.Context, wsID, taskID int64) ([]ProgressRow
 		row.Count++
 	}
 	return out, nil
+}
+
+// UnassignParams names a task and the targets whose open assignments of it
+// are removed: people, groups (expanded) and chat users.
+type UnassignParams struct {
+	WorkspaceID int64
+	TaskID      int64
+	GuideID     int64 // who unassigns
+	PersonIDs   []int64
+	GroupIDs    []int64
+	Users       []bot.User
+}
+
+// UnassignResult says what Unassign removed.
+type UnassignResult struct {
+	Removed int      // people whose open assignments were removed
+	Names   []string // up to 10 of them
+	// Learners are the chat users who lost an assignment, for their App
+	// Home.
+	Learners []bot.User
+	// MissingTargets are the targets named who held nothing open,
+	// including chat users learnbot has not met.
+	MissingTargets
+}
+
+// Unassign removes the open assignments of a task from its targets in one
+// statement (state removed; they stay in the record) and records one event.
+// Chat users learnbot has not met hold nothing: they are missing, not
+// created.
+func (s *Store) Unassign(ctx context.Context, p UnassignParams) (*UnassignResult, error) {
+	var res UnassignResult
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res = UnassignResult{}
+		personIDs, unknown, err := s.knownPeople(ctx, tx, p.WorkspaceID, p.PersonIDs, p.Users)
+		if err != nil {
+			return err
+		}
+		t := targets(p.WorkspaceID, personIDs, p.GroupIDs)
+		if err := s.missingHolders(ctx, tx, p.TaskID, t, &res.MissingTargets); err != nil {
+			return err
+		}
+		res.Missing += len(unknown)
+		res.MissingNames = append(res.MissingNames, unknown[:min(len(unknown), max(0, summaryNames-len(res.MissingNames)))]...)
+		ids, people, err := s.removeAssignments(ctx, tx, p.WorkspaceID, p.TaskID, t)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := s.removedLearners(ctx, tx, people, &res); err != nil {
+			return err
+		}
+		q := join(frag(`DELETE FROM reminders WHERE assignment_id IN `), s.idSet(ids))
+		if _, err := tx.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, Event{WorkspaceID: p.WorkspaceID, ActorID: ref(p.GuideID), Kind: EventUnassign,
+			TaskID: ref(p.TaskID), PersonID: onlyOne(people), Count: res.Removed,
+			Details: EventDetails{Names: res.Names, Missing: res.Missing}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: unassign: %w", err)
+	}
+	return &res, nil
+}
+
+// knownPeople adds the people of the chat users learnbot knows to ids, and
+// names the chat users it does not know.
+func (s *Store) knownPeople(ctx context.Context, tx *sqlx.Tx, wsID int64, ids []int64, users []bot.User) ([]int64, []string, error) {
+	if len(users) == 0 {
+		return ids, nil, nil
+	}
+	people, err := s.peopleByChatID(ctx, tx, wsID, users)
+	if err != nil {
+		return nil, nil, err
+	}
+	known := map[string]bool{}
+	ids = slices.Clone(ids)
+	for _, p := range people {
+		known[*p.ChatID] = true
+		ids = append(ids, p.ID)
+	}
+	var unknown []string
+	for _, u := range users {
+		if !known[u.ID] {
+			known[u.ID] = true // named twice, missing once
+			unknown = append(unknown, cmp.Or(u.Name, u.ID))
+		}
+	}
+	return ids, unknown, nil
+}
+
+// removeAssignments marks the targets' open assignments of a task removed
+// and returns their IDs and the people who held them (each once).
+func (s *Store) removeAssignments(ctx context.Context, tx *sqlx.Tx, wsID, taskID int64, t fragment) ([]int64, []int64, error) {
+	q := join(frag(`UPDATE assignments SET state = 'removed' WHERE id IN (SELECT a.id FROM assignments a
+		WHERE a.workspace_id = ? AND a.task_id = ? AND a.state = 'open' AND a.person_id IN (SELECT t.person_id FROM (`, wsID, taskID),
+		t, frag(`) t)) RETURNING id, person_id`))
+	var rows []struct {
+		ID       int64 `db:"id"`
+		PersonID int64 `db:"person_id"`
+	}
+	if err := tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
+		return nil, nil, err
+	}
+	ids := make([]int64, len(rows))
+	var people []int64
+	seen := map[int64]bool{}
+	for i, r := range rows {
+		ids[i] = r.ID
+		if !seen[r.PersonID] {
+			seen[r.PersonID] = true
+			people = append(people, r.PersonID)
+		}
+	}
+	return ids, people, nil
+}
+
+// removedLearners fills res with the people who lost an assignment: how
+// many, some names, and the chat users among them.
+func (s *Store) removedLearners(ctx context.Context, tx *sqlx.Tx, people []int64, res *UnassignResult) error {
+	var rows []struct {
+		Name   string  `db:"display_name"`
+		ChatID *string `db:"chat_id"`
+	}
+	q := join(frag(`SELECT display_name, chat_id FROM people WHERE id IN `), s.idSet(people), frag(` ORDER BY lower(display_name), id`))
+	if err := tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
+		return err
+	}
+	res.Removed = len(rows)
+	for i, r := range rows {
+		if i < summaryNames {
+			res.Names = append(res.Names, r.Name)
+		}
+		if r.ChatID != nil {
+			res.Learners = append(res.Learners, bot.User{ID: *r.ChatID, Name: r.Name})
+		}
+	}
+	return nil
 }

@@ -126,7 +126,7 @@ func resolutionAssignments(d *Decision, resolution string, now time.Time, due fr
 		UNION ALL
 		SELECT dp.person_id, NULL FROM decision_people dp WHERE dp.decision_id = ?
 	) u GROUP BY u.person_id) dt`, d.ID, d.ID)
-	holds := frag(`EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = dt.person_id)`, d.TaskID)
+	holds := frag(`EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = dt.person_id AND a.state <> 'removed')`, d.TaskID)
 	switch resolution {
 	case ResolutionOnlyNew:
 		return join(frag(`SELECT ?, ?, dt.person_id, ?, dt.group_id, FALSE, 'open', ?, `, d.WorkspaceID, d.TaskID, d.GuideID, now),
@@ -195,7 +195,7 @@ func (s *Store) DecisionGroups(ctx context.Context, wsID int64, id string, limit
 			ROW_NUMBER() OVER (PARTITION BY y.group_id ORDER BY lower(y.display_name), y.person_id) AS rn
 		FROM (
 			SELECT g.id AS group_id, g.name AS group_name, p.id AS person_id, p.display_name,
-				CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = d.task_id AND a.person_id = p.id)
+				CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = d.task_id AND a.person_id = p.id AND a.state <> 'removed')
 				THEN 1 ELSE 0 END AS holds
 			FROM decisions d
 			JOIN decision_groups dg ON dg.decision_id = d.id

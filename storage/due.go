@@ -30,8 +30,12 @@ type SetDueParams struct {
 type SetDueResult struct {
 	Changed int // open assignments whose date changed
 	Already int // open assignments that had this date already
-	// Missing counts the named targets holding no open assignment of the
-	// task; MissingNames names up to 10 of them.
+	MissingTargets
+}
+
+// MissingTargets are the named targets holding no open assignment of a
+// task (SetDue, Unassign): how many, and up to 10 of their names.
+type MissingTargets struct {
 	Missing      int
 	MissingNames []string
 }
@@ -53,7 +57,7 @@ func (s *Store) SetDue(ctx context.Context, p SetDueParams) (*SetDueResult, erro
 				return err
 			}
 			t := targets(p.WorkspaceID, personIDs, p.GroupIDs)
-			if err := s.missingHolders(ctx, tx, p.TaskID, t, &res); err != nil {
+			if err := s.missingHolders(ctx, tx, p.TaskID, t, &res.MissingTargets); err != nil {
 				return err
 			}
 			open = join(open, frag(` AND a.person_id IN (SELECT t.person_id FROM (`), t, frag(`) t)`))
@@ -101,7 +105,7 @@ func (s *Store) changeDue(ctx context.Context, tx *sqlx.Tx, due calendar.Date, w
 
 // missingHolders counts and names the targets t who hold no open
 // assignment of the task.
-func (s *Store) missingHolders(ctx context.Context, tx *sqlx.Tx, taskID int64, t fragment, res *SetDueResult) error {
+func (s *Store) missingHolders(ctx context.Context, tx *sqlx.Tx, taskID int64, t fragment, res *MissingTargets) error {
 	none := frag(`NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id AND a.state = 'open')`, taskID)
 	q := join(frag(`SELECT count(*) FROM (`), t, frag(`) t WHERE `), none)
 	if err := tx.GetContext(ctx, &res.Missing, s.q(q.sql), q.args...); err != nil || res.Missing == 0 {

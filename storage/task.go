@@ -84,7 +84,7 @@ func (s *Store) SetTaskArchived(ctx context.Context, wsID int64, key string, arc
 func (s *Store) ListTasks(ctx context.Context, wsID int64) ([]TaskSummary, error) {
 	var out []TaskSummary
 	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+taskColumns+`,
-		(SELECT count(DISTINCT a.person_id) FROM assignments a WHERE a.task_id = t.id) AS holders
+		(SELECT count(DISTINCT a.person_id) FROM assignments a WHERE a.task_id = t.id AND a.state <> 'removed') AS holders
 		FROM tasks t WHERE t.workspace_id = ? AND t.archived_at IS NULL ORDER BY t.key`), wsID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list tasks: %w", err)

@@ -112,6 +112,9 @@ type Group struct {
 const (
 	AssignmentOpen = "open"
 	AssignmentDone = "done"
+	// AssignmentRemoved is an assignment taken back by unassign: kept in
+	// the record, counted nowhere.
+	AssignmentRemoved = "removed"
 )
 
 // Assignment is a task unlocked for one learner.

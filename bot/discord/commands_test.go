@@ -27,6 +27,7 @@ func tableCommands() []*bot.Command {
 // or subcommand: "/command [sub]: option kind flags; ...".
 const designTable = `
 /assign: task string required autocomplete; targets string required
+/unassign: task string required autocomplete; targets string required
 /tasks:
 /invite email: address string required; role string choices=learner,guide,admin
 /invite list:
@@ -107,7 +108,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign tasks invite task group role progress language history" {
+		if strings.Join(names, " ") != "assign unassign tasks invite task group role progress language history" {
 			t.Errorf("commands = %v", names)
 		}
 	})

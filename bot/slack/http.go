@@ -146,7 +146,11 @@ func (a *Adapter) runCommand(ctx context.Context, cmd slackgo.SlashCommand) *bot
 		// refused unread by the router; no need to ask Slack about anyone
 		req.Actor = bot.User{ID: cmd.UserID, Name: cmd.UserName}
 	}
-	return a.handler.Handle(ctx, req)
+	reply := a.handler.Handle(ctx, req)
+	for _, u := range reply.Homes {
+		a.refreshHomeSoon(req.Workspace, u)
+	}
+	return reply
 }
 
 // runActions handles button presses. A press on a message answers through
