@@ -6,7 +6,9 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Platform names where a request came from.
@@ -269,7 +271,37 @@ type Message struct {
 	Platform  string
 	Workspace string // platform workspace ID
 	To        User
+	// Key names this DM across the attempts to deliver it; a sender marks
+	// the message with it so that a later attempt can tell it went out.
+	// The zero Key marks nothing.
+	Key DMKey
+	// MaybeSentSince, when set, says that an attempt started after it may
+	// have delivered this DM without its outcome being recorded (the
+	// process died after sending): the sender checks for a message marked
+	// with Key before it sends again.
+	MaybeSentSince time.Time
 	Reply
+}
+
+// DMKey identifies one DM: what it is about and which of that thing's DMs
+// it is, so that a reminder is never taken for the assignment DM.
+type DMKey struct {
+	Kind    string // "assignment", "reminder", "invitation"
+	ID      int64  // the assignment's or invitation's ID
+	Variant string // tells DMs of one kind and ID apart (a reminder's kind and date); may be ""
+}
+
+// String is the key's stable text, e.g. "assignment:42" or
+// "reminder:42:before:2026-12-01".
+func (k DMKey) String() string {
+	if k.Kind == "" {
+		return ""
+	}
+	s := k.Kind + ":" + strconv.FormatInt(k.ID, 10)
+	if k.Variant != "" {
+		s += ":" + k.Variant
+	}
+	return s
 }
 
 // Sender delivers direct messages on one platform. A *RetryAfterError asks

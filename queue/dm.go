@@ -6,7 +6,9 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -39,6 +41,19 @@ func (w *dmWorker) Work(ctx context.Context, job *river.Job[DMArgs]) error {
 	if err != nil {
 		return fmt.Errorf("queue: compose the DM of assignment %d: %w", a.ID, err)
 	}
-	err = sender.SendDM(ctx, msg)
+	err = w.q.send(ctx, sender, msg, bot.DMKey{Kind: "assignment", ID: a.ID}, job.JobRow)
 	return w.q.outcome(ctx, delivery{"dm", a.ID, a.Platform}, job.JobRow, err)
+}
+
+// send delivers msg marked with key. A job on its second attempt or later
+// may have sent it before: the process may have died after sending and
+// before River recorded the outcome (the rescuer then runs the job again),
+// or the platform may have posted it and the answer been lost. The sender
+// then checks for the marked message before sending again.
+func (q *Queue) send(ctx context.Context, sender bot.Sender, msg bot.Message, key bot.DMKey, job *rivertype.JobRow) error {
+	msg.Key = key
+	if job.Attempt > 1 {
+		msg.MaybeSentSince = job.CreatedAt
+	}
+	return sender.SendDM(ctx, msg)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -51,6 +52,6 @@ func (w *invitationDMWorker) Work(ctx context.Context, job *river.Job[Invitation
 	if err != nil {
 		return fmt.Errorf("queue: compose the DM of invitation %d: %w", inv.ID, err)
 	}
-	err = sender.SendDM(ctx, msg)
+	err = w.q.send(ctx, sender, msg, bot.DMKey{Kind: "invitation", ID: inv.ID}, job.JobRow)
 	return w.q.outcome(ctx, delivery{"invitation_dm", inv.ID, inv.Platform}, job.JobRow, err)
 }

@@ -61,7 +61,12 @@ type Config struct {
 	Composer Composer              // required with Senders
 	Mailer   Mailer                // nil: no email
 	Workers  int                   // concurrent jobs; default 50
-	Log      *slog.Logger
+	// RescueAfter is how long a job may run before it is taken for one a
+	// crashed process left running and run again; default RescueAfter.
+	// Below JobTimeout it is the job timeout too (River rescues no job
+	// that may still be running): for tests.
+	RescueAfter time.Duration
+	Log         *slog.Logger
 	// OnFailure, when set, counts failed deliveries (metrics).
 	OnFailure func(kind string, permanent bool)
 	// OnDM, when set, counts each DM attempt by platform and result:
@@ -109,6 +114,10 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	if cfg.Workers == 0 {
 		cfg.Workers = 50
 	}
+	if cfg.RescueAfter == 0 {
+		cfg.RescueAfter = RescueAfter
+	}
+
 	if cfg.Senders != nil && cfg.Composer == nil {
 		return nil, errors.New("queue: senders without a composer: nothing to deliver")
 	}
@@ -128,8 +137,8 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	client, err := river.NewClient(driver(store), &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
 		Workers:              workers,
-		JobTimeout:           JobTimeout,
-		RescueStuckJobsAfter: RescueAfter,
+		JobTimeout:           min(JobTimeout, cfg.RescueAfter),
+		RescueStuckJobsAfter: cfg.RescueAfter,
 		FetchPollInterval:    pollInterval,
 		FetchCooldown:        20 * time.Millisecond,
 		Logger:               riverLogger(cfg.Log),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -116,6 +117,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 	if err != nil {
 		return fmt.Errorf("queue: compose the reminder of assignment %d: %w", a.ID, err)
 	}
-	err = sender.SendDM(ctx, msg)
+	key := bot.DMKey{Kind: "reminder", ID: a.ID, Variant: job.Args.ReminderKind + ":" + job.Args.Due}
+	err = w.q.send(ctx, sender, msg, key, job.JobRow)
 	return w.q.outcome(ctx, delivery{"reminder", a.ID, a.Platform}, job.JobRow, err)
 }

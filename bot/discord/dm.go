@@ -2,6 +2,8 @@ package discord
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,7 +54,10 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 		channel = ch.ID
 	}
 	content, comps := a.render(&msg.Reply, msg.Workspace)
-	send := &discordgo.MessageSend{Content: content, Components: comps, AllowedMentions: noMentions()}
+	send := dmSend{MessageSend: &discordgo.MessageSend{Content: content, Components: comps, AllowedMentions: noMentions()}}
+	if msg.Key.Kind != "" {
+		send.Nonce, send.EnforceNonce = nonce(msg.Key), true
+	}
 	if err := a.call(ctx, http.MethodPost, discordgo.EndpointChannelMessages(channel), send, nil); err != nil {
 		var rest *discordgo.RESTError
 		if errors.As(err, &rest) && rest.Message != nil && rest.Message.Code == codeUnknownChannel {
@@ -62,6 +67,33 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	}
 	a.dms.Put(msg.To.ID, channel)
 	return nil
+}
+
+// dmSend is a message with the nonce discordgo's MessageSend lacks. With
+// enforce_nonce Discord creates no second message with the same nonce from
+// the same author within a few minutes and returns the first instead
+// (Create Message, changelog of 2024-02-12): every attempt of one DM sends
+// the same nonce, so an attempt whose predecessor's outcome was lost (a
+// crash after posting, a timeout) does not post it twice.
+type dmSend struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+}
+
+// maxNonce is Discord's limit on a nonce's length.
+const maxNonce = 25
+
+// nonce derives a DM's nonce from its key: the key itself when short
+// enough ("assignment:42"), else a hash of it (a reminder's key names its
+// kind and date).
+func nonce(k bot.DMKey) string {
+	s := k.String()
+	if len(s) <= maxNonce {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	return k.Kind[:1] + hex.EncodeToString(sum[:])[:maxNonce-1]
 }
 
 // call makes one REST call outside discordgo's rate limiter. The limiter

@@ -91,6 +91,44 @@ func TestSendDM(t *testing.T) {
 			t.Fatal("second send blocked in discordgo's rate limiter")
 		}
 	})
+	t.Run("RetryOfUnrecordedSendDoesNotSendAgain", func(t *testing.T) {
+		e := newEnv(t, &recorder{}, nil)
+		ctx := context.Background()
+		channel := "9" + learner.ID
+		first := dm(learner.ID)
+		first.Key = bot.DMKey{Kind: "assignment", ID: 42}
+		if err := e.adapter.SendDM(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		body := e.fake.find("POST", "/channels/"+channel+"/messages")[0].JSON(t)
+		if body["nonce"] != "assignment:42" || body["enforce_nonce"] != true {
+			t.Errorf("nonce %v, enforce_nonce %v; want assignment:42 and true", body["nonce"], body["enforce_nonce"])
+		}
+		// The process died before recording the outcome: the retry posts
+		// with the same nonce and Discord answers with the first message.
+		retry := first
+		retry.MaybeSentSince = time.Now().Add(-time.Minute)
+		if err := e.adapter.SendDM(ctx, retry); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.fake.messagesCreated(channel); n != 1 {
+			t.Errorf("%d messages created for one DM sent twice, want 1", n)
+		}
+		// A reminder of the same assignment is another DM, with a nonce of
+		// its own within Discord's 25 characters.
+		reminder := retry
+		reminder.Key = bot.DMKey{Kind: "reminder", ID: 42, Variant: "overdue:2026-12-01"}
+		if err := e.adapter.SendDM(ctx, reminder); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.fake.messagesCreated(channel); n != 2 {
+			t.Errorf("the reminder created no message: %d in all, want 2", n)
+		}
+		posts := e.fake.find("POST", "/channels/"+channel+"/messages")
+		if n, _ := posts[len(posts)-1].JSON(t)["nonce"].(string); len(n) > 25 || n == "assignment:42" {
+			t.Errorf("the reminder's nonce %q", n)
+		}
+	})
 	t.Run("DMsClosedIsPermanent", func(t *testing.T) {
 		e := newEnv(t, &recorder{}, nil)
 		e.fake.fail("POST", "/channels/9"+learner.ID+"/messages", failure{status: 403,

@@ -104,20 +104,41 @@ type fakeDiscord struct {
 	members  map[string][]any    // guild ID -> member objects
 	gateway  func(conn *websocket.Conn)
 	changed  chan struct{}
+	nonces   map[string]created // messages created with enforce_nonce, by nonce
+	made     map[string]int     // messages created, by channel
 }
+
+// created is a message the fake created, and when.
+type created struct {
+	msg map[string]any
+	at  time.Time
+}
+
+// nonceWindow is how long the fake, like Discord ("a few minutes"), answers
+// a message sent with enforce_nonce and a nonce it has seen with the
+// message created then, creating none.
+const nonceWindow = 3 * time.Minute
 
 const apiPrefix = "/api/v10"
 
 func newFakeDiscord(t testing.TB) *fakeDiscord {
 	t.Helper()
 	f := &fakeDiscord{t: t, schema: discordSchema(t), failures: map[string]*failure{},
-		members: map[string][]any{}, changed: make(chan struct{})}
+		members: map[string][]any{}, changed: make(chan struct{}), nonces: map[string]created{}, made: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v10/", f.serveAPI)
 	mux.HandleFunc("GET /gateway-ws/", f.serveGateway)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// messagesCreated counts the messages the fake created in channel: posts
+// answered with an earlier message (enforce_nonce) are not counted.
+func (f *fakeDiscord) messagesCreated(channel string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.made[channel]
 }
 
 // URL is the API base to configure learnbot with.
@@ -191,7 +212,20 @@ func (f *fakeDiscord) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case c.Method == "POST" && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
 		var in map[string]any
 		json.Unmarshal(body, &in)
+		nonce, _ := in["nonce"].(string)
+		enforce, _ := in["enforce_nonce"].(bool)
+		f.mu.Lock()
+		if prev, ok := f.nonces[nonce]; enforce && nonce != "" && ok && time.Since(prev.at) < nonceWindow {
+			f.mu.Unlock()
+			reply(prev.msg)
+			return
+		}
 		in["id"], in["channel_id"] = strconv.Itoa(ncalls), parts[1]
+		f.made[parts[1]]++
+		if enforce && nonce != "" {
+			f.nonces[nonce] = created{msg: in, at: time.Now()}
+		}
+		f.mu.Unlock()
 		reply(in)
 	case c.Method == "PUT" && parts[0] == "applications" && parts[len(parts)-1] == "commands":
 		var in []map[string]any

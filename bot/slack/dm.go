@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -39,12 +40,23 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 		}
 		channel = ch.ID
 	}
+	if !msg.MaybeSentSince.IsZero() && msg.Key.Kind != "" {
+		sent, err := a.alreadySent(ctx, msg, channel)
+		if err != nil {
+			return err
+		}
+		if sent {
+			a.dms.Put(key, channel)
+			return nil
+		}
+	}
 	m := message(&msg.Reply)
+	opts := []slackgo.MsgOption{slackgo.MsgOptionText(m.Text, false), slackgo.MsgOptionBlocks(m.Blocks.BlockSet...)}
+	if msg.Key.Kind != "" {
+		opts = append(opts, slackgo.MsgOptionMetadata(dmMetadata(msg.Key)))
+	}
 	err := a.pacers.Do(ctx, msg.Workspace+" chat.postMessage", func() error {
-		_, _, err := a.web.PostMessageContext(ctx, channel,
-			slackgo.MsgOptionText(m.Text, false),
-			slackgo.MsgOptionBlocks(m.Blocks.BlockSet...),
-		)
+		_, _, err := a.web.PostMessageContext(ctx, channel, opts...)
 		return classify("chat.postMessage", err)
 	})
 	var permanent *bot.PermanentError
@@ -61,6 +73,63 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	// The DM is out; the Home follows outside the job (see homeQueue).
 	a.refreshHomeSoon(msg.Workspace, msg.To)
 	return nil
+}
+
+// dmEventType is the message metadata event type of learnbot's DMs. The
+// payload names the DM (bot.DMKey) so that a retry can find it.
+const dmEventType = "learnbot_dm"
+
+func dmMetadata(k bot.DMKey) slackgo.SlackMetadata {
+	return slackgo.SlackMetadata{EventType: dmEventType, EventPayload: map[string]any{
+		"key": k.String(), "kind": k.Kind, "id": k.ID}}
+}
+
+// historyWindow is how many of a DM channel's latest messages a retry
+// looks through for its DM, and historySkew how far before the job's
+// creation it looks (clocks of replicas and Slack differ).
+const (
+	historyWindow = 100
+	historySkew   = time.Minute
+)
+
+// alreadySent reports whether the DM channel holds a message marked with
+// msg.Key posted since msg.MaybeSentSince (conversations.history, scope
+// im:history). It runs only when an earlier attempt's outcome is unknown.
+// An app installed before im:history was asked for cannot look: it warns
+// and sends, since a DM twice is better than none.
+func (a *Adapter) alreadySent(ctx context.Context, msg bot.Message, channel string) (bool, error) {
+	var hist *slackgo.GetConversationHistoryResponse
+	err := a.pacers.Do(ctx, msg.Workspace+" conversations.history", func() error {
+		var err error
+		hist, err = a.web.GetConversationHistoryContext(ctx, &slackgo.GetConversationHistoryParameters{
+			ChannelID:          channel,
+			Oldest:             slackTS(msg.MaybeSentSince.Add(-historySkew)),
+			Limit:              historyWindow,
+			IncludeAllMetadata: true,
+		})
+		return classify("conversations.history", err)
+	})
+	if code := errorCode(err); code == "missing_scope" || code == "not_allowed_token_type" {
+		a.log.WarnContext(ctx, "cannot check whether a retried DM went out before (reinstall the app for the im:history scope); sending",
+			"workspace", msg.Workspace, "dm", msg.Key.String(), "error", err)
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, m := range hist.Messages {
+		if m.Metadata.EventType == dmEventType && m.Metadata.EventPayload["key"] == msg.Key.String() {
+			a.log.InfoContext(ctx, "DM found already sent; not sending it again", "workspace", msg.Workspace,
+				"dm", msg.Key.String(), "ts", m.Timestamp)
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// slackTS is a time as Slack's message timestamps write it.
+func slackTS(t time.Time) string {
+	return strconv.FormatInt(t.Unix(), 10) + "." + fmt.Sprintf("%06d", t.Nanosecond()/1000)
 }
 
 // staleChannelErrors are chat.postMessage's answers for a channel that is no

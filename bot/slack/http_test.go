@@ -465,6 +465,63 @@ func TestSendDM(t *testing.T) {
 		}
 		env.fake.FailPosts(nil)
 	})
+	t.Run("RetryOfUnrecordedSendDoesNotSendAgain", func(t *testing.T) {
+		msg := msg
+		msg.Workspace = "T6"
+		msg.To = bot.User{ID: "U6"}
+		msg.Key = bot.DMKey{Kind: "assignment", ID: 42}
+		started := time.Now()
+		dmsTo := func(key string) int {
+			n := 0
+			for _, dm := range env.fake.DMs() {
+				if dm.Channel == "DU6" && (key == "" || dm.Metadata != nil && dm.Metadata.EventPayload["key"] == key) {
+					n++
+				}
+			}
+			return n
+		}
+		history := func() int { return env.fake.Calls("conversations.history") }
+		if err := env.adapter.SendDM(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+		if n := dmsTo("assignment:42"); n != 1 {
+			t.Fatalf("%d DMs marked assignment:42 after the first attempt, want 1", n)
+		}
+		if n := history(); n != 0 {
+			t.Errorf("a first attempt read the channel's history %d times; only a retry of an unknown outcome should", n)
+		}
+		// The process died before recording the outcome: the retry finds
+		// the DM and sends nothing.
+		retry := msg
+		retry.MaybeSentSince = started
+		if err := env.adapter.SendDM(ctx, retry); err != nil {
+			t.Fatal(err)
+		}
+		if n := dmsTo(""); n != 1 {
+			t.Errorf("the retry of a sent DM sent it again: %d DMs to U6", n)
+		}
+		if n := history(); n != 1 {
+			t.Errorf("conversations.history called %d times by the retry, want 1", n)
+		}
+		// A reminder of the same assignment is another DM: sent.
+		reminder := retry
+		reminder.Key = bot.DMKey{Kind: "reminder", ID: 42, Variant: "before:2026-12-01"}
+		if err := env.adapter.SendDM(ctx, reminder); err != nil {
+			t.Fatal(err)
+		}
+		if n := dmsTo("reminder:42:before:2026-12-01"); n != 1 {
+			t.Errorf("a retried reminder never sent: %d sent, want 1", n)
+		}
+		// A retry whose first attempt did not send sends.
+		other := retry
+		other.Key = bot.DMKey{Kind: "assignment", ID: 43}
+		if err := env.adapter.SendDM(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		if n := dmsTo("assignment:43"); n != 1 {
+			t.Errorf("a retry whose first attempt sent nothing: %d sent, want 1", n)
+		}
+	})
 	for _, code := range []string{"user_not_found", "cannot_dm_bot", "account_inactive"} {
 		t.Run("Permanent_"+code, func(t *testing.T) {
 			env.fake.FailOpen("U9", code)

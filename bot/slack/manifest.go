@@ -15,6 +15,7 @@ var botScopes = []string{
 	"chat:write",       // chat.postMessage (DMs)
 	"commands",         // the slash commands
 	"groups:read",      // conversations.members of a private channel
+	"im:history",       // conversations.history of a DM, when a retried DM may have gone out already
 	"im:write",         // conversations.open (DMs)
 	"usergroups:read",  // usergroups.users.list
 	"users:read",       // users.info

@@ -134,7 +134,7 @@ func TestManifestContent(t *testing.T) {
 		t.Errorf("interactivity %+v", m.Settings.Interactivity)
 	}
 	// exactly the scopes of the Web API methods the adapter calls
-	want := []string{"channels:read", "chat:write", "commands", "groups:read", "im:write", "usergroups:read", "users:read", "users:read.email"}
+	want := []string{"channels:read", "chat:write", "commands", "groups:read", "im:history", "im:write", "usergroups:read", "users:read", "users:read.email"}
 	got := append([]string(nil), m.OAuth.Scopes.Bot...)
 	sort.Strings(got)
 	if !reflect.DeepEqual(got, want) {

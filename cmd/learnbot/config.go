@@ -8,6 +8,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/queue"
 )
 
 // Config is learnbot's whole configuration, read once from the environment.
@@ -38,6 +39,9 @@ type Config struct {
 	// RemindBefore (LEARNBOT_REMIND_BEFORE) is how many days before a due
 	// date the first reminder goes out; 0 turns reminders off.
 	RemindBefore int
+	// RescueAfter (LEARNBOT_QUEUE_RESCUE_AFTER) is how long a job may stay
+	// running before another process takes it for one left by a crash.
+	RescueAfter time.Duration
 	// PprofAddr (LEARNBOT_PPROF_ADDR), when set, serves net/http/pprof
 	// there, apart from the public handler: for profiling under load.
 	PprofAddr string
@@ -117,6 +121,9 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	c.TimeZone = calendar.Location(zone, time.UTC)
 	if c.RemindBefore, err = calendar.ParseLead(or("LEARNBOT_REMIND_BEFORE", "2d")); err != nil {
 		return nil, fmt.Errorf("LEARNBOT_REMIND_BEFORE: %q is not a number of days such as 2d, 1w or 0", getenv("LEARNBOT_REMIND_BEFORE"))
+	}
+	if c.RescueAfter, err = time.ParseDuration(or("LEARNBOT_QUEUE_RESCUE_AFTER", queue.RescueAfter.String())); err != nil || c.RescueAfter <= 0 {
+		return nil, fmt.Errorf("LEARNBOT_QUEUE_RESCUE_AFTER: %q is not a positive duration such as 20s", getenv("LEARNBOT_QUEUE_RESCUE_AFTER"))
 	}
 	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
 		return nil, fmt.Errorf("SLACK_APP_TOKEN must start with xapp-")

@@ -262,7 +262,8 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	c := &core{store: store, senders: map[string]bot.Sender{}}
 	b := readBuildInfo()
 	c.metrics = metrics.New(metrics.Build{Version: b.Version, Commit: b.Commit, GoVersion: b.GoVersion}, log)
-	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure, OnDM: c.metrics.DM}
+	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure, OnDM: c.metrics.DM,
+		RescueAfter: cfg.RescueAfter}
 	if cfg.SMTPURL != "" {
 		m, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, Lang: cfg.Language})
 		if err != nil {

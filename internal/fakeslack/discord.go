@@ -2,8 +2,8 @@ package fakeslack
 
 import (
 	"fmt"
-	"io"
 	"net/http"
+	"time"
 )
 
 // The Discord half: the two calls of a DM, and the follow-ups of deferred
@@ -24,11 +24,48 @@ func (s *Server) serveDiscordMessage(w http.ResponseWriter, r *http.Request) {
 	if !s.discordAuth(w, r, "channels/messages") {
 		return
 	}
-	_, _ = io.Copy(io.Discard, r.Body)
+	var body struct {
+		Nonce        any  `json:"nonce"`
+		EnforceNonce bool `json:"enforce_nonce"`
+	}
+	if !s.decode(w, r, &body) {
+		return
+	}
 	channel := r.PathValue("channel")
-	n := s.delivered(s.discord, channel)
+	nonce := ""
+	if body.EnforceNonce && body.Nonce != nil {
+		nonce = fmt.Sprint(body.Nonce)
+	}
 	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"id":"%d","channel_id":%q,"content":"","type":0}`, 900000000000000000+n, channel)
+	// One nonce's check and creation are one step, as on Discord.
+	s.nonceMu.Lock()
+	defer s.nonceMu.Unlock()
+	s.mu.Lock()
+	prev, seen := s.nonces[nonce]
+	s.mu.Unlock()
+	if nonce != "" && seen && s.now().Sub(prev.at) < NonceWindow {
+		// Discord returns the message created with this nonce before.
+		fmt.Fprintf(w, `{"id":"%d","channel_id":%q,"content":"","type":0}`, prev.id, prev.channel)
+		return
+	}
+	n := s.delivered(s.discord, channel)
+	id := int64(900000000000000000 + n)
+	if nonce != "" {
+		s.locked(func() { s.nonces[nonce] = sentNonce{id: id, channel: channel, at: s.now()} })
+	}
+	fmt.Fprintf(w, `{"id":"%d","channel_id":%q,"content":"","type":0}`, id, channel)
+}
+
+// NonceWindow is how long the fake, like Discord ("a few minutes"),
+// answers a message sent with enforce_nonce and a nonce it has seen with
+// the message created then, creating none.
+const NonceWindow = 3 * time.Minute
+
+// sentNonce is the message a nonce created.
+type sentNonce struct {
+	id      int64
+	channel string
+	at      time.Time
 }
 
 func (s *Server) serveDiscordFollowUp(w http.ResponseWriter, r *http.Request) {

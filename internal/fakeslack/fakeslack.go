@@ -35,6 +35,7 @@ type Server struct {
 	now          func() time.Time
 	sockets      chan *websocket.Conn
 
+	nonceMu   sync.Mutex // serializes Discord messages, for enforce_nonce
 	mu        sync.Mutex
 	limiter   *rate.Limiter // chat.postMessage; nil: no limit
 	postRate  float64
@@ -44,7 +45,9 @@ type Server struct {
 	limited   int            // chat.postMessage answered 429
 	first     time.Time      // first accepted DM since the last reset
 	last      time.Time
-	responses map[string]Response // the latest by ID
+	responses map[string]Response  // the latest by ID
+	history   map[string][]posted  // chat.postMessage by channel, oldest first
+	nonces    map[string]sentNonce // Discord messages sent with enforce_nonce
 	waiting   map[string][]chan Response
 
 	// The Slack workspace as tests set it up.
@@ -75,9 +78,22 @@ type Response struct {
 
 // Message is a DM learnbot posted with chat.postMessage.
 type Message struct {
-	Channel string
-	Text    string
-	Blocks  []Block
+	Channel  string
+	Text     string
+	Blocks   []Block
+	Metadata *Metadata // nil: none
+}
+
+// Metadata is a message's metadata (chat.postMessage's metadata argument).
+type Metadata struct {
+	EventType    string         `json:"event_type"`
+	EventPayload map[string]any `json:"event_payload"`
+}
+
+// posted is what a channel's history keeps of a message.
+type posted struct {
+	micros int64 // its ts
+	meta   *Metadata
 }
 
 // View is an App Home learnbot published with views.publish.
@@ -223,6 +239,8 @@ func (s *Server) Reset() {
 	s.limited = 0
 	s.first, s.last = time.Time{}, time.Time{}
 	s.responses = map[string]Response{}
+	s.history = map[string][]posted{}
+	s.nonces = map[string]sentNonce{}
 	s.posts, s.dms, s.views = nil, nil, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,5 +245,67 @@ func TestWorkspaceAsSetUp(t *testing.T) {
 	var limited *slackgo.RateLimitedError
 	if !errors.As(err, &limited) || limited.RetryAfter != 3*time.Second {
 		t.Errorf("failing chat.postMessage: %v", err)
+	}
+}
+
+// Message metadata is kept and returned by conversations.history when
+// include_all_metadata is set, newest first, after oldest.
+func TestHistoryKeepsMetadata(t *testing.T) {
+	_, _, api := newFake(t)
+	ctx := context.Background()
+	before := time.Now().Add(-time.Second)
+	meta := slackgo.SlackMetadata{EventType: "learnbot_dm", EventPayload: map[string]any{"key": "assignment:1"}}
+	if _, _, err := api.PostMessageContext(ctx, "DU1", slackgo.MsgOptionText("one", false), slackgo.MsgOptionMetadata(meta)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "DU1", slackgo.MsgOptionText("two", false)); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := api.GetConversationHistoryContext(ctx, &slackgo.GetConversationHistoryParameters{ChannelID: "DU1",
+		Oldest: strconv.FormatInt(before.Unix(), 10), IncludeAllMetadata: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist.Messages) != 2 || hist.Messages[1].Metadata.EventPayload["key"] != "assignment:1" || hist.Messages[0].Metadata.EventType != "" {
+		t.Fatalf("history %+v, want two messages, the older with its metadata", hist.Messages)
+	}
+	if hist.Messages[0].Timestamp <= hist.Messages[1].Timestamp {
+		t.Errorf("timestamps %s then %s: want newest first", hist.Messages[0].Timestamp, hist.Messages[1].Timestamp)
+	}
+	hist, err = api.GetConversationHistoryContext(ctx, &slackgo.GetConversationHistoryParameters{ChannelID: "DU1"})
+	if err != nil || len(hist.Messages) != 2 || hist.Messages[1].Metadata.EventType != "" {
+		t.Errorf("without include_all_metadata: %+v, %v; want no metadata", hist, err)
+	}
+	hist, err = api.GetConversationHistoryContext(ctx, &slackgo.GetConversationHistoryParameters{ChannelID: "DU1",
+		Oldest: strconv.FormatInt(time.Now().Add(time.Minute).Unix(), 10)})
+	if err != nil || len(hist.Messages) != 0 {
+		t.Errorf("after a later oldest: %+v, %v; want none", hist, err)
+	}
+}
+
+// A Discord message sent again with enforce_nonce and the same nonce is
+// answered with the first and not counted.
+func TestDiscordEnforceNonce(t *testing.T) {
+	f, srv, _ := newFake(t)
+	post := func(body string) string {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/discord/api/v10/channels/DM42/messages", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bot discord-test")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m struct{ ID string }
+		json.NewDecoder(resp.Body).Decode(&m)
+		return m.ID
+	}
+	first := post(`{"content":"a","nonce":"assignment:1","enforce_nonce":true}`)
+	again := post(`{"content":"a","nonce":"assignment:1","enforce_nonce":true}`)
+	if first == "" || again != first {
+		t.Errorf("the same nonce twice: ids %q and %q, want the first twice", first, again)
+	}
+	post(`{"content":"a","nonce":"assignment:1"}`) // not enforced: a new message
+	if n := f.Stats(true).DiscordDMs["DM42"]; n != 2 {
+		t.Errorf("%d messages created, want 2", n)
 	}
 }

@@ -106,6 +106,8 @@ func (s *Server) serveSlack(w http.ResponseWriter, r *http.Request) {
 		s.openConversation(w, form.Get("users"))
 	case "chat.postMessage":
 		s.postMessage(w, form)
+	case "conversations.history":
+		s.conversationHistory(w, form)
 	case "views.publish":
 		s.publishView(w, r)
 	case "apps.connections.open":
@@ -214,8 +216,17 @@ func (s *Server) postMessage(w http.ResponseWriter, form url.Values) {
 		return
 	}
 	channel := form.Get("channel")
+	var meta *Metadata
+	if raw := form.Get("metadata"); raw != "" {
+		meta = &Metadata{}
+		if err := json.Unmarshal([]byte(raw), meta); err != nil || meta.EventType == "" || meta.EventPayload == nil {
+			s.errorf("chat.postMessage metadata %q: want event_type and event_payload", raw)
+			writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_metadata_format"})
+			return
+		}
+	}
 	if !s.countOnly {
-		m := Message{Channel: channel, Text: form.Get("text")}
+		m := Message{Channel: channel, Text: form.Get("text"), Metadata: meta}
 		if b := form.Get("blocks"); b != "" {
 			if err := json.Unmarshal([]byte(b), &m.Blocks); err != nil {
 				s.errorf("chat.postMessage blocks: %v", err)
@@ -225,8 +236,77 @@ func (s *Server) postMessage(w http.ResponseWriter, form url.Values) {
 		s.dms = append(s.dms, m)
 		s.mu.Unlock()
 	}
-	n := s.delivered(s.slackDMs, channel)
-	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "channel": channel, "ts": fmt.Sprintf("%d.000100", n)})
+	s.delivered(s.slackDMs, channel)
+	ts := s.stored(channel, meta)
+	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "channel": channel, "ts": ts})
+}
+
+// stored keeps a posted message's timestamp and metadata in its channel's
+// history (also with CountOnly: a retry's check reads it) and returns the
+// timestamp: the time in microseconds, unique in the channel as on Slack.
+func (s *Server) stored(channel string, meta *Metadata) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := s.now().UnixMicro()
+	h := s.history[channel]
+	if n := len(h); n > 0 && h[n-1].micros >= at {
+		at = h[n-1].micros + 1
+	}
+	s.history[channel] = append(h, posted{micros: at, meta: meta})
+	return formatTS(at)
+}
+
+func formatTS(micros int64) string { return fmt.Sprintf("%d.%06d", micros/1e6, micros%1e6) }
+
+// parseTS reads a Slack timestamp ("1700000000.000100") as microseconds.
+func parseTS(ts string) (int64, bool) {
+	sec, frac, _ := strings.Cut(ts, ".")
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	frac = (frac + "000000")[:6]
+	f, err := strconv.ParseInt(frac, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return s*1e6 + f, true
+}
+
+// conversationHistory answers conversations.history: the channel's messages newest
+// first, after oldest, at most limit (default 100, as Slack), with their
+// metadata only when include_all_metadata is set, as Slack does.
+func (s *Server) conversationHistory(w http.ResponseWriter, form url.Values) {
+	oldest := int64(0)
+	if o := form.Get("oldest"); o != "" {
+		var ok bool
+		if oldest, ok = parseTS(o); !ok {
+			writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_ts_oldest"})
+			return
+		}
+	}
+	limit := 100
+	if l := form.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_limit"})
+			return
+		}
+		limit = min(n, 999)
+	}
+	withMeta := form.Get("include_all_metadata") == "1" || form.Get("include_all_metadata") == "true"
+	s.mu.Lock()
+	h := s.history[form.Get("channel")]
+	var msgs []map[string]any
+	for i := len(h) - 1; i >= 0 && len(msgs) < limit && h[i].micros > oldest; i-- {
+		m := map[string]any{"type": "message", "ts": formatTS(h[i].micros), "bot_id": "BLEARNBOT"}
+		if withMeta && h[i].meta != nil {
+			m["metadata"] = h[i].meta
+		}
+		msgs = append(msgs, m)
+	}
+	s.mu.Unlock()
+	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "messages": msgs, "has_more": false})
 }
 
 // maxViewBlocks is Slack's limit on the blocks of a view.
