@@ -21,6 +21,9 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if err != nil {
 		return nil, err
 	}
+	if task.Archived() {
+		return nil, archivedErr(req, task.Key)
+	}
 	people, users, groups, err := h.targets(ctx, req, req.Params[1:])
 	if err != nil {
 		return nil, err
@@ -31,6 +34,9 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	}
 	res, err := h.store.Assign(ctx, storage.AssignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
 		GuideID: req.Caller.PersonID, PersonIDs: people, Users: users, GroupIDs: groupIDs, DecisionTTL: h.cfg.DecisionTTL})
+	if errors.Is(err, storage.ErrArchived) { // archived a moment ago
+		return nil, archivedErr(req, task.Key)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -42,6 +48,11 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 			"Names": nameList(req.Lang, res.Names, res.Assigned)}), nil
 	}
 	return h.prompt(req.Lang, task, res, len(groups) > 0), nil
+}
+
+// archivedErr refuses to assign an archived task and says how to restore it.
+func archivedErr(req *bot.Request, key string) error {
+	return req.Lang.Err(msgAssignArchived, bot.Vars{"Key": key, "Restore": req.Slash("task restore")})
 }
 
 // targets resolves assignment targets: emails of known people, group names,

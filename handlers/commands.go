@@ -22,6 +22,7 @@ func (h *Handlers) commands() []*bot.Command {
 	taskOpt := bot.Option{Name: "task", Description: msgOptTask, Kind: bot.OptionString, Required: true, Autocomplete: true}
 	nameOpt := bot.Option{Name: "name", Description: msgOptName, Kind: bot.OptionString, Required: true}
 	addressOpt := bot.Option{Name: "address", Description: msgOptAddress, Kind: bot.OptionString, Required: true}
+	keyOpt := bot.Option{Name: "key", Description: msgOptTask, Kind: bot.OptionString, Required: true}
 	membersOpt := bot.Option{Name: "members", Description: msgOptMembers, Kind: bot.OptionString, Required: true, Rest: true}
 	return []*bot.Command{
 		{Name: "assign", Usage: "<task> <target>...", Role: bot.RoleGuide, Handler: h.assign,
@@ -53,12 +54,26 @@ func (h *Handlers) commands() []*bot.Command {
 				{Name: "key", Description: msgOptKey, Kind: bot.OptionString, Required: true},
 				{Name: "title", Description: msgOptTitle, Kind: bot.OptionString, Required: true, Rest: true},
 				{Name: "url", Description: msgOptUrl, Kind: bot.OptionString}}},
+		{Name: "task edit", Usage: "<key> <title...> [<url>]", Role: bot.RoleGuide, Handler: h.taskEdit,
+			Description: msgCmdTaskEdit,
+			Examples:    []string{"task edit git-basics Git basics, part 1 https://learn.example.com/git-1"},
+			Options: []bot.Option{
+				keyOpt,
+				{Name: "title", Description: msgOptTitle, Kind: bot.OptionString, Required: true, Rest: true},
+				{Name: "url", Description: msgOptUrl, Kind: bot.OptionString}}},
+		{Name: "task archive", Usage: "<key>", Role: bot.RoleGuide, Handler: h.taskArchive, Options: []bot.Option{keyOpt},
+			Description: msgCmdTaskArchive},
+		{Name: "task restore", Usage: "<key>", Role: bot.RoleGuide, Handler: h.taskRestore, Options: []bot.Option{keyOpt},
+			Description: msgCmdTaskRestore},
 		{Name: "task list", Role: bot.RoleGuide, Handler: h.taskList,
 			Description: msgCmdTaskList},
 		{Name: "group create", Usage: "<name>", Role: bot.RoleGuide, Handler: h.groupCreate, Options: []bot.Option{nameOpt},
 			Description: msgCmdGroupCreate, Examples: []string{"group create cohort-7"}},
 		{Name: "group delete", Usage: "<name>", Role: bot.RoleGuide, Handler: h.groupDelete, Options: []bot.Option{nameOpt},
 			Description: msgCmdGroupDelete},
+		{Name: "group rename", Usage: "<name> <new-name>", Role: bot.RoleGuide, Handler: h.groupRename,
+			Options:     []bot.Option{nameOpt, {Name: "new_name", Description: msgOptNewName, Kind: bot.OptionString, Required: true}},
+			Description: msgCmdGroupRename, Examples: []string{"group rename cohort-7 spring-cohort"}},
 		{Name: "group add", Usage: "<name> <member>...", Role: bot.RoleGuide, Handler: h.groupAdd,
 			Options: []bot.Option{nameOpt, membersOpt}, Description: msgCmdGroupAdd,
 			Examples: []string{"group add cohort-7 @anna @ben"}},

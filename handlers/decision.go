@@ -77,6 +77,8 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		}
 		return nil, req.Lang.Err(msgDecisionAlready, bot.Vars{"Choice": req.Lang.Say(choiceLabels[*info.Resolution], nil),
 			"Resolver": deref(info.ResolverName)})
+	case errors.Is(err, storage.ErrArchived):
+		return nil, archivedErr(req, info.TaskKey)
 	case errors.Is(err, storage.ErrExpired):
 		return nil, req.Lang.Err(msgDecisionExpired, bot.Vars{"When": req.Lang.DateTime(info.ExpiresAt), "Assign": req.Slash("assign")})
 	case err != nil:

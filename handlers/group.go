@@ -51,6 +51,27 @@ func (h *Handlers) groupDelete(ctx context.Context, req *bot.Request) (*bot.Repl
 	return req.Lang.Reply(msgGroupDeleted, bot.Vars{"Group": name}), nil
 }
 
+// groupRename renames a group; the new name follows the rules of create.
+func (h *Handlers) groupRename(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	if len(req.Params) != 2 {
+		return nil, req.Lang.UsageErr(msgGroupRenameMissing, nil)
+	}
+	name, newName := strings.ToLower(req.Params[0].Text), strings.ToLower(req.Params[1].Text)
+	if err := checkName(req.Lang, msgBadGroupName, newName); err != nil {
+		return nil, err
+	}
+	err := h.store.RenameGroup(ctx, req.Caller.WorkspaceID, name, newName, req.Caller.PersonID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return nil, req.Lang.UsageErr(msgUnknownGroup, bot.Vars{"Group": strconv.Quote(name), "List": req.Slash("group list")})
+	case errors.Is(err, storage.ErrConflict):
+		return nil, req.Lang.Err(msgGroupExists, bot.Vars{"Group": newName})
+	case err != nil:
+		return nil, err
+	}
+	return req.Lang.Reply(msgGroupRenamed, bot.Vars{"Group": name, "NewName": newName}), nil
+}
+
 // members resolves the people named after the group name.
 func (h *Handlers) members(ctx context.Context, req *bot.Request) (*storage.Group, []int64, error) {
 	name, err := groupNameArg(req, true)

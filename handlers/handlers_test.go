@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -284,4 +285,37 @@ func TestHome(t *testing.T) {
 			}
 		})
 	})
+}
+
+// olga is an admin of another workspace (Slack team T2).
+var olga = bot.User{ID: "U1", Name: "olga"}
+
+// says fails the test unless the reply to line contains every word.
+func says(t *testing.T, b *testbot.Bot, actor bot.User, line string, words ...string) *bot.Reply {
+	t.Helper()
+	r := run(t, b, actor, line)
+	for _, w := range words {
+		if !strings.Contains(r.String(), w) {
+			t.Fatalf("%s: reply %q does not say %q", line, r.String(), w)
+		}
+	}
+	return r
+}
+
+// inOtherWorkspace runs line as olga in Slack team T2.
+func inOtherWorkspace(b *testbot.Bot, line string) string {
+	return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformSlack, Workspace: "T2", Actor: olga,
+		Args: bot.Words(line)}).String()
+}
+
+// completions are the task keys autocomplete offers gina (an admin) in the
+// console workspace for prefix.
+func completions(t *testing.T, b *testbot.Bot, prefix string) []string {
+	t.Helper()
+	keys, err := handlers.Completer{Store: b.Store}.CompleteTasks(context.Background(), bot.PlatformConsole, "console", gina,
+		bot.RoleGuide, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }

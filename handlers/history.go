@@ -83,6 +83,10 @@ var eventMessages = map[string]*i18n.Message{
 	storage.EventAccept:      msgEventAccept,
 	storage.EventRole:        msgEventRole,
 	storage.EventTaskAdd:     msgEventTaskAdd,
+	storage.EventTaskEdit:    msgEventTaskEdit,
+	storage.EventTaskArchive: msgEventTaskArchive,
+	storage.EventTaskRestore: msgEventTaskRestore,
+	storage.EventGroupRename: msgEventGroupRename,
 	storage.EventGroupCreate: msgEventGroupCreate,
 	storage.EventGroupDelete: msgEventGroupDelete,
 	storage.EventGroupAdd:    msgEventGroupAdd,
@@ -107,7 +111,7 @@ func eventText(l bot.Lang, e *storage.Event) string {
 		actor = l.Say(msgEventSomeone, nil)
 	}
 	vars := bot.Vars{"Actor": actor, "Task": e.TaskKey, "Person": e.PersonName, "Who": who(l, e), "Group": e.Details.Group,
-		"Email": e.Details.Email, "Role": e.Details.Role, "Kind": e.Kind, "Choice": l.Say(choiceNames[e.Details.Resolution], nil)}
+		"Email": e.Details.Email, "Role": e.Details.Role, "Title": e.Details.Title, "From": e.Details.From, "Kind": e.Kind, "Choice": l.Say(choiceNames[e.Details.Resolution], nil)}
 	if e.Kind == storage.EventDecide && e.Details.Resolution == storage.ResolutionDoNotAssign {
 		m = msgEventDecideNone
 	}

@@ -41,12 +41,22 @@ var (
 		Other: "Title"})
 	msgOptUrl = bot.Define(&i18n.Message{ID: "handlers.option.url",
 		Other: "Link to the material"})
+	msgCmdTaskEdit = bot.Define(&i18n.Message{ID: "handlers.command.task_edit",
+		Other: "Change a task's title and link (without a link, the current one stays)."})
+	msgCmdTaskArchive = bot.Define(&i18n.Message{ID: "handlers.command.task_archive",
+		Other: "Archive a task: left out of the catalogue and assign; its assignments stay."})
+	msgCmdTaskRestore = bot.Define(&i18n.Message{ID: "handlers.command.task_restore",
+		Other: "Bring an archived task back."})
 	msgCmdTaskList = bot.Define(&i18n.Message{ID: "handlers.command.task_list",
 		Other: "The catalogue, with how many learners hold each task."})
 	msgCmdGroupCreate = bot.Define(&i18n.Message{ID: "handlers.command.group_create",
 		Other: "Create a group."})
 	msgCmdGroupDelete = bot.Define(&i18n.Message{ID: "handlers.command.group_delete",
 		Other: "Delete a group (its members stay)."})
+	msgCmdGroupRename = bot.Define(&i18n.Message{ID: "handlers.command.group_rename",
+		Other: "Rename a group (its members stay)."})
+	msgOptNewName = bot.Define(&i18n.Message{ID: "handlers.option.new_name",
+		Other: "New group name"})
 	msgCmdGroupAdd = bot.Define(&i18n.Message{ID: "handlers.command.group_add",
 		Other: "Add people to a group."})
 	msgCmdGroupRemove = bot.Define(&i18n.Message{ID: "handlers.command.group_remove",
@@ -205,6 +215,26 @@ var (
 		Other: "Added the task {{.Key}}: {{.Title}}."})
 	msgTaskAddedLink = bot.Define(&i18n.Message{ID: "handlers.task_add.done_link",
 		Other: "Added the task {{.Key}}: {{.Title}}. Link: {{.Link}}"})
+	msgTaskEditMissing = bot.Define(&i18n.Message{ID: "handlers.task_edit.missing",
+		Other: "Name the task by its key and give its new title."})
+	msgTaskEdited = bot.Define(&i18n.Message{ID: "handlers.task_edit.done",
+		Other: "Changed the task {{.Key}}: {{.Title}}."})
+	msgTaskEditedLink = bot.Define(&i18n.Message{ID: "handlers.task_edit.done_link",
+		Other: "Changed the task {{.Key}}: {{.Title}}. Link: {{.Link}}"})
+	msgTaskKeyMissing = bot.Define(&i18n.Message{ID: "handlers.task.key_missing",
+		Other: "Name the task by its key."})
+	msgTaskKeyOneWord = bot.Define(&i18n.Message{ID: "handlers.task.key_one_word",
+		Other: "A task key is one word."})
+	msgTaskArchived = bot.Define(&i18n.Message{ID: "handlers.task_archive.done",
+		Other: "Archived the task {{.Key}}: it is left out of {{.List}} and cannot be assigned; its assignments stay. Bring it back with {{.Restore}} {{.Key}}."})
+	msgTaskArchivedAlready = bot.Define(&i18n.Message{ID: "handlers.task_archive.already",
+		Other: "The task {{.Key}} is archived already. Bring it back with {{.Restore}} {{.Key}}."})
+	msgTaskRestored = bot.Define(&i18n.Message{ID: "handlers.task_restore.done",
+		Other: "Restored the task {{.Key}}: it is back in {{.List}} and can be assigned."})
+	msgTaskNotArchived = bot.Define(&i18n.Message{ID: "handlers.task_restore.not_archived",
+		Other: "The task {{.Key}} is not archived."})
+	msgAssignArchived = bot.Define(&i18n.Message{ID: "handlers.assign.archived",
+		Other: "The task {{.Key}} is archived, so it cannot be assigned. Restore it with {{.Restore}} {{.Key}} first."})
 	msgCatalogueEmpty = bot.Define(&i18n.Message{ID: "handlers.task_list.empty",
 		Other: "The catalogue is empty. Add a task with {{.Add}} <key> <title> [<url>]."})
 	msgTaskListHeading = bot.Define(&i18n.Message{ID: "handlers.task_list.heading",
@@ -351,6 +381,10 @@ var (
 		Other: "There is no group {{.Group}}."})
 	msgGroupDeleted = bot.Define(&i18n.Message{ID: "handlers.group.deleted",
 		Other: "Deleted the group {{.Group}}; its members and their assignments stay."})
+	msgGroupRenameMissing = bot.Define(&i18n.Message{ID: "handlers.group_rename.missing",
+		Other: "Name the group and its new name."})
+	msgGroupRenamed = bot.Define(&i18n.Message{ID: "handlers.group_rename.done",
+		Other: "Renamed the group {{.Group}} to {{.NewName}}; its members stay."})
 	msgGroupNotPerson = bot.Define(&i18n.Message{ID: "handlers.group.not_person",
 		Other: "{{.Arg}} is not a person: mention them (@name) or give their email."})
 	msgGroupAdded = bot.Define(&i18n.Message{ID: "handlers.group.added",
@@ -463,6 +497,14 @@ var (
 		Other: "{{.Actor}} set the role of {{.Person}} to {{.Role}}."})
 	msgEventTaskAdd = bot.Define(&i18n.Message{ID: "handlers.event.task_add",
 		Other: "{{.Actor}} added the task {{.Task}}."})
+	msgEventTaskEdit = bot.Define(&i18n.Message{ID: "handlers.event.task_edit",
+		Other: "{{.Actor}} changed the task {{.Task}}: {{.Title}}."})
+	msgEventTaskArchive = bot.Define(&i18n.Message{ID: "handlers.event.task_archive",
+		Other: "{{.Actor}} archived the task {{.Task}}."})
+	msgEventTaskRestore = bot.Define(&i18n.Message{ID: "handlers.event.task_restore",
+		Other: "{{.Actor}} restored the task {{.Task}}."})
+	msgEventGroupRename = bot.Define(&i18n.Message{ID: "handlers.event.group_rename",
+		Other: "{{.Actor}} renamed the group {{.From}} to {{.Group}}."})
 	msgEventGroupCreate = bot.Define(&i18n.Message{ID: "handlers.event.group_create",
 		Other: "{{.Actor}} created the group {{.Group}}."})
 	msgEventGroupDelete = bot.Define(&i18n.Message{ID: "handlers.event.group_delete",

@@ -44,18 +44,24 @@ func (s *Store) DeleteGroup(ctx context.Context, wsID int64, name string, actorI
 	return nil
 }
 
-// RenameGroup gives a group a new name; ErrNotFound if there is no group
-// name, ErrConflict if newName is taken.
-func (s *Store) RenameGroup(ctx context.Context, wsID int64, name, newName string) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE groups SET name = ? WHERE workspace_id = ? AND name = ?`), newName, wsID, name)
+// RenameGroup gives a group a new name, recorded as actor's change;
+// ErrNotFound if there is no group name, ErrConflict if newName is taken.
+func (s *Store) RenameGroup(ctx context.Context, wsID int64, name, newName string, actorID int64) error {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		g := Group{WorkspaceID: wsID, Name: newName}
+		err := tx.GetContext(ctx, &g.ID, s.q(`UPDATE groups SET name = ? WHERE workspace_id = ? AND name = ? RETURNING id`),
+			newName, wsID, name)
+		if err != nil {
+			return notFound(err)
+		}
+		return s.record(ctx, tx, Event{WorkspaceID: wsID, ActorID: ref(actorID), Kind: EventGroupRename, GroupID: ref(g.ID),
+			Details: EventDetails{Group: newName, From: name}})
+	})
 	if isUnique(err) {
 		return fmt.Errorf("storage: rename group: %w", ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: rename group: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: rename group: %w", ErrNotFound)
 	}
 	return nil
 }

@@ -24,6 +24,10 @@ const (
 	EventAccept       = "accept"       // an invitation accepted
 	EventRole         = "role"         // a role set
 	EventTaskAdd      = "task_add"
+	EventTaskEdit     = "task_edit"
+	EventTaskArchive  = "task_archive"
+	EventTaskRestore  = "task_restore"
+	EventGroupRename  = "group_rename"
 	EventGroupCreate  = "group_create"
 	EventGroupDelete  = "group_delete"
 	EventGroupAdd     = "group_add"
@@ -62,6 +66,8 @@ type EventDetails struct {
 	Resolution string   `json:"resolution,omitempty"` // of a decision
 	Names      []string `json:"names,omitempty"`      // up to 10 of the people a set-based change touched
 	Missing    int      `json:"missing,omitempty"`    // unassign: targets who held nothing open
+	Title      string   `json:"title,omitempty"`      // task edit: the new title
+	From       string   `json:"from,omitempty"`       // group rename: the name before (Group is the new one)
 }
 
 // Value stores the details as JSON.

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -47,36 +49,54 @@ func (s *Store) TaskByKey(ctx context.Context, wsID int64, key string) (*Task, e
 	return &t, nil
 }
 
-// EditTask changes a task's title and URL; ErrNotFound if the workspace has
-// no such task.
-func (s *Store) EditTask(ctx context.Context, wsID int64, key, title, url string) (*Task, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE tasks SET title = ?, url = ? WHERE workspace_id = ? AND key = ?`), title, url, wsID, key)
+// EditTask changes a task's title and URL, recorded as actor's change;
+// ErrNotFound if the workspace has no such task.
+func (s *Store) EditTask(ctx context.Context, wsID int64, key, title, url string, actorID int64) (*Task, error) {
+	var t Task
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &t.ID, s.q(`UPDATE tasks SET title = ?, url = ? WHERE workspace_id = ? AND key = ? RETURNING id`),
+			title, url, wsID, key)
+		if err != nil {
+			return notFound(err)
+		}
+		return s.record(ctx, tx, Event{WorkspaceID: wsID, ActorID: ref(actorID), Kind: EventTaskEdit, TaskID: ref(t.ID),
+			Details: EventDetails{Title: title}})
+	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: edit task: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, fmt.Errorf("storage: edit task: %w", ErrNotFound)
 	}
 	return s.TaskByKey(ctx, wsID, key)
 }
 
-// SetTaskArchived archives a task (archived true) or restores it, and says
-// whether that changed anything; ErrNotFound if the workspace has no such
-// task.
-func (s *Store) SetTaskArchived(ctx context.Context, wsID int64, key string, archived bool) (t *Task, changed bool, err error) {
-	q := frag(`UPDATE tasks SET archived_at = NULL WHERE workspace_id = ? AND key = ? AND archived_at IS NOT NULL`, wsID, key)
+// SetTaskArchived archives a task (archived true) or restores it as actor,
+// and says whether that changed anything (only a change is recorded);
+// ErrNotFound if the workspace has no such task.
+func (s *Store) SetTaskArchived(ctx context.Context, wsID int64, key string, archived bool, actorID int64) (t *Task, changed bool, err error) {
+	q := frag(`UPDATE tasks SET archived_at = NULL WHERE workspace_id = ? AND key = ? AND archived_at IS NOT NULL RETURNING id`, wsID, key)
+	kind := EventTaskRestore
 	if archived {
-		q = frag(`UPDATE tasks SET archived_at = ? WHERE workspace_id = ? AND key = ? AND archived_at IS NULL`, s.now(), wsID, key)
+		q = frag(`UPDATE tasks SET archived_at = ? WHERE workspace_id = ? AND key = ? AND archived_at IS NULL RETURNING id`, s.now(), wsID, key)
+		kind = EventTaskArchive
 	}
-	res, err := s.db.ExecContext(ctx, s.q(q.sql), q.args...)
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		var id int64
+		err := tx.GetContext(ctx, &id, s.q(q.sql), q.args...)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // nothing to change, or no such task: TaskByKey tells
+		}
+		if err != nil {
+			return err
+		}
+		changed = true
+		return s.record(ctx, tx, Event{WorkspaceID: wsID, ActorID: ref(actorID), Kind: kind, TaskID: ref(id)})
+	})
 	if err != nil {
 		return nil, false, fmt.Errorf("storage: archive task: %w", err)
 	}
-	n, _ := res.RowsAffected()
 	if t, err = s.TaskByKey(ctx, wsID, key); err != nil {
 		return nil, false, err
 	}
-	return t, n > 0, nil
+	return t, changed, nil
 }
 
 // ListTasks returns the catalogue (archived tasks left out) with the number

@@ -11,18 +11,18 @@ import (
 
 func TestEditTask(t *testing.T) {
 	onEachDatabase(t, func(t *testing.T, ctx context.Context, f *fixture) {
-		got, err := f.s.EditTask(ctx, f.ws, "git", "Git in depth", "https://learn.example.com/git")
+		got, err := f.s.EditTask(ctx, f.ws, "git", "Git in depth", "https://learn.example.com/git", f.guide.ID)
 		if err != nil || got.Title != "Git in depth" || got.URL != "https://learn.example.com/git" || got.ID != f.task.ID {
 			t.Fatalf("EditTask = %+v, %v", got, err)
 		}
-		if _, err := f.s.EditTask(ctx, f.ws, "nope", "X", ""); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := f.s.EditTask(ctx, f.ws, "nope", "X", "", f.guide.ID); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("EditTask of an unknown key = %v, want ErrNotFound", err)
 		}
 		other, err := f.s.EnsureWorkspace(ctx, "slack", "T2", "Other")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.EditTask(ctx, other, "git", "Stolen", ""); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := f.s.EditTask(ctx, other, "git", "Stolen", "", f.guide.ID); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("EditTask from another workspace = %v, want ErrNotFound", err)
 		}
 		if t2, _ := f.s.TaskByKey(ctx, f.ws, "git"); t2.Title != "Git in depth" {
@@ -43,11 +43,11 @@ func TestArchiveTask(t *testing.T) {
 			t.Fatal("no decision")
 		}
 
-		task, changed, err := f.s.SetTaskArchived(ctx, f.ws, "git", true)
+		task, changed, err := f.s.SetTaskArchived(ctx, f.ws, "git", true, f.guide.ID)
 		if err != nil || !changed || !task.Archived() {
 			t.Fatalf("archive = %+v, %v, %v", task, changed, err)
 		}
-		if _, changed, err := f.s.SetTaskArchived(ctx, f.ws, "git", true); err != nil || changed {
+		if _, changed, err := f.s.SetTaskArchived(ctx, f.ws, "git", true, f.guide.ID); err != nil || changed {
 			t.Errorf("archiving again = changed %v, %v; want no change", changed, err)
 		}
 		if list, err := f.s.ListTasks(ctx, f.ws); err != nil || len(list) != 0 {
@@ -70,7 +70,7 @@ func TestArchiveTask(t *testing.T) {
 			t.Errorf("%d assignments after archiving; want anna's one kept and none added", n)
 		}
 
-		task, changed, err = f.s.SetTaskArchived(ctx, f.ws, "git", false)
+		task, changed, err = f.s.SetTaskArchived(ctx, f.ws, "git", false, f.guide.ID)
 		if err != nil || !changed || task.Archived() {
 			t.Fatalf("restore = %+v, %v, %v", task, changed, err)
 		}
@@ -80,7 +80,7 @@ func TestArchiveTask(t *testing.T) {
 		if res := f.assign(t, people[1:], nil); res.Assigned != 1 {
 			t.Errorf("assign after restore = %+v", res)
 		}
-		if _, _, err := f.s.SetTaskArchived(ctx, f.ws, "nope", true); !errors.Is(err, storage.ErrNotFound) {
+		if _, _, err := f.s.SetTaskArchived(ctx, f.ws, "nope", true, f.guide.ID); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("archive of an unknown key = %v, want ErrNotFound", err)
 		}
 	})
@@ -98,7 +98,7 @@ func TestRenameGroup(t *testing.T) {
 		if _, err := f.s.CreateGroup(ctx, f.ws, "cohort-8", f.guide.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.s.RenameGroup(ctx, f.ws, "cohort-7", "spring"); err != nil {
+		if err := f.s.RenameGroup(ctx, f.ws, "cohort-7", "spring", f.guide.ID); err != nil {
 			t.Fatal(err)
 		}
 		renamed, err := f.s.GroupByName(ctx, f.ws, "spring")
@@ -108,17 +108,17 @@ func TestRenameGroup(t *testing.T) {
 		if _, err := f.s.GroupByName(ctx, f.ws, "cohort-7"); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("old name still found: %v", err)
 		}
-		if err := f.s.RenameGroup(ctx, f.ws, "spring", "cohort-8"); !errors.Is(err, storage.ErrConflict) {
+		if err := f.s.RenameGroup(ctx, f.ws, "spring", "cohort-8", f.guide.ID); !errors.Is(err, storage.ErrConflict) {
 			t.Errorf("rename onto a taken name = %v, want ErrConflict", err)
 		}
-		if err := f.s.RenameGroup(ctx, f.ws, "nope", "x"); !errors.Is(err, storage.ErrNotFound) {
+		if err := f.s.RenameGroup(ctx, f.ws, "nope", "x", f.guide.ID); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("rename of an unknown group = %v, want ErrNotFound", err)
 		}
 		other, err := f.s.EnsureWorkspace(ctx, "slack", "T2", "Other")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.s.RenameGroup(ctx, other, "spring", "mine"); !errors.Is(err, storage.ErrNotFound) {
+		if err := f.s.RenameGroup(ctx, other, "spring", "mine", f.guide.ID); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("rename from another workspace = %v, want ErrNotFound", err)
 		}
 	})

@@ -34,9 +34,13 @@ const designTable = `
 /invite again: address string required
 /invite revoke: address string required
 /task add: key string required; title string required; url string
+/task edit: key string required; title string required; url string
+/task archive: key string required
+/task restore: key string required
 /task list:
 /group create: name string required
 /group delete: name string required
+/group rename: name string required; new_name string required
 /group add: name string required; members string required
 /group remove: name string required; members string required
 /group show: name string required
