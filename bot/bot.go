@@ -199,6 +199,10 @@ type Reply struct {
 	// a platform that has one (Slack's App Home) refreshes theirs. Never
 	// shown.
 	Homes []User
+	// Lang is the language the reply is written in, for the words an
+	// adapter adds around it (a heading, "and 3 more not shown"). The
+	// router sets it to the request's when the handler did not.
+	Lang Lang
 }
 
 // Item is one entry of a reply's list: an assignment, an invitation, a task.

@@ -22,6 +22,7 @@ import (
 	// catalogue under test (TestCataloguesSeeEveryPackage keeps this list whole).
 	_ "github.com/learnbot/learnbot/bot/console"
 	_ "github.com/learnbot/learnbot/bot/discord"
+	_ "github.com/learnbot/learnbot/bot/slack"
 	_ "github.com/learnbot/learnbot/calendar"
 	_ "github.com/learnbot/learnbot/handlers"
 	_ "github.com/learnbot/learnbot/mail"

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 // ErrNoUser is returned by Directory.UserByEmail when nobody has that email.
@@ -15,9 +17,39 @@ type UserError struct {
 	Msg       string
 	ShowUsage bool // append the command's usage to the reply
 	Forbidden bool // refused by role
+	// Message, when set, is what the user reads, rendered in their
+	// language when the reply is made (Msg is then its English): code that
+	// does not know the reader's language, such as an adapter's Directory,
+	// fails with Fail.
+	Message *i18n.Message
+	Vars    Vars
 }
 
 func (e *UserError) Error() string { return e.Msg }
+
+// In is the error's message in language l.
+func (e *UserError) In(l Lang) string {
+	if e.Message == nil {
+		return e.Msg
+	}
+	return l.Say(e.Message, e.Vars)
+}
+
+// Fail makes a user error from a message, to be read in the language of
+// whoever gets the reply.
+func Fail(m *i18n.Message, vars Vars) error {
+	return &UserError{Msg: English.Say(m, vars), Message: m, Vars: vars}
+}
+
+// ErrorText is what a user reads of err in language l: a user error's
+// message, or err's text.
+func (l Lang) ErrorText(err error) string {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return ue.In(l)
+	}
+	return err.Error()
+}
 
 // Errorf makes a user error.
 func Errorf(format string, a ...any) error {

@@ -218,7 +218,7 @@ func (l Lang) RoleName(r Role) string {
 
 // Reply is a reply with one message in language l.
 func (l Lang) Reply(m *i18n.Message, vars Vars) *Reply {
-	return &Reply{Text: l.Say(m, vars)}
+	return &Reply{Text: l.Say(m, vars), Lang: l}
 }
 
 // Err is a user error in language l: the reply says it, nothing changes.
@@ -230,3 +230,13 @@ func (l Lang) Err(m *i18n.Message, vars Vars) error {
 func (l Lang) UsageErr(m *i18n.Message, vars Vars) error {
 	return &UserError{Msg: l.Say(m, vars), ShowUsage: true}
 }
+
+// Failed is the short reply to an error on our side (logged elsewhere).
+func (l Lang) Failed() *Reply { return l.Reply(msgFailed, nil) }
+
+// Done is the reply of a handler that had nothing more to say.
+func (l Lang) Done() *Reply { return l.Reply(msgDone, nil) }
+
+// MoreNotShown says that a platform left out the last n entries of a list
+// for want of room.
+func (l Lang) MoreNotShown(n int) string { return l.Say(msgMoreNotShown, Vars{"Count": n}) }

@@ -27,6 +27,10 @@ var (
 		Other: "Unknown command {{.Command}}. {{.Hint}}"})
 	msgDone = Define(&i18n.Message{ID: "bot.done",
 		Other: "Done."})
+	msgMoreNotShown = Define(&i18n.Message{ID: "bot.more_not_shown",
+		Description: "a platform's limit cut a list short",
+		One:         "…and 1 more not shown.",
+		Other:       "…and {{.Count}} more not shown."})
 	msgUsage = Define(&i18n.Message{ID: "bot.usage",
 		Other: "Usage: {{.Usage}}"})
 	msgForbidden = Define(&i18n.Message{ID: "bot.forbidden",

@@ -207,13 +207,16 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 	if reply == nil {
 		reply = req.Lang.Reply(msgDone, nil)
 	}
+	if reply.Lang == "" {
+		reply.Lang = req.Lang
+	}
 	return reply
 }
 
 func (r *Router) errorReply(ctx context.Context, req *Request, name string, err error) (*Reply, string) {
 	var ue *UserError
 	if errors.As(err, &ue) {
-		text := ue.Msg
+		text := ue.In(req.Lang)
 		if ue.ShowUsage && req.Command != nil {
 			text += "\n" + req.Lang.Say(msgUsage, Vars{"Usage": req.Command.UsageLine(req)})
 		}
@@ -221,7 +224,7 @@ func (r *Router) errorReply(ctx context.Context, req *Request, name string, err 
 		if ue.Forbidden {
 			outcome = "forbidden"
 		}
-		return Text("%s", text), outcome
+		return &Reply{Text: text, Lang: req.Lang}, outcome
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		r.Log.ErrorContext(ctx, "command timed out", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)

@@ -193,7 +193,7 @@ func (h *Handlers) AssignmentDM(ctx context.Context, a *storage.AssignmentView) 
 		to.ID = *a.ChatID
 	}
 	return bot.Message{Platform: a.Platform, Workspace: a.Workspace, To: to,
-		Reply: bot.Reply{Text: b.String(), Buttons: []bot.Button{markDoneButton(l.Say(msgMarkDone, nil), a.ID)}}}, nil
+		Reply: bot.Reply{Text: b.String(), Lang: l, Buttons: []bot.Button{markDoneButton(l.Say(msgMarkDone, nil), a.ID)}}}, nil
 }
 
 // markDone handles "done:<assignment id>" from a DM or /tasks.

@@ -246,6 +246,6 @@ func (h *Handlers) InvitationDM(ctx context.Context, inv *storage.InvitationChat
 		to.ID = *inv.ChatID
 	}
 	return bot.Message{Platform: inv.Platform, Workspace: inv.Workspace, To: to,
-		Reply: bot.Reply{Text: text, Buttons: []bot.Button{{Label: l.Say(msgAccept, nil),
+		Reply: bot.Reply{Text: text, Lang: l, Buttons: []bot.Button{{Label: l.Say(msgAccept, nil),
 			ID: actionAccept + ":" + strconv.FormatInt(inv.ID, 10), Style: bot.StylePrimary}}}}, nil
 }

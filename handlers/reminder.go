@@ -14,7 +14,7 @@ import (
 // Mark done button, like the assignment DM. kind is storage.ReminderBefore
 // or storage.ReminderOverdue; today is the learner's date.
 func (h *Handlers) ReminderDM(ctx context.Context, a *storage.AssignmentView, kind string, today calendar.Date) (bot.Message, error) {
-	l := a.PersonLang
+	l := a.PersonLang.Or(h.cfg.Language)
 	vars := bot.Vars{"Task": a.TaskTitle, "Key": a.TaskKey, "Due": calendar.Describe(l, a.DueDate, today),
 		"Day": calendar.DayOf(l, a.DueDate, today)}
 	var text string
@@ -34,5 +34,5 @@ func (h *Handlers) ReminderDM(ctx context.Context, a *storage.AssignmentView, ki
 		to.ID = *a.ChatID
 	}
 	return bot.Message{Platform: a.Platform, Workspace: a.Workspace, To: to,
-		Reply: bot.Reply{Text: text, Buttons: []bot.Button{markDoneButton("Mark done", a.ID)}}}, nil
+		Reply: bot.Reply{Text: text, Lang: l, Buttons: []bot.Button{markDoneButton(l.Say(msgMarkDone, nil), a.ID)}}}, nil
 }

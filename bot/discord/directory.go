@@ -37,10 +37,10 @@ var _ bot.Directory = (*directory)(nil)
 // it on.
 func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup) ([]bot.User, error) {
 	if g.Kind != "role" {
-		return nil, bot.Errorf("Discord has no %s groups; mention a role (@role) instead.", g.Kind)
+		return nil, bot.Fail(msgOnlyRoles, bot.Vars{"Kind": g.Kind})
 	}
 	if d.guild == "" {
-		return nil, bot.Errorf("Roles can be used only in a server.")
+		return nil, bot.Fail(msgRolesInServer, nil)
 	}
 	var users []bot.User
 	after := ""
@@ -72,14 +72,12 @@ func (d *directory) membersError(g bot.PlatformGroup, err error) error {
 	var rest *discordgo.RESTError
 	if errors.As(err, &rest) && (rest.Response != nil && rest.Response.StatusCode == http.StatusForbidden ||
 		rest.Message != nil && rest.Message.Code == codeMissingAccess) {
-		return bot.Errorf("learnbot may not list the members of %s: the Server Members Intent is off. "+
-			"Turn it on in the Discord Developer Portal → your application → Bot → Privileged Gateway Intents → "+
-			"Server Members Intent, then try again.", role)
+		return bot.Fail(msgMembersIntent, bot.Vars{"Role": role})
 	}
 	var limited *discordgo.RateLimitError
 	if errors.As(err, &limited) {
 		wait := max(limited.RetryAfter.Round(time.Second), time.Second)
-		return bot.Errorf("Discord is limiting how fast learnbot may list members; try %s again in %s.", role, wait)
+		return bot.Fail(msgMembersLimited, bot.Vars{"Role": role, "Wait": wait.String()})
 	}
 	return fmt.Errorf("discord: list members of role %s in guild %s: %w", g.ID, d.guild, err)
 }

@@ -39,7 +39,7 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 	}
 	req, err := a.request(i)
 	if err != nil {
-		return message(err.Error()), nil
+		return message(actor(i).Lang.ErrorText(err)), nil
 	}
 	// The handler's context outlives the HTTP request when the reply is
 	// deferred; the interaction token bounds it.
@@ -72,12 +72,12 @@ func (a *Adapter) handle(ctx context.Context, req *bot.Request) (reply *bot.Repl
 		if p := recover(); p != nil {
 			a.log.Error("panic in handler", "platform", bot.PlatformDiscord, "workspace", req.Workspace,
 				"panic", p, "stack", string(debug.Stack()))
-			reply = bot.Text("Something went wrong on our side; the problem was logged.")
+			reply = req.Lang.Or(req.Actor.Lang).Failed()
 		}
 	}()
 	reply = a.handler.Handle(ctx, req)
 	if reply == nil {
-		reply = bot.Text("Done.")
+		reply = req.Lang.Or(req.Actor.Lang).Done()
 	}
 	return reply
 }

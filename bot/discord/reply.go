@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -54,12 +53,12 @@ func (a *Adapter) render(reply *bot.Reply, workspace string) (string, []discordg
 		buttons := append(itemButtons[:len(itemButtons):len(itemButtons)], it.Buttons...)
 		var more []string
 		if i < n-1 {
-			more = []string{moreNotShown(n - i - 1)} // room to say the rest is left out
+			more = []string{reply.Lang.MoreNotShown(n - i - 1)} // room to say the rest is left out
 		}
 		fits := length(lines, []string{line}, more, footer) <= maxContent &&
 			len(a.rows(buttons, workspace))+len(replyRows) <= maxActionRows
 		if !fits {
-			lines = append(lines, moreNotShown(n-i))
+			lines = append(lines, reply.Lang.MoreNotShown(n-i))
 			break
 		}
 		lines, itemButtons = append(lines, line), buttons
@@ -77,8 +76,6 @@ func (a *Adapter) render(reply *bot.Reply, workspace string) (string, []discordg
 	}
 	return truncate(content, maxContent), comps
 }
-
-func moreNotShown(n int) string { return fmt.Sprintf("…and %d more not shown.", n) }
 
 // rows lays buttons out in action rows of five. A button whose custom_id
 // would be empty or over 100 characters is dropped and logged.

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -20,12 +21,12 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 		Actor:     actor(i),
 	}
 	if req.Actor.ID == "" {
-		return nil, bot.Errorf("Discord did not say who you are; please try again.")
+		return nil, bot.Fail(msgNoActor, nil)
 	}
 	switch d := i.Data.(type) {
 	case discordgo.ApplicationCommandInteractionData:
 		if i.GuildID == "" {
-			return nil, bot.Errorf("learnbot's commands work in a server, not in direct messages.")
+			return nil, bot.Fail(msgServerOnly, nil)
 		}
 		args, err := a.args(d)
 		if err != nil {
@@ -37,7 +38,7 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 		if i.GuildID == "" {
 			ws, inner, ok := parseDMCustomID(d.CustomID)
 			if !ok {
-				return nil, bot.Errorf("This button works only in a server.")
+				return nil, bot.Fail(msgButtonInServer, nil)
 			}
 			req.Workspace, id = ws, inner
 		} else if _, inner, ok := parseDMCustomID(d.CustomID); ok {
@@ -45,7 +46,7 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 		}
 		req.Action = &bot.Action{ID: id}
 	default:
-		return nil, bot.Errorf("learnbot does not handle interactions of type %d.", i.Type)
+		return nil, bot.Fail(msgUnknownInteraction, bot.Vars{"Type": int(i.Type)})
 	}
 	if g, err := a.session.State.Guild(req.Workspace); err == nil {
 		req.WorkspaceName = g.Name
@@ -155,12 +156,12 @@ var snowflake = regexp.MustCompile(`^\d{1,20}$`)
 func valueArgs(o *discordgo.ApplicationCommandInteractionDataOption, rest bool, res *discordgo.ApplicationCommandInteractionDataResolved) ([]bot.Arg, error) {
 	s, ok := o.Value.(string)
 	if !ok {
-		return nil, bot.Errorf("The option %q has no usable value; nothing was changed. Fill it in and try again.", o.Name)
+		return nil, bot.Fail(msgNoValue, bot.Vars{"Option": strconv.Quote(o.Name)})
 	}
 	switch o.Type {
 	case discordgo.ApplicationCommandOptionUser, discordgo.ApplicationCommandOptionRole:
 		if !snowflake.MatchString(s) {
-			return nil, bot.Errorf("The option %q does not name a member or a role; nothing was changed. Pick one from the list.", o.Name)
+			return nil, bot.Fail(msgNotMember, bot.Vars{"Option": strconv.Quote(o.Name)})
 		}
 		if o.Type == discordgo.ApplicationCommandOptionRole {
 			return []bot.Arg{{Text: "<@&" + s + ">", Group: resolvedRole(s, res)}}, nil

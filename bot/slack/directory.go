@@ -35,7 +35,7 @@ func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup) ([]bo
 	case "channel":
 		ids, err = d.channelMembers(ctx, g)
 	default:
-		return nil, bot.Errorf("Slack cannot list the members of a %s.", g.Kind)
+		return nil, bot.Fail(msgCannotList, bot.Vars{"Kind": g.Kind})
 	}
 	if err != nil {
 		return nil, err
@@ -56,9 +56,9 @@ func (d *directory) usergroupMembers(ctx context.Context, g bot.PlatformGroup) (
 	}
 	switch code := errorCode(err); {
 	case freePlanErrors[code]:
-		return nil, bot.Errorf("User groups like @%s need a paid Slack plan; this workspace cannot list their members. Name the people or a channel instead, or use a learnbot group (/learn group).", firstNonEmpty(g.Name, g.ID))
+		return nil, bot.Fail(msgPaidPlan, bot.Vars{"Group": firstNonEmpty(g.Name, g.ID)})
 	case code == "no_such_subteam" || code == "subteam_not_found":
-		return nil, bot.Errorf("Slack does not know the user group @%s.", firstNonEmpty(g.Name, g.ID))
+		return nil, bot.Fail(msgUnknownUsergroup, bot.Vars{"Group": firstNonEmpty(g.Name, g.ID)})
 	}
 	return nil, fmt.Errorf("slack: usergroups.users.list %s: %w", g.ID, err)
 }
@@ -71,7 +71,7 @@ func (d *directory) channelMembers(ctx context.Context, g bot.PlatformGroup) ([]
 		if err != nil {
 			switch errorCode(err) {
 			case "channel_not_found", "not_in_channel":
-				return nil, bot.Errorf("I cannot see the members of #%s. Add learnbot to the channel first (it must be a member of private channels).", firstNonEmpty(g.Name, g.ID))
+				return nil, bot.Fail(msgChannelHidden, bot.Vars{"Channel": firstNonEmpty(g.Name, g.ID)})
 			}
 			return nil, fmt.Errorf("slack: conversations.members %s: %w", g.ID, err)
 		}

@@ -28,7 +28,7 @@ func message(r *bot.Reply) *slackgo.WebhookMessage {
 	m := &slackgo.WebhookMessage{
 		ResponseType: slackgo.ResponseTypeEphemeral,
 		Text:         truncate(escape(r.String()), maxFallbackText),
-		Blocks:       &slackgo.Blocks{BlockSet: layout(r, maxMessageBlocks, moreNotShown)},
+		Blocks:       &slackgo.Blocks{BlockSet: layout(r, maxMessageBlocks, r.Lang.MoreNotShown)},
 	}
 	if r.Public {
 		m.ResponseType = slackgo.ResponseTypeInChannel
@@ -185,20 +185,18 @@ func actions(id string, buttons []bot.Button) []slackgo.Block {
 	return blocks
 }
 
-func moreNotShown(n int) string { return fmt.Sprintf("…and %d more not shown.", n) }
-
 // homeView renders a person's Home reply as the App Home tab, with an
 // optional notice (the outcome of a button pressed there) on top.
 // tasksCommand is how to see the whole list.
 func homeView(r *bot.Reply, notice, tasksCommand string) slackgo.HomeTabViewRequest {
 	blocks := []slackgo.Block{
-		slackgo.NewHeaderBlock(slackgo.NewTextBlockObject(slackgo.PlainTextType, "Your learning tasks", false, false)),
+		slackgo.NewHeaderBlock(slackgo.NewTextBlockObject(slackgo.PlainTextType, r.Lang.Say(msgHomeHeading, nil), false, false)),
 	}
 	if notice != "" {
 		blocks = append(blocks, contextBlock("notice", notice))
 	}
 	more := func(n int) string {
-		return fmt.Sprintf("…and %d more not shown here; type %s to see them all.", n, tasksCommand)
+		return r.Lang.Say(msgHomeMore, bot.Vars{"Count": n, "Tasks": tasksCommand})
 	}
 	blocks = append(blocks, layout(r, maxViewBlocks-len(blocks), more)...)
 	return slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab, Blocks: slackgo.Blocks{BlockSet: blocks}}
