@@ -100,6 +100,9 @@ type Caller struct {
 	PersonID    int64
 	Role        Role
 	Name        string
+	// TimeZone is the caller's IANA time zone as the platform gives it; ""
+	// when unknown.
+	TimeZone string
 }
 
 // Request is one command or one button press from any platform.

@@ -35,6 +35,10 @@ type Option struct {
 	Choices      []string // fixed values, e.g. roles
 	Autocomplete bool     // values come from the workspace (task keys)
 	Rest         bool     // takes the rest of the line (several words)
+	// Keyword, when set, is the word that introduces the value on a typed
+	// command line ("due" in "assign git @anna due friday"): platforms that
+	// pass options apart put it before the value.
+	Keyword string
 }
 
 // OptionKind is the type of an option's value.

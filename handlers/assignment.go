@@ -10,6 +10,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -24,7 +25,14 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if task.Archived() {
 		return nil, archivedErr(req, task.Key)
 	}
-	people, users, groups, err := h.targets(ctx, req, req.Params[1:])
+	named, due, err := h.splitDue(req, req.Params[1:])
+	if err != nil {
+		return nil, err
+	}
+	if len(named) == 0 {
+		return nil, req.Lang.UsageErr(msgAssignMissing, nil)
+	}
+	people, users, groups, err := h.targets(ctx, req, named)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +41,7 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		groupIDs[i] = g.ID
 	}
 	res, err := h.store.Assign(ctx, storage.AssignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
-		GuideID: req.Caller.PersonID, PersonIDs: people, Users: users, GroupIDs: groupIDs, DecisionTTL: h.cfg.DecisionTTL})
+		GuideID: req.Caller.PersonID, PersonIDs: people, Users: users, GroupIDs: groupIDs, DecisionTTL: h.cfg.DecisionTTL, Due: due})
 	if errors.Is(err, storage.ErrArchived) { // archived a moment ago
 		return nil, archivedErr(req, task.Key)
 	}
@@ -43,11 +51,21 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if res.Targets == 0 {
 		return nil, req.Lang.Err(msgAssignEmptyGroups, bot.Vars{"Task": task.Key})
 	}
+	var r *bot.Reply
 	if res.Decision == nil {
-		return req.Lang.Reply(msgAssigned, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Assigned,
-			"Names": nameList(req.Lang, res.Names, res.Assigned)}), nil
+		r = req.Lang.Reply(msgAssigned, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Assigned,
+			"Names": nameList(req.Lang, res.Names, res.Assigned)})
+	} else {
+		r = h.prompt(req.Lang, task, res, len(groups) > 0)
 	}
-	return h.prompt(req.Lang, task, res, len(groups) > 0), nil
+	if !due.IsZero() {
+		m := msgAssignDue
+		if res.Decision != nil {
+			m = msgPromptDue
+		}
+		r.Text += "\n" + req.Lang.Say(m, bot.Vars{"Day": calendar.DayOf(req.Lang, due, h.callerToday(req))})
+	}
+	return r, nil
 }
 
 // archivedErr refuses to assign an archived task and says how to restore it.

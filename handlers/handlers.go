@@ -108,7 +108,7 @@ func (h *Handlers) identify(next bot.HandlerFunc) bot.HandlerFunc {
 		if err != nil {
 			return nil, err
 		}
-		req.Caller = bot.Caller{WorkspaceID: p.WorkspaceID, PersonID: p.ID, Role: p.Granted(), Name: p.Name}
+		req.Caller = bot.Caller{WorkspaceID: p.WorkspaceID, PersonID: p.ID, Role: p.Granted(), Name: p.Name, TimeZone: p.TimeZone}
 		req.Lang = p.Lang(h.cfg.Language)
 		return next(ctx, req)
 	}

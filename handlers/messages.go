@@ -81,10 +81,10 @@ var (
 var (
 	msgReminderBefore = bot.Define(&i18n.Message{ID: "handlers.reminder.before",
 		Description: "Due is calendar.due_*: due Friday, December 4",
-		Other:       "Reminder: {{.Task}} ({{.Key}}) is {{.Due}}."})
+		Other:       "Reminder: {{.Task}} is {{.Due}}."})
 	msgReminderOverdue = bot.Define(&i18n.Message{ID: "handlers.reminder.overdue",
 		Description: "Due is calendar.overdue (1 day overdue); Day is bot.day",
-		Other:       "{{.Task}} ({{.Key}}) is {{.Due}} (it was due {{.Day}}). Mark it done once you have finished it."})
+		Other:       "{{.Task}} is {{.Due}} (it was due {{.Day}}). Mark it done once you have finished it."})
 )
 
 // The words of the commands' replies, errors and DMs.
@@ -531,4 +531,40 @@ var (
 	msgUnassignHadNone = bot.Define(&i18n.Message{ID: "handlers.unassign.had_none",
 		One:   "1 named holds no open assignment of it: {{.Names}}.",
 		Other: "{{.Count}} named hold no open assignment of it: {{.Names}}."})
+)
+
+// Due dates: the due command, assign's "due <when>", and their options.
+var (
+	msgCmdDue = bot.Define(&i18n.Message{ID: "handlers.command.due",
+		Other: "Set or clear the due date of a task's open assignments (all holders, or the targets named)."})
+	msgOptDue = bot.Define(&i18n.Message{ID: "handlers.option.due",
+		Other: "Due date: YYYY-MM-DD, today, tomorrow, 3d or 2w"})
+	msgOptWhen = bot.Define(&i18n.Message{ID: "handlers.option.when",
+		Other: "YYYY-MM-DD, today, tomorrow, 3d, 2w, or none to clear"})
+	msgOptDueTargets = bot.Define(&i18n.Message{ID: "handlers.option.due_targets",
+		Other: "Only these people or groups (default: everyone holding it)"})
+	msgBadWhen = bot.Define(&i18n.Message{ID: "handlers.due.bad_when",
+		Other: "{{.When}} is not a date: use YYYY-MM-DD, today, tomorrow, 3d (days from today) or 2w (weeks)."})
+	msgPastWhen = bot.Define(&i18n.Message{ID: "handlers.due.past",
+		Description: "Today is bot.day",
+		Other:       "{{.When}} is in the past: today is {{.Today}} in your time zone."})
+	msgDueArgs = bot.Define(&i18n.Message{ID: "handlers.due.args",
+		Other: "Name a task and a date, or none to clear it."})
+	msgAssignDue = bot.Define(&i18n.Message{ID: "handlers.due.assigned",
+		Description: "after the assign summary; Day is bot.day",
+		Other:       "Due {{.Day}}; reminders go out before it and the day after if still open."})
+	msgPromptDue = bot.Define(&i18n.Message{ID: "handlers.due.prompt",
+		Description: "in the duplicate prompt; Day is bot.day",
+		Other:       "Whoever you assign it to gets the due date {{.Day}}."})
+	msgDueSet = bot.Define(&i18n.Message{ID: "handlers.due.set",
+		Description: "Day is bot.day",
+		One:         "{{.Task}} is now due {{.Day}} for {{.Count}} open assignment; its reminders follow the date.",
+		Other:       "{{.Task}} is now due {{.Day}} for {{.Count}} open assignments; their reminders follow the date."})
+	msgDueCleared = bot.Define(&i18n.Message{ID: "handlers.due.cleared",
+		One:   "{{.Task}} has no due date any more for {{.Count}} open assignment; no reminders.",
+		Other: "{{.Task}} has no due date any more for {{.Count}} open assignments; no reminders."})
+	msgDueNobody = bot.Define(&i18n.Message{ID: "handlers.due.nobody",
+		Other: "Nobody named has an open assignment of {{.Task}}; nothing changed."})
+	msgDueMissing = bot.Define(&i18n.Message{ID: "handlers.due.missing",
+		Other: "No open assignment of {{.Key}}: {{.Names}}."})
 )

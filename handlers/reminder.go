@@ -15,7 +15,7 @@ import (
 // or storage.ReminderOverdue; today is the learner's date.
 func (h *Handlers) ReminderDM(ctx context.Context, a *storage.AssignmentView, kind string, today calendar.Date) (bot.Message, error) {
 	l := a.PersonLang.Or(h.cfg.Language)
-	vars := bot.Vars{"Task": a.TaskTitle, "Key": a.TaskKey, "Due": calendar.Describe(l, a.DueDate, today),
+	vars := bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey), "Due": calendar.Describe(l, a.DueDate, today),
 		"Day": calendar.DayOf(l, a.DueDate, today)}
 	var text string
 	switch kind {

@@ -26,8 +26,9 @@ func tableCommands() []*bot.Command {
 // designTable is DESIGN.md section 5's Discord table, one line per command
 // or subcommand: "/command [sub]: option kind flags; ...".
 const designTable = `
-/assign: task string required autocomplete; targets string required
+/assign: task string required autocomplete; targets string required; due string
 /unassign: task string required autocomplete; targets string required
+/due: task string required autocomplete; when string required; targets string
 /tasks:
 /invite email: address string required; role string choices=learner,guide,admin
 /invite list:
@@ -112,7 +113,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign unassign tasks invite task group role progress language history" {
+		if strings.Join(names, " ") != "assign unassign due tasks invite task group role progress language history" {
 			t.Errorf("commands = %v", names)
 		}
 	})

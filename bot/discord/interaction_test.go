@@ -74,6 +74,15 @@ func TestCommandBecomesRequest(t *testing.T) {
 				map[string]any{"users": map[string]any{"701": map[string]any{"id": "701", "username": "ben", "global_name": "Ben B"}}}),
 			"role user(701,Ben B) guide"},
 		{"NoOptions", slash(testGuild, guide, "tasks"), "tasks"},
+		{"AssignDueOptionAfterItsKeyword",
+			slash(testGuild, guide, "assign", str("due", "2026-12-04"), str("task", "git"), str("targets", "<@701> cohort-7")),
+			"assign git user(701,) cohort-7 due 2026-12-04"},
+		{"DueWithoutTargets",
+			slash(testGuild, guide, "due", str("when", "none"), str("task", "git")),
+			"due git none"},
+		{"DueWithTargets",
+			slash(testGuild, guide, "due", str("targets", "<@&801>"), str("when", "3d"), str("task", "git")),
+			"due git 3d role(801,)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,9 +12,9 @@ import (
 var names = defineNames(
 	// commands and subcommands
 	"assign", "tasks", "invite", "email", "list", "again", "revoke", "task", "add",
-	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign",
+	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due",
 	// options
-	"name", "address", "members", "targets", "key", "title", "url", "member", "of",
+	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when",
 )
 
 func defineNames(words ...string) map[string]*i18n.Message {

@@ -142,6 +142,9 @@ func (a *Adapter) args(d discordgo.ApplicationCommandInteractionData) ([]bot.Arg
 		if err != nil {
 			return nil, err
 		}
+		if spec.Keyword != "" && len(v) > 0 {
+			args = append(args, bot.Arg{Text: spec.Keyword})
+		}
 		args = append(args, v...)
 	}
 	return args, nil

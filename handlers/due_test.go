@@ -1,0 +1,131 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// dueOf reads the due dates of someone's assignments, newest first.
+func dueOf(t *testing.T, b *testbot.Bot, chatID string) []string {
+	t.Helper()
+	ctx := context.Background()
+	p, err := b.Store.PersonByChat(ctx, bot.PlatformConsole, "console", chatID)
+	if err != nil {
+		return nil
+	}
+	list, _, err := b.Store.AssignmentsOf(ctx, p.WorkspaceID, p.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range list {
+		out = append(out, a.DueDate.String())
+	}
+	return out
+}
+
+func mustSay(t *testing.T, r *bot.Reply, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(r.String(), w) {
+			t.Fatalf("reply %q does not contain %q", r.String(), w)
+		}
+	}
+}
+
+// TestDueDateCommands: assign ... due <when>, the duplicate decision keeping
+// the date, and due <task> <when|none> [<target>...], with bad and past
+// dates refused before anything is written. The clock is fixed on Monday,
+// November 30, 2026, 12:00 UTC.
+func TestDueDateCommands(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.NoWorkers())
+		b.Store.SetClock(func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) })
+		mustSay(t, run(t, b, gina, "task add git Git basics"), "git")
+
+		t.Run("BadDateWritesNothing", func(t *testing.T) {
+			for cmd, want := range map[string]string{
+				"assign git @anna due someday":    "someday is not a date",
+				"assign git @anna due 2026-11-29": "2026-11-29 is in the past: today is Monday, November 30",
+				"assign git @anna due 2026-02-30": "is not a date",
+				"assign git @anna due":            "not a group",
+			} {
+				r := run(t, b, gina, cmd)
+				mustSay(t, r, want)
+				if !strings.Contains(r.String(), "Usage") {
+					t.Errorf("%s: reply %q shows no usage", cmd, r.String())
+				}
+			}
+			if got := dueOf(t, b, "anna"); len(got) != 0 {
+				t.Fatalf("anna holds %v after bad dates; want nothing written", got)
+			}
+		})
+		t.Run("AssignWithDueDate", func(t *testing.T) {
+			r := run(t, b, gina, "assign git @anna due 3d")
+			mustSay(t, r, "Assigned Git basics (git)", "Due Thursday, December 3")
+			if got := dueOf(t, b, "anna"); len(got) != 1 || got[0] != "2026-12-03" {
+				t.Fatalf("anna's due dates = %v", got)
+			}
+		})
+		t.Run("DecisionKeepsDueDate", func(t *testing.T) {
+			r := run(t, b, gina, "assign git @anna @ben due 2w")
+			mustSay(t, r, "already assigned", "gets the due date Monday, December 14")
+			mustSay(t, press(t, b, gina, "Only new", r), "Only new: assigned")
+			if got := dueOf(t, b, "ben"); len(got) != 1 || got[0] != "2026-12-14" {
+				t.Fatalf("ben's due dates = %v; want the prompt's", got)
+			}
+			if got := dueOf(t, b, "anna"); len(got) != 1 || got[0] != "2026-12-03" {
+				t.Fatalf("anna's due dates = %v; Only new must leave hers", got)
+			}
+		})
+		t.Run("DueForNamedTargets", func(t *testing.T) {
+			r := run(t, b, gina, "due git tomorrow @anna @cleo")
+			mustSay(t, r, "is now due Tuesday, December 1 for 1 open assignment", "No open assignment of git: cleo")
+			if got := dueOf(t, b, "anna"); got[0] != "2026-12-01" {
+				t.Fatalf("anna's due date = %v", got)
+			}
+			if got := dueOf(t, b, "ben"); got[0] != "2026-12-14" {
+				t.Fatalf("ben's due date = %v; only the named change", got)
+			}
+		})
+		t.Run("DueForAllThenNone", func(t *testing.T) {
+			mustSay(t, run(t, b, gina, "due git 2026-12-24"), "is now due Thursday, December 24 for 2 open assignments")
+			mustSay(t, run(t, b, gina, "due git none @ben"), "no due date any more for 1 open assignment")
+			if a, bn := dueOf(t, b, "anna"), dueOf(t, b, "ben"); a[0] != "2026-12-24" || bn[0] != "" {
+				t.Fatalf("due dates anna %v, ben %v", a, bn)
+			}
+		})
+		t.Run("DueBadDate", func(t *testing.T) {
+			mustSay(t, run(t, b, gina, "due git yesterday"), "yesterday is not a date", "Usage")
+			mustSay(t, run(t, b, gina, "due nosuch 3d"), "no task")
+			if got := dueOf(t, b, "anna"); got[0] != "2026-12-24" {
+				t.Fatalf("anna's due date = %v; a bad command must change nothing", got)
+			}
+		})
+		t.Run("LearnersMayNot", func(t *testing.T) {
+			mustSay(t, run(t, b, anna, "due git none"), "guide")
+			if got := dueOf(t, b, "anna"); got[0] != "2026-12-24" {
+				t.Fatalf("anna's due date = %v", got)
+			}
+		})
+		t.Run("GuidesTimeZone", func(t *testing.T) {
+			// 12:00 UTC is already Tuesday in Auckland: "today" is Dec 1 there.
+			ctx := context.Background()
+			if _, err := b.Store.Identify(ctx, storage.Identity{Platform: bot.PlatformConsole, Workspace: "console",
+				User: bot.User{ID: "gina", Name: "gina", TZ: "Pacific/Auckland"}, Admin: true}); err != nil {
+				t.Fatal(err)
+			}
+			mustSay(t, run(t, b, gina, "due git 2026-11-30"), "in the past: today is Tuesday, December 1")
+			mustSay(t, run(t, b, gina, "due git today @anna"), "is now due Tuesday, December 1")
+			if got := dueOf(t, b, "anna"); got[0] != "2026-12-01" {
+				t.Fatalf("anna's due date = %v; want the guide's today", got)
+			}
+		})
+	})
+}
