@@ -73,7 +73,8 @@ func (h *Handlers) due(ctx context.Context, req *bot.Request) (*bot.Reply, error
 			return nil, err
 		}
 	}
-	p := storage.SetDueParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID, Due: when, All: len(req.Params) == 2}
+	p := storage.SetDueParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID, ActorID: req.Caller.PersonID, Due: when,
+		All: len(req.Params) == 2}
 	if !p.All {
 		people, users, groups, err := h.targets(ctx, req, req.Params[2:])
 		if err != nil {

@@ -100,6 +100,8 @@ func TestDueDateCommands(t *testing.T) {
 			if a, bn := dueOf(t, b, "anna"), dueOf(t, b, "ben"); a[0] != "2026-12-24" || bn[0] != "" {
 				t.Fatalf("due dates anna %v, ben %v", a, bn)
 			}
+			mustSay(t, run(t, b, gina, "history git"), "gina set the due date of git to 2026-12-24 for 2 people",
+				"gina cleared the due date of git for ben")
 		})
 		t.Run("DueBadDate", func(t *testing.T) {
 			mustSay(t, run(t, b, gina, "due git yesterday"), "yesterday is not a date", "Usage")

@@ -91,6 +91,7 @@ var eventMessages = map[string]*i18n.Message{
 	storage.EventGroupDelete: msgEventGroupDelete,
 	storage.EventGroupAdd:    msgEventGroupAdd,
 	storage.EventGroupRemove: msgEventGroupRemove,
+	storage.EventDue:         msgEventDue,
 }
 
 // choiceNames name the duplicate prompt's choices in the history.
@@ -114,6 +115,12 @@ func eventText(l bot.Lang, e *storage.Event) string {
 		"Email": e.Details.Email, "Role": e.Details.Role, "Title": e.Details.Title, "From": e.Details.From, "Kind": e.Kind, "Choice": l.Say(choiceNames[e.Details.Resolution], nil)}
 	if e.Kind == storage.EventDecide && e.Details.Resolution == storage.ResolutionDoNotAssign {
 		m = msgEventDecideNone
+	}
+	if e.Kind == storage.EventDue {
+		vars["Due"] = e.Details.Due
+		if e.Details.Due == "" {
+			m = msgEventDueCleared
+		}
 	}
 	if e.Kind == storage.EventUnassign && e.Details.Missing > 0 {
 		vars["Missing"] = l.Say(msgEventMissing, bot.Vars{"Count": e.Details.Missing})

@@ -565,6 +565,11 @@ var (
 		Other: "{{.Task}} has no due date any more for {{.Count}} open assignments; no reminders."})
 	msgDueNobody = bot.Define(&i18n.Message{ID: "handlers.due.nobody",
 		Other: "Nobody named has an open assignment of {{.Task}}; nothing changed."})
+	msgEventDue = bot.Define(&i18n.Message{ID: "handlers.event.due",
+		Description: "Due is YYYY-MM-DD",
+		Other:       "{{.Actor}} set the due date of {{.Task}} to {{.Due}} for {{.Who}}."})
+	msgEventDueCleared = bot.Define(&i18n.Message{ID: "handlers.event.due_cleared",
+		Other: "{{.Actor}} cleared the due date of {{.Task}} for {{.Who}}."})
 	msgDueMissing = bot.Define(&i18n.Message{ID: "handlers.due.missing",
 		Other: "No open assignment of {{.Key}}: {{.Names}}."})
 )

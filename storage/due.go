@@ -17,6 +17,7 @@ import (
 type SetDueParams struct {
 	WorkspaceID int64
 	TaskID      int64
+	ActorID     int64 // who sets it (the audit trail)
 	// Due is the new date; zero clears it.
 	Due       calendar.Date
 	PersonIDs []int64
@@ -62,8 +63,11 @@ func (s *Store) SetDue(ctx context.Context, p SetDueParams) (*SetDueResult, erro
 			}
 			open = join(open, frag(` AND a.person_id IN (SELECT t.person_id FROM (`), t, frag(`) t)`))
 		}
-		ids, err := s.changeDue(ctx, tx, p.Due, open, &res)
+		ids, people, err := s.changeDue(ctx, tx, p.Due, open, &res)
 		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := s.recordDue(ctx, tx, p, people, res.Missing); err != nil {
 			return err
 		}
 		if p.Due.IsZero() {
@@ -79,28 +83,47 @@ func (s *Store) SetDue(ctx context.Context, p SetDueParams) (*SetDueResult, erro
 	return &res, nil
 }
 
+// recordDue writes the audit event of a due date change to these people's
+// open assignments.
+func (s *Store) recordDue(ctx context.Context, tx *sqlx.Tx, p SetDueParams, people []int64, missing int) error {
+	names, err := s.names(ctx, tx, people)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, tx, Event{WorkspaceID: p.WorkspaceID, ActorID: ref(p.ActorID), Kind: EventDue, TaskID: ref(p.TaskID),
+		PersonID: onlyOne(people), Count: len(people), Details: EventDetails{Names: names, Missing: missing, Due: p.Due.String()}})
+}
+
 // changeDue sets the date on the open assignments matched by where whose
-// date differs, and returns their IDs; res counts them and the others.
-func (s *Store) changeDue(ctx context.Context, tx *sqlx.Tx, due calendar.Date, where fragment, res *SetDueResult) ([]int64, error) {
+// date differs, and returns them and their people; res counts them and the
+// others.
+func (s *Store) changeDue(ctx context.Context, tx *sqlx.Tx, due calendar.Date, where fragment, res *SetDueResult) (ids, people []int64, err error) {
 	differs := `a.due_date IS DISTINCT FROM ?`
 	if s.dialect == SQLite {
 		differs = `a.due_date IS NOT ?`
 	}
 	q := join(frag(`UPDATE assignments SET due_date = `), s.dateValue(due),
 		frag(` WHERE id IN (SELECT a.id FROM assignments a WHERE `), where,
-		frag(` AND `+strings.Replace(differs, "?", s.typed("DATE"), 1)+`) RETURNING id`, due))
-	var ids []int64
-	if err := tx.SelectContext(ctx, &ids, s.q(q.sql), q.args...); err != nil {
-		return nil, err
+		frag(` AND `+strings.Replace(differs, "?", s.typed("DATE"), 1)+`) RETURNING id, person_id`, due))
+	var rows []struct {
+		ID       int64 `db:"id"`
+		PersonID int64 `db:"person_id"`
+	}
+	if err := tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
+		return nil, nil, err
+	}
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+		people = append(people, r.PersonID)
 	}
 	res.Changed = len(ids)
 	q = join(frag(`SELECT count(*) FROM assignments a WHERE `), where)
 	var all int
 	if err := tx.GetContext(ctx, &all, s.q(q.sql), q.args...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res.Already = all - res.Changed
-	return ids, nil
+	return ids, people, nil
 }
 
 // missingHolders counts and names the targets t who hold no open

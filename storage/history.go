@@ -32,6 +32,7 @@ const (
 	EventGroupDelete  = "group_delete"
 	EventGroupAdd     = "group_add"
 	EventGroupRemove  = "group_remove"
+	EventDue          = "due" // due date set or cleared on open assignments
 	eventDetailsEmpty = "{}"
 )
 
@@ -65,9 +66,10 @@ type EventDetails struct {
 	Role       string   `json:"role,omitempty"`
 	Resolution string   `json:"resolution,omitempty"` // of a decision
 	Names      []string `json:"names,omitempty"`      // up to 10 of the people a set-based change touched
-	Missing    int      `json:"missing,omitempty"`    // unassign: targets who held nothing open
+	Missing    int      `json:"missing,omitempty"`    // unassign, due: targets who held nothing open
 	Title      string   `json:"title,omitempty"`      // task edit: the new title
 	From       string   `json:"from,omitempty"`       // group rename: the name before (Group is the new one)
+	Due        string   `json:"due,omitempty"`        // due: the date set (YYYY-MM-DD), "" when cleared
 }
 
 // Value stores the details as JSON.
