@@ -69,6 +69,9 @@ type Config struct {
 	Log         *slog.Logger
 	// OnFailure, when set, counts failed deliveries (metrics).
 	OnFailure func(kind string, permanent bool)
+	// StopTimeout bounds Run's stop once its context ends (default
+	// JobTimeout + 5 s).
+	StopTimeout time.Duration
 	// OnDM, when set, counts each DM attempt by platform and result:
 	// "sent", "retried" or "failed" (given up).
 	OnDM func(platform, result string)
@@ -208,16 +211,30 @@ func (q *Queue) insert(ctx context.Context, tx *sql.Tx, args river.JobArgs) erro
 	return nil
 }
 
-// Run works jobs until ctx ends, then lets running jobs finish (up to
-// JobTimeout) before returning. Jobs not started stay in the table.
+// Run works jobs until ctx ends, then stops: it fetches no more jobs and
+// lets running ones finish for most of Config.StopTimeout; jobs still
+// running then are cancelled, which hands them back to the queue (retried
+// here or by another replica). Jobs not started stay in the table.
 func (q *Queue) Run(ctx context.Context) error {
 	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("queue: start: %w", err)
 	}
 	<-ctx.Done()
-	stopCtx, cancel := context.WithTimeout(context.Background(), JobTimeout+5*time.Second)
+	budget := q.cfg.StopTimeout
+	if budget <= 0 {
+		budget = JobTimeout + 5*time.Second
+	}
+	handBack := min(3*time.Second, budget/4)
+	softCtx, cancel := context.WithTimeout(context.Background(), budget-handBack)
 	defer cancel()
-	if err := q.client.Stop(stopCtx); err != nil && !errors.Is(err, context.Canceled) {
+	err := q.client.Stop(softCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		q.cfg.Log.Warn("jobs still running at shutdown: cancelling them; they will be retried")
+		hardCtx, cancel := context.WithTimeout(context.Background(), handBack)
+		defer cancel()
+		err = q.client.StopAndCancel(hardCtx)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("queue: stop: %w", err)
 	}
 	return nil
@@ -300,7 +317,10 @@ func (q *Queue) outcome(ctx context.Context, d delivery, job *rivertype.JobRow, 
 	q.cfg.Log.WarnContext(ctx, "delivery failed; will retry", "job", d.kind, "id", d.id, "platform", d.platform,
 		"attempt", job.Attempt, "max_attempts", job.MaxAttempts, "error", err)
 	if d.kind == "dm" {
-		if serr := q.store.SetDMRetrying(ctx, d.id, truncate(err.Error(), 300)); serr != nil {
+		// Recorded even when the job was cancelled by a stop.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if serr := q.store.SetDMRetrying(rctx, d.id, truncate(err.Error(), 300)); serr != nil {
 			q.cfg.Log.WarnContext(ctx, "recording a DM's error failed", "job", d.kind, "id", d.id, "error", serr)
 		}
 	}

@@ -54,6 +54,9 @@ type Config struct {
 	// the console can default to quieter logs.
 	LogLevel    slog.Level
 	LogLevelSet bool
+	// ShutdownTimeout bounds serve's stop after a signal (shutdownBudget;
+	// not configurable: tests shorten it).
+	ShutdownTimeout time.Duration
 }
 
 // configFromEnv reads and validates the configuration.
@@ -65,26 +68,27 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		return def
 	}
 	c := &Config{
-		DatabaseURL:   or("LEARNBOT_DATABASE_URL", "sqlite:learnbot.db"),
-		Addr:          or("LEARNBOT_ADDR", ":8080"),
-		PublicURL:     strings.TrimRight(or("LEARNBOT_PUBLIC_URL", "http://localhost:8080"), "/"),
-		Admins:        map[string]bool{},
-		SMTPURL:       or("LEARNBOT_SMTP_URL", ""),
-		MailFrom:      or("LEARNBOT_MAIL_FROM", "learnbot@localhost"),
-		SlackSecret:   or("SLACK_SIGNING_SECRET", ""),
-		SlackBotToken: or("SLACK_BOT_TOKEN", ""),
-		SlackAppToken: or("SLACK_APP_TOKEN", ""),
-		SlackAPIURL:   or("LEARNBOT_SLACK_API_URL", "https://slack.com/api/"),
-		SlackPrefix:   or("LEARNBOT_SLACK_COMMAND_PREFIX", ""),
-		DiscordKey:    or("DISCORD_PUBLIC_KEY", ""),
-		DiscordToken:  or("DISCORD_BOT_TOKEN", ""),
-		DiscordAppID:  or("DISCORD_APP_ID", ""),
-		DiscordGuild:  or("DISCORD_GUILD_ID", ""),
-		DiscordAPIURL: or("LEARNBOT_DISCORD_API_URL", "https://discord.com/api/v10/"),
-		PprofAddr:     or("LEARNBOT_PPROF_ADDR", ""),
-		MetricsAddr:   or("LEARNBOT_METRICS_ADDR", ""),
-		LogFormat:     strings.ToLower(or("LEARNBOT_LOG_FORMAT", "text")),
-		LogLevelSet:   strings.TrimSpace(getenv("LEARNBOT_LOG_LEVEL")) != "",
+		DatabaseURL:     or("LEARNBOT_DATABASE_URL", "sqlite:learnbot.db"),
+		Addr:            or("LEARNBOT_ADDR", ":8080"),
+		PublicURL:       strings.TrimRight(or("LEARNBOT_PUBLIC_URL", "http://localhost:8080"), "/"),
+		Admins:          map[string]bool{},
+		SMTPURL:         or("LEARNBOT_SMTP_URL", ""),
+		MailFrom:        or("LEARNBOT_MAIL_FROM", "learnbot@localhost"),
+		SlackSecret:     or("SLACK_SIGNING_SECRET", ""),
+		SlackBotToken:   or("SLACK_BOT_TOKEN", ""),
+		SlackAppToken:   or("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:     or("LEARNBOT_SLACK_API_URL", "https://slack.com/api/"),
+		SlackPrefix:     or("LEARNBOT_SLACK_COMMAND_PREFIX", ""),
+		DiscordKey:      or("DISCORD_PUBLIC_KEY", ""),
+		DiscordToken:    or("DISCORD_BOT_TOKEN", ""),
+		DiscordAppID:    or("DISCORD_APP_ID", ""),
+		DiscordGuild:    or("DISCORD_GUILD_ID", ""),
+		DiscordAPIURL:   or("LEARNBOT_DISCORD_API_URL", "https://discord.com/api/v10/"),
+		PprofAddr:       or("LEARNBOT_PPROF_ADDR", ""),
+		MetricsAddr:     or("LEARNBOT_METRICS_ADDR", ""),
+		LogFormat:       strings.ToLower(or("LEARNBOT_LOG_FORMAT", "text")),
+		LogLevelSet:     strings.TrimSpace(getenv("LEARNBOT_LOG_LEVEL")) != "",
+		ShutdownTimeout: shutdownBudget,
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return nil, fmt.Errorf("LEARNBOT_LOG_FORMAT: %q is not text or json", getenv("LEARNBOT_LOG_FORMAT"))

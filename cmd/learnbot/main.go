@@ -33,8 +33,19 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The first SIGINT or SIGTERM stops learnbot gracefully; a second one
+	// (an impatient Ctrl-C) exits at once.
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		cancel()
+		sig := <-signals
+		fmt.Fprintf(os.Stderr, "learnbot: %v again: exiting at once\n", sig)
+		os.Exit(1)
+	}()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "learnbot:", err)
 		os.Exit(1)
@@ -264,6 +275,9 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	c.metrics = metrics.New(metrics.Build{Version: b.Version, Commit: b.Commit, GoVersion: b.GoVersion}, log)
 	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure, OnDM: c.metrics.DM,
 		RescueAfter: cfg.RescueAfter}
+	if cfg.ShutdownTimeout > 0 {
+		qcfg.StopTimeout = max(cfg.ShutdownTimeout-queueStopMargin, cfg.ShutdownTimeout/2)
+	}
 	if cfg.SMTPURL != "" {
 		m, err := mail.New(mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, Lang: cfg.Language})
 		if err != nil {

@@ -16,9 +16,13 @@ import (
 	"github.com/learnbot/learnbot/web"
 )
 
-// shutdownGrace bounds how long in-flight requests may take once a stop
-// signal arrived.
-const shutdownGrace = 20 * time.Second
+// shutdownBudget bounds the whole stop once a signal arrived: Kubernetes
+// kills a pod 30 s after its SIGTERM.
+const shutdownBudget = 25 * time.Second
+
+// queueStopMargin is what the queue's stop leaves of the budget for the
+// rest (HTTP follow-ups, closing the database).
+const queueStopMargin = 3 * time.Second
 
 // queueDepthEvery is how often learnbot_queue_depth is counted.
 const queueDepthEvery = 5 * time.Second
@@ -30,9 +34,10 @@ type server struct {
 	handler http.Handler
 	// metrics serves /metrics apart from handler (LEARNBOT_METRICS_ADDR);
 	// nil when handler serves it.
-	metrics http.Handler
-	runners []func(ctx context.Context) error // Socket Mode, gateway
-	waits   []func()                          // adapters' follow-ups still running
+	metrics  http.Handler
+	runners  []func(ctx context.Context) error // Socket Mode, gateway
+	waits    []func()                          // adapters' follow-ups still running
+	shutdown time.Duration                     // bounds the stop (Config.ShutdownTimeout)
 }
 
 func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, error) {
@@ -40,7 +45,7 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	if err != nil {
 		return nil, err
 	}
-	s := &server{core: c}
+	s := &server{core: c, shutdown: cfg.ShutdownTimeout}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", s.ready)
@@ -137,17 +142,58 @@ func (s *server) Run(ctx context.Context, ln net.Listener, log *slog.Logger) err
 	case runErr = <-errs:
 		log.Error("stopping after an error", "error", runErr)
 	}
-	log.Info("stopping")
-	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	err := srv.Shutdown(shutCtx)
-	stopRunners()
-	wg.Wait()
-	for _, wait := range s.waits {
-		wait()
+	budget := s.shutdown
+	if budget <= 0 {
+		budget = shutdownBudget
 	}
+	log.Info("stopping", "within", budget)
+	// All of it within the budget: the queue stops fetching at once and
+	// gets the budget less a margin for its running jobs (then hands them
+	// back); meanwhile the HTTP server takes no new connections and lets
+	// requests in flight finish, then the platform streams stop and
+	// acknowledged commands finish their follow-ups.
+	start := time.Now()
 	stopQueue()
-	return errors.Join(runErr, err, <-queueDone)
+	httpCtx, cancelHTTP := context.WithDeadline(context.Background(), start.Add(budget-2*time.Second))
+	defer cancelHTTP()
+	err := srv.Shutdown(httpCtx)
+	if err != nil {
+		log.Warn("requests still running at the deadline: closing their connections", "error", err)
+		srv.Close()
+		err = nil
+	}
+	stopRunners()
+	endCtx, cancelEnd := context.WithDeadline(context.Background(), start.Add(budget-500*time.Millisecond))
+	defer cancelEnd()
+	if !waitUntil(endCtx, wg.Wait) {
+		log.Warn("platform connections did not stop in time")
+	}
+	for _, wait := range s.waits {
+		if !waitUntil(endCtx, wait) {
+			log.Warn("follow-ups of acknowledged commands did not finish in time")
+			break
+		}
+	}
+	var qerr error
+	select {
+	case qerr = <-queueDone:
+	case <-endCtx.Done():
+		qerr = errors.New("queue: did not stop in time")
+	}
+	log.Info("stopped")
+	return errors.Join(runErr, err, qerr)
+}
+
+// waitUntil runs wait and reports whether it returned before ctx ended.
+func waitUntil(ctx context.Context, wait func()) bool {
+	done := make(chan struct{})
+	go func() { wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
