@@ -171,6 +171,9 @@ func (h *Handlers) tasksOf(ctx context.Context, l bot.Lang, wsID, personID int64
 		it := bot.Item{Text: mark + " " + taskName(a.TaskTitle, a.TaskKey), Link: a.TaskURL,
 			Fields: []bot.Field{{Label: l.Say(msgFrom, nil), Value: a.AssignedByName}, {Value: l.Date(a.CreatedAt)},
 				{Value: l.Say(stateWords[a.State], nil)}}}
+		if a.State == storage.AssignmentOpen && !a.DueDate.IsZero() {
+			it.Fields = append(it.Fields, bot.Field{Value: calendar.Describe(l, a.DueDate, h.personToday(a.PersonZone))})
+		}
 		if a.State == storage.AssignmentOpen {
 			it.Buttons = []bot.Button{markDoneButton(l.Say(msgMarkDoneKey, bot.Vars{"Key": a.TaskKey}), a.ID)}
 		}
@@ -251,11 +254,18 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if len(rows) == 0 {
 		return req.Lang.Reply(msgProgressNobody, bot.Vars{"Task": taskName(task.Title, task.Key)}), nil
 	}
-	var done, open []string
+	var done, open, overdue []string
 	for _, r := range rows {
 		name := r.Name
 		if r.Count > 1 {
 			name += " " + req.Lang.Say(msgProgressTimes, bot.Vars{"Count": r.Count})
+		}
+		if r.State == storage.AssignmentOpen && !r.Due.IsZero() {
+			today := h.personToday(r.Zone)
+			name += " (" + calendar.Describe(req.Lang, r.Due, today) + ")"
+			if r.Due.Before(today) {
+				overdue = append(overdue, r.Name)
+			}
 		}
 		switch {
 		case r.DMError != nil && r.DMRetrying:
@@ -276,6 +286,10 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	}
 	if len(open) > 0 {
 		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressNotYet, bot.Vars{"Names": strings.Join(open, ", ")})})
+	}
+	if len(overdue) > 0 {
+		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressOverdue, bot.Vars{"Count": len(overdue),
+			"Names": strings.Join(overdue, ", ")})})
 	}
 	return r, nil
 }

@@ -52,6 +52,12 @@ func (h *Handlers) parseWhen(req *bot.Request, a bot.Arg) (calendar.Date, error)
 	return d, nil
 }
 
+// personToday is the date now for someone in this time zone ("" for
+// LEARNBOT_TIMEZONE): what "overdue" is measured against.
+func (h *Handlers) personToday(zone string) calendar.Date {
+	return calendar.Today(h.store.Now(), calendar.Location(zone, h.store.ReminderPolicy().Zone))
+}
+
 // callerToday is the caller's date now, for showing dates they typed.
 func (h *Handlers) callerToday(req *bot.Request) calendar.Date {
 	return calendar.Today(h.store.Now(), calendar.Location(req.Caller.TimeZone, h.store.ReminderPolicy().Zone))

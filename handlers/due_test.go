@@ -131,3 +131,84 @@ func TestDueDateCommands(t *testing.T) {
 		})
 	})
 }
+
+// TestDueDatesShown: tasks and the App Home list open tasks overdue first,
+// then by due date (none last), then done ones, and say each date in the
+// reader's terms; progress names who is overdue. The clock starts on
+// Monday, November 30, 2026 and moves to Friday, December 4.
+func TestDueDatesShown(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.NoWorkers())
+		now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+		b.Store.SetClock(func() time.Time { return now })
+		for _, c := range []string{"task add rust Rust", "task add go Go", "task add git Git basics", "task add sql SQL",
+			"assign rust @anna", "assign go @anna due 2026-12-10", "assign git @anna @ben due 2026-12-01",
+			"assign sql @anna due 2026-12-04", "assign git @cleo"} {
+			if r := run(t, b, gina, c); strings.Contains(r.String(), "Usage") {
+				t.Fatalf("%s: %s", c, r.String())
+			}
+		}
+		mustSay(t, run(t, b, anna, "tasks"), "[ ] Git basics (git)", "due tomorrow")
+		ctx := context.Background()
+		annaP := mustPerson(t, b, "anna")
+		list, _, _ := b.Store.AssignmentsOf(ctx, annaP.WorkspaceID, annaP.ID, 10)
+		for _, a := range list {
+			if a.TaskKey == "sql" {
+				if _, err := b.Store.MarkDone(ctx, a.WorkspaceID, a.ID, a.PersonID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		now = time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+
+		order := func(r *bot.Reply) []string {
+			var keys []string
+			for _, it := range r.Items {
+				keys = append(keys, it.Line())
+			}
+			return keys
+		}
+		// git (overdue) before go (Dec 10) before rust (no date), done last.
+		want := []string{"[ ] Git basics (git)", "[ ] Go (go)", "[ ] Rust (rust)", "[x] SQL (sql)"}
+		for name, r := range map[string]*bot.Reply{"tasks": run(t, b, anna, "tasks"), "home": home(t, b, "anna")} {
+			lines := order(r)
+			if len(lines) != 4 {
+				t.Fatalf("%s: %q", name, r.String())
+			}
+			for i, w := range want {
+				if !strings.HasPrefix(lines[i], w) {
+					t.Fatalf("%s: line %d = %q; want %q first (order %q)", name, i, lines[i], w, lines)
+				}
+			}
+			if !strings.Contains(lines[0], "3 days overdue") || !strings.Contains(lines[1], "due Thursday, December 10") {
+				t.Fatalf("%s: %q; want the dates in the reader's terms", name, lines)
+			}
+			if strings.Contains(lines[2], "due") || strings.Contains(lines[3], "due") {
+				t.Fatalf("%s: %q; no date on a task without one, nor on a done one", name, lines)
+			}
+		}
+		p := run(t, b, gina, "progress git")
+		mustSay(t, p, "anna (3 days overdue)", "ben (3 days overdue)", "Overdue (2): anna, ben")
+		if strings.Contains(p.String(), "cleo (") {
+			t.Fatalf("progress %q: cleo has no due date", p.String())
+		}
+	})
+}
+
+func mustPerson(t *testing.T, b *testbot.Bot, chatID string) *storage.Person {
+	t.Helper()
+	p, err := b.Store.PersonByChat(context.Background(), bot.PlatformConsole, "console", chatID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func home(t *testing.T, b *testbot.Bot, chatID string) *bot.Reply {
+	t.Helper()
+	r, err := b.Handlers.Home(context.Background(), bot.PlatformConsole, "console", bot.User{ID: chatID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -245,7 +245,7 @@ var (
 	msgNoTasks = bot.Define(&i18n.Message{ID: "handlers.tasks.none",
 		Other: "You have no tasks yet."})
 	msgTasksHeading = bot.Define(&i18n.Message{ID: "handlers.tasks.heading",
-		Other: "Your tasks ({{.Open}} open of the {{.Count}} shown, newest first):"})
+		Other: "Your tasks ({{.Open}} open of the {{.Count}} shown; open ones first, by due date):"})
 	msgFrom = bot.Define(&i18n.Message{ID: "handlers.tasks.from",
 		Description: "before the name of who assigned a task",
 		Other:       "from"})
@@ -570,6 +570,9 @@ var (
 		Other:       "{{.Actor}} set the due date of {{.Task}} to {{.Due}} for {{.Who}}."})
 	msgEventDueCleared = bot.Define(&i18n.Message{ID: "handlers.event.due_cleared",
 		Other: "{{.Actor}} cleared the due date of {{.Task}} for {{.Who}}."})
+	msgProgressOverdue = bot.Define(&i18n.Message{ID: "handlers.progress.overdue",
+		One:   "Overdue (1): {{.Names}}",
+		Other: "Overdue ({{.Count}}): {{.Names}}"})
 	msgDueMissing = bot.Define(&i18n.Message{ID: "handlers.due.missing",
 		Other: "No open assignment of {{.Key}}: {{.Names}}."})
 )

@@ -268,12 +268,15 @@ func (s *Store) AssignmentByID(ctx context.Context, id int64) (*AssignmentView, 
 	return &v, nil
 }
 
-// AssignmentsOf lists a learner's assignments, newest first, up to limit,
-// and says how many there are in all.
+// AssignmentsOf lists a learner's assignments, up to limit, and says how
+// many there are in all: open ones first, by due date (overdue ones are the
+// earliest; none last), then newest first.
 func (s *Store) AssignmentsOf(ctx context.Context, wsID, personID int64, limit int) ([]AssignmentView, int, error) {
 	var out []AssignmentView
 	err := s.selectPrepared(ctx, &out, s.q(assignmentView+` WHERE a.workspace_id = ? AND a.person_id = ? AND a.state <> 'removed'
-		ORDER BY a.created_at DESC, a.id DESC LIMIT ?`), wsID, personID, limit)
+		ORDER BY CASE WHEN a.state = 'open' THEN 0 ELSE 1 END,
+			CASE WHEN a.state = 'open' AND a.due_date IS NOT NULL THEN 0 ELSE 1 END,
+			CASE WHEN a.state = 'open' THEN a.due_date END, a.created_at DESC, a.id DESC LIMIT ?`), wsID, personID, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: assignments of: %w", err)
 	}
@@ -376,18 +379,23 @@ type ProgressRow struct {
 	// DMRetrying says DMError is the last error of a DM still being
 	// retried, not the reason it was given up.
 	DMRetrying bool
+	Due        calendar.Date // of the latest assignment; zero for none
+	Zone       string        // the holder's time zone ("" for LEARNBOT_TIMEZONE)
 }
 
 // Progress lists who holds a task, by name.
 func (s *Store) Progress(ctx context.Context, wsID, taskID int64) ([]ProgressRow, error) {
 	var rows []struct {
-		PersonID int64   `db:"person_id"`
-		Name     string  `db:"display_name"`
-		State    string  `db:"state"`
-		DMError  *string `db:"dm_error"`
-		Retrying bool    `db:"dm_retrying"`
+		PersonID int64         `db:"person_id"`
+		Name     string        `db:"display_name"`
+		State    string        `db:"state"`
+		DMError  *string       `db:"dm_error"`
+		Retrying bool          `db:"dm_retrying"`
+		Due      calendar.Date `db:"due_date"`
+		Zone     string        `db:"time_zone"`
 	}
-	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT a.person_id, p.display_name, a.state, a.dm_error, a.dm_retrying
+	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT a.person_id, p.display_name, a.state, a.dm_error, a.dm_retrying,
+		a.due_date, p.time_zone
 		FROM assignments a JOIN people p ON p.id = a.person_id
 		WHERE a.workspace_id = ? AND a.task_id = ? AND a.state <> 'removed'
 		ORDER BY lower(p.display_name), a.person_id, a.created_at, a.id`), wsID, taskID)
@@ -402,7 +410,7 @@ func (s *Store) Progress(ctx context.Context, wsID, taskID int64) ([]ProgressRow
 			last = r.PersonID
 		}
 		row := &out[len(out)-1]
-		row.State, row.DMError, row.DMRetrying = r.State, r.DMError, r.Retrying // the latest wins
+		row.State, row.DMError, row.DMRetrying, row.Due, row.Zone = r.State, r.DMError, r.Retrying, r.Due, r.Zone // the latest wins
 		row.Count++
 	}
 	return out, nil

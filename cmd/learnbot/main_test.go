@@ -105,7 +105,7 @@ func TestConsoleSessionInGerman(t *testing.T) {
 				"] Erledigt\n",
 				"Du bist jetzt @ben.",
 				"learnbot: From now on I answer you in English.",
-				"learnbot: Your tasks (1 open of the 1 shown, newest first):",
+				"learnbot: Your tasks (1 open of the 1 shown; open ones first, by due date):",
 				"[1] Mark done: git",
 			} {
 				if !strings.Contains(got, want) {
