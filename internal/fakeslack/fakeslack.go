@@ -111,6 +111,9 @@ type User struct {
 	ID, Name, Display, Email string
 	Bot                      bool
 	TZ                       string // IANA time zone; "" for none
+	// Locale ("de-DE") is answered only when users.info asks with
+	// include_locale=true, as Slack does.
+	Locale string
 	// Hollow makes users.info answer ok with an empty user object, as Slack
 	// has been seen to.
 	Hollow bool

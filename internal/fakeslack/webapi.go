@@ -95,7 +95,7 @@ func (s *Server) serveSlack(w http.ResponseWriter, r *http.Request) {
 	}
 	switch method {
 	case "users.info":
-		s.usersInfo(w, form.Get("user"))
+		s.usersInfo(w, form.Get("user"), form.Get("include_locale") == "true")
 	case "users.lookupByEmail":
 		s.lookupByEmail(w, form.Get("email"))
 	case "usergroups.users.list":
@@ -118,7 +118,7 @@ func (s *Server) serveSlack(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) usersInfo(w http.ResponseWriter, id string) {
+func (s *Server) usersInfo(w http.ResponseWriter, id string, locale bool) {
 	s.mu.Lock()
 	u, ok := s.users[id]
 	if !ok && s.autoUsers && id != "" {
@@ -135,7 +135,11 @@ func (s *Server) usersInfo(w http.ResponseWriter, id string) {
 		writeSlack(w, http.StatusOK, map[string]any{"ok": true, "user": map[string]any{}})
 		return
 	}
-	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "user": u.json()})
+	user := u.json()
+	if locale && u.Locale != "" {
+		user["locale"] = u.Locale
+	}
+	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "user": user})
 }
 
 func (s *Server) lookupByEmail(w http.ResponseWriter, email string) {
