@@ -236,6 +236,31 @@ func (h *Handlers) markDone(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	}
 	r := req.Lang.Reply(msgMarkedDone, bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
 	r.Replace = true
+	r.Buttons = []bot.Button{{Label: req.Lang.Say(msgUndo, nil), ID: actionUndo + ":" + strconv.FormatInt(a.ID, 10)}}
+	return r, nil
+}
+
+// undo handles "undo:<assignment id>", the button on the outcome of Mark
+// done: the learner's assignment is open again, with its Mark done button.
+func (h *Handlers) undo(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
+	if err != nil {
+		return nil, req.Lang.Err(msgNotOurs, nil)
+	}
+	a, err := h.store.Reopen(ctx, req.Caller.WorkspaceID, id, req.Caller.PersonID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return nil, req.Lang.Err(msgMarkDoneGone, nil)
+	case errors.Is(err, storage.ErrNotYours):
+		return nil, req.Lang.Err(msgUndoNotYours, nil)
+	case errors.Is(err, storage.ErrNotDone):
+		return nil, req.Lang.Err(msgUndoNotDone, bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
+	case err != nil:
+		return nil, err
+	}
+	r := req.Lang.Reply(msgReopened, bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
+	r.Replace = true
+	r.Buttons = []bot.Button{markDoneButton(req.Lang.Say(msgMarkDone, nil), a.ID)}
 	return r, nil
 }
 

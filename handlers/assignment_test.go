@@ -149,3 +149,76 @@ func TestUnassign(t *testing.T) {
 		})
 	})
 }
+
+// TestUndo: after Mark done the outcome carries Undo, which reopens the
+// assignment for its learner only and only while it is done; a second Undo
+// says so and changes nothing.
+func TestUndo(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		in := &inbox{}
+		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina", "console:olga"))
+		run(t, b, gina, "task add git Git basics")
+		run(t, b, gina, "assign git @anna")
+		b.WaitJobs(t)
+		done := press(t, b, anna, "Mark done", &bot.Reply{Buttons: in.to("anna")[0].Buttons})
+		if !done.Replace || len(done.Buttons) != 1 || done.Buttons[0].Label != "Undo" {
+			t.Fatalf("Mark done outcome: %+v", done)
+		}
+
+		t.Run("OnlyItsLearner", func(t *testing.T) {
+			if r := press(t, b, gina, "Undo", done); r.Replace || !strings.Contains(r.String(), "assigned to someone else") {
+				t.Fatalf("Undo by the guide: %+v", r)
+			}
+			olga := bot.User{ID: "olga", Name: "olga"}
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "elsewhere",
+				Actor: olga, Action: &bot.Action{ID: done.Buttons[0].ID}})
+			if !strings.Contains(r.String(), "no longer assigned") {
+				t.Fatalf("Undo from another workspace: %+v", r)
+			}
+			if tasks := run(t, b, anna, "tasks"); !strings.Contains(tasks.String(), "[x] Git basics") {
+				t.Fatalf("refused Undos reopened it: %q", tasks.String())
+			}
+		})
+
+		t.Run("Reopens", func(t *testing.T) {
+			r := press(t, b, anna, "Undo", done)
+			if !r.Replace || r.Text != "Reopened: Git basics (git) is open again." || len(r.Buttons) != 1 || r.Buttons[0].Label != "Mark done" {
+				t.Fatalf("Undo: %+v", r)
+			}
+			tasks := run(t, b, anna, "tasks")
+			if !strings.Contains(tasks.String(), "[ ] Git basics") || len(tasks.AllButtons()) != 1 {
+				t.Fatalf("tasks after Undo: %+v", tasks)
+			}
+			if p := run(t, b, gina, "progress git"); !strings.Contains(p.String(), "0 done") {
+				t.Fatalf("progress after Undo: %q", p.String())
+			}
+		})
+
+		t.Run("SecondUndo", func(t *testing.T) {
+			_, before := eventCounts(t, b)
+			r := press(t, b, anna, "Undo", done)
+			if r.Replace || r.String() != "Git basics (git) is not marked done, so there is nothing to undo." {
+				t.Fatalf("second Undo: %+v", r)
+			}
+			if _, after := eventCounts(t, b); after != before {
+				t.Fatalf("a second Undo wrote %d events", after-before)
+			}
+			counts, _ := eventCounts(t, b)
+			if counts[storage.EventUndo] != 1 || counts[storage.EventDone] != 1 {
+				t.Fatalf("events: %v", counts)
+			}
+			if h := run(t, b, gina, "history git"); h.Items[0].Text != "anna reopened git (Undo after Mark done)." {
+				t.Fatalf("history: %q", h.String())
+			}
+		})
+
+		t.Run("GermanLabel", func(t *testing.T) {
+			de := bot.User{ID: "anna", Name: "anna", Lang: bot.German}
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+				Actor: de, Action: &bot.Action{ID: in.to("anna")[0].Buttons[0].ID}})
+			if len(r.Buttons) != 1 || r.Buttons[0].Label != "Rückgängig" {
+				t.Fatalf("German Mark done outcome: %+v", r)
+			}
+		})
+	})
+}

@@ -12,6 +12,7 @@ const (
 	actionDone     = "done"
 	actionReinvite = "reinvite"
 	actionAccept   = "accept" // the Accept button of an invitation DM
+	actionUndo     = "undo"   // Undo after Mark done
 )
 
 var roleChoices = []string{string(bot.RoleLearner), string(bot.RoleGuide), string(bot.RoleAdmin)}

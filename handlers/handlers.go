@@ -61,6 +61,7 @@ func New(store *storage.Store, cfg Config, log *slog.Logger) *Handlers {
 	h.Add(h.commands()...)
 	h.OnAction(actionDecision, bot.RoleGuide, h.decide)
 	h.OnAction(actionDone, bot.RoleLearner, h.markDone)
+	h.OnAction(actionUndo, bot.RoleLearner, h.undo)
 	h.OnAction(actionReinvite, bot.RoleGuide, h.reinviteButton)
 	h.OnAction(actionAccept, bot.RoleLearner, h.acceptButton)
 	return h

@@ -576,3 +576,16 @@ var (
 	msgDueMissing = bot.Define(&i18n.Message{ID: "handlers.due.missing",
 		Other: "No open assignment of {{.Key}}: {{.Names}}."})
 )
+
+// Undo after Mark done
+var (
+	msgUndo = bot.Define(&i18n.Message{ID: "handlers.undo.label",
+		Description: "the button (a contract word)",
+		Other:       "Undo"})
+	msgReopened = bot.Define(&i18n.Message{ID: "handlers.undo.done",
+		Other: "Reopened: {{.Task}} is open again."})
+	msgUndoNotDone = bot.Define(&i18n.Message{ID: "handlers.undo.not_done",
+		Other: "{{.Task}} is not marked done, so there is nothing to undo."})
+	msgUndoNotYours = bot.Define(&i18n.Message{ID: "handlers.undo.not_yours",
+		Other: "That task is assigned to someone else; you can only reopen your own tasks."})
+)

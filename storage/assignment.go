@@ -322,6 +322,39 @@ func (s *Store) MarkDone(ctx context.Context, wsID, assignmentID, personID int64
 	}
 }
 
+// Reopen undoes Mark done: a learner's own done assignment is open again.
+// Someone else's is ErrNotYours; an open one (a second Undo) is ErrNotDone;
+// a removed one, or one of another workspace, ErrNotFound.
+func (s *Store) Reopen(ctx context.Context, wsID, assignmentID, personID int64) (*AssignmentView, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE assignments SET state = 'open', done_at = NULL
+			WHERE id = ? AND workspace_id = ? AND person_id = ? AND state = 'done'`), assignmentID, wsID, personID)
+		if err != nil {
+			return err
+		}
+		if n, _ = res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.recordAssignment(ctx, tx, EventUndo, assignmentID, personID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: reopen: %w", err)
+	}
+	v, err := s.AssignmentByID(ctx, assignmentID)
+	if err != nil || v.WorkspaceID != wsID || v.State == AssignmentRemoved {
+		return nil, fmt.Errorf("storage: reopen: %w", ErrNotFound)
+	}
+	switch {
+	case n == 1:
+		return v, nil
+	case v.PersonID != personID:
+		return nil, fmt.Errorf("storage: reopen: %w", ErrNotYours)
+	default:
+		return v, fmt.Errorf("storage: reopen: %w", ErrNotDone)
+	}
+}
+
 // recordAssignment records a change of one assignment (done, undo) by actor.
 func (s *Store) recordAssignment(ctx context.Context, tx *sqlx.Tx, kind string, assignmentID, actorID int64) error {
 	var a struct {

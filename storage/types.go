@@ -21,6 +21,7 @@ var ErrConflict = errors.New("storage: already exists")
 var (
 	ErrNotYours = errors.New("storage: not yours")                 // the assignment or decision is someone else's
 	ErrDone     = errors.New("storage: assignment already done")   // Mark done on a done assignment
+	ErrNotDone  = errors.New("storage: assignment not done")       // Undo on an open assignment
 	ErrDecided  = errors.New("storage: decision already resolved") // a second press
 	ErrExpired  = errors.New("storage: decision expired")          // a press after the decision's TTL
 )

@@ -169,6 +169,14 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 		expect(t, e, press(testGuild, guide, onlyNew), 4, "Already decided: Only new")
 
 		// Anna marks her task done from the DM (no guild in the press).
+		r = expect(t, e, press("", learner, markDone), 7, "Marked done")
+		undo := r.Data.buttons()
+		if len(undo) != 1 || undo[0].Label != "Undo" {
+			t.Fatalf("Mark done outcome buttons = %+v", undo)
+		}
+		// The DM's answer carries the workspace in its Undo button too.
+		expect(t, e, press("", learner, undo[0].CustomID), 7, "Reopened")
+		expect(t, e, press("", learner, undo[0].CustomID), 4, "nothing to undo")
 		expect(t, e, press("", learner, markDone), 7, "Marked done")
 		r = expect(t, e, slash(testGuild, learner, "tasks"), 4, "git-basics", "done")
 		if len(r.Data.buttons()) != 0 {

@@ -101,7 +101,7 @@ func deferred(i *discordgo.Interaction) *discordgo.InteractionResponse {
 func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *bot.Reply) error {
 	ctx, cancel := context.WithTimeout(ctx, restTimeout)
 	defer cancel()
-	content, comps := a.render(reply, "")
+	content, comps := a.render(reply, dmWorkspace(i))
 	opt := discordgo.WithContext(ctx)
 	if i.Type == discordgo.InteractionMessageComponent && !reply.Replace {
 		params := &discordgo.WebhookParams{Content: content, Components: comps, AllowedMentions: noMentions()}
@@ -124,7 +124,7 @@ func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *b
 // whose reply replaces the prompt updates that message (type 7); anything
 // else is a new message, ephemeral unless the reply is public.
 func (a *Adapter) response(i *discordgo.Interaction, reply *bot.Reply) *discordgo.InteractionResponse {
-	content, comps := a.render(reply, "")
+	content, comps := a.render(reply, dmWorkspace(i))
 	data := &discordgo.InteractionResponseData{Content: content, Components: comps, AllowedMentions: noMentions()}
 	if i.Type == discordgo.InteractionMessageComponent && reply.Replace {
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
@@ -133,6 +133,17 @@ func (a *Adapter) response(i *discordgo.Interaction, reply *bot.Reply) *discordg
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+}
+
+// dmWorkspace is the workspace folded into the pressed button of a direct
+// message, so that the buttons of the answer (Undo after Mark done) carry it
+// too; "" anywhere else.
+func dmWorkspace(i *discordgo.Interaction) string {
+	if i.GuildID != "" || i.Type != discordgo.InteractionMessageComponent {
+		return ""
+	}
+	ws, _, _ := parseDMCustomID(i.MessageComponentData().CustomID)
+	return ws
 }
 
 // message is an ephemeral answer from the adapter itself (the request could
