@@ -589,3 +589,33 @@ var (
 	msgUndoNotYours = bot.Define(&i18n.Message{ID: "handlers.undo.not_yours",
 		Other: "That task is assigned to someone else; you can only reopen your own tasks."})
 )
+
+// report
+var (
+	msgCmdReport = bot.Define(&i18n.Message{ID: "handlers.command.report",
+		Other: "Per task: holders, done, open, overdue, share done; a group's members only if named. With a CSV link."})
+	msgOptReportGroup = bot.Define(&i18n.Message{ID: "handlers.option.report_group",
+		Other: "Only this group's members"})
+	msgReportArgs = bot.Define(&i18n.Message{ID: "handlers.report.args",
+		Other: "Name one group, or none for everyone."})
+	msgReportNone = bot.Define(&i18n.Message{ID: "handlers.report.none",
+		Other: "Nothing to report: no assignments yet."})
+	msgReportAll = bot.Define(&i18n.Message{ID: "handlers.report.all",
+		One:   "Report: 1 task with assignments, most behind first.",
+		Other: "Report: {{.Count}} tasks with assignments, most behind first."})
+	msgReportGroup = bot.Define(&i18n.Message{ID: "handlers.report.group",
+		One:   "Report for the group {{.Group}}: 1 task its members hold, most behind first.",
+		Other: "Report for the group {{.Group}}: {{.Count}} tasks its members hold, most behind first."})
+	msgReportHolders = bot.Define(&i18n.Message{ID: "handlers.report.holders",
+		Other: "holders"})
+	msgReportOverdue = bot.Define(&i18n.Message{ID: "handlers.report.overdue",
+		Other: "overdue"})
+	msgReportShare = bot.Define(&i18n.Message{ID: "handlers.report.share",
+		Other: "{{.Percent}}% done"})
+	msgReportMore = bot.Define(&i18n.Message{ID: "handlers.report.more",
+		One:   "… and 1 more task: {{.Done}} done, {{.Open}} open, {{.Overdue}} overdue.",
+		Other: "… and {{.Count}} more tasks: {{.Done}} done, {{.Open}} open, {{.Overdue}} overdue."})
+	msgReportCSV = bot.Define(&i18n.Message{ID: "handlers.report.csv",
+		Description: "Until is bot.datetime",
+		Other:       "Every assignment as CSV (the link works until {{.Until}}): {{.Link}}"})
+)

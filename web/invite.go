@@ -1,5 +1,6 @@
-// Package web serves the pages a person opens in a browser: the invitation
-// page behind the link in an invitation email, and its acceptance.
+// Package web serves what a person opens in a browser: the invitation page
+// behind the link in an invitation email, its acceptance, and the CSV of a
+// report.
 //
 // GET only shows the invitation, because mail scanners and link previews
 // open links; only the POST of the page's Accept button changes anything.

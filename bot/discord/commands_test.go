@@ -29,6 +29,7 @@ const designTable = `
 /assign: task string required autocomplete; targets string required; due string
 /unassign: task string required autocomplete; targets string required
 /due: task string required autocomplete; when string required; targets string
+/report: group string
 /tasks:
 /invite email: address string required; role string choices=learner,guide,admin
 /invite list:
@@ -113,7 +114,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign unassign due tasks invite task group role progress language history" {
+		if strings.Join(names, " ") != "assign unassign due report tasks invite task group role progress language history" {
 			t.Errorf("commands = %v", names)
 		}
 	})

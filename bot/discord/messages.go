@@ -12,7 +12,7 @@ import (
 var names = defineNames(
 	// commands and subcommands
 	"assign", "tasks", "invite", "email", "list", "again", "revoke", "task", "add",
-	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due",
+	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due", "report",
 	// options
 	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when",
 )

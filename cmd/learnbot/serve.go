@@ -61,6 +61,7 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	pages := web.New(c.store, log)
 	pages.DefaultLang = cfg.Language
 	pages.Routes(mux)
+	web.NewReports(c.store, log).Routes(mux)
 	for _, p := range platforms {
 		if p.enabled == nil || !p.enabled(cfg) {
 			continue

@@ -1,0 +1,91 @@
+package handlers
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// reportRows bounds the tasks a report's reply lists; the rest are summed
+// up in its footer, and every assignment is in the CSV. Ten rows of facts
+// stay within Discord's 2,000 characters and Slack's block limits.
+const reportRows = 10
+
+// report sums up every task with assignments, or only a group's members':
+// holders, done, open, overdue, share done. The tasks most behind come
+// first; the reply links the detail as CSV (valid an hour).
+func (h *Handlers) report(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	l := req.Lang
+	if len(req.Params) > 1 {
+		return nil, l.UsageErr(msgReportArgs, nil)
+	}
+	var group *storage.Group
+	if len(req.Params) == 1 {
+		g, err := h.group(ctx, req, req.Params[0].Text)
+		if err != nil {
+			return nil, err
+		}
+		group = g
+	}
+	var groupID int64
+	if group != nil {
+		groupID = group.ID
+	}
+	rows, err := h.store.ReportTasks(ctx, req.Caller.WorkspaceID, groupID)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return l.Reply(msgReportNone, nil), nil
+	}
+	token, until, err := h.store.CreateReport(ctx, req.Caller.WorkspaceID, groupID, req.Caller.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	r := l.Reply(msgReportAll, bot.Vars{"Count": len(rows)})
+	if group != nil {
+		r = l.Reply(msgReportGroup, bot.Vars{"Count": len(rows), "Group": group.Name})
+	}
+	// Most behind first: overdue, then open, then the catalogue's order.
+	slices.SortStableFunc(rows, func(a, b storage.ReportRow) int {
+		if a.Overdue != b.Overdue {
+			return b.Overdue - a.Overdue
+		}
+		return b.Open - a.Open
+	})
+	for _, row := range rows[:min(len(rows), reportRows)] {
+		r.Items = append(r.Items, bot.Item{Text: taskName(row.TaskTitle, row.TaskKey), Fields: reportFields(l, row)})
+	}
+	if rest := rows[min(len(rows), reportRows):]; len(rest) > 0 {
+		var sum storage.ReportRow
+		for _, row := range rest {
+			sum.Holders += row.Holders
+			sum.Done += row.Done
+			sum.Open += row.Open
+			sum.Overdue += row.Overdue
+		}
+		r.Footer = l.Say(msgReportMore, bot.Vars{"Count": len(rest), "Done": sum.Done, "Open": sum.Open,
+			"Overdue": sum.Overdue}) + "\n"
+	}
+	r.Footer += l.Say(msgReportCSV, bot.Vars{"Link": h.cfg.PublicURL + "/reports/" + token + ".csv",
+		"Until": l.DateTime(until)})
+	return r, nil
+}
+
+// reportFields are one task's figures.
+func reportFields(l bot.Lang, row storage.ReportRow) []bot.Field {
+	share := 0
+	if total := row.Done + row.Open; total > 0 {
+		share = row.Done * 100 / total
+	}
+	return []bot.Field{
+		{Label: l.Say(msgReportHolders, nil), Value: strconv.Itoa(row.Holders)},
+		{Label: l.Say(msgStateDone, nil), Value: strconv.Itoa(row.Done)},
+		{Label: l.Say(msgStateOpen, nil), Value: strconv.Itoa(row.Open)},
+		{Label: l.Say(msgReportOverdue, nil), Value: strconv.Itoa(row.Overdue)},
+		{Value: l.Say(msgReportShare, bot.Vars{"Percent": share})},
+	}
+}

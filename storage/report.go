@@ -1,0 +1,166 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/learnbot/learnbot/calendar"
+)
+
+// ReportTTL is how long a report's CSV link works.
+const ReportTTL = time.Hour
+
+// ReportRow is one task of a report: its holders and how far they are.
+// Counts are of assignments (removed ones count nowhere); Holders counts
+// people.
+type ReportRow struct {
+	TaskKey   string `db:"task_key"`
+	TaskTitle string `db:"task_title"`
+	Holders   int    `db:"holders"`
+	Done      int    `db:"done"`
+	Open      int    `db:"open"`
+	Overdue   int    `db:"overdue"`
+}
+
+// Report is what a report covers: a workspace, or one group's members.
+type Report struct {
+	ID          int64     `db:"id"`
+	WorkspaceID int64     `db:"workspace_id"`
+	GroupID     *int64    `db:"group_id"`
+	CreatedBy   int64     `db:"created_by"`
+	CreatedAt   time.Time `db:"created_at"`
+	ExpiresAt   time.Time `db:"expires_at"`
+}
+
+// ReportTasks sums up every task with assignments in the workspace, or only
+// those of groupID's members (0: everyone), by task key. An open
+// assignment is overdue when its learner's local date is past its due date.
+// One statement, whatever the size: the learners' dates are a CASE over
+// the time zones the workspace has.
+func (s *Store) ReportTasks(ctx context.Context, wsID, groupID int64) ([]ReportRow, error) {
+	today, err := s.todayByZone(ctx, s.db, wsID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: report: %w", err)
+	}
+	q := join(frag(`SELECT t.key AS task_key, t.title AS task_title, count(DISTINCT a.person_id) AS holders,
+		SUM(CASE WHEN a.state = 'done' THEN 1 ELSE 0 END) AS done,
+		SUM(CASE WHEN a.state = 'open' THEN 1 ELSE 0 END) AS open,
+		SUM(CASE WHEN a.state = 'open' AND a.due_date < `), today, frag(` THEN 1 ELSE 0 END) AS overdue
+		FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN people p ON p.id = a.person_id
+		WHERE a.workspace_id = ? AND a.state <> 'removed'`, wsID), s.ofGroup(groupID), frag(`
+		GROUP BY t.id, t.key, t.title ORDER BY t.key`))
+	var rows []ReportRow
+	if err := s.db.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
+		return nil, fmt.Errorf("storage: report: %w", err)
+	}
+	return rows, nil
+}
+
+// ofGroup narrows assignments a to a group's members (nothing for 0).
+func (s *Store) ofGroup(groupID int64) fragment {
+	if groupID == 0 {
+		return fragment{}
+	}
+	return frag(` AND a.person_id IN (SELECT m.person_id FROM group_members m WHERE m.group_id = ?)`, groupID)
+}
+
+// todayByZone is each learner's local date as SQL over people p: a CASE on
+// the time zones of the workspace's people, computed by the store's clock.
+func (s *Store) todayByZone(ctx context.Context, db sqlx.QueryerContext, wsID int64) (fragment, error) {
+	var zones []string
+	if err := sqlx.SelectContext(ctx, db, &zones, s.q(`SELECT DISTINCT time_zone FROM people WHERE workspace_id = ?`), wsID); err != nil {
+		return fragment{}, err
+	}
+	now := s.now()
+	def := calendar.Today(now, s.reminders.Zone)
+	var b strings.Builder
+	var args []any
+	b.WriteString("CASE p.time_zone")
+	for _, z := range zones {
+		b.WriteString(" WHEN ? THEN " + s.typed("DATE"))
+		args = append(args, z, calendar.Today(now, calendar.Location(z, s.reminders.Zone)))
+	}
+	b.WriteString(" ELSE " + s.typed("DATE") + " END")
+	args = append(args, def)
+	return frag(b.String(), args...), nil
+}
+
+// CreateReport makes a report's CSV link for a workspace (or a group's
+// members) and returns its token, which is stored only hashed, and when it
+// stops working.
+func (s *Store) CreateReport(ctx context.Context, wsID, groupID, actorID int64) (string, time.Time, error) {
+	token, hash := newToken()
+	now := s.now()
+	expires := now.Add(ReportTTL)
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO reports (workspace_id, token_hash, group_id, created_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`), wsID, hash, ref(groupID), actorID, now, expires)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("storage: create report: %w", err)
+	}
+	return token, expires, nil
+}
+
+// ReportByToken finds a report's link: ErrNotFound for an unknown token,
+// ErrGone once it has expired.
+func (s *Store) ReportByToken(ctx context.Context, token string) (*Report, error) {
+	var r Report
+	err := s.db.GetContext(ctx, &r, s.q(`SELECT id, workspace_id, group_id, created_by, created_at, expires_at
+		FROM reports WHERE token_hash = ?`), hashToken(token))
+	if err != nil {
+		return nil, fmt.Errorf("storage: report by token: %w", notFound(err))
+	}
+	if !s.now().Before(r.ExpiresAt) {
+		return &r, fmt.Errorf("storage: report by token: %w", ErrGone)
+	}
+	return &r, nil
+}
+
+// ReportLine is one assignment of a report's CSV.
+type ReportLine struct {
+	TaskKey    string        `db:"task_key"`
+	TaskTitle  string        `db:"task_title"`
+	PersonName string        `db:"person_name"`
+	Email      *string       `db:"email"`
+	State      string        `db:"state"`
+	AssignedAt time.Time     `db:"created_at"`
+	Due        calendar.Date `db:"due_date"`
+	DoneAt     *time.Time    `db:"done_at"`
+}
+
+// ReportLines calls f with each assignment the report covers, by task key
+// and person, streaming: a workspace of 2 million assignments is never
+// held in memory.
+func (s *Store) ReportLines(ctx context.Context, r *Report, f func(*ReportLine) error) error {
+	var group int64
+	if r.GroupID != nil {
+		group = *r.GroupID
+	}
+	q := join(frag(`SELECT t.key AS task_key, t.title AS task_title, p.display_name AS person_name, p.email, a.state,
+		a.created_at, a.due_date, a.done_at
+		FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN people p ON p.id = a.person_id
+		WHERE a.workspace_id = ? AND a.state <> 'removed'`, r.WorkspaceID), s.ofGroup(group), frag(`
+		ORDER BY t.key, lower(p.display_name), a.id`))
+	rows, err := s.db.QueryxContext(ctx, s.q(q.sql), q.args...)
+	if err != nil {
+		return fmt.Errorf("storage: report lines: %w", err)
+	}
+	defer rows.Close()
+	var line ReportLine
+	for rows.Next() {
+		line = ReportLine{}
+		if err := rows.StructScan(&line); err != nil {
+			return fmt.Errorf("storage: report lines: %w", err)
+		}
+		if err := f(&line); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: report lines: %w", err)
+	}
+	return nil
+}
