@@ -35,7 +35,7 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 		return a.autocomplete(ctx, i), nil
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
 	default:
-		return message("learnbot does not handle this kind of interaction."), nil
+		return message(actor(i).Lang.Say(msgUnknownKind, nil)), nil
 	}
 	req, err := a.request(i)
 	if err != nil {

@@ -49,6 +49,8 @@ var (
 var (
 	msgServerOnly = bot.Define(&i18n.Message{ID: "discord.server_only",
 		Other: "learnbot's commands work in a server, not in direct messages."})
+	msgUnknownKind = bot.Define(&i18n.Message{ID: "discord.unknown_kind",
+		Other: "learnbot does not handle this kind of interaction."})
 	msgUnknownInteraction = bot.Define(&i18n.Message{ID: "discord.unknown_interaction",
 		Other: "learnbot does not handle interactions of type {{.Type}}."})
 )
