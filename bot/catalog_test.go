@@ -271,3 +271,19 @@ func TestRouterSpeaksGerman(t *testing.T) {
 		t.Fatalf("German help = %q", help)
 	}
 }
+
+// BenchmarkSay: a message with placeholders and a plural (MoreNotShown), and
+// a date (a template around a plain month name, which is cached).
+func BenchmarkSay(b *testing.B) {
+	day := time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC)
+	b.Run("Plural", func(b *testing.B) {
+		for range b.N {
+			bot.German.MoreNotShown(3)
+		}
+	})
+	b.Run("Date", func(b *testing.B) {
+		for range b.N {
+			bot.German.Date(day)
+		}
+	})
+}

@@ -158,7 +158,32 @@ func (l Lang) Say(m *i18n.Message, vars Vars) string {
 	if m == nil {
 		return ""
 	}
-	loc := catalogue.localizers[l.Or(English)]
+	l = l.Or(English)
+	if vars == nil {
+		// Labels and fixed sentences are rendered once per language: the
+		// catalogue does not change after start, and go-i18n matches the
+		// language and runs the template on every call.
+		key := plainKey{l, m.ID}
+		if s, ok := plain.Load(key); ok {
+			return s.(string)
+		}
+		s := l.render(m, nil)
+		plain.Store(key, s)
+		return s
+	}
+	return l.render(m, vars)
+}
+
+type plainKey struct {
+	lang Lang
+	id   string
+}
+
+// plain holds the messages without placeholders as rendered, by language.
+var plain sync.Map
+
+func (l Lang) render(m *i18n.Message, vars Vars) string {
+	loc := catalogue.localizers[l]
 	cfg := &i18n.LocalizeConfig{DefaultMessage: m}
 	if vars != nil {
 		cfg.TemplateData = map[string]any(vars)
