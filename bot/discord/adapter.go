@@ -86,7 +86,9 @@ type Adapter struct {
 	now        func() time.Time
 	deferAfter time.Duration
 	httpClient *http.Client
-	pacers     *pacer.Set                // DM calls after a 429
+	pacers     *pacer.Set   // DM calls after a 429
+	shared     pacer.Shared // shares the pacers' episodes with other replicas; may be nil
+	replica    string
 	dms        *memo.Map[string, string] // DM channel by user ID
 
 	// followUps counts work still running after an interaction was
@@ -104,6 +106,12 @@ func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = 
 
 // WithLogger sets the logger (slog.Default otherwise).
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
+
+// WithSharedPacing shares what the pacers learn of Discord's rate limits
+// with the other replicas through shared, as replica (this process's name).
+func WithSharedPacing(shared pacer.Shared, replica string) Option {
+	return func(a *Adapter) { a.shared, a.replica = shared, replica }
+}
 
 // WithDeferAfter sets how long the adapter waits for a reply before it
 // acknowledges the interaction with a deferred response (2 s by default;
@@ -148,6 +156,9 @@ func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, 
 	}
 	if a.commands == nil {
 		a.commands = func() []*bot.Command { return nil }
+	}
+	if a.shared != nil {
+		a.pacers.Share(a.shared, a.replica, a.log)
 	}
 	if cfg.PublicKey != "" {
 		k, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))

@@ -87,8 +87,10 @@ type Adapter struct {
 	users   *userCache
 	dir     *directory
 	// pacers space Web API calls per workspace and method after a 429.
-	pacers *pacer.Set
-	dms    *memo.Map[teamUser, string] // DM channel by user
+	pacers  *pacer.Set
+	shared  pacer.Shared // shares the pacers' episodes with other replicas; may be nil
+	replica string
+	dms     *memo.Map[teamUser, string] // DM channel by user
 
 	// ackWait is how long a request may run before Slack gets an empty
 	// acknowledgement and the reply follows through response_url.
@@ -106,6 +108,12 @@ type Option func(*Adapter)
 
 // WithClock sets the clock used to check request timestamps.
 func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = now } }
+
+// WithSharedPacing shares what the pacers learn of Slack's rate limits
+// with the other replicas through shared, as replica (this process's name).
+func WithSharedPacing(shared pacer.Shared, replica string) Option {
+	return func(a *Adapter) { a.shared, a.replica = shared, replica }
+}
 
 // WithDedup shares event deduplication between replicas (the store
 // implements it). Without it, a process-local memory is used.
@@ -174,6 +182,9 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 		a.dedup = newMemoryDedup(time.Hour, a.now)
 	}
 	a.log = a.log.With("platform", bot.PlatformSlack)
+	if a.shared != nil {
+		a.pacers.Share(a.shared, a.replica, a.log)
+	}
 	// slack-go retries nothing by default (no OptionRetry): a 429 must reach
 	// the queue as a RetryAfterError instead of blocking a worker.
 	a.api = slackgo.New(cfg.BotToken,

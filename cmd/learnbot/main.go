@@ -263,6 +263,7 @@ type core struct {
 	handlers *handlers.Handlers
 	metrics  *metrics.Metrics
 	senders  map[string]bot.Sender // filled by the adapters before the queue runs
+	replica  string                // this process among the replicas (shared paces)
 }
 
 func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) {
@@ -270,7 +271,7 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	if err != nil {
 		return nil, err
 	}
-	c := &core{store: store, senders: map[string]bot.Sender{}}
+	c := &core{store: store, senders: map[string]bot.Sender{}, replica: replicaName()}
 	b := readBuildInfo()
 	c.metrics = metrics.New(metrics.Build{Version: b.Version, Commit: b.Commit, GoVersion: b.GoVersion}, log)
 	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure, OnDM: c.metrics.DM,
