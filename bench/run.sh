@@ -111,8 +111,29 @@ if [[ "${PROFILE:-0}" == 1 ]]; then
 fi
 echo "== learnbot $LB (pid $LB_PID), floor $FLOOR, fake $FAKE; results in $OUT"
 
-"$RUN/loadgen" bench -learnbot "$LB" -floor "$FLOOR" -fake "$FAKE" -pid "$LB_PID" -out "$OUT" "${pprof_flag[@]}" "$@" |
-	tee "$OUT/bench.log"
+# The crash scenario kills learnbot (SIGKILL) mid fan-out and writes
+# $RUN/killed; another learnbot is started here on the same database and
+# announced to loadgen in $RUN/restarted ("<base URL> <pid>").
+(
+	"$RUN/loadgen" bench -learnbot "$LB" -floor "$FLOOR" -fake "$FAKE" -pid "$LB_PID" -out "$OUT" -restart-dir "$RUN" \
+		"${pprof_flag[@]}" "$@" | tee "$OUT/bench.log"
+) &
+BENCH_PID=$!
+pids+=("$BENCH_PID")
+while kill -0 "$BENCH_PID" 2>/dev/null; do
+	if [[ -e "$RUN/killed" && ! -e "$RUN/restarted" ]]; then
+		wait "$LB_PID" 2>/dev/null || true
+		env "${learnbot_env[@]}" "$RUN/learnbot" serve >"$OUT/learnbot-restarted.log" 2>&1 &
+		LB_PID=$!
+		pids+=("$LB_PID")
+		waitfile "$OUT/learnbot-restarted.log" 'msg=serving'
+		echo "http://$(grep -m1 'msg=serving' "$OUT/learnbot-restarted.log" | sed -E 's/.*addr=([^ ]+).*/\1/') $LB_PID" >"$RUN/restarted.tmp"
+		mv "$RUN/restarted.tmp" "$RUN/restarted"
+		echo "== learnbot restarted after the crash: pid $LB_PID"
+	fi
+	sleep 0.2
+done
+wait "$BENCH_PID"
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 if [[ "${PROFILE:-0}" == 1 ]]; then

@@ -45,6 +45,8 @@ type benchConfig struct {
 	limit                 float64
 	limitedDMs            int
 	drainTimeout          time.Duration
+	crashDMs              int    // crash: DMs of the fan-out killed mid-way
+	restartDir            string // crash: where bench/run.sh learns of the kill and tells of the restart
 }
 
 // bench runs the scenarios and collects the summary.
@@ -84,7 +86,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	fs.StringVar(&c.pprof, "pprof", "", "learnbot's pprof base URL: CPU profiles of each load go to -out")
 	fs.StringVar(&c.out, "out", "", "directory for results.json, summary.md and profiles")
 	fs.IntVar(&c.pid, "pid", 0, "learnbot's process ID, for its resident set size")
-	scenarios := fs.String("scenarios", "read,write,bulk,fanout", "scenarios to run, in this order")
+	scenarios := fs.String("scenarios", "read,write,bulk,fanout,crash", "scenarios to run, in this order (crash kills learnbot: last)")
 	platforms := fs.String("platforms", "slack,discord", "platforms of the read and write paths")
 	fs.IntVar(&c.readers, "readers", 20, "read path: learners asking /tasks")
 	fs.IntVar(&c.readTasks, "read-tasks", 20, "read path: assignments of each")
@@ -95,6 +97,8 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	fs.Float64Var(&c.limit, "limit", 50, "fan-out: chat.postMessage per second the rate-limited fake allows")
 	fs.IntVar(&c.limitedDMs, "limited-dms", 0, "fan-out under the limit: DMs (0: the whole group)")
 	fs.DurationVar(&c.drainTimeout, "drain-timeout", 10*time.Minute, "how long to wait for learnbot's queue to empty between steps")
+	fs.IntVar(&c.crashDMs, "crash-dms", 3000, "crash: DMs of the fan-out during which learnbot is killed")
+	fs.StringVar(&c.restartDir, "restart-dir", "", "crash: directory where loadgen writes \"killed\" and bench/run.sh answers with \"restarted\" (<base URL> <pid>)")
 	plan := planFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -103,8 +107,8 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	if err := c.plan.check(); err != nil {
 		return err
 	}
-	if c.dups > c.group || c.group < 1 || c.limitedDMs > c.group {
-		return errors.New("want 0 <= -dups <= -group, -limited-dms <= -group")
+	if c.dups > c.group || c.group < 1 || c.limitedDMs > c.group || c.crashDMs < 3 || c.crashDMs > c.group {
+		return errors.New("want 0 <= -dups <= -group, -limited-dms <= -group, 3 <= -crash-dms <= -group")
 	}
 	if c.limitedDMs == 0 {
 		c.limitedDMs = c.group
@@ -175,6 +179,8 @@ func (b *bench) run(ctx context.Context) error {
 			err = b.bulk(ctx)
 		case "fanout":
 			err = b.fanout(ctx)
+		case "crash":
+			err = b.crash(ctx)
 		default:
 			err = fmt.Errorf("unknown scenario %q", s)
 		}
