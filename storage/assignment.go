@@ -218,8 +218,8 @@ func (s *Store) names(ctx context.Context, tx *sqlx.Tx, personIDs []int64) ([]st
 		personIDs = personIDs[:summaryNames]
 	}
 	var names []string
-	err := tx.SelectContext(ctx, &names, s.q(`SELECT display_name FROM people WHERE id IN (`+placeholders(len(personIDs))+`)
-		ORDER BY lower(display_name)`), int64Args(personIDs)...)
+	q := join(frag(`SELECT display_name FROM people WHERE id IN (`), inList(personIDs), frag(`) ORDER BY lower(display_name)`))
+	err := tx.SelectContext(ctx, &names, s.q(q.sql), q.args...)
 	return names, err
 }
 

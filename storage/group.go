@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -106,11 +107,11 @@ func (s *Store) ListGroups(ctx context.Context, wsID int64) ([]Group, error) {
 func (s *Store) AddMembers(ctx context.Context, g *Group, personIDs []int64, actorID int64) (int, error) {
 	added := 0
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		for start := 0; start < len(personIDs); start += 400 {
-			part := personIDs[start:min(start+400, len(personIDs))]
-			res, err := tx.ExecContext(ctx, s.q(`INSERT INTO group_members (workspace_id, group_id, person_id)
-				SELECT p.workspace_id, ?, p.id FROM people p WHERE p.workspace_id = ? AND p.id IN (`+placeholders(len(part))+`)
-				ON CONFLICT DO NOTHING`), append([]any{g.ID, g.WorkspaceID}, int64Args(part)...)...)
+		for part := range slices.Chunk(personIDs, peopleChunk) {
+			q := join(frag(`INSERT INTO group_members (workspace_id, group_id, person_id)
+				SELECT p.workspace_id, ?, p.id FROM people p WHERE p.workspace_id = ? AND p.id IN (`, g.ID, g.WorkspaceID),
+				inList(part), frag(`) ON CONFLICT DO NOTHING`))
+			res, err := tx.ExecContext(ctx, s.q(q.sql), q.args...)
 			if err != nil {
 				return err
 			}
@@ -130,8 +131,9 @@ func (s *Store) AddMembers(ctx context.Context, g *Group, personIDs []int64, act
 func (s *Store) RemoveMembers(ctx context.Context, g *Group, personIDs []int64, actorID int64) (int, error) {
 	removed := 0
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM group_members WHERE workspace_id = ? AND group_id = ? AND person_id IN (`+
-			placeholders(len(personIDs))+`)`), append([]any{g.WorkspaceID, g.ID}, int64Args(personIDs)...)...)
+		q := join(frag(`DELETE FROM group_members WHERE workspace_id = ? AND group_id = ? AND person_id IN (`, g.WorkspaceID, g.ID),
+			inList(personIDs), frag(`)`))
+		res, err := tx.ExecContext(ctx, s.q(q.sql), q.args...)
 		if err != nil {
 			return err
 		}

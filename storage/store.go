@@ -382,6 +382,15 @@ func (s *Store) typed(pgType string) string {
 	return "?"
 }
 
+// placeholders is n comma-separated placeholders; none is NULL, so that
+// "IN (NULL)" matches nothing.
+func placeholders(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
 // inList is the placeholders of an IN list and their arguments.
 func inList[T any](vals []T) fragment {
 	args := make([]any, len(vals))
