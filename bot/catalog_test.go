@@ -26,6 +26,7 @@ import (
 	_ "github.com/learnbot/learnbot/calendar"
 	_ "github.com/learnbot/learnbot/handlers"
 	_ "github.com/learnbot/learnbot/mail"
+	_ "github.com/learnbot/learnbot/queue"
 	_ "github.com/learnbot/learnbot/web"
 )
 
@@ -227,6 +228,21 @@ func TestLang(t *testing.T) {
 		}
 		if got, ok := bot.AcceptLanguage("fr, it"); ok {
 			t.Errorf("AcceptLanguage(fr, it) = %q; want none", got)
+		}
+	})
+	t.Run("Translate", func(t *testing.T) {
+		for _, c := range []struct{ in, want string }{
+			{"not on chat yet", "noch nicht im Chat"},
+			{"the Slack user is a bot (cannot_dm_bot)", "die Slack-Person ist ein Bot (cannot_dm_bot)"},
+			{"550 5.1.1 no such user", "550 5.1.1 no such user"},
+			{"Done.", "Erledigt."},
+		} {
+			if got := bot.German.Translate(c.in); got != c.want {
+				t.Errorf("Translate(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
+		if got := bot.English.Translate("not on chat yet"); got != "not on chat yet" {
+			t.Errorf("English Translate = %q", got)
 		}
 	})
 	t.Run("Dates", func(t *testing.T) {

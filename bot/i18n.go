@@ -265,3 +265,33 @@ func (l Lang) Done() *Reply { return l.Reply(msgDone, nil) }
 // MoreNotShown says that a platform left out the last n entries of a list
 // for want of room.
 func (l Lang) MoreNotShown(n int) string { return l.Say(msgMoreNotShown, Vars{"Count": n}) }
+
+// Translate renders in l the message whose English is english, for words
+// stored as English text (the reason a delivery failed, recorded when no
+// reader was known). A detail in parentheses at the end ("(cannot_dm_bot)")
+// is kept as it is; text that is no message without placeholders is
+// returned unchanged.
+func (l Lang) Translate(english string) string {
+	byEnglish.once.Do(func() {
+		byEnglish.m = map[string]*i18n.Message{}
+		for _, m := range Defined() {
+			if m.One == "" && !strings.Contains(m.Other, "{{") {
+				byEnglish.m[m.Other] = m
+			}
+		}
+	})
+	if m, ok := byEnglish.m[english]; ok {
+		return l.Say(m, nil)
+	}
+	if i := strings.LastIndex(english, " ("); i > 0 && strings.HasSuffix(english, ")") {
+		if m, ok := byEnglish.m[english[:i]]; ok {
+			return l.Say(m, nil) + english[i:]
+		}
+	}
+	return english
+}
+
+var byEnglish struct {
+	once sync.Once
+	m    map[string]*i18n.Message
+}

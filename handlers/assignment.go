@@ -294,9 +294,9 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		}
 		switch {
 		case r.DMError != nil && r.DMRetrying:
-			name += " " + req.Lang.Say(msgProgressDMRetrying, bot.Vars{"Reason": *r.DMError})
+			name += " " + req.Lang.Say(msgProgressDMRetrying, bot.Vars{"Reason": req.Lang.Translate(*r.DMError)})
 		case r.DMError != nil:
-			name += " " + req.Lang.Say(msgProgressDMFailed, bot.Vars{"Reason": *r.DMError})
+			name += " " + req.Lang.Say(msgProgressDMFailed, bot.Vars{"Reason": req.Lang.Translate(*r.DMError)})
 		}
 		if r.State == storage.AssignmentDone {
 			done = append(done, name)

@@ -108,7 +108,7 @@ func (h *Handlers) inviteList(ctx context.Context, req *bot.Request) (*bot.Reply
 			it.Fields = append(it.Fields, bot.Field{Value: l.Say(msgInviteListExpired, nil)})
 		}
 		if inv.LastError != nil {
-			it.Fields = append(it.Fields, bot.Field{Label: l.Say(msgInviteListFailure, nil), Value: *inv.LastError})
+			it.Fields = append(it.Fields, bot.Field{Label: l.Say(msgInviteListFailure, nil), Value: l.Translate(*inv.LastError)})
 		}
 		label := l.Say(msgInviteAgain, nil)
 		if len(list) > 1 {

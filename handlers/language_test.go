@@ -136,3 +136,22 @@ func TestLanguageCommand(t *testing.T) {
 		}
 	})
 }
+
+// TestDeliveryReasonInGerman: why a DM was not delivered is stored in
+// English and read in the guide's language.
+func TestDeliveryReasonInGerman(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
+		run(t, b, gina, "task add git Git basics")
+		run(t, b, gina, "invite zed@example.com")
+		run(t, b, gina, "assign git zed@example.com")
+		b.WaitJobs(t)
+		if got := run(t, b, gina, "progress git").String(); !strings.Contains(got, "(DM not delivered: not on chat yet)") {
+			t.Fatalf("English progress = %q", got)
+		}
+		run(t, b, gina, "language de")
+		if got := run(t, b, gina, "progress git").String(); !strings.Contains(got, "(DM nicht zugestellt: noch nicht im Chat)") {
+			t.Fatalf("German progress = %q", got)
+		}
+	})
+}

@@ -31,7 +31,7 @@ func (w *dmWorker) Work(ctx context.Context, job *river.Job[DMArgs]) error {
 	}
 	if a.ChatID == nil {
 		// Invited by email and not on chat yet: /tasks shows it once they are.
-		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, "not on chat yet", nil)
+		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, bot.English.Say(msgNotOnChat, nil), nil)
 	}
 	sender, ok := w.q.cfg.Senders[a.Platform]
 	if !ok {

@@ -32,7 +32,7 @@ var _ bot.Sender = (*Adapter)(nil)
 // *bot.PermanentError, anything else as an ordinary error to retry.
 func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	if msg.To.ID == "" {
-		return &bot.PermanentError{Reason: "no Discord user ID", Err: errors.New("discord: DM without recipient")}
+		return &bot.PermanentError{Reason: bot.English.Say(msgNoUserID, nil), Err: errors.New("discord: DM without recipient")}
 	}
 	// A user's DM channel does not change: it is opened once and remembered.
 	channel, remembered := a.dms.Get(msg.To.ID)
@@ -128,11 +128,11 @@ func dmError(step string, err error) error {
 		wrapped := fmt.Errorf("discord: %s: %w", step, err)
 		switch rest.Message.Code {
 		case codeCannotMessageUser:
-			return &bot.PermanentError{Reason: "DMs closed", Err: wrapped}
+			return &bot.PermanentError{Reason: bot.English.Say(msgDMsClosed, nil), Err: wrapped}
 		case codeNoMutualGuildsToDM:
-			return &bot.PermanentError{Reason: "no server shared with the bot", Err: wrapped}
+			return &bot.PermanentError{Reason: bot.English.Say(msgNoSharedGuild, nil), Err: wrapped}
 		case codeUnknownUser:
-			return &bot.PermanentError{Reason: "unknown Discord user", Err: wrapped}
+			return &bot.PermanentError{Reason: bot.English.Say(msgUnknownUser, nil), Err: wrapped}
 		case codeInvalidFormBody:
 			return &bot.PermanentError{Reason: "message refused by Discord: " + rest.Message.Message, Err: wrapped}
 		}

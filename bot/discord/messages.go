@@ -54,3 +54,12 @@ var (
 	msgUnknownInteraction = bot.Define(&i18n.Message{ID: "discord.unknown_interaction",
 		Other: "learnbot does not handle interactions of type {{.Type}}."})
 )
+
+// Why a DM cannot be delivered, as guides read it in progress (stored in
+// English, shown in the reader's language: bot.Lang.Translate).
+var (
+	msgNoUserID      = bot.Define(&i18n.Message{ID: "discord.reason.no_user_id", Other: "no Discord user ID"})
+	msgDMsClosed     = bot.Define(&i18n.Message{ID: "discord.reason.dms_closed", Other: "DMs closed"})
+	msgNoSharedGuild = bot.Define(&i18n.Message{ID: "discord.reason.no_shared_guild", Other: "no server shared with the bot"})
+	msgUnknownUser   = bot.Define(&i18n.Message{ID: "discord.reason.unknown_user", Other: "unknown Discord user"})
+)

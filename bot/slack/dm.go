@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
@@ -143,23 +144,24 @@ var staleChannelErrors = map[string]bool{"channel_not_found": true, "is_archived
 type teamUser struct{ team, user string }
 
 // Slack errors after which retrying a DM is pointless, with the reason shown
-// to guides.
-var permanentDMErrors = map[string]string{
-	"user_not_found":          "the Slack user does not exist",
-	"users_not_found":         "the Slack user does not exist",
-	"cannot_dm_bot":           "the Slack user is a bot",
-	"account_inactive":        "the Slack account is deactivated",
-	"user_disabled":           "the Slack account is deactivated",
-	"user_not_visible":        "learnbot cannot see this Slack user",
-	"channel_not_found":       "the DM channel does not exist",
-	"is_archived":             "the DM channel is archived",
-	"not_in_channel":          "learnbot is not in the DM channel",
-	"restricted_action":       "the workspace does not let learnbot post there",
-	"team_access_not_granted": "learnbot has no access to the user's workspace",
-	"invalid_blocks":          "Slack refused the message",
-	"invalid_blocks_format":   "Slack refused the message",
-	"msg_too_long":            "Slack refused the message as too long",
-	"no_text":                 "Slack refused the message",
+// to guides (stored in English with the code: "the Slack user is a bot
+// (cannot_dm_bot)").
+var permanentDMErrors = map[string]*i18n.Message{
+	"user_not_found":          msgUserGone,
+	"users_not_found":         msgUserGone,
+	"cannot_dm_bot":           msgUserIsBot,
+	"account_inactive":        msgAccountDeactivated,
+	"user_disabled":           msgAccountDeactivated,
+	"user_not_visible":        msgUserHidden,
+	"channel_not_found":       msgNoDMChannel,
+	"is_archived":             msgDMChannelArchived,
+	"not_in_channel":          msgNotInDMChannel,
+	"restricted_action":       msgRestricted,
+	"team_access_not_granted": msgNoTeamAccess,
+	"invalid_blocks":          msgRefused,
+	"invalid_blocks_format":   msgRefused,
+	"msg_too_long":            msgRefusedTooLong,
+	"no_text":                 msgRefused,
 }
 
 // classify sorts a Web API error for the queue: rate limits wait, lost causes
@@ -182,7 +184,7 @@ func classify(method string, err error) error {
 		return &bot.RetryAfterError{After: defaultRetryAfter, Err: wrapped}
 	}
 	if reason, ok := permanentDMErrors[code]; ok {
-		return &bot.PermanentError{Reason: reason + " (" + code + ")", Err: wrapped}
+		return &bot.PermanentError{Reason: bot.English.Say(reason, nil) + " (" + code + ")", Err: wrapped}
 	}
 	return wrapped
 }
