@@ -14,10 +14,11 @@ import (
 // ReportTTL is how long a report's CSV link works.
 const ReportTTL = time.Hour
 
-// ReportRow is one task of a report: its holders and how far they are.
-// Counts are of assignments (removed ones count nowhere); Holders counts
-// people.
+// ReportRow is one task of a report: how many assignments it has that
+// count (Holders: removed ones count nowhere; a forced duplicate counts
+// twice) and how far they are.
 type ReportRow struct {
+	TaskID    int64  `db:"task_id"`
 	TaskKey   string `db:"task_key"`
 	TaskTitle string `db:"task_title"`
 	Holders   int    `db:"holders"`
@@ -39,23 +40,45 @@ type Report struct {
 // ReportTasks sums up every task with assignments in the workspace, or only
 // those of groupID's members (0: everyone), by task key. An open
 // assignment is overdue when its learner's local date is past its due date.
-// One statement, whatever the size: the learners' dates are a CASE over
-// the time zones the workspace has.
+// Three statements whatever the size: the counts by task and state (no
+// join but the 200-row tasks table), the time zones the workspace has, and
+// the overdue ones by task, which alone need the learner's zone and only
+// look at open assignments due before the latest "today" of any zone.
 func (s *Store) ReportTasks(ctx context.Context, wsID, groupID int64) ([]ReportRow, error) {
-	today, err := s.todayByZone(ctx, s.db, wsID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: report: %w", err)
-	}
-	q := join(frag(`SELECT t.key AS task_key, t.title AS task_title, count(DISTINCT a.person_id) AS holders,
-		SUM(CASE WHEN a.state = 'done' THEN 1 ELSE 0 END) AS done,
-		SUM(CASE WHEN a.state = 'open' THEN 1 ELSE 0 END) AS open,
-		SUM(CASE WHEN a.state = 'open' AND a.due_date < `), today, frag(` THEN 1 ELSE 0 END) AS overdue
-		FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN people p ON p.id = a.person_id
-		WHERE a.workspace_id = ? AND a.state <> 'removed'`, wsID), s.ofGroup(groupID), frag(`
-		GROUP BY t.id, t.key, t.title ORDER BY t.key`))
+	q := join(frag(`SELECT t.id AS task_id, t.key AS task_key, t.title AS task_title, x.holders, x.done, x.open, 0 AS overdue
+		FROM (SELECT a.task_id, count(*) AS holders,
+			SUM(CASE WHEN a.state = 'done' THEN 1 ELSE 0 END) AS done,
+			SUM(CASE WHEN a.state = 'open' THEN 1 ELSE 0 END) AS open
+			FROM assignments a WHERE a.workspace_id = ? AND a.state <> 'removed'`, wsID), s.ofGroup(groupID), frag(`
+			GROUP BY a.task_id) x
+		JOIN tasks t ON t.id = x.task_id ORDER BY t.key`))
 	var rows []ReportRow
 	if err := s.db.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
 		return nil, fmt.Errorf("storage: report: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	today, latest, err := s.todayByZone(ctx, s.db, wsID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: report: %w", err)
+	}
+	q = join(frag(`SELECT a.task_id, count(*) AS overdue FROM assignments a JOIN people p ON p.id = a.person_id
+		WHERE a.workspace_id = ? AND a.state = 'open' AND a.due_date < `, wsID), s.dateValue(latest),
+		frag(` AND a.due_date < `), today, s.ofGroup(groupID), frag(` GROUP BY a.task_id`))
+	var overdue []struct {
+		TaskID int64 `db:"task_id"`
+		N      int   `db:"overdue"`
+	}
+	if err := s.db.SelectContext(ctx, &overdue, s.q(q.sql), q.args...); err != nil {
+		return nil, fmt.Errorf("storage: report: %w", err)
+	}
+	byTask := make(map[int64]int, len(overdue))
+	for _, o := range overdue {
+		byTask[o.TaskID] = o.N
+	}
+	for i := range rows {
+		rows[i].Overdue = byTask[rows[i].TaskID]
 	}
 	return rows, nil
 }
@@ -68,25 +91,30 @@ func (s *Store) ofGroup(groupID int64) fragment {
 	return frag(` AND a.person_id IN (SELECT m.person_id FROM group_members m WHERE m.group_id = ?)`, groupID)
 }
 
-// todayByZone is each learner's local date as SQL over people p: a CASE on
-// the time zones of the workspace's people, computed by the store's clock.
-func (s *Store) todayByZone(ctx context.Context, db sqlx.QueryerContext, wsID int64) (fragment, error) {
+// todayByZone is each learner's local date as SQL over people p (a CASE
+// on the time zones of the workspace's people, by the store's clock), and
+// the latest of those dates.
+func (s *Store) todayByZone(ctx context.Context, db sqlx.QueryerContext, wsID int64) (fragment, calendar.Date, error) {
 	var zones []string
 	if err := sqlx.SelectContext(ctx, db, &zones, s.q(`SELECT DISTINCT time_zone FROM people WHERE workspace_id = ?`), wsID); err != nil {
-		return fragment{}, err
+		return fragment{}, calendar.Date{}, err
 	}
 	now := s.now()
-	def := calendar.Today(now, s.reminders.Zone)
+	latest := calendar.Today(now, s.reminders.Zone)
 	var b strings.Builder
 	var args []any
 	b.WriteString("CASE p.time_zone")
 	for _, z := range zones {
+		today := calendar.Today(now, calendar.Location(z, s.reminders.Zone))
+		if latest.Before(today) {
+			latest = today
+		}
 		b.WriteString(" WHEN ? THEN " + s.typed("DATE"))
-		args = append(args, z, calendar.Today(now, calendar.Location(z, s.reminders.Zone)))
+		args = append(args, z, today)
 	}
 	b.WriteString(" ELSE " + s.typed("DATE") + " END")
-	args = append(args, def)
-	return frag(b.String(), args...), nil
+	args = append(args, calendar.Today(now, s.reminders.Zone))
+	return frag(b.String(), args...), latest, nil
 }
 
 // CreateReport makes a report's CSV link for a workspace (or a group's
