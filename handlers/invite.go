@@ -3,8 +3,12 @@ package handlers
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
+	"unicode"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
@@ -12,50 +16,186 @@ import (
 	"github.com/learnbot/learnbot/storage"
 )
 
+// maxInvites bounds the addresses of one invite command.
+const maxInvites = 100
+
+// inviteSeparators split a list of addresses: spaces, commas, semicolons and
+// newlines (a column pasted from a spreadsheet).
+var inviteSeparators = func(r rune) bool {
+	return r == ',' || r == ';' || unicode.IsSpace(r)
+}
+
+var roleWord = regexp.MustCompile(`^[A-Za-z]+$`)
+
+// invite invites up to 100 addresses, each on its own, in one transaction.
+// One address gets the detailed reply it always had; several get a summary:
+// invited, already pending (with Invite again), already active, invalid.
 func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	if len(req.Params) == 0 || len(req.Params) > 2 {
-		return nil, req.Lang.UsageErr(msgInviteMissing, nil)
+	l := req.Lang
+	var words []string
+	for _, a := range req.Params {
+		words = append(words, strings.FieldsFunc(a.Text, inviteSeparators)...)
 	}
-	email, err := checkEmail(req.Lang, req.Params[0].Text)
+	role := bot.RoleLearner
+	// A last bare word is the role ("guide", or a typo of one); anything
+	// else, such as "not-an-email", is one more address.
+	if n := len(words); n > 1 && roleWord.MatchString(words[n-1]) {
+		role = bot.Role(strings.ToLower(words[n-1]))
+		if !role.Valid() {
+			return nil, l.UsageErr(msgBadRole, bot.Vars{"Arg": strconv.Quote(words[n-1])})
+		}
+		words = words[:n-1]
+	}
+	if len(words) == 0 {
+		return nil, l.UsageErr(msgInviteMissing, nil)
+	}
+	var emails, invalid []string
+	seen := map[string]bool{}
+	for _, w := range words {
+		if seen[strings.ToLower(w)] {
+			continue
+		}
+		seen[strings.ToLower(w)] = true
+		if email, err := checkEmail(l, w); err != nil {
+			invalid = append(invalid, strconv.Quote(w))
+		} else {
+			emails = append(emails, email)
+		}
+	}
+	if n := len(emails) + len(invalid); n > maxInvites {
+		return nil, l.UsageErr(msgInviteTooMany, bot.Vars{"Max": maxInvites, "Count": n})
+	}
+	if role == bot.RoleAdmin && req.Caller.Role != bot.RoleAdmin {
+		return nil, adminInvitationError(l)
+	}
+	if len(emails) == 0 {
+		if len(invalid) == 1 {
+			return nil, l.UsageErr(msgBadEmail, bot.Vars{"Email": invalid[0]})
+		}
+		return nil, l.UsageErr(msgInviteNoneValid, bot.Vars{"Invalid": strings.Join(invalid, ", ")})
+	}
+	chatUsers := h.chatUsersByEmail(ctx, req, emails)
+	out, err := h.store.CreateInvitations(ctx, h.inviteParams(req, "", role, nil), emails, chatUsers)
+	if errors.Is(err, storage.ErrAdminInvitation) {
+		return nil, adminInvitationError(l)
+	}
 	if err != nil {
 		return nil, err
 	}
-	role := bot.RoleLearner
-	if len(req.Params) == 2 {
-		role = bot.Role(strings.ToLower(req.Params[1].Text))
-		if !role.Valid() {
-			return nil, req.Lang.UsageErr(msgBadRole, bot.Vars{"Arg": strconv.Quote(req.Params[1].Text)})
-		}
+	if len(out) == 1 && len(invalid) == 0 {
+		return h.invitedOne(req, out[0], chatUsers[out[0].Email])
 	}
-	if role == bot.RoleAdmin && req.Caller.Role != bot.RoleAdmin {
-		return nil, adminInvitationError(req.Lang)
+	return h.invitedMany(req, role, out, invalid), nil
+}
+
+// lookupBudget bounds the time spent finding chat users by email before the
+// invitations are written: an address not looked up in time is invited by
+// email only, and linked when its person first talks to learnbot.
+const lookupBudget = 4 * time.Second
+
+// chatUsersByEmail asks the platform who has each address, a few at a time.
+func (h *Handlers) chatUsersByEmail(ctx context.Context, req *bot.Request, emails []string) map[string]*bot.User {
+	found := map[string]*bot.User{}
+	if req.Directory == nil {
+		return found
 	}
-	var chatUser *bot.User
-	if req.Directory != nil {
-		u, err := req.Directory.UserByEmail(ctx, email)
-		switch {
-		case err == nil:
-			chatUser = u
-		case !errors.Is(err, bot.ErrNoUser):
-			// The invitation works without the link to a chat user.
-			h.log.Warn("user lookup by email failed", "platform", req.Platform, "workspace", req.Workspace, "error", err)
-		}
+	ctx, cancel := context.WithTimeout(ctx, lookupBudget)
+	defer cancel()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 4)
+	for _, email := range emails {
+		wg.Go(func() {
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+			case <-ctx.Done():
+				return
+			}
+			u, err := req.Directory.UserByEmail(ctx, email)
+			switch {
+			case err == nil:
+				mu.Lock()
+				found[email] = u
+				mu.Unlock()
+			case !errors.Is(err, bot.ErrNoUser):
+				// The invitation works without the link to a chat user.
+				h.log.Warn("user lookup by email failed", "platform", req.Platform, "workspace", req.Workspace, "error", err)
+			}
+		})
 	}
-	res, err := h.store.CreateInvitation(ctx, h.inviteParams(req, email, role, chatUser))
+	wg.Wait()
+	return found
+}
+
+// invitedOne is the reply to inviting one address.
+func (h *Handlers) invitedOne(req *bot.Request, o storage.InviteOutcome, chatUser *bot.User) (*bot.Reply, error) {
 	switch {
-	case errors.Is(err, storage.ErrPending):
-		inv := res.Invitation
-		r := req.Lang.Reply(msgInvitePending, bot.Vars{"Email": email, "Role": inv.Role, "Count": inv.SendCount})
-		r.Buttons = []bot.Button{reinviteButton(inv, req.Lang.Say(msgInviteAgain, nil))}
+	case o.Pending != nil:
+		r := req.Lang.Reply(msgInvitePending, bot.Vars{"Email": o.Email, "Role": o.Pending.Role, "Count": o.Pending.SendCount})
+		r.Buttons = []bot.Button{reinviteButton(*o.Pending, req.Lang.Say(msgInviteAgain, nil))}
 		return r, nil
-	case errors.Is(err, storage.ErrActive):
-		return nil, req.Lang.Err(msgInviteActive, bot.Vars{"Email": email})
-	case errors.Is(err, storage.ErrAdminInvitation):
-		return nil, adminInvitationError(req.Lang)
-	case err != nil:
-		return nil, err
+	case o.Active:
+		return nil, req.Lang.Err(msgInviteActive, bot.Vars{"Email": o.Email})
 	}
-	return &bot.Reply{Text: h.sentText(req, res, chatUser)}, nil
+	return &bot.Reply{Text: h.sentText(req, o.Invited, chatUser)}, nil
+}
+
+// invitedMany sums up inviting several addresses: who was invited, who is
+// already active, which addresses are invalid, and each one already pending
+// with its Invite again button (last: a platform short of room leaves out
+// items from the end).
+func (h *Handlers) invitedMany(req *bot.Request, role bot.Role, out []storage.InviteOutcome, invalid []string) *bot.Reply {
+	l := req.Lang
+	var invited, active []string
+	var pending []storage.Invitation
+	var links []bot.Item
+	dms := 0
+	for _, o := range out {
+		switch {
+		case o.Pending != nil:
+			pending = append(pending, *o.Pending)
+		case o.Active:
+			active = append(active, o.Email)
+		default:
+			invited = append(invited, o.Email)
+			links = append(links, bot.Item{Text: l.Say(msgInviteManyLink, bot.Vars{"Email": o.Email, "Role": role,
+				"Until": l.DateTime(o.Invited.Invitation.ExpiresAt)}), Link: o.Invited.Link})
+			if o.Invited.DM {
+				dms++
+			}
+		}
+	}
+	r := l.Reply(msgInviteSummary, bot.Vars{"Count": len(out) + len(invalid), "Invited": len(invited),
+		"Pending": len(pending), "Active": len(active), "Invalid": len(invalid)})
+	switch {
+	case len(invited) > 0 && h.cfg.EmailEnabled:
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyInvited, bot.Vars{"Role": role, "Names": strings.Join(invited, ", ")})})
+	case len(invited) > 0:
+		r.Items = append(r.Items, links...)
+	}
+	if len(active) > 0 {
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyActive, bot.Vars{"Names": strings.Join(active, ", ")})})
+	}
+	if len(invalid) > 0 {
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyInvalid, bot.Vars{"Names": strings.Join(invalid, ", ")})})
+	}
+	for _, inv := range pending {
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyPending, bot.Vars{"Email": inv.Email, "Role": inv.Role}),
+			Buttons: []bot.Button{reinviteButton(inv, l.Say(msgInviteAgainEmail, bot.Vars{"Email": inv.Email}))}})
+	}
+	var footer []string
+	switch {
+	case len(invited) > 0 && h.cfg.EmailEnabled:
+		footer = append(footer, l.Say(msgInviteHint, bot.Vars{"From": h.cfg.MailFrom, "Again": req.Slash("invite again"), "Email": "<email>"}))
+	case len(invited) > 0:
+		footer = append(footer, l.Say(msgInviteManyNoEmail, nil))
+	}
+	if dms > 0 {
+		footer = append(footer, l.Say(msgInviteManyDMs, bot.Vars{"Count": dms}))
+	}
+	r.Footer = strings.Join(footer, "\n")
+	return r
 }
 
 func (h *Handlers) inviteParams(req *bot.Request, email string, role bot.Role, chatUser *bot.User) storage.InviteParams {

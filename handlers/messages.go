@@ -24,7 +24,7 @@ var (
 	msgCmdTasks = bot.Define(&i18n.Message{ID: "handlers.command.tasks",
 		Other: "Your assigned tasks, with a Mark done button for open ones."})
 	msgCmdInvite = bot.Define(&i18n.Message{ID: "handlers.command.invite",
-		Other: "Invite a person by email (default role learner)."})
+		Other: "Invite people by email, up to 100 at once (default role learner)."})
 	msgOptRole = bot.Define(&i18n.Message{ID: "handlers.option.role",
 		Other: "Role (default learner)"})
 	msgCmdInviteList = bot.Define(&i18n.Message{ID: "handlers.command.invite_list",
@@ -618,4 +618,31 @@ var (
 	msgReportCSV = bot.Define(&i18n.Message{ID: "handlers.report.csv",
 		Description: "Until is bot.datetime",
 		Other:       "Every assignment as CSV (the link works until {{.Until}}): {{.Link}}"})
+)
+
+// invite with several addresses
+var (
+	msgOptAddresses = bot.Define(&i18n.Message{ID: "handlers.option.addresses",
+		Other: "Email addresses: up to 100, separated by spaces, commas or semicolons"})
+	msgInviteTooMany = bot.Define(&i18n.Message{ID: "handlers.invite.too_many",
+		Other: "At most {{.Max}} addresses at once; you gave {{.Count}}. Nothing was sent."})
+	msgInviteNoneValid = bot.Define(&i18n.Message{ID: "handlers.invite.none_valid",
+		Other: "None of these is a valid email address: {{.Invalid}}."})
+	msgInviteSummary = bot.Define(&i18n.Message{ID: "handlers.invite.summary",
+		Other: "{{.Count}} addresses: {{.Invited}} invited, {{.Pending}} already pending, {{.Active}} already active, {{.Invalid}} invalid."})
+	msgInviteManyInvited = bot.Define(&i18n.Message{ID: "handlers.invite.many_invited",
+		Other: "Invited ({{.Role}}), each gets an email: {{.Names}}"})
+	msgInviteManyLink = bot.Define(&i18n.Message{ID: "handlers.invite.many_link",
+		Other: "Invited {{.Email}} ({{.Role}}), link valid until {{.Until}}:"})
+	msgInviteManyNoEmail = bot.Define(&i18n.Message{ID: "handlers.invite.many_no_email",
+		Other: "Email is not configured, so send each their link yourself."})
+	msgInviteManyActive = bot.Define(&i18n.Message{ID: "handlers.invite.many_active",
+		Other: "Already active members: {{.Names}}"})
+	msgInviteManyInvalid = bot.Define(&i18n.Message{ID: "handlers.invite.many_invalid",
+		Other: "Not valid email addresses: {{.Names}}"})
+	msgInviteManyPending = bot.Define(&i18n.Message{ID: "handlers.invite.many_pending",
+		Other: "Already pending: {{.Email}} ({{.Role}}); nothing new was sent."})
+	msgInviteManyDMs = bot.Define(&i18n.Message{ID: "handlers.invite.many_dms",
+		One:   "{{.Count}} of them is here already and got the invitation in a DM with an Accept button; until accepting, a learner.",
+		Other: "{{.Count}} of them are here already and got the invitation in a DM with an Accept button; until they accept, they are learners."})
 )

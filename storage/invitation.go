@@ -53,35 +53,88 @@ const invitationColumns = `i.id, i.workspace_id, i.email, i.role, i.invited_by, 
 // is ErrPending (the pending one is returned); an active person's address is
 // ErrActive. The email job is queued in the same transaction.
 func (s *Store) CreateInvitation(ctx context.Context, p InviteParams) (*InviteResult, error) {
-	p.Email = normalizeEmail(p.Email)
-	if p.Role == bot.RoleAdmin && p.ByRole != bot.RoleAdmin {
-		return nil, fmt.Errorf("storage: create invitation: %w", ErrAdminInvitation)
+	out, err := s.CreateInvitations(ctx, p, []string{p.Email}, map[string]*bot.User{normalizeEmail(p.Email): p.ChatUser})
+	switch {
+	case err != nil:
+		return nil, err
+	case out[0].Pending != nil:
+		return &InviteResult{Invitation: *out[0].Pending}, fmt.Errorf("storage: create invitation: %w", ErrPending)
+	case out[0].Active:
+		return nil, fmt.Errorf("storage: create invitation: %w", ErrActive)
 	}
-	var res *InviteResult
+	return out[0].Invited, nil
+}
+
+// InviteOutcome is what inviting one address did: a new invitation, or
+// nothing because one is pending already or the address is an active
+// member's.
+type InviteOutcome struct {
+	Email   string
+	Invited *InviteResult
+	Pending *Invitation
+	Active  bool
+}
+
+// CreateInvitations invites each address on its own (as CreateInvitation
+// would) in one transaction, with the role and inviter of p; chatUsers are
+// the platform users found for some addresses. Each new invitation queues its
+// own email (and DM) and records its own event: each is a subject of the
+// history. An address given twice is handled once.
+func (s *Store) CreateInvitations(ctx context.Context, p InviteParams, emails []string, chatUsers map[string]*bot.User) ([]InviteOutcome, error) {
+	if p.Role == bot.RoleAdmin && p.ByRole != bot.RoleAdmin {
+		return nil, fmt.Errorf("storage: create invitations: %w", ErrAdminInvitation)
+	}
+	var out []InviteOutcome
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		var pending Invitation
-		err := tx.GetContext(ctx, &pending, s.q(`SELECT `+invitationColumns+` FROM invitations i
-			WHERE i.workspace_id = ? AND i.email = ? AND i.status = 'pending'`), p.WorkspaceID, p.Email)
-		if err == nil {
-			res = &InviteResult{Invitation: pending}
-			return ErrPending
+		out = out[:0]
+		seen := map[string]bool{}
+		for _, email := range emails {
+			email = normalizeEmail(email)
+			if seen[email] {
+				continue
+			}
+			seen[email] = true
+			q := p
+			q.Email, q.ChatUser = email, chatUsers[email]
+			o, err := s.inviteOne(ctx, tx, q)
+			if err != nil {
+				return fmt.Errorf("%s: %w", email, err)
+			}
+			out = append(out, o)
 		}
-		if err = notFound(err); err != ErrNotFound {
-			return err
-		}
-		personID, onChat, err := s.invitedPerson(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		if res, err = s.insertInvitation(ctx, tx, p, personID, 0, onChat); err != nil {
-			return err
-		}
-		return s.recordInvitation(ctx, tx, EventInvite, p.InvitedBy, &res.Invitation)
+		return nil
 	})
 	if err != nil {
-		return res, fmt.Errorf("storage: create invitation: %w", err)
+		return nil, fmt.Errorf("storage: create invitations: %w", err)
 	}
-	return res, nil
+	return out, nil
+}
+
+// inviteOne invites one address inside a batch's transaction.
+func (s *Store) inviteOne(ctx context.Context, tx *sqlx.Tx, p InviteParams) (InviteOutcome, error) {
+	o := InviteOutcome{Email: p.Email}
+	var pending Invitation
+	err := tx.GetContext(ctx, &pending, s.q(`SELECT `+invitationColumns+` FROM invitations i
+		WHERE i.workspace_id = ? AND i.email = ? AND i.status = 'pending'`), p.WorkspaceID, p.Email)
+	if err == nil {
+		o.Pending = &pending
+		return o, nil
+	}
+	if err = notFound(err); err != ErrNotFound {
+		return o, err
+	}
+	personID, onChat, err := s.invitedPerson(ctx, tx, p)
+	if errors.Is(err, ErrActive) {
+		o.Active = true
+		return o, nil
+	}
+	if err != nil {
+		return o, err
+	}
+	if o.Invited, err = s.insertInvitation(ctx, tx, p, personID, 0, onChat); err != nil {
+		return o, err
+	}
+	return o, s.recordInvitation(ctx, tx, EventInvite, p.InvitedBy, &o.Invited.Invitation)
 }
 
 // invitedPerson finds or creates the person an invitation is for, and says

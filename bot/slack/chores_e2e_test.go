@@ -40,3 +40,25 @@ func TestUnassignEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// TestInviteManyEndToEnd: a column of addresses pasted into /learn invite
+// (Slack escapes each as mailto) is one command: each address handled on its
+// own, summed up in one reply.
+func TestInviteManyEndToEnd(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		env, _ := newCoreEnv(t, db)
+		r := env.command(t, "UG", "/learn", "invite <mailto:zed@example.com|zed@example.com>,<mailto:yan@example.com|yan@example.com>\n"+
+			"<mailto:anna@example.com|anna@example.com>;not-an-email")
+		text := ""
+		if r != nil {
+			text = fakeslack.TextOf(r.Blocks)
+		}
+		if !strings.Contains(text, "4 addresses: 2 invited, 0 already pending, 0 already active, 1 invalid") &&
+			!strings.Contains(text, "4 addresses: 3 invited, 0 already pending, 0 already active, 1 invalid") {
+			t.Fatalf("invite reply: %q", text)
+		}
+		if !strings.Contains(text, "zed@example.com") || !strings.Contains(text, "yan@example.com") || !strings.Contains(text, `"not-an-email"`) {
+			t.Fatalf("invite reply does not name each address: %q", text)
+		}
+	})
+}

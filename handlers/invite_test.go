@@ -1,0 +1,163 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/handlers"
+	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/storage"
+)
+
+// jobs counts the queued jobs of a kind.
+func jobs(t *testing.T, b *testbot.Bot, kind string) int {
+	t.Helper()
+	var n int
+	q := `SELECT count(*) FROM river_job WHERE kind = $1`
+	if b.Store.Dialect() == storage.SQLite {
+		q = `SELECT count(*) FROM river_job WHERE kind = ?`
+	}
+	if err := b.Store.DB().QueryRowContext(context.Background(), q, kind).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// as runs a command line given as one argument (as Discord's address
+// option or a pasted column arrives) in a workspace.
+func as(b *testbot.Bot, workspace string, actor bot.User, words ...string) *bot.Reply {
+	var args []bot.Arg
+	for _, w := range words {
+		args = append(args, bot.Arg{Text: w})
+	}
+	return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: workspace, Actor: actor, Args: args})
+}
+
+// TestInviteMany: one invite command handles up to 100 addresses, each on
+// its own, in one transaction with one email job each, and sums up invited,
+// already pending (with Invite again), already active and invalid; over
+// 100, or an admin invitation by a guide, writes nothing.
+func TestInviteMany(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.NoWorkers(), testbot.Admins("console:gina", "console:olga"),
+			testbot.Configure(func(c *handlers.Config) { c.EmailEnabled = true }))
+		annaMail := bot.User{ID: "anna", Name: "anna", Email: "anna@example.com"}
+		run(t, b, annaMail, "tasks") // anna is an active member with her email
+		run(t, b, gina, "invite pend@example.com")
+		emails := jobs(t, b, "invitation_email")
+
+		t.Run("Summary", func(t *testing.T) {
+			r := as(b, "console", gina, "invite", "new1@example.com, new2@example.com;NEW1@example.com\nnew3@example.com pend@example.com",
+				"anna@example.com not-an-email", "guide")
+			if r.Text != "6 addresses: 3 invited, 1 already pending, 1 already active, 1 invalid." {
+				t.Fatalf("summary: %q", r.String())
+			}
+			want := []string{
+				"Invited (guide), each gets an email: new1@example.com, new2@example.com, new3@example.com",
+				"Already active members: anna@example.com",
+				`Not valid email addresses: "not-an-email"`,
+				"Already pending: pend@example.com (learner); nothing new was sent.",
+			}
+			var got []string
+			for _, it := range r.Items {
+				got = append(got, it.Text)
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("items:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if bs := r.AllButtons(); len(bs) != 1 || bs[0].Label != "Invite again: pend@example.com" {
+				t.Fatalf("buttons: %+v", bs)
+			}
+			if n := jobs(t, b, "invitation_email") - emails; n != 3 {
+				t.Fatalf("%d email jobs; want one per invitation (3)", n)
+			}
+			if !strings.Contains(r.Footer, "SPF/DKIM") {
+				t.Fatalf("footer: %q", r.Footer)
+			}
+			// The invited are learners until they accept (issue 10).
+			p, err := b.Store.PersonByEmail(context.Background(), mustWorkspace(t, b), "new2@example.com")
+			if err != nil || p.Granted() != bot.RoleLearner {
+				t.Fatalf("new2 = %+v, %v", p, err)
+			}
+			if again := press(t, b, gina, "Invite again: pend@example.com", r); !strings.Contains(again.String(), "old one no longer works") {
+				t.Fatalf("Invite again: %q", again.String())
+			}
+		})
+
+		t.Run("Hundred", func(t *testing.T) {
+			var list []string
+			for i := range 100 {
+				list = append(list, fmt.Sprintf("h%03d@example.com", i))
+			}
+			_, before := eventCounts(t, b)
+			jobsBefore := jobs(t, b, "invitation_email")
+			r := as(b, "console", gina, "invite", strings.Join(list, "\n"))
+			if !strings.HasPrefix(r.Text, "100 addresses: 100 invited, 0 already pending") {
+				t.Fatalf("100 addresses: %q", r.Text)
+			}
+			if n := jobs(t, b, "invitation_email") - jobsBefore; n != 100 {
+				t.Fatalf("%d email jobs for 100 invitations", n)
+			}
+			if _, after := eventCounts(t, b); after-before != 100 {
+				t.Fatalf("%d events for 100 invitations", after-before)
+			}
+		})
+
+		t.Run("Refusals", func(t *testing.T) {
+			_, before := eventCounts(t, b)
+			jobsBefore := jobs(t, b, "invitation_email")
+			var list []string
+			for i := range 101 {
+				list = append(list, fmt.Sprintf("o%03d@example.com", i))
+			}
+			if r := as(b, "console", gina, "invite", strings.Join(list, ",")); !strings.Contains(r.String(),
+				"At most 100 addresses at once; you gave 101. Nothing was sent.") {
+				t.Fatalf("101 addresses: %q", r.String())
+			}
+			run(t, b, gina, "role @ben guide")
+			_, before = eventCounts(t, b)
+			if r := run(t, b, bot.User{ID: "ben", Name: "ben"}, "invite x1@example.com x2@example.com admin"); !strings.Contains(r.String(),
+				"Only admins can create") {
+				t.Fatalf("a guide invited admins: %q", r.String())
+			}
+			if r := run(t, b, anna, "invite x1@example.com x2@example.com"); !strings.Contains(r.String(), "You need the guide role") {
+				t.Fatalf("a learner invited: %q", r.String())
+			}
+			if r := run(t, b, gina, "invite x1@example.com x2@example.com boss"); !strings.Contains(r.String(), `"boss" is not a role`) {
+				t.Fatalf("bad role: %q", r.String())
+			}
+			if r := run(t, b, gina, "invite nope, nada@"); !strings.Contains(r.String(), `None of these is a valid email address: "nope", "nada@"`) {
+				t.Fatalf("no valid address: %q", r.String())
+			}
+			if _, after := eventCounts(t, b); after != before {
+				t.Fatalf("refused invites wrote %d events", after-before)
+			}
+			if n := jobs(t, b, "invitation_email") - jobsBefore; n != 0 {
+				t.Fatalf("refused invites queued %d emails", n)
+			}
+			if _, err := b.Store.PersonByEmail(context.Background(), mustWorkspace(t, b), "o000@example.com"); err == nil {
+				t.Fatal("the refused 101 wrote a person")
+			}
+		})
+
+		t.Run("OtherWorkspace", func(t *testing.T) {
+			olga := bot.User{ID: "olga", Name: "olga"}
+			r := as(b, "elsewhere", olga, "invite", "pend@example.com, anna@example.com")
+			if !strings.HasPrefix(r.Text, "2 addresses: 2 invited, 0 already pending, 0 already active") {
+				t.Fatalf("another workspace sees this one's invitations: %q", r.String())
+			}
+		})
+	})
+}
+
+func mustWorkspace(t *testing.T, b *testbot.Bot) int64 {
+	t.Helper()
+	p, err := b.Store.PersonByChat(context.Background(), bot.PlatformConsole, "console", "gina")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.WorkspaceID
+}
