@@ -93,6 +93,10 @@ func (c Completer) CompleteTasks(ctx context.Context, platform, workspace string
 	return c.Store.TaskKeys(ctx, platform, workspace, prefix, 25)
 }
 
+// msgFirstAdmin ends a refusal in a workspace that has no admin yet.
+var msgFirstAdmin = bot.Define(&i18n.Message{ID: "handlers.first_admin",
+	Other: "This workspace has no admin yet: the operator makes you its first one by adding {{.ID}} to LEARNBOT_ADMINS and restarting learnbot."})
+
 // identify turns the platform user into a person of the workspace.
 func (h *Handlers) identify(next bot.HandlerFunc) bot.HandlerFunc {
 	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -111,7 +115,16 @@ func (h *Handlers) identify(next bot.HandlerFunc) bot.HandlerFunc {
 		}
 		req.Caller = bot.Caller{WorkspaceID: p.WorkspaceID, PersonID: p.ID, Role: p.Granted(), Name: p.Name, TimeZone: p.TimeZone}
 		req.Lang = p.Lang(h.cfg.Language)
-		return next(ctx, req)
+		reply, err := next(ctx, req)
+		var refused *bot.UserError
+		if errors.As(err, &refused) && refused.Forbidden {
+			// The first admin of a workspace can only come from the
+			// operator: say how, with the ID to name.
+			if has, herr := h.store.HasAdmin(ctx, p.WorkspaceID); herr == nil && !has {
+				refused.Msg += "\n" + req.Lang.Say(msgFirstAdmin, bot.Vars{"ID": req.Platform + ":" + req.Actor.ID})
+			}
+		}
+		return reply, err
 	}
 }
 

@@ -319,3 +319,23 @@ func completions(t *testing.T, b *testbot.Bot, prefix string) []string {
 	}
 	return keys
 }
+
+// TestRefusalNamesFirstAdmin checks a refusal in a workspace without an
+// admin says how to become the first one (LEARNBOT_ADMINS with the caller's
+// ID), and that once there is an admin it does not.
+func TestRefusalNamesFirstAdmin(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("slack:UADMIN"))
+		ben := bot.User{ID: "UBEN", Name: "ben"}
+		r := b.Run(bot.PlatformSlack, "T1", ben, "task add git Git basics")
+		if got := r.String(); !strings.Contains(got, "You need the guide role") ||
+			!strings.Contains(got, "adding slack:UBEN to LEARNBOT_ADMINS") {
+			t.Fatalf("refusal without an admin = %q; want the LEARNBOT_ADMINS hint with ben's ID", got)
+		}
+		b.Run(bot.PlatformSlack, "T1", bot.User{ID: "UADMIN", Name: "ada"}, "tasks") // the admin appears
+		r = b.Run(bot.PlatformSlack, "T1", ben, "task add git Git basics")
+		if got := r.String(); !strings.Contains(got, "You need the guide role") || strings.Contains(got, "LEARNBOT_ADMINS") {
+			t.Fatalf("refusal with an admin = %q; want no hint", got)
+		}
+	})
+}

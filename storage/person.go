@@ -401,3 +401,14 @@ func nullString(s string) *string {
 	}
 	return &s
 }
+
+// HasAdmin reports whether the workspace has an active admin.
+func (s *Store) HasAdmin(ctx context.Context, wsID int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT count(*) FROM people
+		WHERE workspace_id = ? AND role = 'admin' AND status = 'active'`), wsID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("storage: has admin: %w", err)
+	}
+	return n > 0, nil
+}

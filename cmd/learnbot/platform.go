@@ -27,6 +27,9 @@ type platform struct {
 	enabled func(cfg *Config) bool
 	// open builds the platform's adapter on the core.
 	open func(cfg *Config, c *core, log *slog.Logger) (*connection, error)
+	// check asks the platform who the configured token belongs to, before
+	// serve reports ready; an error wrapping errRejected stops serve.
+	check func(ctx context.Context, cfg *Config) (who string, err error)
 }
 
 // connection is an opened platform: what serve wires into the process.
@@ -39,8 +42,9 @@ type connection struct {
 }
 
 var platforms = []platform{
-	{name: bot.PlatformSlack, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.SlackBotToken != "" }, open: openSlack},
-	{name: bot.PlatformDiscord, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.DiscordKey != "" || cfg.DiscordToken != "" }, open: openDiscord},
+	{name: bot.PlatformSlack, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.SlackBotToken != "" }, open: openSlack, check: checkSlack},
+	{name: bot.PlatformDiscord, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.DiscordKey != "" || cfg.DiscordToken != "" }, open: openDiscord,
+		check: checkDiscord},
 	{name: bot.PlatformConsole, adminID: "<name>"},
 }
 

@@ -199,6 +199,9 @@ func waitUntil(ctx context.Context, wait func()) bool {
 
 func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	discord.RouteLibraryLogs(log)
+	if err := startupChecks(ctx, cfg, log); err != nil {
+		return err
+	}
 	s, err := newServer(ctx, cfg, log)
 	if err != nil {
 		return err

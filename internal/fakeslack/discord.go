@@ -92,3 +92,12 @@ func (s *Server) discordAuth(w http.ResponseWriter, r *http.Request, method stri
 	}
 	return true
 }
+
+// serveDiscordMe answers GET /users/@me: who the bot token belongs to.
+func (s *Server) serveDiscordMe(w http.ResponseWriter, r *http.Request) {
+	if !s.discordAuth(w, r, "users/@me") {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"id":"900000000000000001","username":"learnbot","bot":true}`))
+}

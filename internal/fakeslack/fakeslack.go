@@ -1,7 +1,8 @@
 // Package fakeslack is a fake of the platform APIs learnbot calls, on
 // loopback, for the Slack adapter's tests and for load tests: the Slack Web
 // API methods of commands, DMs, directories and the App Home, response_url
-// posts, Socket Mode, and Discord's two DM calls and interaction follow-ups.
+// posts, Socket Mode, auth.test, and Discord's two DM calls, interaction
+// follow-ups and GET /users/@me.
 //
 // By default it records what learnbot sent (DMs with their blocks, response
 // posts, published views) for tests to read. CountOnly keeps counts and no
@@ -165,6 +166,7 @@ func New(slackToken, discordToken string, opts ...Option) *Server {
 	s.mux.HandleFunc("GET /wait/{id}", s.serveWait)
 	s.mux.HandleFunc("POST /discord/api/v10/users/@me/channels", s.serveDiscordChannel)
 	s.mux.HandleFunc("POST /discord/api/v10/channels/{channel}/messages", s.serveDiscordMessage)
+	s.mux.HandleFunc("GET /discord/api/v10/users/@me", s.serveDiscordMe)
 	// follow-ups of deferred interactions
 	s.mux.HandleFunc("PATCH /discord/api/v10/webhooks/{app}/{token}/messages/@original", s.serveDiscordFollowUp)
 	s.mux.HandleFunc("POST /discord/api/v10/webhooks/{app}/{token}", s.serveDiscordFollowUp)

@@ -110,6 +110,9 @@ func (s *Server) serveSlack(w http.ResponseWriter, r *http.Request) {
 		s.conversationHistory(w, form)
 	case "views.publish":
 		s.publishView(w, r)
+	case "auth.test":
+		writeSlack(w, http.StatusOK, map[string]any{"ok": true, "url": "https://acme.slack.com/", "team": "Acme", "user": "learnbot",
+			"team_id": "T1", "user_id": "UBOT"})
 	case "apps.connections.open":
 		writeSlack(w, http.StatusOK, map[string]any{"ok": true, "url": "ws://" + r.Host + "/socket"})
 	default:
