@@ -191,11 +191,34 @@ func (h atLeast) WithGroup(name string) slog.Handler {
 	return atLeast{Handler: h.Handler.WithGroup(name), min: h.min}
 }
 
+// Priorities of DM jobs (River fetches the lowest number first). A
+// fan-out's DMs go out behind the DMs of small deliveries: a workspace
+// whose backlog of thousands waits for its rate limit must not keep another
+// workspace's single DM waiting behind it (the backlog's jobs come back
+// again and again, snoozed until their slots). Workers are not held
+// either: a DM whose slot is more than 2 s away snoozes and frees its
+// worker (internal/pacer).
+const (
+	priorityDM   = 1
+	priorityBulk = 2
+	// bulkDMs is how many DMs one change may queue at the first priority.
+	bulkDMs = 50
+)
+
+// priorityOf is the priority of the n DMs one change queues.
+func priorityOf(n int) int {
+	if n > bulkDMs {
+		return priorityBulk
+	}
+	return priorityDM
+}
+
 // QueueDMs inserts one DM job per assignment in tx (storage.Outbox).
 func (q *Queue) QueueDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64) error {
 	params := make([]river.InsertManyParams, len(assignmentIDs))
+	opts := &river.InsertOpts{Priority: priorityOf(len(assignmentIDs))}
 	for i, id := range assignmentIDs {
-		params[i] = river.InsertManyParams{Args: DMArgs{AssignmentID: id}}
+		params[i] = river.InsertManyParams{Args: DMArgs{AssignmentID: id}, InsertOpts: opts}
 	}
 	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("queue: insert dms: %w", err)

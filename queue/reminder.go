@@ -58,8 +58,9 @@ func (ReminderScanArgs) Kind() string { return "reminder_scan" }
 // (storage.Outbox).
 func (q *Queue) QueueReminders(ctx context.Context, tx *sql.Tx, reminders []storage.Reminder) error {
 	params := make([]river.InsertManyParams, len(reminders))
+	opts := &river.InsertOpts{Priority: priorityOf(len(reminders))}
 	for i, r := range reminders {
-		params[i] = river.InsertManyParams{Args: ReminderArgs{AssignmentID: r.AssignmentID, ReminderKind: r.Kind, Due: r.Due.String()}}
+		params[i] = river.InsertManyParams{Args: ReminderArgs{AssignmentID: r.AssignmentID, ReminderKind: r.Kind, Due: r.Due.String()}, InsertOpts: opts}
 	}
 	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("queue: insert reminders: %w", err)
