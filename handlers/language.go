@@ -49,8 +49,10 @@ func (h *Handlers) language(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	}
 	p.Language = chosen
 	l := p.Lang(h.cfg.Language).Or(bot.English)
+	r := l.Reply(msgLanguageAuto, bot.Vars{"Lang": l.Say(langNames[l], nil)})
 	if chosen != "" {
-		return l.Reply(msgLanguageSet, nil), nil
+		r = l.Reply(msgLanguageSet, nil)
 	}
-	return l.Reply(msgLanguageAuto, bot.Vars{"Lang": l.Say(langNames[l], nil)}), nil
+	r.Homes = []bot.User{req.Actor} // their own page, in the new language
+	return r, nil
 }

@@ -97,5 +97,15 @@ func TestDuplicateFlowInGermanEndToEnd(t *testing.T) {
 			return strings.Contains(text, "Deine Lernaufgaben") && strings.Contains(text, "[ ] Git-Grundlagen (git)") &&
 				len(buttons) == 1 && buttons[0].Label == "Erledigt: git"
 		})
+
+		// She switches to English: the reply and her Home follow.
+		r = env.command(t, "U4", "/learn", "language en")
+		if got := fakeslack.TextOf(r.Blocks); got != "From now on I answer you in English." {
+			t.Fatalf("language en = %q", got)
+		}
+		eventually(t, "Dora's Home in English", func() bool {
+			v := lastView(env.fake, "U4")
+			return v != nil && strings.Contains(fakeslack.TextOf(v.View.Blocks), "Your learning tasks")
+		})
 	})
 }
