@@ -222,3 +222,21 @@ func TestUndo(t *testing.T) {
 		})
 	})
 }
+
+// TestHelpListsChores: help shows unassign and history to guides, with
+// their usage, and not to learners.
+func TestHelpListsChores(t *testing.T) {
+	b := testbot.New(t, "sqlite", nil, testbot.Admins("console:gina"))
+	help := run(t, b, gina, "help").String()
+	for _, want := range []string{"/unassign <task> <target>...", "/history <task|member|email>", "/invite <email>... [learner|guide|admin]"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help for an admin lacks %q:\n%s", want, help)
+		}
+	}
+	if h := run(t, b, gina, "help unassign").String(); !strings.Contains(h, "unassign git-basics @anna cohort-7") {
+		t.Errorf("help unassign: %q", h)
+	}
+	if h := run(t, b, anna, "help").String(); strings.Contains(h, "/unassign") || strings.Contains(h, "/history") {
+		t.Errorf("help for a learner lists guide commands:\n%s", h)
+	}
+}
