@@ -7,46 +7,39 @@ import (
 	"github.com/learnbot/learnbot/internal/testbot"
 )
 
-// TestUnassignAndHistoryEndToEnd: /unassign (task autocomplete, targets)
-// and /history (of: a task key or a mention) through the Discord endpoint
-// against the real core; learners get neither keys nor history.
-func TestUnassignAndHistoryEndToEnd(t *testing.T) {
+// TestTaskAndGroupChoresEndToEnd runs /task edit, archive and restore and
+// /group rename as Discord sends them (subcommands with named options)
+// through the real core: an archived task leaves autocomplete and assign.
+func TestTaskAndGroupChoresEndToEnd(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
-		e, b := coreEnv(t, db)
-		ben := member{ID: "700000000000000003", Username: "ben"}
-		expect(t, e, slash(testGuild, guide, "task", sub("add", str("key", "git-basics"), str("title", "Git basics"))), 4, "git-basics")
-		expect(t, e, slash(testGuild, guide, "assign", str("task", "git-basics"),
-			str("targets", "<@"+learner.ID+"> <@"+ben.ID+">")), 4, "Assigned", "2 people")
-		b.WaitJobs(t)
-
-		complete := func(by member) []string {
+		e, _ := coreEnv(t, db)
+		keys := func() []choice {
 			t.Helper()
-			i := slash(testGuild, by, "unassign", focused("task", "git"), str("targets", ""))
-			i["type"] = 4
-			r := e.interact(t, i)
-			var keys []string
-			for _, c := range r.Data.Choices {
-				keys = append(keys, c.Value)
+			ac := e.interact(t, autocomplete("assign", focused("task", "g"), str("targets", "")))
+			if ac.Type != 8 {
+				t.Fatalf("autocomplete = %+v", ac)
 			}
-			return keys
+			return ac.Data.Choices
 		}
-		if got := complete(guide); !reflect.DeepEqual(got, []string{"git-basics"}) {
-			t.Errorf("/unassign autocomplete for the admin = %q", got)
+		expect(t, e, slash(testGuild, guide, "task", sub("add", str("key", "git"), str("title", "Git basics"))), 4, "Added the task git")
+		expect(t, e, slash(testGuild, guide, "task", sub("edit", str("key", "git"), str("title", "Git in depth"),
+			str("url", "https://learn.test/git"))), 4, "Changed the task git: Git in depth. Link: https://learn.test/git")
+
+		expect(t, e, slash(testGuild, guide, "task", sub("archive", str("key", "git"))), 4, "Archived the task git", "/task restore git")
+		if got := keys(); len(got) != 0 {
+			t.Errorf("autocomplete offers an archived task: %+v", got)
 		}
-		if got := complete(learner); len(got) != 0 {
-			t.Errorf("/unassign autocomplete for a learner = %q", got)
+		expect(t, e, slash(testGuild, guide, "assign", str("task", "git"), str("targets", "<@"+learner.ID+">")),
+			4, "The task git is archived", "/task restore git")
+		expect(t, e, slash(testGuild, learner, "task", sub("restore", str("key", "git"))), 4, "You need the guide role")
+		expect(t, e, slash(testGuild, guide, "task", sub("restore", str("key", "git"))), 4, "Restored the task git")
+		if got := keys(); !reflect.DeepEqual(got, []choice{{"git", "git"}}) {
+			t.Errorf("autocomplete after restore = %+v", got)
 		}
 
-		expect(t, e, slash(testGuild, learner, "unassign", str("task", "git-basics"), str("targets", "<@"+ben.ID+">")),
-			4, "You need the guide role")
-		expect(t, e, slash(testGuild, guide, "unassign", str("task", "git-basics"),
-			str("targets", "<@"+learner.ID+"> <@"+ben.ID+">")), 4, "Unassigned Git basics (git-basics) from 2 people")
-		expect(t, e, slash(testGuild, learner, "tasks"), 4, "no tasks")
-
-		expect(t, e, slash(testGuild, guide, "history", str("of", "git-basics")), 4,
-			"History of git-basics", "Gina unassigned git-basics from 2 people", "Gina assigned git-basics to 2 people",
-			"Gina added the task git-basics")
-		expect(t, e, slash(testGuild, guide, "history", str("of", "<@"+guide.ID+">")), 4, "History of Gina")
-		expect(t, e, slash(testGuild, learner, "history", str("of", "git-basics")), 4, "You need the guide role")
+		expect(t, e, slash(testGuild, guide, "group", sub("create", str("name", "cohort-7"))), 4, "cohort-7")
+		expect(t, e, slash(testGuild, guide, "group", sub("rename", str("name", "cohort-7"), str("new_name", "spring"))),
+			4, "Renamed the group cohort-7 to spring")
+		expect(t, e, slash(testGuild, guide, "group", sub("show", str("name", "spring"))), 4, "spring has no members yet")
 	})
 }
