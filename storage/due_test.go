@@ -168,6 +168,21 @@ func TestDueDates(t *testing.T) {
 				t.Fatalf("ben's reminders = %v; want only the overdue one left", rs)
 			}
 		})
+		t.Run("TimeZoneLearnedLaterMovesReminders", func(t *testing.T) {
+			// cleo (no time zone yet: 09:00 UTC) turns out to be in Tokyo.
+			list, _, _ := f.s.AssignmentsOf(ctx, f.ws, cleo, 10)
+			if rs := reminderRows(t, f.s)[list[0].ID]; len(rs) != 2 || rs[0] != "before 2026-12-10 2026-12-08 09:00" {
+				t.Fatalf("cleo's reminders = %v", rs)
+			}
+			if _, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console",
+				User: bot.User{ID: "cleo", TZ: "Asia/Tokyo"}}); err != nil {
+				t.Fatal(err)
+			}
+			rs := reminderRows(t, f.s)[list[0].ID]
+			if len(rs) != 2 || rs[0] != "before 2026-12-10 2026-12-08 00:00" || rs[1] != "overdue 2026-12-10 2026-12-11 00:00" {
+				t.Fatalf("cleo's reminders = %v; want 09:00 Tokyo (00:00 UTC)", rs)
+			}
+		})
 		t.Run("ClearAllHolders", func(t *testing.T) {
 			res, err := f.s.SetDue(ctx, storage.SetDueParams{WorkspaceID: f.ws, TaskID: f.task.ID, All: true})
 			if err != nil || res.Changed != 3 {

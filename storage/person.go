@@ -174,6 +174,11 @@ func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u bot
 	if err != nil {
 		return nil, err
 	}
+	if zone != p.TimeZone {
+		if err := s.rezoneReminders(ctx, tx, p.ID, zone); err != nil {
+			return nil, err
+		}
+	}
 	p.Name, p.Role, p.Status, p.PlatformLanguage, p.TimeZone = name, role, status, lang, zone
 	return p, nil
 }
@@ -201,6 +206,11 @@ func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u bot.U
 		u.ID, status, name, role, nullString(string(lang)), zone, p.ID)
 	if err != nil {
 		return nil, err
+	}
+	if zone != p.TimeZone {
+		if err := s.rezoneReminders(ctx, tx, p.ID, zone); err != nil {
+			return nil, err
+		}
 	}
 	p.ChatID, p.Status, p.Name, p.Role, p.PlatformLanguage, p.TimeZone = &u.ID, status, name, role, lang, zone
 	return p, nil

@@ -87,6 +87,35 @@ func (s *Store) armReminders(ctx context.Context, tx *sqlx.Tx, ids []int64, due 
 	return err
 }
 
+// rezoneReminders moves a person's pending reminders to 09:00 in their new
+// time zone, when the platform tells it after the dates were set (someone
+// invited by email talks to learnbot for the first time, or moves). A
+// person has a handful of open assignments: one read and an update each.
+func (s *Store) rezoneReminders(ctx context.Context, tx *sqlx.Tx, personID int64, zone string) error {
+	if s.reminders.Lead == 0 {
+		return nil
+	}
+	var rows []Reminder
+	err := tx.SelectContext(ctx, &rows, s.q(`SELECT r.assignment_id, r.kind, r.due_date FROM reminders r
+		JOIN assignments a ON a.id = r.assignment_id WHERE a.person_id = ?`), personID)
+	if err != nil {
+		return err
+	}
+	loc := calendar.Location(zone, s.reminders.Zone)
+	for _, r := range rows {
+		at := calendar.OverdueAt(r.Due, loc)
+		if r.Kind == ReminderBefore {
+			at = calendar.BeforeAt(r.Due, s.reminders.Lead, loc)
+		}
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE reminders SET remind_at = ? WHERE assignment_id = ? AND kind = ?`),
+			at.UTC(), r.AssignmentID, r.Kind)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ClaimDueReminders queues the DMs of every reminder whose moment has come
 // (by the store's clock) and returns how many. The rows are deleted in the
 // transaction that queues their jobs, so concurrent scans on any number of
