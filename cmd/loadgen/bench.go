@@ -45,7 +45,8 @@ type benchConfig struct {
 	limit                 float64
 	limitedDMs            int
 	drainTimeout          time.Duration
-	crashDMs              int    // crash: DMs of the fan-out killed mid-way
+	crashDMs              int // crash: DMs of the fan-out killed mid-way
+	fairDuration          time.Duration
 	restartDir            string // crash: where bench/run.sh learns of the kill and tells of the restart
 }
 
@@ -86,7 +87,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	fs.StringVar(&c.pprof, "pprof", "", "learnbot's pprof base URL: CPU profiles of each load go to -out")
 	fs.StringVar(&c.out, "out", "", "directory for results.json, summary.md and profiles")
 	fs.IntVar(&c.pid, "pid", 0, "learnbot's process ID, for its resident set size")
-	scenarios := fs.String("scenarios", "read,write,bulk,fanout,crash", "scenarios to run, in this order (crash kills learnbot: last)")
+	scenarios := fs.String("scenarios", "read,write,bulk,fanout,fairness,crash", "scenarios to run, in this order (crash kills learnbot: last)")
 	platforms := fs.String("platforms", "slack,discord", "platforms of the read and write paths")
 	fs.IntVar(&c.readers, "readers", 20, "read path: learners asking /tasks")
 	fs.IntVar(&c.readTasks, "read-tasks", 20, "read path: assignments of each")
@@ -97,6 +98,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	fs.Float64Var(&c.limit, "limit", 50, "fan-out: chat.postMessage per second the rate-limited fake allows")
 	fs.IntVar(&c.limitedDMs, "limited-dms", 0, "fan-out under the limit: DMs (0: the whole group)")
 	fs.DurationVar(&c.drainTimeout, "drain-timeout", 10*time.Minute, "how long to wait for learnbot's queue to empty between steps")
+	fs.DurationVar(&c.fairDuration, "fair-duration", time.Minute, "fairness: how long workspace B assigns one learner a second")
 	fs.IntVar(&c.crashDMs, "crash-dms", 3000, "crash: DMs of the fan-out during which learnbot is killed")
 	fs.StringVar(&c.restartDir, "restart-dir", "", "crash: directory where loadgen writes \"killed\" and bench/run.sh answers with \"restarted\" (<base URL> <pid>)")
 	plan := planFlags(fs)
@@ -179,6 +181,8 @@ func (b *bench) run(ctx context.Context) error {
 			err = b.bulk(ctx)
 		case "fanout":
 			err = b.fanout(ctx)
+		case "fairness":
+			err = b.fairness(ctx)
 		case "crash":
 			err = b.crash(ctx)
 		default:

@@ -40,6 +40,7 @@ type Server struct {
 	mu        sync.Mutex
 	limiter   *rate.Limiter // chat.postMessage; nil: no limit
 	postRate  float64
+	limitTo   string // the limit applies to channels with this prefix ("": all)
 	calls     map[string]int
 	slackDMs  map[string]int // accepted chat.postMessage by channel
 	discord   map[string]int // accepted Discord DMs by channel
@@ -173,6 +174,7 @@ func New(slackToken, discordToken string, opts ...Option) *Server {
 	s.mux.HandleFunc("GET /stats", s.serveStats)
 	s.mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) { s.Reset() })
 	s.mux.HandleFunc("POST /limit", s.serveLimit)
+	s.mux.HandleFunc("GET /first", s.serveFirst)
 	return s
 }
 
@@ -188,10 +190,14 @@ func (s *Server) errorf(format string, a ...any) {
 // SetPostRate limits chat.postMessage to perSecond, in bursts of at most a
 // tenth of a second's worth (a measured rate then says little about the
 // burst); 0 removes the limit.
-func (s *Server) SetPostRate(perSecond float64) {
+func (s *Server) SetPostRate(perSecond float64) { s.SetPostLimit(perSecond, "") }
+
+// SetPostLimit is SetPostRate for the channels whose ID starts with prefix
+// only (one workspace's learners, say); the others are not limited.
+func (s *Server) SetPostLimit(perSecond float64, prefix string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.postRate = perSecond
+	s.postRate, s.limitTo = perSecond, prefix
 	s.limiter = nil
 	if perSecond > 0 {
 		s.limiter = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/10)))
@@ -340,7 +346,20 @@ func (s *Server) serveLimit(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "rate: a number of chat.postMessage per second, 0 for no limit", http.StatusBadRequest)
 		return
 	}
-	s.SetPostRate(perSecond)
+	s.SetPostLimit(perSecond, r.URL.Query().Get("prefix"))
+}
+
+// serveFirst answers with the time of the first message in ?channel, as
+// RFC 3339 with nanoseconds; 404 while there is none.
+func (s *Server) serveFirst(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	h := s.history[r.URL.Query().Get("channel")]
+	s.mu.Unlock()
+	if len(h) == 0 {
+		http.Error(w, "no message", http.StatusNotFound)
+		return
+	}
+	_, _ = w.Write([]byte(time.UnixMicro(h[0].micros).UTC().Format(time.RFC3339Nano)))
 }
 
 // decode reads a JSON body into v, answering 400 (and telling the test)

@@ -309,3 +309,32 @@ func TestDiscordEnforceNonce(t *testing.T) {
 		t.Errorf("%d messages created, want 2", n)
 	}
 }
+
+// A limit for one prefix of channels leaves the others alone, and GET
+// /first tells when a channel's first message came.
+func TestPostLimitForAPrefix(t *testing.T) {
+	f, srv, api := newFake(t)
+	f.SetPostLimit(1, "DUA")
+	ctx := context.Background()
+	for _, ch := range []string{"DUA1", "DUB1", "DUB2"} {
+		if _, _, err := api.PostMessageContext(ctx, ch, slackgo.MsgOptionText("hi", false)); err != nil {
+			t.Fatalf("%s: %v", ch, err)
+		}
+	}
+	if _, _, err := api.PostMessageContext(ctx, "DUA2", slackgo.MsgOptionText("hi", false)); err == nil {
+		t.Error("a second message within the second to the limited prefix was accepted")
+	}
+	resp, err := http.Get(srv.URL + "/first?channel=DUB2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body [64]byte
+	n, _ := resp.Body.Read(body[:])
+	if at, err := time.Parse(time.RFC3339Nano, string(body[:n])); err != nil || time.Since(at) > time.Minute {
+		t.Errorf("first message of DUB2 at %q (%v)", body[:n], err)
+	}
+	if resp, err := http.Get(srv.URL + "/first?channel=DUC9"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a channel without messages: %v, %v; want 404", resp.StatusCode, err)
+	}
+}

@@ -217,7 +217,7 @@ func (s *Server) postMessage(w http.ResponseWriter, form url.Values) {
 	if fail != nil && fail(w) {
 		return
 	}
-	if wait, ok := s.admit(); !ok {
+	if wait, ok := s.admit(form.Get("channel")); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		writeSlack(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
 		return
@@ -348,10 +348,10 @@ func (s *Server) publishView(w http.ResponseWriter, r *http.Request) {
 
 // admit takes a token of the chat.postMessage limit, or says how long until
 // one is free (at least a second: Retry-After counts whole seconds).
-func (s *Server) admit() (time.Duration, bool) {
+func (s *Server) admit(channel string) (time.Duration, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.limiter == nil {
+	if s.limiter == nil || !strings.HasPrefix(channel, s.limitTo) {
 		return 0, true
 	}
 	now := s.now()
