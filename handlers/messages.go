@@ -413,6 +413,8 @@ var (
 		Other: "Name one person and a role."})
 	msgRoleOwn = bot.Define(&i18n.Message{ID: "handlers.role.own",
 		Other: "You cannot take away your own admin role; ask another admin."})
+	msgRoleInvited = bot.Define(&i18n.Message{ID: "handlers.role.invited",
+		Other: "{{.Name}} has not accepted their invitation yet: until then they are a learner, and accepting gives the invited role. To change it, revoke the invitation and invite them again with the role you want."})
 	msgRoleSet = bot.Define(&i18n.Message{ID: "handlers.role.set",
 		Other: "{{.Name}} is now a {{.Role}}."})
 

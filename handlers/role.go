@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/storage"
 )
 
 func (h *Handlers) role(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -22,6 +23,11 @@ func (h *Handlers) role(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 	}
 	if p.ID == req.Caller.PersonID && role != bot.RoleAdmin {
 		return nil, req.Lang.Err(msgRoleOwn, nil)
+	}
+	if p.Status != storage.StatusActive {
+		// Only an active person's role counts (DESIGN section 1): a role
+		// written now would not count, and acceptance would replace it.
+		return nil, req.Lang.Err(msgRoleInvited, bot.Vars{"Name": p.Name})
 	}
 	if err := h.store.SetRole(ctx, req.Caller.WorkspaceID, p.ID, role, req.Caller.PersonID); err != nil {
 		return nil, err

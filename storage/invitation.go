@@ -175,8 +175,8 @@ func (s *Store) invitedPerson(ctx context.Context, tx *sqlx.Tx, p InviteParams) 
 	name := p.Email
 	if p.ChatUser != nil {
 		chatID = &p.ChatUser.ID
-		if p.ChatUser.Name != "" {
-			name = p.ChatUser.Name
+		if n := plainText(p.ChatUser.Name); n != "" {
+			name = n
 		}
 	}
 	var id int64

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/learnbot/learnbot/bot"
@@ -43,6 +44,7 @@ func (s *Store) PersonByChat(ctx context.Context, platform, workspace, chatID st
 // an active learner (or admin) on first contact. A person invited by email
 // is linked when the platform shares the same address.
 func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
+	id.User.Name, id.WorkspaceName = plainText(id.User.Name), plainText(id.WorkspaceName)
 	var p Person
 	err := s.getPrepared(ctx, &p, s.q(personByChatSQL), id.Platform, id.Workspace, id.User.ID)
 	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin && p.Status == StatusActive) &&
@@ -72,6 +74,7 @@ func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
 
 // EnsureWorkspace returns the workspace's ID, creating it if needed.
 func (s *Store) EnsureWorkspace(ctx context.Context, platform, externalID, name string) (int64, error) {
+	name = plainText(name)
 	var id int64
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var err error
@@ -234,6 +237,21 @@ func (s *Store) insertPerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 }
 
 // displayName is how a chat user is shown: their name, else their ID.
+// plainText is a name as the platform gives it, without what no store
+// should keep: invalid UTF-8 and control characters (PostgreSQL refuses NUL
+// and would refuse that user every command; SQLite would keep it). Names
+// come from the platform, not from a command, so they are cleaned rather
+// than refused.
+func plainText(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 func displayName(u bot.User) string {
 	if u.Name != "" {
 		return u.Name
@@ -318,6 +336,9 @@ func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users
 // distinctUsers sorts users by ID and drops repeats.
 func distinctUsers(users []bot.User) []bot.User {
 	users = slices.Clone(users)
+	for i := range users {
+		users[i].Name = plainText(users[i].Name)
+	}
 	slices.SortFunc(users, func(a, b bot.User) int { return strings.Compare(a.ID, b.ID) })
 	return slices.CompactFunc(users, func(a, b bot.User) bool { return a.ID == b.ID })
 }

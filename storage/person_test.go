@@ -93,3 +93,33 @@ func TestLanguage(t *testing.T) {
 		})
 	})
 }
+
+// TestPlatformNamesCleaned: a display name or workspace name from the
+// platform with NUL, other control characters or invalid UTF-8 is kept
+// without them, on both databases (PostgreSQL refused the user's every
+// command; SQLite stored the bytes).
+func TestPlatformNamesCleaned(t *testing.T) {
+	testdb.ForEach(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s, err := storage.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		p, err := s.Identify(ctx, storage.Identity{Platform: "slack", Workspace: "T1", WorkspaceName: "Acme\x00",
+			User: bot.User{ID: "U1", Name: "Ann\x00a\a \xffD"}})
+		if err != nil {
+			t.Fatalf("Identify: %v", err)
+		}
+		if p.Name != "Anna D" {
+			t.Errorf("name %q; want %q", p.Name, "Anna D")
+		}
+		people, err := s.EnsurePeople(ctx, p.WorkspaceID, []bot.User{{ID: "U2", Name: "B\x1b[31men"}})
+		if err != nil {
+			t.Fatalf("EnsurePeople: %v", err)
+		}
+		if len(people) != 1 || people[0].Name != "B[31men" {
+			t.Errorf("people %+v; want B[31men", people)
+		}
+	})
+}

@@ -181,6 +181,15 @@ func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
 			}
 		})
 
+		t.Run("RoleOfInvitedPersonRefused", func(t *testing.T) {
+			env.fake.AddUser(fakeslack.User{ID: "U8", Name: "hank", Display: "Hank", Email: "hank@example.com"})
+			say("UG", "invite hank@example.com guide")
+			mustContain("role of an invited person", say("UG", "role <@U8> admin"), "has not accepted")
+			if isAdmin("U8") {
+				t.Fatal("role made an invited person an admin")
+			}
+		})
+
 		t.Run("ExpiredGrantsNothing", func(t *testing.T) {
 			say("UG", "invite ben@example.com admin") // Ben (U2) is active: refused
 			env.fake.AddUser(fakeslack.User{ID: "U7", Name: "gus", Display: "Gus", Email: "gus@example.com"})
