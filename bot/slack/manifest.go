@@ -54,7 +54,7 @@ type manifestBotUser struct {
 
 type manifestCommand struct {
 	Command      string `json:"command"`
-	URL          string `json:"url"`
+	URL          string `json:"url,omitempty"` // none in Socket Mode
 	Description  string `json:"description"`
 	UsageHint    string `json:"usage_hint,omitempty"`
 	ShouldEscape bool   `json:"should_escape"`
@@ -68,12 +68,12 @@ type manifestOAuth struct {
 
 type manifestSettings struct {
 	EventSubscriptions struct {
-		RequestURL string   `json:"request_url"`
+		RequestURL string   `json:"request_url,omitempty"`
 		BotEvents  []string `json:"bot_events"`
 	} `json:"event_subscriptions"`
 	Interactivity struct {
 		IsEnabled  bool   `json:"is_enabled"`
-		RequestURL string `json:"request_url"`
+		RequestURL string `json:"request_url,omitempty"`
 	} `json:"interactivity"`
 	OrgDeployEnabled     bool `json:"org_deploy_enabled"`
 	SocketModeEnabled    bool `json:"socket_mode_enabled"`
@@ -90,12 +90,14 @@ var validPrefix = regexp.MustCompile(`^[a-z0-9_-]*$`)
 
 // Manifest returns the Slack app manifest (YAML) for a command prefix and
 // the public base URL of learnbot's HTTP server. The checked-in manifest.yml
-// is Manifest("", "http://localhost:8080").
-func Manifest(prefix, publicURL string) ([]byte, error) {
+// is Manifest("", "http://localhost:8080", false). With socketMode (the app
+// connects with an app-level token, SLACK_APP_TOKEN) it has no request URLs
+// and turns Socket Mode on; publicURL is then not used.
+func Manifest(prefix, publicURL string, socketMode bool) ([]byte, error) {
 	if !validPrefix.MatchString(prefix) {
 		return nil, fmt.Errorf("slack: command prefix %q: use lowercase letters, digits, - and _", prefix)
 	}
-	if !strings.HasPrefix(publicURL, "http://") && !strings.HasPrefix(publicURL, "https://") {
+	if !socketMode && !strings.HasPrefix(publicURL, "http://") && !strings.HasPrefix(publicURL, "https://") {
 		return nil, fmt.Errorf("slack: public URL %q must start with http:// or https://", publicURL)
 	}
 	base := strings.TrimRight(publicURL, "/")
@@ -117,15 +119,21 @@ func Manifest(prefix, publicURL string) ([]byte, error) {
 		if len(c.Command) > 32 {
 			return nil, fmt.Errorf("slack: command %s is longer than Slack's 32 characters; shorten the prefix", c.Command)
 		}
-		c.URL = base + "/slack/commands"
+		if !socketMode {
+			c.URL = base + "/slack/commands"
+		}
 		c.ShouldEscape = true
 		m.Features.SlashCommands = append(m.Features.SlashCommands, c)
 	}
 	m.OAuthConfig.Scopes.Bot = botScopes
-	m.Settings.EventSubscriptions.RequestURL = base + "/slack/events"
 	m.Settings.EventSubscriptions.BotEvents = []string{"app_home_opened"}
 	m.Settings.Interactivity.IsEnabled = true
-	m.Settings.Interactivity.RequestURL = base + "/slack/interactions"
+	if socketMode {
+		m.Settings.SocketModeEnabled = true
+	} else {
+		m.Settings.EventSubscriptions.RequestURL = base + "/slack/events"
+		m.Settings.Interactivity.RequestURL = base + "/slack/interactions"
+	}
 
 	out, err := yaml.Marshal(m)
 	if err != nil {

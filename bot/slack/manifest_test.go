@@ -26,7 +26,7 @@ const repoRoot = "../.."
 var schemaPath = filepath.Join(repoRoot, "..", "shared", "schemas", "slack-app-manifest.schema.json")
 
 func TestManifestFile(t *testing.T) {
-	want, err := slack.Manifest("", "http://localhost:8080")
+	want, err := slack.Manifest("", "http://localhost:8080", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,11 +59,15 @@ func TestManifestValidAgainstSlackSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prefixed, err := slack.Manifest("acme-", "https://learnbot.example.com/")
+	prefixed, err := slack.Manifest("acme-", "https://learnbot.example.com/", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, doc := range map[string][]byte{"manifest.yml": file, "Manifest(acme-)": prefixed} {
+	socket, err := slack.Manifest("acme-", "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string][]byte{"manifest.yml": file, "Manifest(acme-)": prefixed, "SocketMode": socket} {
 		t.Run(name, func(t *testing.T) {
 			v := toJSONValue(t, doc)
 			if err := schema.Validate(v); err != nil {
@@ -81,7 +85,7 @@ func TestManifestValidAgainstSlackSchema(t *testing.T) {
 }
 
 func TestManifestContent(t *testing.T) {
-	doc, err := slack.Manifest("acme-", "https://learnbot.example.com/")
+	doc, err := slack.Manifest("acme-", "https://learnbot.example.com/", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,17 +146,17 @@ func TestManifestContent(t *testing.T) {
 	}
 
 	t.Run("BadPrefixRefused", func(t *testing.T) {
-		if _, err := slack.Manifest("Acme ", "http://localhost:8080"); err == nil {
+		if _, err := slack.Manifest("Acme ", "http://localhost:8080", false); err == nil {
 			t.Error("no error")
 		}
 	})
 	t.Run("CommandOver32CharactersRefused", func(t *testing.T) {
-		if _, err := slack.Manifest(strings.Repeat("a", 26), "http://localhost:8080"); err == nil {
+		if _, err := slack.Manifest(strings.Repeat("a", 26), "http://localhost:8080", false); err == nil {
 			t.Error("no error")
 		}
 	})
 	t.Run("RelativePublicURLRefused", func(t *testing.T) {
-		if _, err := slack.Manifest("", "learnbot.example.com"); err == nil {
+		if _, err := slack.Manifest("", "learnbot.example.com", false); err == nil {
 			t.Error("no error")
 		}
 	})
@@ -207,4 +211,41 @@ func toJSONValue(t *testing.T, doc []byte) any {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestManifestSocketMode checks the Socket Mode variant: no request URL
+// anywhere, Socket Mode on, the same commands, events and interactivity.
+func TestManifestSocketMode(t *testing.T) {
+	doc, err := slack.Manifest("acme-", "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if !strings.HasPrefix(line, "#") && (strings.Contains(line, "url:") || strings.Contains(line, "http")) {
+			t.Errorf("the Socket Mode manifest has a URL: %q", line)
+		}
+	}
+	v := toJSONValue(t, doc).(map[string]any)
+	settings := v["settings"].(map[string]any)
+	if settings["socket_mode_enabled"] != true {
+		t.Errorf("socket_mode_enabled = %v", settings["socket_mode_enabled"])
+	}
+	if settings["interactivity"].(map[string]any)["is_enabled"] != true {
+		t.Error("interactivity is off")
+	}
+	events := settings["event_subscriptions"].(map[string]any)["bot_events"].([]any)
+	if len(events) != 1 || events[0] != "app_home_opened" {
+		t.Errorf("bot events %v", events)
+	}
+	cmds := v["features"].(map[string]any)["slash_commands"].([]any)
+	if len(cmds) != 3 || cmds[0].(map[string]any)["command"] != "/acme-assign" {
+		t.Errorf("commands %v", cmds)
+	}
+	http, err := slack.Manifest("acme-", "https://learnbot.example.com", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hv := toJSONValue(t, http).(map[string]any); hv["settings"].(map[string]any)["socket_mode_enabled"] != false {
+		t.Error("the HTTP manifest turns Socket Mode on")
+	}
 }

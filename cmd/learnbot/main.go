@@ -106,11 +106,17 @@ in the guild DISCORD_GUILD_ID when it is set (at once), else globally.`,
 		setup: noFlags(func(ctx context.Context, e *invocation) error { return discordRegister(ctx, e.cfg, e.log) })},
 	{name: "slack manifest", summary: "print the Slack app manifest for this configuration",
 		help: `Prints the Slack app manifest with LEARNBOT_SLACK_COMMAND_PREFIX and
-LEARNBOT_PUBLIC_URL applied. The checked-in manifest.yml is its output for the defaults.`,
+LEARNBOT_PUBLIC_URL applied. With SLACK_APP_TOKEN set, the Socket Mode variant: no
+request URLs, socket_mode_enabled. The checked-in manifest.yml is its output for the defaults.`,
 		setup: noFlags(func(ctx context.Context, e *invocation) error {
-			out, err := slack.Manifest(e.cfg.SlackPrefix, e.cfg.PublicURL)
+			socketMode := e.cfg.SlackAppToken != ""
+			out, err := slack.Manifest(e.cfg.SlackPrefix, e.cfg.PublicURL, socketMode)
 			if err != nil {
 				return err
+			}
+			if !socketMode && !strings.HasPrefix(e.cfg.PublicURL, "https://") || isLocalURL(e.cfg.PublicURL) && !socketMode {
+				fmt.Fprintf(os.Stderr, "learnbot: Slack sends requests only to a public https:// URL; LEARNBOT_PUBLIC_URL is %s "+
+					"(set it, or use Socket Mode: SLACK_APP_TOKEN)\n", e.cfg.PublicURL)
 			}
 			_, err = e.stdout.Write(out)
 			return err
