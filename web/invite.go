@@ -134,9 +134,13 @@ func (h *Handler) render(w http.ResponseWriter, status int, p page) {
 
 // lang is the language of the page: the browser's first choice that
 // learnbot speaks, else the default.
-func (h *Handler) lang(r *http.Request) bot.Lang {
+func (h *Handler) lang(r *http.Request) bot.Lang { return pageLang(r, h.DefaultLang) }
+
+// pageLang is the browser's first language that learnbot speaks
+// (Accept-Language), else def.
+func pageLang(r *http.Request, def bot.Lang) bot.Lang {
 	if l, ok := bot.AcceptLanguage(r.Header.Get("Accept-Language")); ok {
 		return l
 	}
-	return h.DefaultLang.Or(bot.English)
+	return def.Or(bot.English)
 }

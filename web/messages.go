@@ -107,4 +107,11 @@ var (
 		Other: "The invitation could not be loaded. Nothing was changed."})
 	msgErrorRetry = bot.Define(&i18n.Message{ID: "web.error.retry",
 		Other: "Please try again in a moment."})
+
+	msgReportNotFound = bot.Define(&i18n.Message{ID: "web.report.not_found",
+		Other: "No such report."})
+	msgReportExpired = bot.Define(&i18n.Message{ID: "web.report.expired",
+		Other: "This report link has expired (links work for an hour). Run the report command again."})
+	msgReportFailed = bot.Define(&i18n.Message{ID: "web.report.failed",
+		Other: "Something went wrong; please try again."})
 )

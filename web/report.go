@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -29,6 +30,9 @@ const reportTimeout = 60 * time.Second
 type Reports struct {
 	store ReportStore
 	log   *slog.Logger
+	// DefaultLang is LEARNBOT_LANGUAGE, for the error texts of a browser
+	// that asks for neither German nor English.
+	DefaultLang bot.Lang
 }
 
 // NewReports returns the report download's handler.
@@ -49,9 +53,10 @@ func (h *Reports) Routes(mux *http.ServeMux) {
 var reportHeader = []string{"task_key", "task_title", "person", "email", "state", "assigned", "due", "done"}
 
 func (h *Reports) download(w http.ResponseWriter, r *http.Request) {
+	l := pageLang(r, h.DefaultLang)
 	token, ok := strings.CutSuffix(r.PathValue("file"), ".csv")
 	if !ok || token == "" || len(token) > maxTokenLen {
-		http.Error(w, "No such report.", http.StatusNotFound)
+		http.Error(w, l.Say(msgReportNotFound, nil), http.StatusNotFound)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
@@ -59,14 +64,14 @@ func (h *Reports) download(w http.ResponseWriter, r *http.Request) {
 	cancel()
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		http.Error(w, "No such report.", http.StatusNotFound)
+		http.Error(w, l.Say(msgReportNotFound, nil), http.StatusNotFound)
 		return
 	case errors.Is(err, storage.ErrGone):
-		http.Error(w, "This report link has expired (links work for an hour). Run the report command again.", http.StatusGone)
+		http.Error(w, l.Say(msgReportExpired, nil), http.StatusGone)
 		return
 	case err != nil:
 		h.log.ErrorContext(r.Context(), "report lookup failed", "error", err)
-		http.Error(w, "Something went wrong; please try again.", http.StatusServiceUnavailable)
+		http.Error(w, l.Say(msgReportFailed, nil), http.StatusServiceUnavailable)
 		return
 	}
 	hdr := w.Header()

@@ -156,6 +156,17 @@ func TestReportEndToEnd(t *testing.T) {
 		if resp, _ := get("/reports/" + m[1] + ".csv"); resp.StatusCode != http.StatusGone {
 			t.Fatalf("expired link: %d; want 410", resp.StatusCode)
 		}
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/reports/"+m[1]+".csv", nil)
+		req.Header.Set("Accept-Language", "de-DE,de;q=0.9")
+		if resp, err := http.DefaultClient.Do(req); err != nil {
+			t.Fatal(err)
+		} else {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusGone || !strings.HasPrefix(string(body), "Dieser Berichtslink ist abgelaufen") {
+				t.Fatalf("expired link in German: %d %q", resp.StatusCode, body)
+			}
+		}
 		q := `SELECT count(*) FROM reports WHERE token_hash = ?`
 		if db == "postgres" {
 			q = `SELECT count(*) FROM reports WHERE token_hash = $1`

@@ -61,7 +61,9 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	pages := web.New(c.store, log)
 	pages.DefaultLang = cfg.Language
 	pages.Routes(mux)
-	web.NewReports(c.store, log).Routes(mux)
+	reports := web.NewReports(c.store, log)
+	reports.DefaultLang = cfg.Language
+	reports.Routes(mux)
 	for _, p := range platforms {
 		if p.enabled == nil || !p.enabled(cfg) {
 			continue
