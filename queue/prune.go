@@ -28,8 +28,8 @@ func (w *pruneWorker) Work(ctx context.Context, job *river.Job[PruneArgs]) error
 	if err != nil {
 		return err
 	}
-	if p.SeenEvents > 0 || p.Decisions > 0 {
-		w.q.cfg.Log.Info("pruned", "seen_events", p.SeenEvents, "decisions", p.Decisions)
+	if p.SeenEvents > 0 || p.Decisions > 0 || p.Reports > 0 {
+		w.q.cfg.Log.Info("pruned", "seen_events", p.SeenEvents, "decisions", p.Decisions, "reports", p.Reports)
 	}
 	return nil
 }

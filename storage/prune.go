@@ -15,17 +15,22 @@ const (
 	// KeepDecisions keeps a decision a week after it was resolved or
 	// expired: late clicks on its prompt still get "already decided".
 	KeepDecisions = 7 * 24 * time.Hour
+	// KeepReports keeps a report's link a day after it expired, so that
+	// opening it says "expired" (410) before it says "no such report".
+	KeepReports = 24 * time.Hour
 )
 
 // Pruned counts what Prune deleted.
 type Pruned struct {
 	SeenEvents int64
 	Decisions  int64
+	Reports    int64
 }
 
 // Prune deletes seen events older than KeepSeenEvents and decisions that
 // ended (resolved, else expired) more than KeepDecisions ago, with the
-// people and groups they named.
+// people and groups they named, and report links expired more than
+// KeepReports ago.
 func (s *Store) Prune(ctx context.Context) (Pruned, error) {
 	now := s.now()
 	var p Pruned
@@ -39,5 +44,10 @@ func (s *Store) Prune(ctx context.Context) (Pruned, error) {
 		return p, fmt.Errorf("storage: prune decisions: %w", err)
 	}
 	p.Decisions, _ = res.RowsAffected()
+	res, err = s.db.ExecContext(ctx, s.q(`DELETE FROM reports WHERE expires_at < ?`), now.Add(-KeepReports))
+	if err != nil {
+		return p, fmt.Errorf("storage: prune reports: %w", err)
+	}
+	p.Reports, _ = res.RowsAffected()
 	return p, nil
 }

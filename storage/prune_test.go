@@ -9,9 +9,10 @@ import (
 	"github.com/learnbot/learnbot/storage"
 )
 
-// TestPrune: seen events older than a day and decisions that ended more
-// than a week ago go, with the people they named; the rest stays, and an
-// App Home visit renewed by Touch is kept.
+// TestPrune: seen events older than a day, decisions that ended more than
+// a week ago (with the people they named) and report links expired more
+// than a day ago go; the rest stays, and an App Home visit renewed by Touch
+// is kept.
 func TestPrune(t *testing.T) {
 	onEachDatabase(t, func(t *testing.T, ctx context.Context, f *fixture) {
 		now := time.Now().UTC()
@@ -41,6 +42,10 @@ func TestPrune(t *testing.T) {
 
 		at(-10 * 24 * time.Hour)
 		seen("slack:event:old")
+		oldReport, _, err := f.s.CreateReport(ctx, f.ws, 0, f.guide.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		resolvedLongAgo := decide(true)
 		expiredLongAgo := decide(false) // its TTL is an hour
 		if err := f.s.Touch(ctx, "slack:home:T1:U1"); err != nil {
@@ -55,14 +60,25 @@ func TestPrune(t *testing.T) {
 			t.Fatal(err)
 		}
 		open := decide(false)
+		at(-90 * time.Minute)
+		recentReport, _, err := f.s.CreateReport(ctx, f.ws, 0, f.guide.ID) // expired half an hour ago
+		if err != nil {
+			t.Fatal(err)
+		}
 		at(0)
 
 		p, err := f.s.Prune(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.SeenEvents != 2 || p.Decisions != 2 {
-			t.Errorf("pruned %+v; want 2 seen events and 2 decisions", p)
+		if p.SeenEvents != 2 || p.Decisions != 2 || p.Reports != 1 {
+			t.Errorf("pruned %+v; want 2 seen events, 2 decisions and 1 report", p)
+		}
+		if _, err := f.s.ReportByToken(ctx, oldReport); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("old report link: %v; want gone from the table", err)
+		}
+		if _, err := f.s.ReportByToken(ctx, recentReport); !errors.Is(err, storage.ErrGone) {
+			t.Errorf("recently expired report link: %v; want kept, expired", err)
 		}
 		for key, want := range map[string]bool{"slack:event:old": false, "slack:event:two-days": false,
 			"slack:event:fresh": true, "slack:home:T1:U1": true} {
