@@ -23,6 +23,7 @@ type flaky struct {
 	mu        sync.Mutex
 	errs      []error
 	delivered []bot.Message
+	attempts  []bot.Message
 	calls     []time.Time
 }
 
@@ -30,6 +31,7 @@ func (f *flaky) SendDM(ctx context.Context, m bot.Message) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, time.Now())
+	f.attempts = append(f.attempts, m)
 	if len(f.errs) > 0 {
 		err := f.errs[0]
 		f.errs = f.errs[1:]
@@ -97,6 +99,15 @@ func TestDeliveryRetries(t *testing.T) {
 			if len(s.calls) != 2 || s.calls[1].Sub(s.calls[0]) < 500*time.Millisecond {
 				t.Fatalf("calls at %v; want two, the retry after a backoff", s.calls)
 			}
+			// The retry may follow a DM that went out (the error came
+			// after): it asks the sender to check first, under the same key.
+			first, retry := s.attempts[0], s.attempts[1]
+			if first.Key.Kind != "assignment" || first.Key.ID == 0 || retry.Key != first.Key {
+				t.Errorf("keys %+v then %+v; want the assignment's, twice", first.Key, retry.Key)
+			}
+			if !first.MaybeSentSince.IsZero() || retry.MaybeSentSince.IsZero() {
+				t.Errorf("MaybeSentSince %v then %v; want none on the first attempt, set on the retry", first.MaybeSentSince, retry.MaybeSentSince)
+			}
 		})
 		t.Run("RateLimitSnoozes", func(t *testing.T) {
 			s := &flaky{errs: []error{&bot.RetryAfterError{After: 1500 * time.Millisecond, Err: errors.New("429")}}}
@@ -108,6 +119,10 @@ func TestDeliveryRetries(t *testing.T) {
 			defer s.mu.Unlock()
 			if gap := s.calls[1].Sub(s.calls[0]); gap < 1400*time.Millisecond {
 				t.Fatalf("retried after %s; want after Retry-After (1.5s)", gap)
+			}
+			// A rate limit says the DM did not go out: nothing to check.
+			if !s.attempts[1].MaybeSentSince.IsZero() {
+				t.Errorf("the attempt after a 429 asks to check for the DM (MaybeSentSince %v)", s.attempts[1].MaybeSentSince)
 			}
 		})
 		t.Run("RetryingShownInProgressAndLoggedAtWarn", func(t *testing.T) {
