@@ -102,7 +102,7 @@ func (h *Handlers) due(ctx context.Context, req *bot.Request) (*bot.Reply, error
 func (h *Handlers) dueReply(req *bot.Request, task *storage.Task, when calendar.Date, res *storage.SetDueResult) *bot.Reply {
 	l := req.Lang
 	vars := bot.Vars{"Task": taskName(task.Title, task.Key), "Key": task.Key}
-	r := &bot.Reply{}
+	r := &bot.Reply{Homes: res.Learners} // their tasks show the new date
 	switch {
 	case res.Changed+res.Already == 0:
 		r.Text = l.Say(msgDueNobody, vars)

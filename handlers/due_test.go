@@ -87,6 +87,9 @@ func TestDueDateCommands(t *testing.T) {
 		t.Run("DueForNamedTargets", func(t *testing.T) {
 			r := run(t, b, gina, "due git tomorrow @anna @cleo")
 			mustSay(t, r, "is now due Tuesday, December 1 for 1 open assignment", "No open assignment of git: cleo")
+			if len(r.Homes) != 1 || r.Homes[0].ID != "anna" {
+				t.Fatalf("Homes = %+v; want anna's App Home refreshed", r.Homes)
+			}
 			if got := dueOf(t, b, "anna"); got[0] != "2026-12-01" {
 				t.Fatalf("anna's due date = %v", got)
 			}
