@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/riverqueue/river"
 
@@ -17,6 +18,19 @@ import (
 type InvitationEmailArgs struct {
 	InvitationID int64  `json:"invitation_id"`
 	PublicURL    string `json:"public_url"` // the link's base
+	// OldLink is the whole link that jobs queued by earlier versions
+	// carried; only its base is used (the token it holds was replaced).
+	OldLink string `json:"link,omitempty"`
+}
+
+// base is where the link points: PublicURL, or the base of an old job's
+// link.
+func (a InvitationEmailArgs) base() string {
+	if a.PublicURL != "" || a.OldLink == "" {
+		return a.PublicURL
+	}
+	base, _, _ := strings.Cut(a.OldLink, "/invite/")
+	return base
 }
 
 // Kind names the job in River's table.
@@ -52,7 +66,7 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[InvitationEmailAr
 	if inv.Status != storage.InvitationPending {
 		return nil // revoked or replaced before it went out: nothing to send
 	}
-	link, err := w.q.store.MintInvitationLink(ctx, inv.ID, job.Args.PublicURL)
+	link, err := w.q.store.MintInvitationLink(ctx, inv.ID, job.Args.base())
 	if errors.Is(err, storage.ErrGone) {
 		return nil // revoked or replaced meanwhile
 	}
