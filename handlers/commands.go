@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
 	"context"
 
 	"github.com/learnbot/learnbot/bot"
@@ -107,10 +109,13 @@ func (h *Handlers) commands() []*bot.Command {
 		{Name: "history", Usage: "<task|member|email>", Role: bot.RoleGuide, Handler: h.history,
 			Description: msgCmdHistory, Examples: []string{"history git-basics", "history @anna", "history anna@example.com"},
 			Options: []bot.Option{{Name: "of", Description: msgOptOf, Kind: bot.OptionString, Required: true}}},
-		{Name: "help", Usage: "[command]", Role: bot.RoleLearner, Handler: h.help, TextOnly: true,
-			Description: msgCmdHelp},
+		{Name: "help", Usage: "[command]", Role: bot.RoleLearner, Handler: h.help, Description: msgCmdHelp,
+			Options: []bot.Option{{Name: "command", Description: msgOptHelpCommand, Kind: bot.OptionString}}},
 	}
 }
+
+// msgOptHelpCommand describes help's option on Discord.
+var msgOptHelpCommand = bot.Define(&i18n.Message{ID: "handlers.option.help_command", Other: "A command to explain"})
 
 func (h *Handlers) help(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	return &bot.Reply{Text: h.Help(req, rest(req.Params))}, nil

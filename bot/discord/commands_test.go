@@ -51,6 +51,7 @@ const designTable = `
 /progress: task string required autocomplete
 /language: language string choices=en,de,auto
 /history: of string required
+/help: command string
 `
 
 // describe renders generated commands in designTable's notation.
@@ -114,7 +115,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign unassign due report tasks invite task group role progress language history" {
+		if strings.Join(names, " ") != "assign unassign due report tasks invite task group role progress language history help" {
 			t.Errorf("commands = %v", names)
 		}
 	})

@@ -242,3 +242,19 @@ func TestAutocompleteRespectsRoles(t *testing.T) {
 		}
 	})
 }
+
+// TestUnmetUserShownAsMention: a user mentioned in a string option, whom
+// the bot has not met, is named by their mention in the reply (Discord
+// shows their name), never by a bare number.
+func TestUnmetUserShownAsMention(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		e, _ := coreEnv(t, db)
+		const stranger = "910000000000000001"
+		expect(t, e, slash(testGuild, guide, "task", sub("add", str("key", "git"), str("title", "Git basics"))), 4, "Added")
+		r := expect(t, e, slash(testGuild, guide, "assign", str("task", "git"), str("targets", "<@"+stranger+">")), 4, "Assigned")
+		content := r.Data.Content
+		if !strings.Contains(content, "<@"+stranger+">") || strings.Contains(strings.ReplaceAll(content, "<@"+stranger+">", ""), stranger) {
+			t.Fatalf("reply %q; want the stranger as <@%s>, never the bare number", content, stranger)
+		}
+	})
+}

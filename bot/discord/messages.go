@@ -15,6 +15,8 @@ var names = defineNames(
 	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due", "report",
 	// options
 	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when",
+	// help
+	"help", "command",
 )
 
 func defineNames(words ...string) map[string]*i18n.Message {

@@ -212,10 +212,12 @@ func mentionArgs(word string, res *discordgo.ApplicationCommandInteractionDataRe
 }
 
 // resolvedUser is a mentioned user, named when the interaction resolved them
-// (user-typed options); a mention typed into a string option carries only
-// the ID.
+// (user-typed options). A mention typed into a string option carries only
+// the ID: the user is then named by their mention, which Discord shows as
+// their name (replies allow no pings), never as a bare number; their own
+// name replaces it when they first use learnbot.
 func resolvedUser(id string, res *discordgo.ApplicationCommandInteractionDataResolved) *bot.User {
-	u := &bot.User{ID: id}
+	u := &bot.User{ID: id, Name: "<@" + id + ">"}
 	if res == nil {
 		return u
 	}

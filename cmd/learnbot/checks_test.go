@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,5 +101,19 @@ func TestStartupChecks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDiscordAddURL: the link `discord register` prints adds the bot with
+// both scopes and the permissions it needs.
+func TestDiscordAddURL(t *testing.T) {
+	u, err := url.Parse(discordAddURL("123456789012345678"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if u.Host != "discord.com" || u.Path != "/oauth2/authorize" || q.Get("client_id") != "123456789012345678" ||
+		q.Get("scope") != "bot applications.commands" || q.Get("permissions") != "3072" {
+		t.Fatalf("add URL %s", u)
 	}
 }

@@ -103,7 +103,7 @@ Several replicas may migrate at once: the migrations run under a database lock.`
 	{name: "discord register", summary: "register the Discord application commands",
 		help: `Registers the application commands with DISCORD_BOT_TOKEN and DISCORD_APP_ID:
 in the guild DISCORD_GUILD_ID when it is set (at once), else globally.`,
-		setup: noFlags(func(ctx context.Context, e *invocation) error { return discordRegister(ctx, e.cfg, e.log) })},
+		setup: noFlags(func(ctx context.Context, e *invocation) error { return discordRegister(ctx, e.cfg, e.log, e.stdout) })},
 	{name: "slack manifest", summary: "print the Slack app manifest for this configuration",
 		help: `Prints the Slack app manifest with LEARNBOT_SLACK_COMMAND_PREFIX and
 LEARNBOT_PUBLIC_URL applied. With SLACK_APP_TOKEN set, the Socket Mode variant: no

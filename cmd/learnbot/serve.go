@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -259,7 +262,25 @@ func pprofHandler() http.Handler {
 	return mux
 }
 
-func discordRegister(ctx context.Context, cfg *Config, log *slog.Logger) error {
+// discordBotPermissions are what the bot asks for when added to a server:
+// View Channels and Send Messages (its replies and DMs need no more; the
+// commands come with the applications.commands scope).
+const discordBotPermissions = discordgoViewChannels | discordgoSendMessages
+
+const (
+	discordgoViewChannels = 1 << 10
+	discordgoSendMessages = 1 << 11
+)
+
+// discordAddURL is the link that adds the bot to a server with the scopes
+// and permissions it needs.
+func discordAddURL(appID string) string {
+	q := url.Values{"client_id": {appID}, "scope": {"bot applications.commands"},
+		"permissions": {strconv.Itoa(discordBotPermissions)}}
+	return "https://discord.com/oauth2/authorize?" + q.Encode()
+}
+
+func discordRegister(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) error {
 	if cfg.DiscordToken == "" || cfg.DiscordAppID == "" {
 		return errors.New("discord register needs DISCORD_BOT_TOKEN and DISCORD_APP_ID")
 	}
@@ -278,5 +299,7 @@ func discordRegister(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		where = "in guild " + cfg.DiscordGuild
 	}
 	log.Info("discord commands registered", "where", where)
-	return nil
+	_, err = fmt.Fprintf(stdout, "Commands registered %s.\nAdd the bot to a server (scopes bot and applications.commands, permissions View Channels and Send Messages):\n%s\n",
+		where, discordAddURL(cfg.DiscordAppID))
+	return err
 }
