@@ -2,8 +2,10 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -68,6 +70,7 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 			Contexts:          &contexts,
 			IntegrationTypes:  &integrations,
 		}
+		ac.DefaultMemberPermissions = memberPermissions(group)
 		if len(group) == 1 && discordSub(group[0]) == "" {
 			opts, err := options(group[0])
 			if err != nil {
@@ -158,6 +161,51 @@ func options(c *bot.Command) ([]*discordgo.ApplicationCommandOption, error) {
 	return out, nil
 }
 
+// memberPermissions is the default_member_permissions of a command and its
+// subcommands: none when a learner may run one of them; Manage Messages
+// when it takes a guide (team leads usually moderate), Manage Server when
+// only admins run it. A server hides the command from members without the
+// permission (server admins can change that under Integrations); the role
+// check stays authoritative either way.
+func memberPermissions(group []*bot.Command) *int64 {
+	least := bot.RoleAdmin
+	for _, c := range group {
+		if c.Role.Rank() < least.Rank() {
+			least = c.Role
+		}
+	}
+	var p int64
+	switch {
+	case least.Rank() <= bot.RoleLearner.Rank():
+		return nil
+	case least == bot.RoleAdmin:
+		p = discordgo.PermissionManageGuild
+	default:
+		p = discordgo.PermissionManageMessages
+	}
+	return &p
+}
+
+// registration is the body of the bulk overwrite: discordgo writes
+// default_member_permissions as a string, the API's request schema has an
+// integer.
+func registration(cmds []*discordgo.ApplicationCommand) ([]map[string]any, error) {
+	b, err := json.Marshal(cmds)
+	if err != nil {
+		return nil, fmt.Errorf("discord: encode commands: %w", err)
+	}
+	var out []map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("discord: encode commands: %w", err)
+	}
+	for i, c := range cmds {
+		if c.DefaultMemberPermissions != nil {
+			out[i]["default_member_permissions"] = *c.DefaultMemberPermissions
+		}
+	}
+	return out, nil
+}
+
 // localizedName is a command, subcommand or option name for German clients
 // (Discord sends the English name back whichever a user typed); a name
 // without a German one keeps its own, which TestGermanCommandNames prevents.
@@ -201,8 +249,16 @@ func (a *Adapter) Register(ctx context.Context) error {
 	if len(cmds) == 0 {
 		return errors.New("discord: no commands to register")
 	}
-	got, err := a.api.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx))
+	body, err := registration(cmds)
 	if err != nil {
+		return err
+	}
+	endpoint := discordgo.EndpointApplicationGlobalCommands(a.cfg.AppID)
+	if a.cfg.GuildID != "" {
+		endpoint = discordgo.EndpointApplicationGuildCommands(a.cfg.AppID, a.cfg.GuildID)
+	}
+	var got []json.RawMessage // only counted
+	if err := a.call(ctx, http.MethodPut, endpoint, body, &got); err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
 	a.log.Info("registered Discord commands", "platform", bot.PlatformDiscord,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -233,9 +234,28 @@ func TestRegister(t *testing.T) {
 			if calls[0].Auth != "Bot "+testToken {
 				t.Errorf("Authorization = %q", calls[0].Auth)
 			}
-			var sent []*discordgo.ApplicationCommand
-			if err := json.Unmarshal(calls[0].Body, &sent); err != nil {
+			// default_member_permissions goes out as an integer (the API's
+			// request schema); discordgo reads it as a string.
+			var raw []map[string]any
+			if err := json.Unmarshal(calls[0].Body, &raw); err != nil {
 				t.Fatal(err)
+			}
+			for _, c := range raw {
+				if p, ok := c["default_member_permissions"]; ok {
+					f, isNumber := p.(float64)
+					if !isNumber {
+						t.Fatalf("/%s default_member_permissions = %#v; want an integer", c["name"], p)
+					}
+					c["default_member_permissions"] = strconv.FormatInt(int64(f), 10)
+				}
+			}
+			body, _ := json.Marshal(raw)
+			var sent []*discordgo.ApplicationCommand
+			if err := json.Unmarshal(body, &sent); err != nil {
+				t.Fatal(err)
+			}
+			if sent[0].Name != "assign" || sent[0].DefaultMemberPermissions == nil || *sent[0].DefaultMemberPermissions != discordgo.PermissionManageMessages {
+				t.Errorf("/assign registered without Manage Messages as default_member_permissions")
 			}
 			if got := strings.Join(describe(sent), "\n"); got != strings.TrimSpace(designTable) {
 				t.Errorf("registered:\n%s", got)
@@ -268,4 +288,29 @@ func TestRegister(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+// TestDefaultMemberPermissions: commands only guides or admins may run
+// carry default_member_permissions, so a server hides them from members who
+// cannot use them; commands every learner runs carry none.
+func TestDefaultMemberPermissions(t *testing.T) {
+	cmds, err := discord.ApplicationCommands(handlers.New(nil, handlers.Config{}, nil).Commands())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"assign": discordgo.PermissionManageMessages, "invite": discordgo.PermissionManageMessages,
+		"progress": discordgo.PermissionManageMessages, "role": discordgo.PermissionManageGuild}
+	for _, c := range cmds {
+		w, restricted := want[c.Name]
+		switch {
+		case c.Name == "tasks" || c.Name == "help" || c.Name == "language":
+			if c.DefaultMemberPermissions != nil {
+				t.Errorf("/%s carries default_member_permissions %d; every learner runs it", c.Name, *c.DefaultMemberPermissions)
+			}
+		case restricted && (c.DefaultMemberPermissions == nil || *c.DefaultMemberPermissions != w):
+			t.Errorf("/%s default_member_permissions = %v; want %d", c.Name, c.DefaultMemberPermissions, w)
+		case !restricted && c.DefaultMemberPermissions == nil:
+			t.Errorf("/%s carries no default_member_permissions; only guides run it", c.Name)
+		}
+	}
 }
