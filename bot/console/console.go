@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +41,14 @@ type Console struct {
 	button map[string]string // label shown → button ID
 	replyN int
 	dmN    int
+	// Settle, when set, waits until the DMs a command queued are delivered
+	// (bounded). The DMs delivered meanwhile are printed after the reply,
+	// by recipient, so that a session reads the same every time and DM
+	// buttons are numbered in the order they are printed; a DM that comes
+	// while no command runs is printed at once.
+	Settle  func(ctx context.Context)
+	running bool
+	pending []bot.Message
 }
 
 // New starts a session acting as first. With echo, each command read is
@@ -54,12 +63,38 @@ func New(h Handler, out io.Writer, first string, echo bool) *Console {
 func (c *Console) SendDM(ctx context.Context, msg bot.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.out, "\n%s ", c.Lang.Say(msgDMTo, bot.Vars{"Name": msg.To.ID}))
+	if c.running && c.Settle != nil {
+		c.pending = append(c.pending, msg)
+		return nil
+	}
+	fmt.Fprintln(c.out) // off the prompt line
+	c.printDM(msg)
+	return nil
+}
+
+// printDM prints one DM. c.mu is held.
+func (c *Console) printDM(msg bot.Message) {
+	fmt.Fprintf(c.out, "%s ", c.Lang.Say(msgDMTo, bot.Vars{"Name": msg.To.ID}))
 	c.render(&msg.Reply, func() string {
 		c.dmN++
 		return "d" + strconv.Itoa(c.dmN)
 	})
-	return nil
+}
+
+// settle waits for the DMs of the command just handled and prints them,
+// by recipient.
+func (c *Console) settle(ctx context.Context) {
+	if c.Settle == nil {
+		return
+	}
+	c.Settle(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sort.SliceStable(c.pending, func(i, j int) bool { return c.pending[i].To.ID < c.pending[j].To.ID })
+	for _, msg := range c.pending {
+		c.printDM(msg)
+	}
+	c.pending, c.running = nil, false
 }
 
 // Run reads commands until in ends or ctx is done.
@@ -84,7 +119,14 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 		if line == "/quit" || line == "/exit" {
 			return nil
 		}
+		c.mu.Lock()
+		c.running = true
+		c.mu.Unlock()
 		c.handle(ctx, line)
+		c.settle(ctx)
+		c.mu.Lock()
+		c.running = false
+		c.mu.Unlock()
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -337,6 +337,17 @@ func runConsole(ctx context.Context, cfg *Config, first string, lang bot.Lang, s
 	con := console.New(c.handlers, stdout, first, echo)
 	con.Lang = lang.Or(cfg.Language)
 	c.senders[bot.PlatformConsole] = con
+	con.Settle = func(ctx context.Context) {
+		// The DMs a command queued go out within a moment; a script then
+		// reads the same session every time.
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) && ctx.Err() == nil {
+			if n, err := c.queue.Busy(ctx); err != nil || n == 0 {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 	qctx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- c.queue.Run(qctx) }()
