@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,14 +44,7 @@ func crashMidFanOut(t *testing.T, bin, dbURL string) {
 	fake.FailPosts(func(http.ResponseWriter) bool { time.Sleep(100 * time.Millisecond); return false })
 	api := httptest.NewServer(fake)
 	defer api.Close()
-	env := append(os.Environ(),
-		"LEARNBOT_DATABASE_URL="+dbURL,
-		"LEARNBOT_ADDR=127.0.0.1:0",
-		"LEARNBOT_LOG_FORMAT=json",
-		"LEARNBOT_ADMINS=slack:UGUIDE",
-		"SLACK_SIGNING_SECRET="+replicaSecret,
-		"SLACK_BOT_TOKEN="+replicaToken,
-		"LEARNBOT_SLACK_API_URL="+api.URL+"/api/",
+	env := replicaEnv(dbURL, api.URL,
 		// The new process takes over the dead one's jobs as soon as it
 		// leads the queue (River's leader lease runs out within 15 s).
 		"LEARNBOT_QUEUE_RESCUE_AFTER=1s",

@@ -46,15 +46,7 @@ func TestReplicas(t *testing.T) {
 	api := httptest.NewServer(fake)
 	defer api.Close()
 
-	env := append(os.Environ(),
-		"LEARNBOT_DATABASE_URL="+dbURL,
-		"LEARNBOT_ADDR=127.0.0.1:0",
-		"LEARNBOT_LOG_FORMAT=json",
-		"LEARNBOT_ADMINS=slack:UGUIDE",
-		"SLACK_SIGNING_SECRET="+replicaSecret,
-		"SLACK_BOT_TOKEN="+replicaToken,
-		"LEARNBOT_SLACK_API_URL="+api.URL+"/api/",
-	)
+	env := replicaEnv(dbURL, api.URL)
 	replicas := make([]*replica, 3)
 	var wg sync.WaitGroup
 	for i := range replicas {
@@ -387,4 +379,19 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// replicaEnv is the environment of a `learnbot serve` process on the
+// database at dbURL, Slack over HTTP against the fake Slack at apiURL,
+// with UGUIDE as admin; extra variables come last and win.
+func replicaEnv(dbURL, apiURL string, extra ...string) []string {
+	return append(append(os.Environ(),
+		"LEARNBOT_DATABASE_URL="+dbURL,
+		"LEARNBOT_ADDR=127.0.0.1:0",
+		"LEARNBOT_LOG_FORMAT=json",
+		"LEARNBOT_ADMINS=slack:UGUIDE",
+		"SLACK_SIGNING_SECRET="+replicaSecret,
+		"SLACK_BOT_TOKEN="+replicaToken,
+		"LEARNBOT_SLACK_API_URL="+apiURL+"/api/",
+	), extra...)
 }
