@@ -253,6 +253,12 @@ func TestLang(t *testing.T) {
 			{bot.Lang("").Date(day), "December 24, 2026"},
 			{bot.English.DateTime(day), "Thursday, December 24, 2026 at 23:05 UTC"},
 			{bot.German.DateTime(day), "Donnerstag, 24. Dezember 2026 um 23:05 UTC"},
+			{bot.English.Day(day, false), "Thursday, December 24"},
+			{bot.German.Day(day, false), "Donnerstag, 24. Dezember"},
+			{bot.English.Day(day, true), "Thursday, December 24, 2026"},
+			{bot.German.Day(day, true), "Donnerstag, 24. Dezember 2026"},
+			{bot.German.Date(time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)), "1. März 2027"},
+			{bot.English.DateTime(time.Date(2030, 3, 14, 10, 30, 0, 0, time.FixedZone("CET", 3600))), "Thursday, March 14, 2030 at 09:30 UTC"},
 		} {
 			if c.got != c.want {
 				t.Errorf("got %q, want %q", c.got, c.want)

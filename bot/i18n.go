@@ -20,6 +20,7 @@ import (
 	"embed"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -201,25 +202,126 @@ func (l Lang) render(m *i18n.Message, vars Vars) string {
 // Date writes a calendar date the reader's way: "December 24, 2026",
 // "24. Dezember 2026".
 func (l Lang) Date(t time.Time) string {
-	return l.Say(msgDate, Vars{"Day": t.Day(), "Month": l.Say(msgMonths[t.Month()-1], nil), "Year": t.Year()})
+	w := l.calendar()
+	return string(w.appendPattern(make([]byte, 0, 32), w.date, t))
 }
 
 // Day writes a calendar day with its weekday, the year only when asked:
 // "Friday, December 4", "Freitag, 4. Dezember"; with the year "Friday,
 // December 4, 2026".
 func (l Lang) Day(t time.Time, year bool) string {
+	w := l.calendar()
+	p := w.day
 	if year {
-		return l.Say(msgDayYear, Vars{"Weekday": l.Say(msgWeekdays[t.Weekday()], nil), "Date": l.Date(t)})
+		p = w.dayYear
 	}
-	return l.Say(msgDay, Vars{"Weekday": l.Say(msgWeekdays[t.Weekday()], nil), "Day": t.Day(),
-		"Month": l.Say(msgMonths[t.Month()-1], nil)})
+	return string(w.appendPattern(make([]byte, 0, 48), p, t))
 }
 
 // DateTime writes a moment in UTC, unambiguous when the reader's time zone
 // is unknown: "Thursday, March 14, 2030 at 09:30 UTC".
 func (l Lang) DateTime(t time.Time) string {
-	t = t.UTC()
-	return l.Say(msgDateTime, Vars{"Weekday": l.Say(msgWeekdays[t.Weekday()], nil), "Date": l.Date(t), "Time": t.Format("15:04")})
+	w := l.calendar()
+	return string(w.appendPattern(make([]byte, 0, 64), w.dateTime, t.UTC()))
+}
+
+// calendarWords are a language's date formats (bot.date, bot.day, ...) and
+// the names of its months and weekdays, taken from the catalogue once. A
+// list shows a date per row, and running a go-i18n template per date (one
+// inside another for a day with its year) was a fifth of what /tasks
+// allocated; filling the same pattern directly writes the same text.
+type calendarWords struct {
+	date, day, dayYear, dateTime []patternPart
+	months                       [12]string
+	weekdays                     [7]string
+}
+
+// patternPart is a format's literal text followed by one placeholder.
+type patternPart struct {
+	text  string
+	field dateField
+}
+
+type dateField int
+
+const (
+	fieldNone dateField = iota // the literal text at the end of a format
+	fieldDay
+	fieldMonth
+	fieldYear
+	fieldWeekday
+	fieldDate // the date as bot.date writes it
+	fieldTime // hh:mm
+)
+
+var dateFields = map[string]dateField{"Day": fieldDay, "Month": fieldMonth, "Year": fieldYear,
+	"Weekday": fieldWeekday, "Date": fieldDate, "Time": fieldTime}
+
+// calendars holds every language's calendarWords, built on first use (the
+// catalogue is complete once packages have initialised).
+var calendars = sync.OnceValue(func() map[Lang]*calendarWords {
+	m := map[Lang]*calendarWords{}
+	for _, l := range Langs {
+		w := &calendarWords{date: l.pattern(msgDate), day: l.pattern(msgDay), dayYear: l.pattern(msgDayYear),
+			dateTime: l.pattern(msgDateTime)}
+		for i, msg := range msgMonths {
+			w.months[i] = l.Say(msg, nil)
+		}
+		for i, msg := range msgWeekdays {
+			w.weekdays[i] = l.Say(msg, nil)
+		}
+		m[l] = w
+	}
+	return m
+})
+
+func (l Lang) calendar() *calendarWords { return calendars()[l.Or(English)] }
+
+// pattern splits a date format into its literal text and placeholders by
+// rendering it once with each placeholder set to its own name between NUL
+// bytes, which no catalogue text contains: "\x00Month\x00 \x00Day\x00,
+// \x00Year\x00" is ["", Month, " ", Day, ", ", Year, ""].
+func (l Lang) pattern(m *i18n.Message) []patternPart {
+	vars := Vars{}
+	for name := range dateFields {
+		vars[name] = "\x00" + name + "\x00"
+	}
+	pieces := strings.Split(l.render(m, vars), "\x00")
+	var parts []patternPart
+	for i := 0; i < len(pieces); i += 2 {
+		part := patternPart{text: pieces[i]}
+		if i+1 < len(pieces) {
+			f, ok := dateFields[pieces[i+1]]
+			if !ok {
+				panic(fmt.Sprintf("bot: %s in %s has an unknown placeholder %q", m.ID, l, pieces[i+1]))
+			}
+			part.field = f
+		}
+		parts = append(parts, part)
+	}
+	return parts
+}
+
+// appendPattern writes t in format p.
+func (w *calendarWords) appendPattern(b []byte, p []patternPart, t time.Time) []byte {
+	for _, part := range p {
+		b = append(b, part.text...)
+		switch part.field {
+		case fieldDay:
+			b = strconv.AppendInt(b, int64(t.Day()), 10)
+		case fieldMonth:
+			b = append(b, w.months[t.Month()-1]...)
+		case fieldYear:
+			b = strconv.AppendInt(b, int64(t.Year()), 10)
+		case fieldWeekday:
+			b = append(b, w.weekdays[t.Weekday()]...)
+		case fieldDate:
+			b = w.appendPattern(b, w.date, t)
+		case fieldTime:
+			b = t.AppendFormat(b, "15:04")
+		}
+	}
+	return b
 }
 
 // AsRole names a role in prose, "as a guide"; an unknown role reads as
