@@ -12,7 +12,9 @@
 #
 # Environment: LEARNBOT_BENCH_PG (a PostgreSQL URL whose user may CREATE
 # DATABASE; default postgres://postgres@127.0.0.1:5432/test?sslmode=disable),
-# BENCH_OUT (results directory; default bench/out/<date-time>).
+# BENCH_OUT (results directory; default bench/out/<date-time>), LEARNBOT_BIN
+# (a learnbot binary to measure instead of this tree's: old and new code back
+# to back with the same loadgen).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -55,12 +57,17 @@ waitfile() {
 }
 
 echo "== building"
-go build -o "$RUN/learnbot" ./cmd/learnbot
+if [[ -n "${LEARNBOT_BIN:-}" ]]; then
+	cp "$LEARNBOT_BIN" "$RUN/learnbot"
+else
+	go build -o "$RUN/learnbot" ./cmd/learnbot
+fi
 go build -o "$RUN/loadgen" ./cmd/loadgen
 
 {
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)')"
+	if [[ -n "${LEARNBOT_BIN:-}" ]]; then echo "learnbot: $LEARNBOT_BIN ($("$RUN/learnbot" version 2>/dev/null | head -1))"; fi
 	echo "nproc: $(nproc)"
 	echo "memory: $(free -m | awk '/^Mem:/ {print $2 " MB"}')"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
@@ -106,8 +113,8 @@ pids+=("$LB_PID")
 waitfile "$OUT/learnbot.log" 'msg=serving'
 LB="http://$(grep -m1 'msg=serving' "$OUT/learnbot.log" | sed -E 's/.*addr=([^ ]+).*/\1/')"
 if [[ "${PROFILE:-0}" == 1 ]]; then
-	waitfile "$OUT/learnbot.log" 'msg="pprof serving"'
-	pprof_flag=(-pprof "http://$(grep -m1 'pprof serving' "$OUT/learnbot.log" | sed -E 's/.*addr=([^ ]+).*/\1/')")
+	waitfile "$OUT/learnbot.log" 'variable=LEARNBOT_PPROF_ADDR'
+	pprof_flag=(-pprof "http://$(grep -m1 'variable=LEARNBOT_PPROF_ADDR' "$OUT/learnbot.log" | sed -E 's/.*addr=([^ ]+).*/\1/')")
 fi
 echo "== learnbot $LB (pid $LB_PID), floor $FLOOR, fake $FAKE; results in $OUT"
 

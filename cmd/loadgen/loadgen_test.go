@@ -360,3 +360,65 @@ func TestLateRepliesCountUntilTheyArrive(t *testing.T) {
 		})
 	}
 }
+
+// TestBulk100kScenario runs the scenario at a small size against the real
+// core: its rows say what was measured, and a failing step gives a row
+// saying so instead of stopping the suite.
+func TestBulk100kScenario(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly()) // as cmd/loadgen runs it
+		fakeSrv := httptest.NewServer(fake)
+		defer fakeSrv.Close()
+		slackRef, discordRef := &senderRef{}, &senderRef{}
+		core := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: slackRef, bot.PlatformDiscord: discordRef},
+			testbot.Admins("slack:"+slackAdmin, "discord:"+discordAdmin))
+		quiet := slog.New(slog.DiscardHandler)
+		sa, err := slack.New(slack.Config{SigningSecret: "s3cret", BotToken: "xoxb-test", APIURL: fakeSrv.URL + "/api/"}, core.Handlers,
+			slack.WithDedup(core.Store), slack.WithLogger(quiet))
+		if err != nil {
+			t.Fatal(err)
+		}
+		priv, pub := keys(t)
+		da, err := discord.New(discord.Config{PublicKey: pub, BotToken: "discord-test", AppID: discordApp,
+			APIURL: fakeSrv.URL + "/discord/api/v10/"}, core.Router, handlers.Completer{Store: core.Store}, discord.WithLogger(quiet))
+		if err != nil {
+			t.Fatal(err)
+		}
+		slackRef.s, discordRef.s = sa, da
+		b := serveBoth(t, sa, da, fakeSrv.URL, priv, 8)
+		b.cfg.bigMembers, b.cfg.bigHolders, b.cfg.drainTimeout = 30, 12, time.Minute
+
+		t.Run("RowsOfEachStep", func(t *testing.T) {
+			if err := b.bulk100k(ctx); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"bulk-100k: seed", "command → prompt", "**Only new** → outcome", "the 18 DMs of Only new"}
+			if len(b.rows) != len(want) {
+				t.Fatalf("rows %+v, want %d", b.rows, len(want))
+			}
+			for i, w := range want {
+				if !strings.Contains(b.rows[i].Scenario, w) {
+					t.Errorf("row %d: %q, want %q in it", i, b.rows[i].Scenario, w)
+				}
+			}
+			if got := b.rows[0].Learnbot; !strings.Contains(got, "12 DMs") || !strings.Contains(got, "lost 0, duplicated 0") {
+				t.Errorf("seed row %q: want 12 DMs, none lost or duplicated", got)
+			}
+			if got := b.rows[3].Learnbot; !strings.Contains(got, "18 DMs") || !strings.Contains(got, "lost 0, duplicated 0") {
+				t.Errorf("DMs row %q: want 18 DMs, none lost or duplicated", got)
+			}
+		})
+		t.Run("FailureIsARow", func(t *testing.T) {
+			b.rows = nil
+			fake.FailUserGroups("paid_teams_only")
+			defer fake.FailUserGroups("")
+			if err := b.bulk100k(ctx); err != nil {
+				t.Fatalf("a failing step stopped the suite: %v", err)
+			}
+			if len(b.rows) != 1 || b.rows[0].Met != "**no**" || !strings.Contains(b.rows[0].Learnbot, "failed: seed /assign") {
+				t.Errorf("rows %+v, want one failed row", b.rows)
+			}
+		})
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/internal/fakeslack"
 )
 
 // slackClient sends signed Slack requests, as Slack sends them to an app's
@@ -32,15 +33,36 @@ type slackReply struct {
 }
 
 type slackBlock struct {
-	Type     string `json:"type"`
-	Elements []struct {
-		Type     string `json:"type"`
-		ActionID string `json:"action_id"`
-		Value    string `json:"value"`
-		Text     *struct {
-			Text string `json:"text"`
-		} `json:"text"`
-	} `json:"elements"`
+	Type     string         `json:"type"`
+	Elements []slackElement `json:"elements"`
+}
+
+type slackElement struct {
+	Type     string     `json:"type"`
+	ActionID string     `json:"action_id"`
+	Value    string     `json:"value"`
+	Text     *slackText `json:"text"`
+}
+
+type slackText struct {
+	Text string `json:"text"`
+}
+
+// slackReplyOf is a reply that reached the fake's response_url.
+func slackReplyOf(resp *fakeslack.Response) *slackReply {
+	r := &slackReply{Text: resp.Text}
+	for _, fb := range resp.Blocks {
+		sb := slackBlock{Type: fb.Type}
+		for _, e := range fb.Elements {
+			se := slackElement{Type: e.Type, ActionID: e.ActionID, Value: e.Value}
+			if e.Text != nil {
+				se.Text = &slackText{e.Text.Text}
+			}
+			sb.Elements = append(sb.Elements, se)
+		}
+		r.Blocks = append(r.Blocks, sb)
+	}
+	return r
 }
 
 // button returns the value of the button labelled label.

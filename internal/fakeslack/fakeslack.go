@@ -54,11 +54,12 @@ type Server struct {
 
 	// The Slack workspace as tests set it up.
 	users      map[string]User
-	autoUsers  bool                // users.info knows every ID
-	usergroups map[string][]string // members by user group
-	channels   map[string][]string // members by channel
-	groupError string              // usergroups.users.list fails with this code
-	openError  map[string]string   // conversations.open error by user
+	autoUsers  bool                 // users.info knows every ID
+	usergroups map[string][]string  // members by user group
+	generated  map[string]Generated // user groups of generated members
+	channels   map[string][]string  // members by channel
+	groupError string               // usergroups.users.list fails with this code
+	openError  map[string]string    // conversations.open error by user
 	postFail   func(w http.ResponseWriter) bool
 
 	// What learnbot sent, unless countOnly.
@@ -75,7 +76,7 @@ type Response struct {
 	ResponseType    string    `json:"response_type,omitempty"`
 	Text            string    `json:"text"`
 	ReplaceOriginal bool      `json:"replace_original"`
-	Blocks          []Block   `json:"blocks,omitempty"` // not kept by CountOnly
+	Blocks          []Block   `json:"blocks,omitempty"` // kept by CountOnly only when they hold buttons
 }
 
 // Message is a DM learnbot posted with chat.postMessage.
@@ -139,8 +140,8 @@ type Stats struct {
 // Option configures a fake.
 type Option func(*Server)
 
-// CountOnly keeps counts and response texts, not DMs, views or blocks: for
-// load tests.
+// CountOnly keeps counts and response texts, not DMs, views or blocks
+// (but the blocks of a response with buttons): for load tests.
 func CountOnly() Option { return func(s *Server) { s.countOnly = true } }
 
 // WithAppToken accepts this Slack app token for Socket Mode.
@@ -155,7 +156,7 @@ func ReportTo(t testing.TB) Option { return func(s *Server) { s.t = t } }
 func New(slackToken, discordToken string, opts ...Option) *Server {
 	s := &Server{token: slackToken, discordToken: discordToken, now: time.Now, mux: http.NewServeMux(),
 		sockets: make(chan *websocket.Conn, 4), autoUsers: true, users: map[string]User{},
-		usergroups: map[string][]string{}, channels: map[string][]string{}, openError: map[string]string{},
+		usergroups: map[string][]string{}, generated: map[string]Generated{}, channels: map[string][]string{}, openError: map[string]string{},
 		waiting: map[string][]chan Response{}}
 	for _, o := range opts {
 		o(s)
@@ -175,6 +176,7 @@ func New(slackToken, discordToken string, opts ...Option) *Server {
 	s.mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) { s.Reset() })
 	s.mux.HandleFunc("POST /limit", s.serveLimit)
 	s.mux.HandleFunc("GET /first", s.serveFirst)
+	s.mux.HandleFunc("POST /usergroup", s.serveDefineUserGroup)
 	return s
 }
 
@@ -283,7 +285,11 @@ func (s *Server) respond(resp Response) {
 	defer s.mu.Unlock()
 	s.calls["response"]++
 	if s.countOnly {
-		resp.Blocks = nil
+		// A prompt's buttons are kept: a benchmark presses them when the
+		// prompt came late, through the response_url.
+		if len(ButtonsOf(resp.Blocks)) == 0 {
+			resp.Blocks = nil
+		}
 	} else {
 		s.posts = append(s.posts, resp)
 	}

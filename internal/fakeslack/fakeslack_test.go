@@ -338,3 +338,37 @@ func TestPostLimitForAPrefix(t *testing.T) {
 		t.Errorf("a channel without messages: %v, %v; want 404", resp.StatusCode, err)
 	}
 }
+
+func TestGeneratedUserGroup(t *testing.T) {
+	_, srv, api := newFake(t)
+	define := func(query string) int {
+		t.Helper()
+		resp, err := http.Post(srv.URL+"/usergroup?"+query, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := define("id=S100K&prefix=UG&n=100000"); code != http.StatusOK {
+		t.Fatalf("define: status %d", code)
+	}
+	define("id=S50K&prefix=UG&n=50000")
+	for _, c := range []struct {
+		group string
+		n     int
+	}{{"S100K", 100000}, {"S50K", 50000}} {
+		m, err := api.GetUserGroupMembers(c.group)
+		if err != nil || len(m) != c.n || m[0] != "UG000000" || m[c.n-1] != fakeslack.GeneratedID("UG", c.n-1) {
+			t.Errorf("%s: %d members (%v), want %d from UG000000", c.group, len(m), err, c.n)
+		}
+	}
+	if u, err := api.GetUserInfo("UG099999"); err != nil || u.ID != "UG099999" {
+		t.Errorf("users.info of a generated member = %+v, %v", u, err)
+	}
+	for _, bad := range []string{"id=S1&prefix=UG", "id=S1&prefix=UG&n=-1", "prefix=UG&n=3", "id=S1&n=3", "id=S1&prefix=UG&n=1000001"} {
+		if code := define(bad); code != http.StatusBadRequest {
+			t.Errorf("POST /usergroup?%s: status %d, want 400", bad, code)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package fakeslack
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,7 +29,10 @@ func (s *Server) SetAutoUsers(on bool) { s.locked(func() { s.autoUsers = on }) }
 
 // SetUserGroup sets the members of a user group (usergroups.users.list).
 func (s *Server) SetUserGroup(id string, members ...string) {
-	s.locked(func() { s.usergroups[id] = members })
+	s.locked(func() {
+		delete(s.generated, id)
+		s.usergroups[id] = members
+	})
 }
 
 // SetChannel sets the members of a channel (conversations.members, two a
@@ -168,10 +172,13 @@ func (s *Server) userGroupMembers(w http.ResponseWriter, group string) {
 	s.mu.Lock()
 	code := s.groupError
 	members, ok := s.usergroups[group]
+	gen, generated := s.generated[group]
 	s.mu.Unlock()
 	switch {
 	case code != "":
 		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": code})
+	case generated:
+		writeGenerated(w, gen)
 	case !ok:
 		writeSlack(w, http.StatusOK, map[string]any{"ok": false, "error": "no_such_subteam"})
 	default:
@@ -383,4 +390,60 @@ func writeSlack(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Generated is a user group of N generated members: Prefix followed by
+// their number from 0, six digits or more (GeneratedID). The fake keeps only
+// this description, however large the group: a benchmark's group of
+// 100,000 costs it nothing until learnbot DMs its members, and users.info
+// knows every ID (SetAutoUsers).
+type Generated struct {
+	Prefix string
+	N      int
+}
+
+// GeneratedID is the ID of member i of a generated group.
+func GeneratedID(prefix string, i int) string { return fmt.Sprintf("%s%06d", prefix, i) }
+
+// MaxGenerated bounds a generated group.
+const MaxGenerated = 1_000_000
+
+// SetGeneratedUserGroup makes id a user group of g.N generated members
+// (usergroups.users.list); it replaces a group of that ID set before.
+func (s *Server) SetGeneratedUserGroup(id string, g Generated) {
+	s.locked(func() {
+		delete(s.usergroups, id)
+		s.generated[id] = g
+	})
+}
+
+// serveDefineUserGroup is SetGeneratedUserGroup over HTTP, for loadgen:
+// POST /usergroup?id=S100K&prefix=UG&n=100000.
+func (s *Server) serveDefineUserGroup(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	n, err := strconv.Atoi(q.Get("n"))
+	id, prefix := q.Get("id"), q.Get("prefix")
+	if err != nil || n < 0 || n > MaxGenerated || id == "" || prefix == "" {
+		http.Error(w, fmt.Sprintf("want id, prefix and n (0 to %d members)", MaxGenerated), http.StatusBadRequest)
+		return
+	}
+	s.SetGeneratedUserGroup(id, Generated{Prefix: prefix, N: n})
+}
+
+// writeGenerated answers usergroups.users.list for a generated group,
+// writing the IDs as they are made rather than building the list.
+func writeGenerated(w http.ResponseWriter, g Generated) {
+	w.Header().Set("Content-Type", "application/json")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(`{"ok":true,"users":[`)
+	for i := range g.N {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteByte('"')
+		bw.WriteString(GeneratedID(g.Prefix, i))
+		bw.WriteByte('"')
+	}
+	bw.WriteString("]}\n")
+	_ = bw.Flush()
 }
