@@ -82,13 +82,20 @@ func Words(s string) []Arg {
 	return args
 }
 
+// MembersPage is the most users a Directory hands over at once.
+const MembersPage = 1000
+
 // Directory answers questions only the platform can: members of a platform
 // group, a user found by email. Adapters implement it; a nil Directory means
 // the platform has none of these.
 type Directory interface {
-	// GroupMembers lists the users in a platform group. A user error (see
-	// Errorf) explains a platform limit, such as a free plan without user groups.
-	GroupMembers(ctx context.Context, g PlatformGroup) ([]User, error)
+	// GroupMembers hands the users in a platform group to page, a page of
+	// at most MembersPage users at a time, and holds no more than one page
+	// of users itself: a group of 100,000 costs one page of memory. page
+	// must not keep the slice (the adapter may reuse it); an error from page
+	// stops the listing and is returned. A user error (see Errorf) explains
+	// a platform limit, such as a free plan without user groups.
+	GroupMembers(ctx context.Context, g PlatformGroup, page func([]User) error) error
 	// UserByEmail finds a workspace member by email; ErrNoUser if none.
 	UserByEmail(ctx context.Context, email string) (*User, error)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,16 +33,12 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if len(named) == 0 {
 		return nil, req.Lang.UsageErr(msgAssignMissing, nil)
 	}
-	people, users, groups, err := h.targets(ctx, req, named)
+	t, err := h.targets(ctx, req, named, true)
 	if err != nil {
 		return nil, err
 	}
-	groupIDs := make([]int64, len(groups))
-	for i, g := range groups {
-		groupIDs[i] = g.ID
-	}
 	res, err := h.store.Assign(ctx, storage.AssignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
-		GuideID: req.Caller.PersonID, PersonIDs: people, Users: users, GroupIDs: groupIDs, DecisionTTL: h.cfg.DecisionTTL, Due: due})
+		GuideID: req.Caller.PersonID, PersonIDs: t.people, Users: t.users, GroupIDs: t.groupIDs(), DecisionTTL: h.cfg.DecisionTTL, Due: due})
 	if errors.Is(err, storage.ErrArchived) { // archived a moment ago
 		return nil, archivedErr(req, task.Key)
 	}
@@ -56,7 +53,7 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		r = req.Lang.Reply(msgAssigned, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Assigned,
 			"Names": nameList(req.Lang, res.Names, res.Assigned)})
 	} else {
-		r = h.prompt(req.Lang, task, res, len(groups) > 0)
+		r = h.prompt(req.Lang, task, res, len(t.groups) > 0)
 	}
 	if !due.IsZero() {
 		m := msgAssignDue
@@ -73,19 +70,43 @@ func archivedErr(req *bot.Request, key string) error {
 	return req.Lang.Err(msgAssignArchived, bot.Vars{"Key": key, "Restore": req.Slash("task restore")})
 }
 
+// targetList is what a command's targets resolve to.
+type targetList struct {
+	people []int64    // people named by email, and members of platform groups
+	users  []bot.User // mentioned chat users
+	groups []*storage.Group
+	// unknown counts the members of platform groups learnbot has not met,
+	// when they are not made learners (unassign); unknownNames names up to
+	// summaryNames of them.
+	unknown      int
+	unknownNames []string
+}
+
+func (t *targetList) groupIDs() []int64 {
+	ids := make([]int64, len(t.groups))
+	for i, g := range t.groups {
+		ids[i] = g.ID
+	}
+	return ids
+}
+
+// summaryNames bounds the names a reply lists of a set (storage's bound).
+const summaryNames = 10
+
 // targets resolves assignment targets: emails of known people, group names,
-// and chat users (mentions, members of platform groups), whom Assign creates
-// as learners if they are new. Everything is checked before anything is
-// written.
-func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg) ([]int64, []bot.User, []*storage.Group, error) {
-	var people []int64
-	var groups []*storage.Group
-	var users []bot.User
+// and chat users (mentions, members of platform groups). Everything typed is
+// checked before anything is written. Platform groups are expanded last, a
+// page at a time: each page of members is turned into people's IDs at once
+// (with create, newcomers become learners; without, they are counted as
+// unknown), so that a group of 100,000 never sits in memory as users.
+func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg, create bool) (*targetList, error) {
+	var t targetList
+	var platform []bot.PlatformGroup
 	expanded := map[bot.PlatformGroup]bool{}
 	for _, a := range args {
 		switch {
 		case a.User != nil:
-			users = append(users, *a.User)
+			t.users = append(t.users, *a.User)
 		case a.Group != nil:
 			// A role or user group named twice is one target: list its
 			// members (a walk through the whole guild on Discord) once.
@@ -95,33 +116,46 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 			}
 			expanded[key] = true
 			if req.Directory == nil {
-				return nil, nil, nil, req.Lang.Err(msgAssignUnlistable, bot.Vars{"Group": a.Text})
+				return nil, req.Lang.Err(msgAssignUnlistable, bot.Vars{"Group": a.Text})
 			}
-			members, err := req.Directory.GroupMembers(ctx, *a.Group)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			users = append(users, members...)
+			platform = append(platform, *a.Group)
 		case looksLikeEmail(a.Text):
 			p, err := h.person(ctx, req, a)
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, err
 			}
-			people = append(people, p.ID)
+			t.people = append(t.people, p.ID)
 		case strings.HasPrefix(a.Text, "@"):
-			return nil, nil, nil, req.Lang.UsageErr(msgAssignUnknownUser, bot.Vars{"User": a.Text})
+			return nil, req.Lang.UsageErr(msgAssignUnknownUser, bot.Vars{"User": a.Text})
 		default:
 			g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(a.Text))
 			if errors.Is(err, storage.ErrNotFound) {
-				return nil, nil, nil, req.Lang.UsageErr(msgAssignNotTarget, bot.Vars{"Arg": strconv.Quote(a.Text), "List": req.Slash("group list")})
+				return nil, req.Lang.UsageErr(msgAssignNotTarget, bot.Vars{"Arg": strconv.Quote(a.Text), "List": req.Slash("group list")})
 			}
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, err
 			}
-			groups = append(groups, g)
+			t.groups = append(t.groups, g)
 		}
 	}
-	return people, users, groups, nil
+	for _, g := range platform {
+		err := req.Directory.GroupMembers(ctx, g, func(page []bot.User) error {
+			ids, unknown, err := h.store.PeopleIDs(ctx, req.Caller.WorkspaceID, page, create)
+			if err != nil {
+				return err
+			}
+			t.people = append(t.people, ids...)
+			t.unknown += len(unknown)
+			for _, u := range unknown[:min(len(unknown), max(0, summaryNames-len(t.unknownNames)))] {
+				t.unknownNames = append(t.unknownNames, cmp.Or(u.Name, u.ID))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &t, nil
 }
 
 // tasksLimit bounds the assignments /tasks lists (newest first).
@@ -331,16 +365,13 @@ func (h *Handlers) unassign(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if err != nil {
 		return nil, err
 	}
-	people, users, groups, err := h.targets(ctx, req, req.Params[1:])
+	t, err := h.targets(ctx, req, req.Params[1:], false)
 	if err != nil {
 		return nil, err
 	}
-	groupIDs := make([]int64, len(groups))
-	for i, g := range groups {
-		groupIDs[i] = g.ID
-	}
 	res, err := h.store.Unassign(ctx, storage.UnassignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
-		GuideID: req.Caller.PersonID, PersonIDs: people, Users: users, GroupIDs: groupIDs})
+		GuideID: req.Caller.PersonID, PersonIDs: t.people, Users: t.users, GroupIDs: t.groupIDs(),
+		Unknown: t.unknown, UnknownNames: t.unknownNames})
 	if err != nil {
 		return nil, err
 	}

@@ -82,14 +82,11 @@ func (h *Handlers) due(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	p := storage.SetDueParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID, ActorID: req.Caller.PersonID, Due: when,
 		All: len(req.Params) == 2}
 	if !p.All {
-		people, users, groups, err := h.targets(ctx, req, req.Params[2:])
+		t, err := h.targets(ctx, req, req.Params[2:], true)
 		if err != nil {
 			return nil, err
 		}
-		p.PersonIDs, p.Users = people, users
-		for _, g := range groups {
-			p.GroupIDs = append(p.GroupIDs, g.ID)
-		}
+		p.PersonIDs, p.Users, p.GroupIDs = t.people, t.users, t.groupIDs()
 	}
 	res, err := h.store.SetDue(ctx, p)
 	if err != nil {

@@ -70,9 +70,9 @@ func words(ws []string) []bot.Arg {
 // roleDirectory is a platform with one role, R1, of two members.
 type roleDirectory struct{ calls int }
 
-func (d *roleDirectory) GroupMembers(_ context.Context, g bot.PlatformGroup) ([]bot.User, error) {
+func (d *roleDirectory) GroupMembers(_ context.Context, g bot.PlatformGroup, page func([]bot.User) error) error {
 	d.calls++
-	return []bot.User{{ID: "anna", Name: "anna"}, {ID: "ben", Name: "ben"}}, nil
+	return page([]bot.User{{ID: "anna", Name: "anna"}, {ID: "ben", Name: "ben"}})
 }
 
 func (d *roleDirectory) UserByEmail(context.Context, string) (*bot.User, error) {

@@ -50,17 +50,17 @@ const summaryNames = 10
 
 // targets is the de-duplicated set of people named directly or through
 // groups, with the group each came through (if any): rows of
-// (person_id, group_id).
-func targets(wsID int64, personIDs, groupIDs []int64) fragment {
+// (person_id, group_id). The people are one parameter however many.
+func (s *Store) targets(wsID int64, personIDs, groupIDs []int64) fragment {
 	return join(
 		frag(`SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
 		SELECT m.person_id, m.group_id FROM group_members m WHERE m.workspace_id = ? AND m.group_id IN (`, wsID),
 		inList(groupIDs),
 		frag(`)
 		UNION ALL
-		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND p.id IN (`, wsID),
-		inList(personIDs),
-		frag(`)
+		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND p.id IN `, wsID),
+		s.idSet(personIDs),
+		frag(`
 	) u GROUP BY u.person_id`))
 }
 
@@ -79,7 +79,7 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 			return err
 		}
 		p.PersonIDs = personIDs
-		res, err = s.assignOrAsk(ctx, tx, p, targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs))
+		res, err = s.assignOrAsk(ctx, tx, p, s.targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs))
 		if err != nil || res.Assigned == 0 {
 			return err
 		}
@@ -458,6 +458,10 @@ type UnassignParams struct {
 	PersonIDs   []int64
 	GroupIDs    []int64
 	Users       []bot.User
+	// Unknown counts targets learnbot has not met that were resolved
+	// before (members of platform groups); UnknownNames names some.
+	Unknown      int
+	UnknownNames []string
 }
 
 // UnassignResult says what Unassign removed.
@@ -484,11 +488,12 @@ func (s *Store) Unassign(ctx context.Context, p UnassignParams) (*UnassignResult
 		if err != nil {
 			return err
 		}
-		t := targets(p.WorkspaceID, personIDs, p.GroupIDs)
+		t := s.targets(p.WorkspaceID, personIDs, p.GroupIDs)
 		if err := s.missingHolders(ctx, tx, p.TaskID, t, &res.MissingTargets); err != nil {
 			return err
 		}
-		res.Missing += len(unknown)
+		res.Missing += len(unknown) + p.Unknown
+		unknown = slices.Concat(p.UnknownNames, unknown)
 		res.MissingNames = append(res.MissingNames, unknown[:min(len(unknown), max(0, summaryNames-len(res.MissingNames)))]...)
 		ids, people, err := s.removeAssignments(ctx, tx, p.WorkspaceID, p.TaskID, t)
 		if err != nil || len(ids) == 0 {

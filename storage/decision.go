@@ -35,7 +35,7 @@ func (s *Store) storeDecision(ctx context.Context, tx *sqlx.Tx, p AssignParams, 
 	}
 	if len(p.PersonIDs) > 0 {
 		q := join(frag(`INSERT INTO decision_people (decision_id, person_id)
-			SELECT ?, p.id FROM people p WHERE p.workspace_id = ? AND p.id IN (`, d.ID, p.WorkspaceID), inList(p.PersonIDs), frag(`)`))
+			SELECT ?, p.id FROM people p WHERE p.workspace_id = ? AND p.id IN `, d.ID, p.WorkspaceID), s.idSet(p.PersonIDs))
 		if _, err := tx.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
 			return nil, err
 		}

@@ -59,7 +59,7 @@ func (s *Store) SetDue(ctx context.Context, p SetDueParams) (*SetDueResult, erro
 			if err != nil {
 				return err
 			}
-			t := targets(p.WorkspaceID, personIDs, p.GroupIDs)
+			t := s.targets(p.WorkspaceID, personIDs, p.GroupIDs)
 			if err := s.missingHolders(ctx, tx, p.TaskID, t, &res.MissingTargets); err != nil {
 				return err
 			}

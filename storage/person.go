@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,6 +10,8 @@ import (
 	"unicode"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
 )
@@ -285,26 +288,23 @@ func zoneOf(u bot.User) string {
 	return ""
 }
 
-// peopleChunk bounds the users one statement names.
+// peopleChunk bounds the people one statement of group changes names.
 const peopleChunk = 400
 
 // EnsurePeople returns the people behind chat users (mentions, members of a
-// platform group), creating active learners for those not yet known. It
-// works in chunks, so a platform group of thousands costs a few statements.
+// platform group), creating active learners for those not yet known.
 func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) ([]Person, error) {
 	users = distinctUsers(users)
-	if len(users) <= peopleChunk {
-		// Usually everyone named is known already: one read, no transaction.
-		known, err := s.peopleByChatID(ctx, s.db, wsID, users)
-		if err != nil {
-			return nil, fmt.Errorf("storage: ensure people: %w", err)
-		}
-		if len(known) == len(users) {
-			return known, nil
-		}
+	// Usually everyone named is known already: one read, no transaction.
+	known, err := s.peopleByChatID(ctx, s.db, wsID, users)
+	if err != nil {
+		return nil, fmt.Errorf("storage: ensure people: %w", err)
+	}
+	if len(known) == len(users) {
+		return known, nil
 	}
 	var out []Person
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		out, err = s.ensurePeople(ctx, tx, wsID, users)
 		return err
@@ -315,22 +315,72 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) 
 	return out, nil
 }
 
-// ensurePeople creates the chat users not yet known, in chunks of one
-// multi-row INSERT each, and returns everyone. Users are written in ID order
-// so that two transactions naming the same newcomers cannot deadlock.
-func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []bot.User) ([]Person, error) {
-	var out []Person
-	for part := range slices.Chunk(distinctUsers(users), peopleChunk) {
-		if err := s.insertLearners(ctx, tx, wsID, part); err != nil {
-			return nil, err
-		}
-		got, err := s.peopleByChatID(ctx, tx, wsID, part)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, got...)
+// PeopleIDs returns the IDs of the people behind chat users: a page of a
+// platform group's members. With create, those not yet known become active
+// learners first (each page in a statement of its own: a listing of 100,000
+// members is never one transaction); without, they are returned as unknown.
+// The users are passed as arrays, not one parameter each, so a page of any
+// size is a statement of a few parameters.
+func (s *Store) PeopleIDs(ctx context.Context, wsID int64, users []bot.User, create bool) (ids []int64, unknown []bot.User, err error) {
+	users = distinctUsers(users)
+	found, err := s.chatIDs(ctx, s.db, wsID, users)
+	if err != nil {
+		return nil, nil, fmt.Errorf("storage: people ids: %w", err)
 	}
-	return out, nil
+	ids = make([]int64, 0, len(users))
+	for _, u := range users {
+		if id, ok := found[u.ID]; ok {
+			ids = append(ids, id)
+		} else {
+			unknown = append(unknown, u)
+		}
+	}
+	if !create || len(unknown) == 0 {
+		return ids, unknown, nil
+	}
+	if err := s.insertLearners(ctx, s.db, wsID, unknown); err != nil {
+		return nil, nil, fmt.Errorf("storage: people ids: %w", err)
+	}
+	if found, err = s.chatIDs(ctx, s.db, wsID, unknown); err != nil {
+		return nil, nil, fmt.Errorf("storage: people ids: %w", err)
+	}
+	for _, u := range unknown {
+		if id, ok := found[u.ID]; ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil, nil
+}
+
+// chatIDs maps the chat IDs of users to the IDs of the workspace's people.
+func (s *Store) chatIDs(ctx context.Context, db sqlx.QueryerContext, wsID int64, users []bot.User) (map[string]int64, error) {
+	q := join(frag(`SELECT p.id, p.chat_id FROM people p WHERE p.workspace_id = ? AND p.chat_id IN `, wsID), s.textSet(userIDs(users)))
+	rows, err := db.QueryxContext(ctx, s.q(q.sql), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string]int64, len(users))
+	for rows.Next() {
+		var id int64
+		var chatID string
+		if err := rows.Scan(&id, &chatID); err != nil {
+			return nil, err
+		}
+		out[chatID] = id
+	}
+	return out, rows.Err()
+}
+
+// ensurePeople creates the chat users not yet known, in one INSERT, and
+// returns everyone. Users are written in ID order so that two transactions
+// naming the same newcomers cannot deadlock.
+func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []bot.User) ([]Person, error) {
+	users = distinctUsers(users)
+	if err := s.insertLearners(ctx, tx, wsID, users); err != nil {
+		return nil, err
+	}
+	return s.peopleByChatID(ctx, tx, wsID, users)
 }
 
 // distinctUsers sorts users by ID and drops repeats.
@@ -343,29 +393,64 @@ func distinctUsers(users []bot.User) []bot.User {
 	return slices.CompactFunc(users, func(a, b bot.User) bool { return a.ID == b.ID })
 }
 
-// insertLearners adds the users not yet known as active learners, in one
-// statement.
-func (s *Store) insertLearners(ctx context.Context, tx *sqlx.Tx, wsID int64, users []bot.User) error {
-	now := s.now()
-	rows := make([]fragment, len(users))
+func userIDs(users []bot.User) []string {
+	ids := make([]string, len(users))
 	for i, u := range users {
-		rows[i] = frag(`(?, 'learner', 'active', ?, ?, ?, ?, ?)`, wsID, displayName(u), u.ID, now, nullString(string(u.Lang)), zoneOf(u))
+		ids[i] = u.ID
 	}
-	q := join(frag(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language, time_zone) VALUES `),
-		joinSep(", ", rows), frag(` ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`))
-	_, err := tx.ExecContext(ctx, s.q(q.sql), q.args...)
+	return ids
+}
+
+// insertLearners adds the users not yet known as active learners, in one
+// statement whatever their number, in the order given.
+func (s *Store) insertLearners(ctx context.Context, db sqlx.ExecerContext, wsID int64, users []bot.User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	names, langs, zones := make([]string, len(users)), make([]string, len(users)), make([]string, len(users))
+	for i, u := range users {
+		names[i], langs[i], zones[i] = displayName(u), string(u.Lang), zoneOf(u)
+	}
+	q := join(frag(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language, time_zone)
+		SELECT ?, 'learner', 'active', u.name, u.id, ?, NULLIF(u.lang, ''), u.tz FROM `, wsID, s.now()),
+		s.rows("u", []string{"id", "name", "lang", "tz"}, userIDs(users), names, langs, zones), frag(`
+		WHERE TRUE ORDER BY u.n ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`))
+	_, err := db.ExecContext(ctx, s.q(q.sql), q.args...)
 	return err
+}
+
+// rows is a table of text columns passed as one parameter per column (not
+// per value), for "FROM <rows>": alias.names... and alias.n, the row's
+// position from 1. Every column has the same length.
+func (s *Store) rows(alias string, names []string, cols ...[]string) fragment {
+	if s.dialect == Postgres {
+		args := make([]any, len(cols))
+		casts := make([]string, len(cols))
+		for i, c := range cols {
+			args[i], casts[i] = pq.Array(c), "CAST(? AS TEXT[])"
+		}
+		return frag(`unnest(`+strings.Join(casts, ", ")+`) WITH ORDINALITY AS `+alias+`(`+strings.Join(names, ", ")+`, n)`, args...)
+	}
+	// SQLite: one JSON array of rows, each row an array of its columns.
+	rows := make([][]string, len(cols[0]))
+	for i := range rows {
+		rows[i] = make([]string, len(cols))
+		for j, c := range cols {
+			rows[i][j] = c[i]
+		}
+	}
+	buf, _ := json.Marshal(rows)
+	sel := make([]string, len(cols))
+	for j, name := range names {
+		sel[j] = fmt.Sprintf("json_extract(value, '$[%d]') AS %s", j, name)
+	}
+	return frag(`(SELECT `+strings.Join(sel, ", ")+`, key + 1 AS n FROM json_each(?)) AS `+alias, string(buf))
 }
 
 // peopleByChatID loads the people of the workspace behind users.
 func (s *Store) peopleByChatID(ctx context.Context, db sqlx.QueryerContext, wsID int64, users []bot.User) ([]Person, error) {
-	chatIDs := make([]string, len(users))
-	for i, u := range users {
-		chatIDs[i] = u.ID
-	}
 	var people []Person
-	q := join(frag(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.chat_id IN (`, wsID),
-		inList(chatIDs), frag(`)`))
+	q := join(frag(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.chat_id IN `, wsID), s.textSet(userIDs(users)))
 	err := sqlx.SelectContext(ctx, db, &people, s.q(q.sql), q.args...)
 	return people, err
 }

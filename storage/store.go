@@ -373,6 +373,19 @@ func (s *Store) idSet(ids []int64) fragment {
 	return frag(`(SELECT value FROM json_each(?))`, string(buf))
 }
 
+// textSet is a set of strings as one parameter, like idSet. Use it as
+// "x IN <textSet>".
+func (s *Store) textSet(vals []string) fragment {
+	if s.dialect == Postgres {
+		return frag(`(SELECT unnest(CAST(? AS TEXT[])))`, pq.Array(vals))
+	}
+	if vals == nil {
+		vals = []string{}
+	}
+	buf, _ := json.Marshal(vals)
+	return frag(`(SELECT value FROM json_each(?))`, string(buf))
+}
+
 // typed is a placeholder cast to a PostgreSQL type where the statement
 // gives it none (a CASE or VALUES in a SELECT); SQLite needs no cast.
 func (s *Store) typed(pgType string) string {

@@ -14,7 +14,7 @@ import (
 )
 
 const (
-	membersPage = 1000 // Discord's page size limit for List Guild Members
+	membersPage = bot.MembersPage // Discord's page size limit for List Guild Members: 1000
 	// codeMissingAccess is Discord's error for a privileged intent that is off.
 	codeMissingAccess = 50001
 )
@@ -31,25 +31,27 @@ type directory struct {
 
 var _ bot.Directory = (*directory)(nil)
 
-// GroupMembers lists the members holding a role (the @everyone role, whose ID
-// is the guild's, holds everybody), bots left out. Listing members needs the
-// privileged Server Members Intent; without it the user is told how to turn
-// it on.
-func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup) ([]bot.User, error) {
+// GroupMembers hands over the members holding a role (the @everyone role,
+// whose ID is the guild's, holds everybody), bots left out, one page of
+// List Guild Members at a time (1000, paged by after). Listing members needs
+// the privileged Server Members Intent; without it the user is told how to
+// turn it on.
+func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup, page func([]bot.User) error) error {
 	if g.Kind != "role" {
-		return nil, bot.Fail(msgOnlyRoles, bot.Vars{"Kind": g.Kind})
+		return bot.Fail(msgOnlyRoles, bot.Vars{"Kind": g.Kind})
 	}
 	if d.guild == "" {
-		return nil, bot.Fail(msgRolesInServer, nil)
+		return bot.Fail(msgRolesInServer, nil)
 	}
-	var users []bot.User
+	users := make([]bot.User, 0, membersPage)
 	after := ""
 	for {
-		page, err := d.a.api.GuildMembers(d.guild, after, membersPage, discordgo.WithContext(ctx))
+		members, err := d.a.api.GuildMembers(d.guild, after, membersPage, discordgo.WithContext(ctx))
 		if err != nil {
-			return nil, d.membersError(g, err)
+			return d.membersError(g, err)
 		}
-		for _, m := range page {
+		users = users[:0]
+		for _, m := range members {
 			if m.User == nil || m.User.Bot {
 				continue
 			}
@@ -57,10 +59,15 @@ func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup) ([]bo
 				users = append(users, bot.User{ID: m.User.ID, Name: memberName(m, m.User)})
 			}
 		}
-		if len(page) < membersPage || page[len(page)-1].User == nil {
-			return users, nil
+		if len(users) > 0 {
+			if err := page(users); err != nil {
+				return err
+			}
 		}
-		after = page[len(page)-1].User.ID
+		if len(members) < membersPage || members[len(members)-1].User == nil {
+			return nil
+		}
+		after = members[len(members)-1].User.ID
 	}
 }
 

@@ -36,7 +36,7 @@ func TestGroupMembers(t *testing.T) {
 	}
 	t.Run("RoleMembersAcrossPages", func(t *testing.T) {
 		e, want := setup(t)
-		users, err := e.adapter.Directory(testGuild).GroupMembers(context.Background(), bot.PlatformGroup{Kind: "role", ID: role})
+		users, err := members(e.adapter.Directory(testGuild), bot.PlatformGroup{Kind: "role", ID: role})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestGroupMembers(t *testing.T) {
 	})
 	t.Run("EveryoneRoleIsAllHumans", func(t *testing.T) {
 		e, _ := setup(t)
-		users, err := e.adapter.Directory(testGuild).GroupMembers(context.Background(), bot.PlatformGroup{Kind: "role", ID: testGuild})
+		users, err := members(e.adapter.Directory(testGuild), bot.PlatformGroup{Kind: "role", ID: testGuild})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestGroupMembers(t *testing.T) {
 	t.Run("MissingIntentExplained", func(t *testing.T) {
 		e := newEnv(t, &recorder{}, nil)
 		e.fake.fail("GET", "/guilds/"+testGuild+"/members", failure{status: 403, body: `{"message": "Missing Access", "code": 50001}`})
-		_, err := e.adapter.Directory(testGuild).GroupMembers(context.Background(), bot.PlatformGroup{Kind: "role", ID: role, Name: "cohort"})
+		_, err := members(e.adapter.Directory(testGuild), bot.PlatformGroup{Kind: "role", ID: role, Name: "cohort"})
 		var ue *bot.UserError
 		if !errors.As(err, &ue) {
 			t.Fatalf("err = %v, want a user error", err)
@@ -87,7 +87,7 @@ func TestGroupMembers(t *testing.T) {
 	t.Run("ErrOtherFailureNotAUserError", func(t *testing.T) {
 		e := newEnv(t, &recorder{}, nil)
 		e.fake.fail("GET", "/guilds/"+testGuild+"/members", failure{status: 500, body: `{"message": "boom", "code": 0}`})
-		_, err := e.adapter.Directory(testGuild).GroupMembers(context.Background(), bot.PlatformGroup{Kind: "role", ID: role})
+		_, err := members(e.adapter.Directory(testGuild), bot.PlatformGroup{Kind: "role", ID: role})
 		var ue *bot.UserError
 		if err == nil || errors.As(err, &ue) {
 			t.Errorf("err = %v", err)
@@ -95,7 +95,7 @@ func TestGroupMembers(t *testing.T) {
 	})
 	t.Run("ErrNotARole", func(t *testing.T) {
 		e := newEnv(t, &recorder{}, nil)
-		_, err := e.adapter.Directory(testGuild).GroupMembers(context.Background(), bot.PlatformGroup{Kind: "usergroup", ID: "S1"})
+		_, err := members(e.adapter.Directory(testGuild), bot.PlatformGroup{Kind: "usergroup", ID: "S1"})
 		var ue *bot.UserError
 		if !errors.As(err, &ue) {
 			t.Errorf("err = %v", err)
@@ -110,4 +110,18 @@ func TestGroupMembers(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+// members collects a group's members, failing the test when a page is
+// larger than bot.MembersPage or the adapter hands a slice it keeps.
+func members(dir bot.Directory, g bot.PlatformGroup) ([]bot.User, error) {
+	var all []bot.User
+	err := dir.GroupMembers(context.Background(), g, func(page []bot.User) error {
+		if len(page) == 0 || len(page) > bot.MembersPage {
+			return fmt.Errorf("a page of %d members", len(page))
+		}
+		all = append(all, page...)
+		return nil
+	})
+	return all, err
 }

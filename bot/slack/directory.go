@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -22,31 +23,54 @@ var freePlanErrors = map[string]bool{
 	"paid_only":              true,
 }
 
-// GroupMembers lists the people in a Slack user group or channel; bots and
-// deactivated accounts are left out.
-func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup) ([]bot.User, error) {
-	var (
-		ids []string
-		err error
-	)
+// GroupMembers hands over the people in a Slack user group or channel a
+// page at a time; bots and deactivated accounts are left out.
+// usergroups.users.list answers with the whole group's IDs at once (Slack's
+// full list, no paging); channels come in conversations.members pages.
+// Members are named from the adapter's user cache, and at most maxLookups
+// of them through users.info per listing; the others go by their ID (see
+// lookupUsers) until they talk to learnbot or are looked up later.
+func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup, page func([]bot.User) error) error {
+	l := &lister{a: d.a, page: page, lookups: maxLookups}
 	switch g.Kind {
 	case "usergroup":
-		ids, err = d.usergroupMembers(ctx, g)
+		ids, err := d.usergroupMembers(ctx, g)
+		if err != nil {
+			return err
+		}
+		return l.hand(ctx, ids)
 	case "channel":
-		ids, err = d.channelMembers(ctx, g)
-	default:
-		return nil, bot.Fail(msgCannotList, bot.Vars{"Kind": g.Kind})
+		return d.channelMembers(ctx, g, l)
 	}
-	if err != nil {
-		return nil, err
-	}
-	var users []bot.User
-	for _, u := range d.a.lookupUsers(ctx, ids) {
-		if !u.NotPerson {
-			users = append(users, u.User)
+	return bot.Fail(msgCannotList, bot.Vars{"Kind": g.Kind})
+}
+
+// lister turns pages of member IDs into pages of users for one listing.
+type lister struct {
+	a       *Adapter
+	page    func([]bot.User) error
+	lookups int // users.info calls left for this listing
+	buf     []bot.User
+}
+
+// hand names the members with these IDs and hands them over, at most
+// bot.MembersPage at a time.
+func (l *lister) hand(ctx context.Context, ids []string) error {
+	for chunk := range slices.Chunk(ids, bot.MembersPage) {
+		l.buf = l.buf[:0]
+		for _, u := range l.a.lookupUsers(ctx, chunk, &l.lookups) {
+			if !u.NotPerson {
+				l.buf = append(l.buf, u.User)
+			}
+		}
+		if len(l.buf) == 0 {
+			continue
+		}
+		if err := l.page(l.buf); err != nil {
+			return err
 		}
 	}
-	return users, nil
+	return nil
 }
 
 func (d *directory) usergroupMembers(ctx context.Context, g bot.PlatformGroup) ([]string, error) {
@@ -63,21 +87,22 @@ func (d *directory) usergroupMembers(ctx context.Context, g bot.PlatformGroup) (
 	return nil, fmt.Errorf("slack: usergroups.users.list %s: %w", g.ID, err)
 }
 
-func (d *directory) channelMembers(ctx context.Context, g bot.PlatformGroup) ([]string, error) {
-	var ids []string
-	params := &slackgo.GetUsersInConversationParameters{ChannelID: g.ID, Limit: 1000}
+func (d *directory) channelMembers(ctx context.Context, g bot.PlatformGroup, l *lister) error {
+	params := &slackgo.GetUsersInConversationParameters{ChannelID: g.ID, Limit: bot.MembersPage}
 	for {
-		page, next, err := d.a.web.GetUsersInConversationContext(ctx, params)
+		ids, next, err := d.a.web.GetUsersInConversationContext(ctx, params)
 		if err != nil {
 			switch errorCode(err) {
 			case "channel_not_found", "not_in_channel":
-				return nil, bot.Fail(msgChannelHidden, bot.Vars{"Channel": firstNonEmpty(g.Name, g.ID)})
+				return bot.Fail(msgChannelHidden, bot.Vars{"Channel": firstNonEmpty(g.Name, g.ID)})
 			}
-			return nil, fmt.Errorf("slack: conversations.members %s: %w", g.ID, err)
+			return fmt.Errorf("slack: conversations.members %s: %w", g.ID, err)
 		}
-		ids = append(ids, page...)
+		if err := l.hand(ctx, ids); err != nil {
+			return err
+		}
 		if next == "" {
-			return ids, nil
+			return nil
 		}
 		params.Cursor = next
 	}

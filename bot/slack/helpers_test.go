@@ -204,7 +204,11 @@ func newTestHandler() *testHandler {
 			for _, p := range req.Params {
 				switch {
 				case p.Group != nil:
-					users, err := req.Directory.GroupMembers(ctx, *p.Group)
+					var users []bot.User
+					err := req.Directory.GroupMembers(ctx, *p.Group, func(page []bot.User) error {
+						users = append(users, page...)
+						return nil
+					})
 					if err != nil {
 						return nil, err
 					}

@@ -272,7 +272,7 @@ func TestDirectory(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("UserGroupMembers", func(t *testing.T) {
-		users, err := dir.GroupMembers(ctx, bot.PlatformGroup{Kind: "usergroup", ID: "S1", Name: "devs"})
+		users, err := members(dir, bot.PlatformGroup{Kind: "usergroup", ID: "S1", Name: "devs"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,7 +281,7 @@ func TestDirectory(t *testing.T) {
 		}
 	})
 	t.Run("ChannelMembersPagedWithoutBots", func(t *testing.T) {
-		users, err := dir.GroupMembers(ctx, bot.PlatformGroup{Kind: "channel", ID: "C9", Name: "general"})
+		users, err := members(dir, bot.PlatformGroup{Kind: "channel", ID: "C9", Name: "general"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,7 +293,7 @@ func TestDirectory(t *testing.T) {
 		}
 	})
 	t.Run("UnknownChannelIsUserError", func(t *testing.T) {
-		_, err := dir.GroupMembers(ctx, bot.PlatformGroup{Kind: "channel", ID: "C404", Name: "secret"})
+		_, err := members(dir, bot.PlatformGroup{Kind: "channel", ID: "C404", Name: "secret"})
 		var ue *bot.UserError
 		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "#secret") {
 			t.Errorf("error %v", err)
@@ -303,7 +303,7 @@ func TestDirectory(t *testing.T) {
 		t.Run("FreePlan_"+code+"IsUserError", func(t *testing.T) {
 			env.fake.FailUserGroups(code)
 			defer env.fake.FailUserGroups("")
-			_, err := dir.GroupMembers(ctx, bot.PlatformGroup{Kind: "usergroup", ID: "S1", Name: "devs"})
+			_, err := members(dir, bot.PlatformGroup{Kind: "usergroup", ID: "S1", Name: "devs"})
 			var ue *bot.UserError
 			if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "paid Slack plan") {
 				t.Errorf("error %v", err)

@@ -144,9 +144,10 @@ func (a *Adapter) actor(ctx context.Context, id, name string) bot.User {
 const maxLookups = 100
 
 // lookupUsers returns the users with these IDs, named from the cache or
-// users.info (8 at a time). Users that could not be looked up keep only
-// their ID.
-func (a *Adapter) lookupUsers(ctx context.Context, ids []string) []slackUser {
+// users.info (8 at a time), which it asks about at most *lookups users
+// (and counts them off). Users that could not be looked up keep only their
+// ID: a name learnbot does not know is shown as the ID, as storage keeps it.
+func (a *Adapter) lookupUsers(ctx context.Context, ids []string, lookups *int) []slackUser {
 	out := make([]slackUser, len(ids))
 	var missing []int
 	for i, id := range ids {
@@ -155,7 +156,8 @@ func (a *Adapter) lookupUsers(ctx context.Context, ids []string) []slackUser {
 			continue
 		}
 		out[i] = slackUser{User: bot.User{ID: id}}
-		if len(missing) < maxLookups {
+		if *lookups > 0 {
+			*lookups--
 			missing = append(missing, i)
 		}
 	}
@@ -190,7 +192,8 @@ func (a *Adapter) enrichMentions(ctx context.Context, args []bot.Arg) {
 	if len(ids) == 0 {
 		return
 	}
-	for k, u := range a.lookupUsers(ctx, ids) {
+	lookups := maxLookups
+	for k, u := range a.lookupUsers(ctx, ids, &lookups) {
 		arg := &args[at[k]]
 		if u.Name == "" {
 			continue // lookup failed: keep the label Slack sent
