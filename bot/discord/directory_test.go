@@ -60,6 +60,37 @@ func TestGroupMembers(t *testing.T) {
 			}
 		}
 	})
+	t.Run("EachPageHandedOverBeforeTheNextIsFetched", func(t *testing.T) {
+		// One page of members held at a time: the listing hands each page
+		// on before it asks for the next.
+		e, want := setup(t)
+		var fetched []int
+		n := 0
+		err := e.adapter.Directory(testGuild).GroupMembers(context.Background(), bot.PlatformGroup{Kind: "role", ID: role},
+			func(page []bot.User) error {
+				fetched = append(fetched, len(e.fake.find("GET", "/guilds/"+testGuild+"/members")))
+				n += len(page)
+				return nil
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(fetched) != "[1 2 3]" || n != len(want) {
+			t.Errorf("pages handed over after fetches %v (%d members); want [1 2 3] (%d)", fetched, n, len(want))
+		}
+	})
+	t.Run("ErrFromPageStopsTheListing", func(t *testing.T) {
+		e, _ := setup(t)
+		stop := errors.New("stop")
+		err := e.adapter.Directory(testGuild).GroupMembers(context.Background(), bot.PlatformGroup{Kind: "role", ID: role},
+			func([]bot.User) error { return stop })
+		if !errors.Is(err, stop) {
+			t.Errorf("err = %v", err)
+		}
+		if n := len(e.fake.find("GET", "/guilds/"+testGuild+"/members")); n != 1 {
+			t.Errorf("%d pages fetched after the first page failed", n)
+		}
+	})
 	t.Run("EveryoneRoleIsAllHumans", func(t *testing.T) {
 		e, _ := setup(t)
 		users, err := members(e.adapter.Directory(testGuild), bot.PlatformGroup{Kind: "role", ID: testGuild})

@@ -1,0 +1,112 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/internal/testdb"
+)
+
+// pagedDirectory is a platform whose groups are ranges of numbered members
+// ("m000042"), handed over a page at a time as the adapters do.
+type pagedDirectory struct {
+	groups map[string][2]int // group ID -> members [from, to)
+	pages  int               // pages handed over
+}
+
+func (d *pagedDirectory) GroupMembers(_ context.Context, g bot.PlatformGroup, page func([]bot.User) error) error {
+	r, ok := d.groups[g.ID]
+	if !ok {
+		return fmt.Errorf("no group %s", g.ID)
+	}
+	buf := make([]bot.User, 0, bot.MembersPage)
+	for i := r[0]; i < r[1]; i++ {
+		id := fmt.Sprintf("m%06d", i)
+		buf = append(buf, bot.User{ID: id, Name: "Member " + id})
+		if len(buf) == bot.MembersPage || i == r[1]-1 {
+			d.pages++
+			if err := page(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	return nil
+}
+
+func (d *pagedDirectory) UserByEmail(context.Context, string) (*bot.User, error) {
+	return nil, bot.ErrNoUser
+}
+
+// groupArg mentions the platform group with this ID.
+func groupArg(id string) bot.Arg {
+	return bot.Arg{Text: "@" + id, Group: &bot.PlatformGroup{Kind: "role", ID: id, Name: id}}
+}
+
+// platformRun runs a command whose last words are platform group mentions.
+func platformRun(b *testbot.Bot, dir bot.Directory, s string, groups ...string) *bot.Reply {
+	req := line(gina, s)
+	req.Directory = dir
+	for _, g := range groups {
+		req.Args = append(req.Args, groupArg(g))
+	}
+	return b.Router.Handle(context.Background(), req)
+}
+
+func pressOn(b *testbot.Bot, label string, r *bot.Reply) *bot.Reply {
+	for _, btn := range r.AllButtons() {
+		if btn.Label == label {
+			return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+				Actor: gina, Action: &bot.Action{ID: btn.ID}})
+		}
+	}
+	return nil
+}
+
+// BenchmarkAssignGroup100k is issue 16's "bulk-100k" on the core: /assign
+// to a platform group of 100,000 of whom 50,000 hold the task (the prompt),
+// then Only new (50,000 assignments and their DM jobs). The people exist
+// (a group assigned before); each iteration is a new task.
+//
+//	go test ./handlers -run '^$' -bench AssignGroup100k -benchtime 5x
+func BenchmarkAssignGroup100k(b *testing.B) {
+	for _, d := range testdb.Dialects {
+		b.Run(d, func(b *testing.B) {
+			bt := testbot.New(b, d, nil, testbot.Admins("console:gina"), testbot.NoWorkers())
+			bt.Router.Timeout = 5 * time.Minute
+			dir := &pagedDirectory{groups: map[string][2]int{"half": {0, 50_000}, "all": {0, 100_000}}}
+			var prompt, onlyNew []time.Duration
+			for i := range b.N {
+				b.StopTimer()
+				task := fmt.Sprintf("t%d", i)
+				bt.Router.Handle(context.Background(), line(gina, "task add "+task+" Task"))
+				if r := platformRun(bt, dir, "assign "+task, "half"); !strings.HasPrefix(r.String(), "Assigned") {
+					b.Fatal(r.String())
+				}
+				b.StartTimer()
+				t0 := time.Now()
+				r := platformRun(bt, dir, "assign "+task, "all")
+				t1 := time.Now()
+				out := pressOn(bt, "Only new", r)
+				t2 := time.Now()
+				if out == nil || !strings.Contains(out.String(), "Only new: assigned Task ("+task+") to 50") {
+					b.Fatalf("prompt %q, outcome %v", r.String(), out)
+				}
+				prompt, onlyNew = append(prompt, t1.Sub(t0)), append(onlyNew, t2.Sub(t1))
+			}
+			b.ReportMetric(medianMS(prompt), "prompt-ms")
+			b.ReportMetric(medianMS(onlyNew), "onlynew-ms")
+		})
+	}
+}
+
+func medianMS(ds []time.Duration) float64 {
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return float64(ds[len(ds)/2]) / float64(time.Millisecond)
+}
