@@ -94,6 +94,7 @@ type catalogueState struct {
 	sync.Mutex // only while packages initialise
 	bundle     *i18n.Bundle
 	english    map[string]*i18n.Message
+	german     map[string]*i18n.Message // as de.toml has them, for fill
 	localizers map[Lang]*i18n.Localizer
 }
 
@@ -101,13 +102,18 @@ func newCatalogue() *catalogueState {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	buf, err := locales.ReadFile("locales/de.toml")
+	var file *i18n.MessageFile
 	if err == nil {
-		_, err = b.ParseMessageFileBytes(buf, "de.toml")
+		file, err = b.ParseMessageFileBytes(buf, "de.toml")
 	}
 	if err != nil {
 		panic(fmt.Sprintf("bot: German catalogue: %v", err))
 	}
-	c := &catalogueState{bundle: b, english: map[string]*i18n.Message{}, localizers: map[Lang]*i18n.Localizer{}}
+	c := &catalogueState{bundle: b, english: map[string]*i18n.Message{}, german: map[string]*i18n.Message{},
+		localizers: map[Lang]*i18n.Localizer{}}
+	for _, m := range file.Messages {
+		c.german[m.ID] = m
+	}
 	for _, l := range Langs {
 		c.localizers[l] = i18n.NewLocalizer(b, string(l))
 	}
@@ -172,6 +178,9 @@ func (l Lang) Say(m *i18n.Message, vars Vars) string {
 		plain.Store(key, s)
 		return s
 	}
+	if s, ok := l.fill(m, vars); ok {
+		return s
+	}
 	return l.render(m, vars)
 }
 
@@ -182,6 +191,128 @@ type plainKey struct {
 
 // plain holds the messages without placeholders as rendered, by language.
 var plain sync.Map
+
+// fill renders a message that only puts values in place ({{.Name}}, what
+// every catalogue message does) without go-i18n: a list reply says a
+// message per row, and go-i18n matches the language, builds the plural
+// operands and runs a text/template each time, for about twenty
+// allocations. The text is split at its placeholders once per language and
+// message; ok is false, and go-i18n renders, for anything fill does not
+// write exactly as go-i18n would: another kind of template action, a
+// placeholder without a value or with a value other than a string or an
+// integer, or a Count that is not a non-negative int.
+// TestFillAsGoI18n holds every message of the catalogue to go-i18n's
+// output in every language.
+func (l Lang) fill(m *i18n.Message, vars Vars) (string, bool) {
+	key := plainKey{l, m.ID}
+	f, ok := fills.Load(key)
+	if !ok {
+		f, _ = fills.LoadOrStore(key, l.fillable(m))
+	}
+	forms := f.(*fillForms)
+	if forms == nil {
+		return "", false
+	}
+	parts := forms.other
+	if n, ok := vars["Count"]; ok {
+		c, isInt := n.(int)
+		if !isInt || c < 0 {
+			return "", false
+		}
+		// English and German have one plural rule: one for exactly 1.
+		if c == 1 && forms.one != nil {
+			parts = forms.one
+		}
+	}
+	b := make([]byte, 0, 128)
+	for _, p := range parts {
+		b = append(b, p.text...)
+		if p.name == "" {
+			continue
+		}
+		switch v := vars[p.name].(type) {
+		case string:
+			b = append(b, v...)
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		default:
+			return "", false
+		}
+	}
+	return string(b), true
+}
+
+// fillForms is a message's text in one language split at its placeholders;
+// one is nil when the message has no singular form. A nil *fillForms is a
+// message fill leaves to go-i18n.
+type fillForms struct{ one, other []fillPart }
+
+// fillPart is literal text followed by the placeholder name ("" at the end).
+type fillPart struct{ text, name string }
+
+// fills holds the fillForms by language and message ID.
+var fills sync.Map
+
+// fillable splits m's text in l, or returns nil.
+func (l Lang) fillable(m *i18n.Message) *fillForms {
+	if l != English && l != German {
+		return nil
+	}
+	src := m // a message German lacks is English (go-i18n falls back to it)
+	if g, ok := catalogue.german[m.ID]; ok && l == German {
+		src = g
+	}
+	if src.Zero != "" || src.Two != "" || src.Few != "" || src.Many != "" || src.Other == "" ||
+		src.LeftDelim != "" || src.RightDelim != "" {
+		return nil
+	}
+	other, ok := splitPlaceholders(src.Other)
+	if !ok {
+		return nil
+	}
+	f := &fillForms{other: other}
+	if src.One != "" {
+		if f.one, ok = splitPlaceholders(src.One); !ok {
+			return nil
+		}
+	}
+	return f
+}
+
+// splitPlaceholders splits a template made only of text and {{.Name}}.
+func splitPlaceholders(src string) ([]fillPart, bool) {
+	var parts []fillPart
+	for {
+		i := strings.Index(src, "{{")
+		if i < 0 {
+			return append(parts, fillPart{text: src}), true
+		}
+		j := strings.Index(src[i:], "}}")
+		if j < 0 {
+			return nil, false
+		}
+		name, ok := strings.CutPrefix(src[i+2:i+j], ".")
+		if !ok || !isIdentifier(name) {
+			return nil, false
+		}
+		parts = append(parts, fillPart{text: src[:i], name: name})
+		src = src[i+j+2:]
+	}
+}
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
 
 func (l Lang) render(m *i18n.Message, vars Vars) string {
 	loc := catalogue.localizers[l]
