@@ -197,19 +197,28 @@ func (h *Handlers) tasksOf(ctx context.Context, l bot.Lang, wsID, personID int64
 		}
 	}
 	r := l.Reply(msgTasksHeading, bot.Vars{"Open": open, "Count": len(list)})
+	r.Items = make([]bot.Item, 0, len(list))
+	// The rows' fields and buttons share two arrays rather than two small
+	// ones per row: a list is up to tasksLimit rows.
+	fields := make([]bot.Field, 0, 4*len(list))
+	buttons := make([]bot.Button, 0, open)
+	from := l.Say(msgFrom, nil)
 	for _, a := range list {
 		mark := "[ ]"
 		if a.State == storage.AssignmentDone {
 			mark = "[x]"
 		}
-		it := bot.Item{Text: mark + " " + taskName(a.TaskTitle, a.TaskKey), Link: a.TaskURL,
-			Fields: []bot.Field{{Label: l.Say(msgFrom, nil), Value: a.AssignedByName}, {Value: l.Date(a.CreatedAt)},
-				{Value: l.Say(stateWords[a.State], nil)}}}
+		fields = append(fields, bot.Field{Label: from, Value: a.AssignedByName}, bot.Field{Value: l.Date(a.CreatedAt)},
+			bot.Field{Value: l.Say(stateWords[a.State], nil)})
 		if a.State == storage.AssignmentOpen && !a.DueDate.IsZero() {
-			it.Fields = append(it.Fields, bot.Field{Value: calendar.Describe(l, a.DueDate, h.personToday(a.PersonZone))})
+			fields = append(fields, bot.Field{Value: calendar.Describe(l, a.DueDate, h.personToday(a.PersonZone))})
 		}
+		it := bot.Item{Text: mark + " " + taskName(a.TaskTitle, a.TaskKey), Link: a.TaskURL, Fields: fields[:len(fields):len(fields)]}
+		fields = fields[len(fields):]
 		if a.State == storage.AssignmentOpen {
-			it.Buttons = []bot.Button{markDoneButton(l.Say(msgMarkDoneKey, bot.Vars{"Key": a.TaskKey}), a.ID)}
+			buttons = append(buttons, markDoneButton(l.Say(msgMarkDoneKey, bot.Vars{"Key": a.TaskKey}), a.ID))
+			it.Buttons = buttons[:len(buttons):len(buttons)]
+			buttons = buttons[len(buttons):]
 		}
 		r.Items = append(r.Items, it)
 	}
