@@ -75,6 +75,9 @@ type Config struct {
 	// OnDM, when set, counts each DM attempt by platform and result:
 	// "sent", "retried" or "failed" (given up).
 	OnDM func(platform, result string)
+	// Gate, when set, admits each job before it runs, so that interactive
+	// requests go first (see gate.go).
+	Gate Gate
 }
 
 // Queue inserts and works jobs.
@@ -137,6 +140,10 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 		// SQLite has one writer; more workers only queue on its lock.
 		maxWorkers = min(maxWorkers, 10)
 	}
+	var middleware []rivertype.Middleware
+	if cfg.Gate != nil {
+		middleware = append(middleware, newGateMiddleware(cfg.Gate, min(JobTimeout, cfg.RescueAfter), cfg.RescueAfter))
+	}
 	client, err := river.NewClient(driver(store), &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
 		Workers:              workers,
@@ -145,6 +152,7 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 		FetchPollInterval:    pollInterval,
 		FetchCooldown:        20 * time.Millisecond,
 		Logger:               riverLogger(cfg.Log),
+		Middleware:           middleware,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(ScanInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return ReminderScanArgs{}, nil },

@@ -26,6 +26,7 @@ import (
 	"github.com/learnbot/learnbot/bot/console"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/handlers"
+	"github.com/learnbot/learnbot/internal/foreground"
 	"github.com/learnbot/learnbot/mail"
 	"github.com/learnbot/learnbot/metrics"
 	"github.com/learnbot/learnbot/queue"
@@ -270,6 +271,10 @@ type core struct {
 	metrics  *metrics.Metrics
 	senders  map[string]bot.Sender // filled by the adapters before the queue runs
 	replica  string                // this process among the replicas (shared paces)
+	// gate lets interactive requests go first: the queue's jobs pass it
+	// (serve marks its requests; the console marks nothing, so it stays
+	// open there).
+	gate *foreground.Gate
 }
 
 func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) {
@@ -277,11 +282,11 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	if err != nil {
 		return nil, err
 	}
-	c := &core{store: store, senders: map[string]bot.Sender{}, replica: replicaName()}
+	c := &core{store: store, senders: map[string]bot.Sender{}, replica: replicaName(), gate: foreground.New(foreground.Config{})}
 	b := readBuildInfo()
 	c.metrics = metrics.New(metrics.Build{Version: b.Version, Commit: b.Commit, GoVersion: b.GoVersion}, log)
 	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure, OnDM: c.metrics.DM,
-		RescueAfter: cfg.RescueAfter}
+		RescueAfter: cfg.RescueAfter, Gate: c.gate}
 	if cfg.ShutdownTimeout > 0 {
 		qcfg.StopTimeout = max(cfg.ShutdownTimeout-queueStopMargin, cfg.ShutdownTimeout/2)
 	}

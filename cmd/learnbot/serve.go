@@ -86,7 +86,7 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 		s.waits = append(s.waits, conn.wait)
 		log.Info("platform enabled", "platform", p.name, "via", conn.via)
 	}
-	s.handler = c.metrics.Middleware(mux)
+	s.handler = c.metrics.Middleware(foregroundHTTP(c.gate, mux))
 	return s, nil
 }
 
