@@ -71,6 +71,16 @@ func (a *Adapter) refreshHomeSoon(team string, user bot.User) {
 	}
 }
 
+// homeBatch is how many queued Homes one refresher takes at a time: whether
+// their users ever opened them is one question to the store for all.
+const homeBatch = 100
+
+// seenAmong is an EventDedup that answers for many keys at once (the
+// store is one).
+type seenAmong interface {
+	SeenAmong(ctx context.Context, keys []string) (map[string]bool, error)
+}
+
 // refreshHomes publishes queued Homes until none is left.
 func (a *Adapter) refreshHomes() {
 	defer a.background.Done()
@@ -82,23 +92,56 @@ func (a *Adapter) refreshHomes() {
 			q.mu.Unlock()
 			return
 		}
-		key := q.order[0]
-		q.order = q.order[1:]
-		user := q.pending[key]
-		delete(q.pending, key)
+		batch := q.order[:min(homeBatch, len(q.order))]
+		q.order = q.order[len(batch):]
+		users := make([]bot.User, len(batch))
+		for i, key := range batch {
+			users[i] = q.pending[key]
+			delete(q.pending, key)
+		}
 		q.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		// A Home never opened is published when it is (app_home_opened):
 		// a fan-out to thousands must not cost thousands of views.publish.
-		opened, err := a.dedup.Seen(ctx, homeOpenedKey(key.team, user.ID))
-		if err != nil || opened {
-			if err := a.refreshHome(ctx, key.team, a.actor(ctx, user.ID, user.Name), ""); err != nil {
-				a.log.Warn("refreshing App Home after a DM failed", "workspace", key.team, "user", user.ID, "error", err)
+		opened, err := a.homesOpened(ctx, batch)
+		for i, key := range batch {
+			if err != nil || opened[i] {
+				if err := a.refreshHome(ctx, key.team, a.actor(ctx, key.user, users[i].Name), ""); err != nil {
+					a.log.Warn("refreshing App Home after a DM failed", "workspace", key.team, "user", key.user, "error", err)
+				}
 			}
 		}
 		cancel()
 	}
+}
+
+// homesOpened reports, for each user, whether they have opened their App
+// Home: in one question when the dedup store can answer it so.
+func (a *Adapter) homesOpened(ctx context.Context, users []teamUser) ([]bool, error) {
+	opened := make([]bool, len(users))
+	keys := make([]string, len(users))
+	for i, u := range users {
+		keys[i] = homeOpenedKey(u.team, u.user)
+	}
+	if many, ok := a.dedup.(seenAmong); ok {
+		seen, err := many.SeenAmong(ctx, keys)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range keys {
+			opened[i] = seen[k]
+		}
+		return opened, nil
+	}
+	for i, k := range keys {
+		seen, err := a.dedup.Seen(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		opened[i] = seen
+	}
+	return opened, nil
 }
 
 // stop drops the refreshes not yet started.

@@ -3,9 +3,11 @@ package slack_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -552,5 +554,81 @@ func TestUsersInfoWithoutUser(t *testing.T) {
 	}
 	if u := reqs[0].Args[2].User; u == nil || u.ID != "U9" {
 		t.Errorf("mention %+v; want U9", reqs[0].Args[2])
+	}
+}
+
+// batchDedup answers SeenAmong, as the store does, and counts how the
+// Homes of DM recipients were asked about. Its answers wait for gate.
+type batchDedup struct {
+	mu           sync.Mutex
+	seen         map[string]bool
+	single, many int
+	gate         chan struct{}
+}
+
+func (d *batchDedup) FirstSeen(_ context.Context, key string) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	first := !d.seen[key]
+	d.seen[key] = true
+	return first, nil
+}
+
+func (d *batchDedup) Seen(_ context.Context, key string) (bool, error) {
+	<-d.gate
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.single++
+	return d.seen[key], nil
+}
+
+func (d *batchDedup) Touch(_ context.Context, key string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.seen[key] = true
+	return nil
+}
+
+func (d *batchDedup) SeenAmong(_ context.Context, keys []string) (map[string]bool, error) {
+	<-d.gate
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.many++
+	out := map[string]bool{}
+	for _, k := range keys {
+		out[k] = d.seen[k]
+	}
+	return out, nil
+}
+
+// TestHomesAfterDMsAskedTogether: after a fan-out's DMs only the Homes
+// opened before are published, and whether they were is asked of the store
+// for up to 100 recipients at once, not once per DM.
+func TestHomesAfterDMsAskedTogether(t *testing.T) {
+	h := newTestHandler()
+	d := &batchDedup{seen: map[string]bool{"slack:home:T1:U2": true}, gate: make(chan struct{})}
+	env := newEnv(t, h, slack.WithDedup(d))
+	addPeople(env.fake)
+	ctx := context.Background()
+	users := []string{"U2"}
+	for i := range 149 {
+		users = append(users, fmt.Sprintf("UX%03d", i))
+	}
+	for _, u := range users {
+		msg := bot.Message{Platform: bot.PlatformSlack, Workspace: "T1", To: bot.User{ID: u}, Reply: bot.Reply{Text: "DM"}}
+		if err := env.adapter.SendDM(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(d.gate) // the two refreshers held one recipient each; 148 are queued
+	slack.WaitHomeRefreshes(env.adapter)
+	views := env.fake.Views()
+	if len(views) != 1 || views[0].UserID != "U2" {
+		t.Errorf("views %+v, want U2's Home only (the others never opened theirs)", views)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.single != 0 || d.many > 4 {
+		t.Errorf("asked %d times one by one and %d times together for 150 DMs; want at most 4 questions, each for many", d.single, d.many)
 	}
 }
