@@ -62,7 +62,7 @@ func (b *bench) bulk100kSteps(ctx context.Context) error {
 		return err
 	}
 	b.logf("bulk-100k: seeding: /assign %s to the user group of %d", task, h)
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), readCPU(b.cfg.pid)
 	text, _, err := b.slackTimed(ctx, fmt.Sprintf("%s <!subteam^%s|@half>", task, bigHalf), b.cfg.drainTimeout)
 	if err != nil {
 		return fmt.Errorf("seed /assign: %w", err)
@@ -71,7 +71,7 @@ func (b *bench) bulk100kSteps(ctx context.Context) error {
 	if want := fmt.Sprintf("to %d people", h); !strings.Contains(text, want) {
 		return fmt.Errorf("seed /assign: want %q in %.300q", want, text)
 	}
-	seed, err := b.bigDMs(ctx, "bulk100k_seed", t0, 0, h)
+	seed, err := b.bigDMs(ctx, "bulk100k_seed", t0, cpu0, 0, h)
 	if err != nil {
 		return fmt.Errorf("seed DMs: %w", err)
 	}
@@ -107,7 +107,7 @@ func (b *bench) bulk100kSteps(ctx context.Context) error {
 	// Only new.
 	done = b.cpuProfile(ctx, "bulk100k-onlynew", 10*time.Second)
 	id := b.responseID("onlynew")
-	t1 := time.Now()
+	t1, cpu1 := time.Now(), readCPU(b.cfg.pid)
 	if err := b.slack.click(ctx, slackAdmin, value, id); err != nil {
 		done()
 		return fmt.Errorf("Only new: %w", err)
@@ -130,7 +130,7 @@ func (b *bench) bulk100kSteps(ctx context.Context) error {
 		Target:   "< 2 s, acknowledged < 3 s", Met: yes(onlyNew < 2*time.Second && ack < bigClickAck)})
 
 	// Its DMs.
-	st, err := b.bigDMs(ctx, "bulk100k_only_new", t1, h, n)
+	st, err := b.bigDMs(ctx, "bulk100k_only_new", t1, cpu1, h, n)
 	if err != nil {
 		return fmt.Errorf("DMs of Only new: %w", err)
 	}
@@ -164,20 +164,21 @@ type dmCount struct {
 	dms, lost, dup int
 	perSec         float64
 	window, total  time.Duration
+	cpu            time.Duration // learnbot's, from the command to the last DM
 }
 
 func (c dmCount) clean() bool { return c.lost == 0 && c.dup == 0 }
 
 func (c dmCount) String() string {
-	return fmt.Sprintf("%.0f DMs/s (%d DMs, first → last %s; command → last %s); lost %d, duplicated %d",
-		c.perSec, c.dms, c.window.Round(time.Millisecond), c.total.Round(time.Millisecond), c.lost, c.dup)
+	return fmt.Sprintf("%.0f DMs/s (%d DMs, first → last %s; command → last %s); lost %d, duplicated %d; learnbot CPU %s",
+		c.perSec, c.dms, c.window.Round(time.Millisecond), c.total.Round(time.Millisecond), c.lost, c.dup, cpuPerDM(c.cpu, c.dms))
 }
 
 // bigDMs waits until the fake has accepted the DMs to the generated members
 // from to to (exclusive) since t0 (its counts reset before), or until the
 // queue is drained, and counts: a member outside the range who got one,
 // or one in it who got more than one, counts as duplicated.
-func (b *bench) bigDMs(ctx context.Context, key string, t0 time.Time, from, to int) (dmCount, error) {
+func (b *bench) bigDMs(ctx context.Context, key string, t0 time.Time, cpu0 time.Duration, from, to int) (dmCount, error) {
 	want := to - from
 	deadline := time.Now().Add(b.cfg.drainTimeout)
 	last, lastChange := -1, time.Now()
@@ -204,6 +205,7 @@ func (b *bench) bigDMs(ctx context.Context, key string, t0 time.Time, from, to i
 			return dmCount{}, err
 		}
 	}
+	cpu := readCPU(b.cfg.pid) - cpu0
 	if err := sleep(ctx, time.Second); err != nil { // a DM sent twice would arrive by now
 		return dmCount{}, err
 	}
@@ -211,7 +213,7 @@ func (b *bench) bigDMs(ctx context.Context, key string, t0 time.Time, from, to i
 	if err != nil {
 		return dmCount{}, err
 	}
-	c := dmCount{dms: st.DMs, window: st.Last.Sub(st.First), total: st.Last.Sub(t0)}
+	c := dmCount{dms: st.DMs, window: st.Last.Sub(st.First), total: st.Last.Sub(t0), cpu: cpu}
 	seen := 0
 	for i := range max(b.cfg.bigMembers, to) {
 		got := st.SlackDMs["D"+fakeslack.GeneratedID(bigPrefix, i)]
@@ -231,7 +233,7 @@ func (b *bench) bigDMs(ctx context.Context, key string, t0 time.Time, from, to i
 	}
 	b.results[key] = map[string]any{"dms": st.DMs, "expected": want, "lost": c.lost, "duplicated": c.dup, "per_second": c.perSec,
 		"window_s": c.window.Seconds(), "command_to_last_s": c.total.Seconds(), "first_dm_after_ms": st.First.Sub(t0).Seconds() * 1000,
-		"calls": st.Calls}
+		"calls": st.Calls, "learnbot_cpu_s": cpu.Seconds()}
 	b.logf("bulk-100k: %s", c)
 	return c, nil
 }

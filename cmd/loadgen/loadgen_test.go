@@ -422,3 +422,19 @@ func TestBulk100kScenario(t *testing.T) {
 		})
 	})
 }
+
+func TestReadCPU(t *testing.T) {
+	before := readCPU(os.Getpid())
+	if before <= 0 {
+		t.Fatalf("CPU time of this test %v", before)
+	}
+	// Busy until the clock of its CPU time moves on (a tick is 10 ms).
+	for start := time.Now(); readCPU(os.Getpid()) == before; {
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("CPU time did not move in 30 s of busy loop")
+		}
+	}
+	if readCPU(0) != 0 {
+		t.Error("pid 0: want 0")
+	}
+}
