@@ -72,6 +72,9 @@ func AcceptLanguage(header string) (Lang, bool) {
 
 // Or returns l, or fallback when l is not set.
 func (l Lang) Or(fallback Lang) Lang {
+	if l == English || l == German { // every Say asks; most are already one
+		return l
+	}
 	if _, ok := ParseLang(string(l)); ok {
 		return l
 	}
