@@ -136,6 +136,7 @@ func testCommandsFirst(t *testing.T, db string) {
 		heldReply <- postSigned(base+"/slack/commands", form.Encode())
 	}()
 	<-g.held
+	t.Log("a command in flight")
 
 	reply := sl.command(base, "UGUIDE", "/assign", "fan crowd", "to 100 people")
 	if n := g.fake.Stats(false).DMs; n != 0 {
@@ -143,6 +144,7 @@ func testCommandsFirst(t *testing.T, db string) {
 	}
 	// The gate lets DefaultBackground jobs in, which now wait at the fake.
 	waitFor(t, 30*time.Second, "DMs being posted", func() bool { return g.posting() >= foreground.DefaultBackground })
+	t.Log("DMs being posted")
 	g.mu.Lock()
 	g.measure = true
 	g.mu.Unlock()
@@ -167,6 +169,7 @@ func testCommandsFirst(t *testing.T, db string) {
 		t.Errorf("%d DMs posted at once while a command was in flight; want at most %d", maxSeen, foreground.DefaultBackground)
 	}
 
+	t.Logf("%d DMs out while the command was in flight", g.fake.Stats(false).DMs)
 	// The held command ends; the foreground goes idle and the rest drains.
 	releaseOnce()
 	if body := <-heldReply; body == "" {
@@ -180,6 +183,7 @@ func testCommandsFirst(t *testing.T, db string) {
 	for _, u := range append(crowd, learners...) {
 		want["D"+u] = true
 	}
+	t.Log("the held command answered")
 	waitFor(t, time.Minute, "every DM", func() bool { return g.fake.Stats(false).DMs >= len(want) })
 	time.Sleep(500 * time.Millisecond) // a DM sent twice would arrive by now
 	st := g.fake.Stats(true)

@@ -18,6 +18,10 @@ import (
 // Then the same load against the floor. Targets: p99 under 50 ms and at
 // most 10× the floor's, 0 errors, and every DM delivered once: the
 // fan-out's and the 3 of every command answered.
+//
+// It runs before the rate-limited scenarios (fanout's second half,
+// fairness): learnbot keeps the pace it learned after a 429 for 5 minutes
+// (internal/pacer), and the DMs here would go out at that pace.
 func (b *bench) commandsFirst(ctx context.Context) error {
 	if err := b.seedGroup(ctx); err != nil {
 		return err
