@@ -23,7 +23,8 @@ import (
 
 // gatedSlack is the fake Slack with two levers for the test: a command
 // that names the user group SHOLD stays in flight until release is closed
-// (held tells that it has started), and DMs wait until posts is closed.
+// (held tells that it has started; the group is UH1), and DMs wait until
+// posts is closed.
 // It counts the DMs being posted at once while measure is set.
 type gatedSlack struct {
 	fake    *fakeslack.Server
@@ -71,11 +72,11 @@ func (g *gatedSlack) posting() int {
 	return g.inFlight
 }
 
-// TestCommandsFirst runs serve against the fake Slack: while a command is
-// in flight, a fan-out of 100 DMs and the DMs of further commands go out
-// at most foreground.DefaultBackground at a time, the commands are
-// answered before the fan-out has drained, and once the foreground is
-// idle every DM arrives, each once.
+// TestCommandsFirst runs serve against the fake Slack: a command in flight
+// makes the foreground busy; while it is busy, a fan-out of 100 DMs and the
+// DMs of further commands go out at most foreground.DefaultBackground at a
+// time, the commands are answered before the fan-out has drained, and once
+// the foreground is idle every DM arrives, each once.
 func TestCommandsFirst(t *testing.T) {
 	for _, dialect := range testdb.Dialects {
 		t.Run(dialect, func(t *testing.T) { testCommandsFirst(t, testdb.New(t, dialect)) })
@@ -126,7 +127,8 @@ func testCommandsFirst(t *testing.T, db string) {
 	}
 	sl.command(base, "UGUIDE", "/learn", "group add crowd "+mentionsOf(crowd), "Added")
 
-	// A command in flight: the foreground is busy until it is released.
+	// A command in flight marks the foreground (through the HTTP layer
+	// and the handler both, until Slack's acknowledgement).
 	heldID := sl.responseID()
 	heldReply := make(chan string, 1)
 	go func() {
@@ -136,14 +138,29 @@ func testCommandsFirst(t *testing.T, db string) {
 		heldReply <- postSigned(base+"/slack/commands", form.Encode())
 	}()
 	<-g.held
-	t.Log("a command in flight")
+	if st := s.core.gate.State(); st.Requests < 1 || !st.Busy {
+		t.Errorf("gate %+v while a command is in flight; want it busy", st)
+	}
+	// From here the test holds the foreground itself: a real command is
+	// bounded by its deadlines, and the gate must not open before the test
+	// says so.
+	leave := s.core.gate.Enter()
+	defer leave()
+	releaseOnce()
+	if body := <-heldReply; body == "" {
+		if text := sl.waitResponse(heldID); !strings.Contains(text, "Assigned") {
+			t.Errorf("the held command's reply %q", text)
+		}
+	} else if !strings.Contains(body, "Assigned") {
+		t.Errorf("the held command's reply %q", body)
+	}
 
 	reply := sl.command(base, "UGUIDE", "/assign", "fan crowd", "to 100 people")
 	if n := g.fake.Stats(false).DMs; n != 0 {
 		t.Fatalf("%d DMs out before the fan-out's command was answered (%q)", n, reply.Text)
 	}
 	// The gate lets DefaultBackground jobs in, which now wait at the fake.
-	waitFor(t, 30*time.Second, "DMs being posted", func() bool { return g.posting() >= foreground.DefaultBackground })
+	waitFor(t, 3*time.Minute, "DMs being posted", func() bool { return g.posting() >= foreground.DefaultBackground })
 	t.Log("DMs being posted")
 	g.mu.Lock()
 	g.measure = true
@@ -160,7 +177,7 @@ func testCommandsFirst(t *testing.T, db string) {
 
 	// DMs go out while the command is still in flight, a few at a time.
 	postsOnce()
-	waitFor(t, time.Minute, "60 DMs while the foreground is busy", func() bool { return g.fake.Stats(false).DMs >= 60 })
+	waitFor(t, 3*time.Minute, "60 DMs while the foreground is busy", func() bool { return g.fake.Stats(false).DMs >= 60 })
 	g.mu.Lock()
 	g.measure = false
 	maxSeen := g.maxSeen
@@ -169,22 +186,15 @@ func testCommandsFirst(t *testing.T, db string) {
 		t.Errorf("%d DMs posted at once while a command was in flight; want at most %d", maxSeen, foreground.DefaultBackground)
 	}
 
-	t.Logf("%d DMs out while the command was in flight", g.fake.Stats(false).DMs)
-	// The held command ends; the foreground goes idle and the rest drains.
-	releaseOnce()
-	if body := <-heldReply; body == "" {
-		if text := sl.waitResponse(heldID); !strings.Contains(text, "Assigned") {
-			t.Errorf("the held command's reply %q", text)
-		}
-	} else if !strings.Contains(body, "Assigned") {
-		t.Errorf("the held command's reply %q", body)
-	}
+	t.Logf("%d DMs out while the foreground was busy", g.fake.Stats(false).DMs)
+	// The foreground goes idle and the rest drains.
+	leave()
 	want := map[string]bool{"DUH1": true}
 	for _, u := range append(crowd, learners...) {
 		want["D"+u] = true
 	}
 	t.Log("the held command answered")
-	waitFor(t, time.Minute, "every DM", func() bool { return g.fake.Stats(false).DMs >= len(want) })
+	waitFor(t, 3*time.Minute, "every DM", func() bool { return g.fake.Stats(false).DMs >= len(want) })
 	time.Sleep(500 * time.Millisecond) // a DM sent twice would arrive by now
 	st := g.fake.Stats(true)
 	for ch, n := range st.SlackDMs {
