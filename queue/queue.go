@@ -130,6 +130,7 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	q := &Queue{store: store, cfg: cfg}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &dmWorker{q: q})
+	river.AddWorker(workers, &fanOutWorker{q: q})
 	river.AddWorker(workers, &emailWorker{q: q})
 	river.AddWorker(workers, &invitationDMWorker{q: q})
 	river.AddWorker(workers, &reminderWorker{q: q})
@@ -221,10 +222,24 @@ func priorityOf(n int) int {
 	return priorityDM
 }
 
-// QueueDMs inserts one DM job per assignment in tx (storage.Outbox).
+// QueueDMs queues a DM per assignment in tx (storage.Outbox): one job each,
+// or for more than fanOutAbove one fan-out job that queues them (see
+// FanOutArgs).
 func (q *Queue) QueueDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64) error {
+	if len(assignmentIDs) > fanOutAbove {
+		_, err := q.client.InsertTx(ctx, tx, FanOutArgs{Ranges: idRanges(assignmentIDs)}, &river.InsertOpts{Priority: priorityDM})
+		if err != nil {
+			return fmt.Errorf("queue: insert dm fan-out: %w", err)
+		}
+		return nil
+	}
+	return q.insertDMs(ctx, tx, assignmentIDs, priorityOf(len(assignmentIDs)))
+}
+
+// insertDMs inserts one DM job per assignment in tx.
+func (q *Queue) insertDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64, priority int) error {
 	params := make([]river.InsertManyParams, len(assignmentIDs))
-	opts := &river.InsertOpts{Priority: priorityOf(len(assignmentIDs))}
+	opts := &river.InsertOpts{Priority: priority}
 	for i, id := range assignmentIDs {
 		params[i] = river.InsertManyParams{Args: DMArgs{AssignmentID: id}, InsertOpts: opts}
 	}
