@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,12 +32,12 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if len(named) == 0 {
 		return nil, req.Lang.UsageErr(msgAssignMissing, nil)
 	}
-	t, err := h.targets(ctx, req, named, true)
+	t, err := h.targets(ctx, req, named)
 	if err != nil {
 		return nil, err
 	}
 	res, err := h.store.Assign(ctx, storage.AssignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
-		GuideID: req.Caller.PersonID, PersonIDs: t.people, Users: t.users, GroupIDs: t.groupIDs(), DecisionTTL: h.cfg.DecisionTTL, Due: due})
+		GuideID: req.Caller.PersonID, PersonIDs: t.people, Users: t.users, GroupIDs: t.groupIDs(), TargetSet: t.set, DecisionTTL: h.cfg.DecisionTTL, Due: due})
 	if errors.Is(err, storage.ErrArchived) { // archived a moment ago
 		return nil, archivedErr(req, task.Key)
 	}
@@ -72,14 +71,12 @@ func archivedErr(req *bot.Request, key string) error {
 
 // targetList is what a command's targets resolve to.
 type targetList struct {
-	people []int64    // people named by email, and members of platform groups
+	people []int64    // people named by email
 	users  []bot.User // mentioned chat users
 	groups []*storage.Group
-	// unknown counts the members of platform groups learnbot has not met,
-	// when they are not made learners (unassign); unknownNames names up to
-	// summaryNames of them.
-	unknown      int
-	unknownNames []string
+	// set names the members of platform groups, staged in storage page by
+	// page; "" when no platform group was named.
+	set string
 }
 
 func (t *targetList) groupIDs() []int64 {
@@ -90,16 +87,13 @@ func (t *targetList) groupIDs() []int64 {
 	return ids
 }
 
-// summaryNames bounds the names a reply lists of a set (storage's bound).
-const summaryNames = 10
-
 // targets resolves assignment targets: emails of known people, group names,
 // and chat users (mentions, members of platform groups). Everything typed is
-// checked before anything is written. Platform groups are expanded last, a
-// page at a time: each page of members is turned into people's IDs at once
-// (with create, newcomers become learners; without, they are counted as
-// unknown), so that a group of 100,000 never sits in memory as users.
-func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg, create bool) (*targetList, error) {
+// checked before anything is written. Platform groups are listed last, and
+// each page of members goes straight into a target set in storage, so that a
+// group of 100,000 is never held here; the command's transaction then works
+// on the set as a whole (who is new, who holds the task).
+func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg) (*targetList, error) {
 	var t targetList
 	var platform []bot.PlatformGroup
 	expanded := map[bot.PlatformGroup]bool{}
@@ -138,23 +132,22 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 			t.groups = append(t.groups, g)
 		}
 	}
+	if len(platform) == 0 {
+		return &t, nil
+	}
+	set, err := h.store.NewTargetSet(ctx, req.Caller.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
 	for _, g := range platform {
 		err := req.Directory.GroupMembers(ctx, g, func(page []bot.User) error {
-			ids, unknown, err := h.store.PeopleIDs(ctx, req.Caller.WorkspaceID, page, create)
-			if err != nil {
-				return err
-			}
-			t.people = append(t.people, ids...)
-			t.unknown += len(unknown)
-			for _, u := range unknown[:min(len(unknown), max(0, summaryNames-len(t.unknownNames)))] {
-				t.unknownNames = append(t.unknownNames, cmp.Or(u.Name, u.ID))
-			}
-			return nil
+			return h.store.StageMembers(ctx, set, page)
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
+	t.set = set
 	return &t, nil
 }
 
@@ -374,13 +367,12 @@ func (h *Handlers) unassign(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if err != nil {
 		return nil, err
 	}
-	t, err := h.targets(ctx, req, req.Params[1:], false)
+	t, err := h.targets(ctx, req, req.Params[1:])
 	if err != nil {
 		return nil, err
 	}
 	res, err := h.store.Unassign(ctx, storage.UnassignParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID,
-		GuideID: req.Caller.PersonID, PersonIDs: t.people, Users: t.users, GroupIDs: t.groupIDs(),
-		Unknown: t.unknown, UnknownNames: t.unknownNames})
+		GuideID: req.Caller.PersonID, PersonIDs: t.people, Users: t.users, GroupIDs: t.groupIDs(), TargetSet: t.set})
 	if err != nil {
 		return nil, err
 	}

@@ -110,3 +110,54 @@ func medianMS(ds []time.Duration) float64 {
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	return float64(ds[len(ds)/2]) / float64(time.Millisecond)
 }
+
+// TestPlatformGroupPaged: a platform group handed over in pages (2,500
+// members, three pages) through assign, Force reassignment, due and
+// unassign; members learnbot has not met are made learners by assign only,
+// and unassign names them as having had nothing.
+func TestPlatformGroupPaged(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.NoWorkers())
+		dir := &pagedDirectory{groups: map[string][2]int{"first": {0, 1000}, "all": {0, 2500}, "more": {2000, 3000}}}
+		run(t, b, gina, "task add git Git basics")
+		if r := platformRun(b, dir, "assign git", "first").String(); !strings.HasPrefix(r, "Assigned Git basics (git) to 1000 people: Member m000000,") {
+			t.Fatalf("assign: %q", r)
+		}
+		if dir.pages != 1 {
+			t.Errorf("%d pages for 1,000 members", dir.pages)
+		}
+		r := platformRun(b, dir, "assign git", "all", "all")
+		if !strings.Contains(r.String(), "already assigned to 1000 people of the 2500 targets") {
+			t.Fatalf("prompt: %q", r.String())
+		}
+		if dir.pages != 4 {
+			t.Errorf("%d pages in all; the group named twice is listed once", dir.pages)
+		}
+		out := pressOn(b, "Force reassignment", r)
+		if out == nil || !strings.Contains(out.String(), "again to 2500 people") {
+			t.Fatalf("Force: %v", out)
+		}
+		var forced, total int
+		if err := b.Store.DB().QueryRow(`SELECT COALESCE(SUM(CASE WHEN forced THEN 1 ELSE 0 END), 0), count(*) FROM assignments`).Scan(&forced, &total); err != nil {
+			t.Fatal(err)
+		}
+		if forced != 1000 || total != 3500 {
+			t.Errorf("%d forced of %d assignments; want 1000 of 3500 (forced where it duplicates)", forced, total)
+		}
+		// m002500..m002999 were never named: due and unassign create no one.
+		if r := platformRun(b, dir, "due git 2w", "more").String(); !strings.Contains(r, "for 500 open assignments") || !strings.Contains(r, "No open assignment of git: Member m002500,") {
+			t.Errorf("due: %q", r)
+		}
+		r = platformRun(b, dir, "unassign git", "more")
+		if got := r.String(); !strings.Contains(got, "from 500 people: Member m002000,") || !strings.Contains(got, "500 named hold no open assignment of it: Member m002500,") {
+			t.Errorf("unassign: %q", got)
+		}
+		var people int
+		if err := b.Store.DB().QueryRow(`SELECT count(*) FROM people WHERE chat_id LIKE 'm%'`).Scan(&people); err != nil {
+			t.Fatal(err)
+		}
+		if people != 2500 {
+			t.Errorf("%d members became people; want the 2,500 assigned", people)
+		}
+	})
+}

@@ -82,11 +82,11 @@ func (h *Handlers) due(ctx context.Context, req *bot.Request) (*bot.Reply, error
 	p := storage.SetDueParams{WorkspaceID: req.Caller.WorkspaceID, TaskID: task.ID, ActorID: req.Caller.PersonID, Due: when,
 		All: len(req.Params) == 2}
 	if !p.All {
-		t, err := h.targets(ctx, req, req.Params[2:], true)
+		t, err := h.targets(ctx, req, req.Params[2:])
 		if err != nil {
 			return nil, err
 		}
-		p.PersonIDs, p.Users, p.GroupIDs = t.people, t.users, t.groupIDs()
+		p.PersonIDs, p.Users, p.GroupIDs, p.TargetSet = t.people, t.users, t.groupIDs(), t.set
 	}
 	res, err := h.store.SetDue(ctx, p)
 	if err != nil {

@@ -42,9 +42,13 @@ func TestFanOut(t *testing.T) {
 		for i := range users {
 			users[i] = bot.User{ID: fmt.Sprintf("u%04d", i)}
 		}
-		ids, _, err := b.Store.PeopleIDs(ctx, guide.WorkspaceID, users, true)
+		people, err := b.Store.EnsurePeople(ctx, guide.WorkspaceID, users)
 		if err != nil {
 			t.Fatal(err)
+		}
+		ids := make([]int64, len(people))
+		for i, p := range people {
+			ids[i] = p.ID
 		}
 		task := &storage.Task{WorkspaceID: guide.WorkspaceID, Key: "git", Title: "Git"}
 		if err := b.Store.CreateTask(ctx, task, guide.ID); err != nil {

@@ -23,9 +23,14 @@ type AssignParams struct {
 	GuideID     int64
 	PersonIDs   []int64
 	GroupIDs    []int64
-	// Users are chat users named (mentions, members of platform groups);
-	// newcomers among them become learners in the same transaction.
-	Users       []bot.User
+	// Users are chat users named (mentions); newcomers among them become
+	// learners in the same transaction.
+	Users []bot.User
+	// TargetSet names the members of platform groups staged for the
+	// command (NewTargetSet, StageMembers), "" for none; newcomers among
+	// them become learners in the same transaction, and a decision keeps
+	// the set.
+	TargetSet   string
 	DecisionTTL time.Duration
 	// Due is the assignments' due date; zero for none. A decision keeps it
 	// for Only new and Force reassignment.
@@ -48,11 +53,12 @@ type AssignResult struct {
 // summaryNames bounds the names a summary carries.
 const summaryNames = 10
 
-// targets is the de-duplicated set of people named directly or through
-// groups, with the group each came through (if any): rows of
-// (person_id, group_id). The people are one parameter however many.
-func (s *Store) targets(wsID int64, personIDs, groupIDs []int64) fragment {
-	return join(
+// targets is the de-duplicated set of people named directly, through
+// groups or in a target set (only those learnbot knows), with the group each
+// came through (if any): rows of (person_id, group_id). The people are one
+// parameter however many.
+func (s *Store) targets(wsID int64, personIDs, groupIDs []int64, setID string) fragment {
+	parts := []fragment{
 		frag(`SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
 		SELECT m.person_id, m.group_id FROM group_members m WHERE m.workspace_id = ? AND m.group_id IN (`, wsID),
 		inList(groupIDs),
@@ -60,8 +66,14 @@ func (s *Store) targets(wsID int64, personIDs, groupIDs []int64) fragment {
 		UNION ALL
 		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND p.id IN `, wsID),
 		s.idSet(personIDs),
-		frag(`
-	) u GROUP BY u.person_id`))
+	}
+	if setID != "" {
+		parts = append(parts, frag(`
+		UNION ALL
+		`), stagedPeople(wsID, frag(`?`, setID)))
+	}
+	return join(append(parts, frag(`
+	) u GROUP BY u.person_id`))...)
 }
 
 // Assign assigns a task to its targets when none of them holds it yet, and
@@ -74,12 +86,18 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 		if err := s.lockTask(ctx, tx, p.WorkspaceID, p.TaskID); err != nil {
 			return err
 		}
+		if err := s.bulkMemory(ctx, tx, p.TargetSet); err != nil {
+			return err
+		}
+		if err := s.createStaged(ctx, tx, p.WorkspaceID, p.TargetSet); err != nil {
+			return err
+		}
 		personIDs, err := s.namedPeople(ctx, tx, p)
 		if err != nil {
 			return err
 		}
 		p.PersonIDs = personIDs
-		res, err = s.assignOrAsk(ctx, tx, p, s.targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs))
+		res, err = s.assignOrAsk(ctx, tx, p, s.targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs, p.TargetSet))
 		if err != nil || res.Assigned == 0 {
 			return err
 		}
@@ -458,10 +476,9 @@ type UnassignParams struct {
 	PersonIDs   []int64
 	GroupIDs    []int64
 	Users       []bot.User
-	// Unknown counts targets learnbot has not met that were resolved
-	// before (members of platform groups); UnknownNames names some.
-	Unknown      int
-	UnknownNames []string
+	// TargetSet names the members of platform groups staged for the
+	// command; those learnbot has not met are missing, not created.
+	TargetSet string
 }
 
 // UnassignResult says what Unassign removed.
@@ -488,12 +505,19 @@ func (s *Store) Unassign(ctx context.Context, p UnassignParams) (*UnassignResult
 		if err != nil {
 			return err
 		}
-		t := s.targets(p.WorkspaceID, personIDs, p.GroupIDs)
+		t := s.targets(p.WorkspaceID, personIDs, p.GroupIDs, p.TargetSet)
 		if err := s.missingHolders(ctx, tx, p.TaskID, t, &res.MissingTargets); err != nil {
 			return err
 		}
-		res.Missing += len(unknown) + p.Unknown
-		unknown = slices.Concat(p.UnknownNames, unknown)
+		if err := s.bulkMemory(ctx, tx, p.TargetSet); err != nil {
+			return err
+		}
+		staged, stagedNames, err := s.stagedUnknown(ctx, tx, p.WorkspaceID, p.TargetSet)
+		if err != nil {
+			return err
+		}
+		res.Missing += len(unknown) + staged
+		unknown = slices.Concat(unknown, stagedNames)
 		res.MissingNames = append(res.MissingNames, unknown[:min(len(unknown), max(0, summaryNames-len(res.MissingNames)))]...)
 		ids, people, err := s.removeAssignments(ctx, tx, p.WorkspaceID, p.TaskID, t)
 		if err != nil || len(ids) == 0 {

@@ -24,12 +24,13 @@ type ResolveResult struct {
 }
 
 // storeDecision records the choice to ask for: the guide's, with the people
-// and groups as named (groups are expanded again when it is resolved).
+// and groups as named (groups are expanded again when it is resolved) and
+// the target set of the platform groups' members, kept as it is.
 func (s *Store) storeDecision(ctx context.Context, tx *sqlx.Tx, p AssignParams, now time.Time) (*Decision, error) {
 	d := &Decision{ID: randomID(12), WorkspaceID: p.WorkspaceID, TaskID: p.TaskID, GuideID: p.GuideID,
 		CreatedAt: now, ExpiresAt: now.Add(p.DecisionTTL), DueDate: p.Due}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO decisions (id, workspace_id, task_id, guide_id, created_at, expires_at, due_date)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`), d.ID, d.WorkspaceID, d.TaskID, d.GuideID, d.CreatedAt, d.ExpiresAt, d.DueDate)
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO decisions (id, workspace_id, task_id, guide_id, created_at, expires_at, due_date, target_set)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), d.ID, d.WorkspaceID, d.TaskID, d.GuideID, d.CreatedAt, d.ExpiresAt, d.DueDate, nullString(p.TargetSet))
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +62,9 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 		now := s.now()
 		d, err := s.claimDecision(ctx, tx, p, now)
 		if err != nil {
+			return err
+		}
+		if err := s.bulkMemory(ctx, tx, "all"); err != nil {
 			return err
 		}
 		res.Decision = *d
@@ -120,12 +124,14 @@ func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams,
 // date's value.
 func resolutionAssignments(d *Decision, resolution string, now time.Time, due fragment) (fragment, error) {
 	// The named targets, with groups expanded as they are now.
-	dt := frag(`(SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
+	dt := join(frag(`(SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
 		SELECT m.person_id, m.group_id FROM group_members m JOIN decision_groups dg ON dg.group_id = m.group_id
 		WHERE dg.decision_id = ?
 		UNION ALL
 		SELECT dp.person_id, NULL FROM decision_people dp WHERE dp.decision_id = ?
-	) u GROUP BY u.person_id) dt`, d.ID, d.ID)
+		UNION ALL
+		`, d.ID, d.ID), stagedPeople(d.WorkspaceID, frag(`(SELECT target_set FROM decisions WHERE id = ?)`, d.ID)), frag(`
+	) u GROUP BY u.person_id) dt`))
 	holds := frag(`EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = dt.person_id AND a.state <> 'removed')`, d.TaskID)
 	switch resolution {
 	case ResolutionOnlyNew:

@@ -23,6 +23,9 @@ type SetDueParams struct {
 	PersonIDs []int64
 	GroupIDs  []int64
 	Users     []bot.User
+	// TargetSet names members of platform groups staged for the command;
+	// those learnbot has not met are missing.
+	TargetSet string
 	// All sets it on every open assignment of the task (no targets named).
 	All bool
 }
@@ -59,10 +62,16 @@ func (s *Store) SetDue(ctx context.Context, p SetDueParams) (*SetDueResult, erro
 			if err != nil {
 				return err
 			}
-			t := s.targets(p.WorkspaceID, personIDs, p.GroupIDs)
+			t := s.targets(p.WorkspaceID, personIDs, p.GroupIDs, p.TargetSet)
 			if err := s.missingHolders(ctx, tx, p.TaskID, t, &res.MissingTargets); err != nil {
 				return err
 			}
+			staged, names, err := s.stagedUnknown(ctx, tx, p.WorkspaceID, p.TargetSet)
+			if err != nil {
+				return err
+			}
+			res.Missing += staged
+			res.MissingNames = append(res.MissingNames, names[:min(len(names), max(0, summaryNames-len(res.MissingNames)))]...)
 			open = join(open, frag(` AND a.person_id IN (SELECT t.person_id FROM (`), t, frag(`) t)`))
 		}
 		ids, people, err := s.changeDue(ctx, tx, p.Due, open, &res)

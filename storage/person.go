@@ -315,63 +315,6 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) 
 	return out, nil
 }
 
-// PeopleIDs returns the IDs of the people behind chat users: a page of a
-// platform group's members. With create, those not yet known become active
-// learners first (each page in a statement of its own: a listing of 100,000
-// members is never one transaction); without, they are returned as unknown.
-// The users are passed as arrays, not one parameter each, so a page of any
-// size is a statement of a few parameters.
-func (s *Store) PeopleIDs(ctx context.Context, wsID int64, users []bot.User, create bool) (ids []int64, unknown []bot.User, err error) {
-	users = distinctUsers(users)
-	found, err := s.chatIDs(ctx, s.db, wsID, users)
-	if err != nil {
-		return nil, nil, fmt.Errorf("storage: people ids: %w", err)
-	}
-	ids = make([]int64, 0, len(users))
-	for _, u := range users {
-		if id, ok := found[u.ID]; ok {
-			ids = append(ids, id)
-		} else {
-			unknown = append(unknown, u)
-		}
-	}
-	if !create || len(unknown) == 0 {
-		return ids, unknown, nil
-	}
-	if err := s.insertLearners(ctx, s.db, wsID, unknown); err != nil {
-		return nil, nil, fmt.Errorf("storage: people ids: %w", err)
-	}
-	if found, err = s.chatIDs(ctx, s.db, wsID, unknown); err != nil {
-		return nil, nil, fmt.Errorf("storage: people ids: %w", err)
-	}
-	for _, u := range unknown {
-		if id, ok := found[u.ID]; ok {
-			ids = append(ids, id)
-		}
-	}
-	return ids, nil, nil
-}
-
-// chatIDs maps the chat IDs of users to the IDs of the workspace's people.
-func (s *Store) chatIDs(ctx context.Context, db sqlx.QueryerContext, wsID int64, users []bot.User) (map[string]int64, error) {
-	q := join(frag(`SELECT p.id, p.chat_id FROM people p WHERE p.workspace_id = ? AND p.chat_id IN `, wsID), s.textSet(userIDs(users)))
-	rows, err := db.QueryxContext(ctx, s.q(q.sql), q.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[string]int64, len(users))
-	for rows.Next() {
-		var id int64
-		var chatID string
-		if err := rows.Scan(&id, &chatID); err != nil {
-			return nil, err
-		}
-		out[chatID] = id
-	}
-	return out, rows.Err()
-}
-
 // ensurePeople creates the chat users not yet known, in one INSERT, and
 // returns everyone. Users are written in ID order so that two transactions
 // naming the same newcomers cannot deadlock.

@@ -25,12 +25,14 @@ type Pruned struct {
 	SeenEvents int64
 	Decisions  int64
 	Reports    int64
+	TargetSets int64 // platform group members a command named, kept by no decision
 }
 
 // Prune deletes seen events older than KeepSeenEvents and decisions that
 // ended (resolved, else expired) more than KeepDecisions ago, with the
-// people and groups they named, and report links expired more than
-// KeepReports ago.
+// people and groups they named, report links expired more than
+// KeepReports ago, and target sets of platform group members a day old that
+// no decision keeps.
 func (s *Store) Prune(ctx context.Context) (Pruned, error) {
 	now := s.now()
 	var p Pruned
@@ -49,5 +51,8 @@ func (s *Store) Prune(ctx context.Context) (Pruned, error) {
 		return p, fmt.Errorf("storage: prune reports: %w", err)
 	}
 	p.Reports, _ = res.RowsAffected()
+	if p.TargetSets, err = s.pruneTargetSets(ctx); err != nil {
+		return p, fmt.Errorf("storage: prune target sets: %w", err)
+	}
 	return p, nil
 }
