@@ -1,11 +1,11 @@
 package queue
 
-// SetFanOutChunkForTest makes fan-out chunks of n DM jobs until the
-// returned function restores them.
-func SetFanOutChunkForTest(n int) func() {
-	old := fanOutChunk
-	fanOutChunk = n
-	return func() { fanOutChunk = old }
+// SetFanOutForTest fans out DMs of more than above assignments in chunks
+// of chunk until the returned function restores the defaults.
+func SetFanOutForTest(above, chunk int) func() {
+	oldAbove, oldChunk := fanOutAbove, fanOutChunk
+	fanOutAbove, fanOutChunk = above, chunk
+	return func() { fanOutAbove, fanOutChunk = oldAbove, oldChunk }
 }
 
 var (

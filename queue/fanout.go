@@ -16,9 +16,10 @@ import (
 // jobs fanOutChunk at a time. Each chunk is one transaction: its DM jobs,
 // the fan-out job for the rest, and this job's completion commit together,
 // so a crash neither loses a chunk nor queues one twice.
-const fanOutAbove = 1000
-
-var fanOutChunk = 5000 // tests make it smaller
+var (
+	fanOutAbove = 1000
+	fanOutChunk = 5000
+)
 
 // FanOutArgs queues the DM jobs of many assignments: IDs as inclusive
 // ranges [first, last], in order.

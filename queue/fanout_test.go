@@ -25,12 +25,13 @@ func (s *countingSender) SendDM(_ context.Context, m bot.Message) error {
 	return nil
 }
 
-// TestFanOut: an assignment to 2,500 learners queues one fan-out job in
-// its transaction, not 2,500 DM jobs; the fan-out queues them in chunks
-// (here of 1,000: three chunk transactions) and every learner gets one DM.
+// TestFanOut: an assignment to more learners than a fan-out's threshold
+// (1,000; here 10) queues one fan-out job in its transaction, not a DM job
+// each; the fan-out queues them in chunks (5,000; here 4: seven chunk
+// transactions) and every learner gets one DM.
 func TestFanOut(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
-		defer queue.SetFanOutChunkForTest(1000)()
+		defer queue.SetFanOutForTest(10, 4)()
 		sender := &countingSender{sent: map[string]int{}}
 		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: sender}, testbot.NoWorkers())
 		ctx := context.Background()
@@ -38,7 +39,7 @@ func TestFanOut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		users := make([]bot.User, 2500)
+		users := make([]bot.User, 25)
 		for i := range users {
 			users[i] = bot.User{ID: fmt.Sprintf("u%04d", i)}
 		}
@@ -55,7 +56,7 @@ func TestFanOut(t *testing.T) {
 			t.Fatal(err)
 		}
 		res, err := b.Store.Assign(ctx, storage.AssignParams{WorkspaceID: guide.WorkspaceID, TaskID: task.ID, GuideID: guide.ID, PersonIDs: ids})
-		if err != nil || res.Assigned != 2500 {
+		if err != nil || res.Assigned != 25 {
 			t.Fatalf("assign = %+v, %v", res, err)
 		}
 		count := func(q string) int {
@@ -71,16 +72,16 @@ func TestFanOut(t *testing.T) {
 		}
 		testbot.Restart(t, b, map[string]bot.Sender{bot.PlatformConsole: sender})
 		b.WaitJobs(t)
-		if n := count(`SELECT count(*) FROM river_job WHERE kind = 'dm_fanout' AND state = 'completed'`); n != 3 {
-			t.Errorf("%d fan-out chunks completed, want 3", n)
+		if n := count(`SELECT count(*) FROM river_job WHERE kind = 'dm_fanout' AND state = 'completed'`); n != 7 {
+			t.Errorf("%d fan-out chunks completed, want 7", n)
 		}
-		if n := count(`SELECT count(*) FROM river_job WHERE kind = 'dm'`); n != 2500 {
-			t.Errorf("%d DM jobs, want 2500", n)
+		if n := count(`SELECT count(*) FROM river_job WHERE kind = 'dm'`); n != 25 {
+			t.Errorf("%d DM jobs, want 25", n)
 		}
 		sender.mu.Lock()
 		defer sender.mu.Unlock()
-		if len(sender.sent) != 2500 {
-			t.Errorf("%d learners got a DM, want 2500", len(sender.sent))
+		if len(sender.sent) != 25 {
+			t.Errorf("%d learners got a DM, want 25", len(sender.sent))
 		}
 		for key, n := range sender.sent {
 			if n != 1 {

@@ -86,7 +86,7 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 		if err := s.lockTask(ctx, tx, p.WorkspaceID, p.TaskID); err != nil {
 			return err
 		}
-		if err := s.bulkMemory(ctx, tx, p.TargetSet); err != nil {
+		if err := s.bulkMemory(ctx, tx, p.TargetSet != ""); err != nil {
 			return err
 		}
 		if err := s.createStaged(ctx, tx, p.WorkspaceID, p.TargetSet); err != nil {
@@ -509,7 +509,7 @@ func (s *Store) Unassign(ctx context.Context, p UnassignParams) (*UnassignResult
 		if err := s.missingHolders(ctx, tx, p.TaskID, t, &res.MissingTargets); err != nil {
 			return err
 		}
-		if err := s.bulkMemory(ctx, tx, p.TargetSet); err != nil {
+		if err := s.bulkMemory(ctx, tx, p.TargetSet != ""); err != nil {
 			return err
 		}
 		staged, stagedNames, err := s.stagedUnknown(ctx, tx, p.WorkspaceID, p.TargetSet)

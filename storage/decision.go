@@ -64,7 +64,8 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 		if err != nil {
 			return err
 		}
-		if err := s.bulkMemory(ctx, tx, "all"); err != nil {
+		// The decision may keep a large target set.
+		if err := s.bulkMemory(ctx, tx, true); err != nil {
 			return err
 		}
 		res.Decision = *d

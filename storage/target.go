@@ -42,10 +42,11 @@ func (s *Store) StageMembers(ctx context.Context, setID string, users []bot.User
 	return nil
 }
 
-// bulkMemory gives a transaction over a large target set the memory to hash
-// it (PostgreSQL's default work_mem of 4 MB spills 100,000 IDs to disk).
-func (s *Store) bulkMemory(ctx context.Context, tx *sqlx.Tx, setID string) error {
-	if setID == "" || s.dialect != Postgres {
+// bulkMemory gives a transaction that may work on a large target set the
+// memory to hash it (PostgreSQL's default work_mem of 4 MB spills 100,000
+// IDs to disk).
+func (s *Store) bulkMemory(ctx context.Context, tx *sqlx.Tx, large bool) error {
+	if !large || s.dialect != Postgres {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '64MB'`)
