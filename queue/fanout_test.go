@@ -27,7 +27,7 @@ func (s *countingSender) SendDM(_ context.Context, m bot.Message) error {
 
 // TestFanOut: an assignment to more learners than a fan-out's threshold
 // (1,000; here 10) queues one fan-out job in its transaction, not a DM job
-// each; the fan-out queues them in chunks (5,000; here 4: seven chunk
+// each; the fan-out queues them in chunks (1,000; here 4: seven chunk
 // transactions) and every learner gets one DM.
 func TestFanOut(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
