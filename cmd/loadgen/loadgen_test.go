@@ -216,26 +216,7 @@ func (r *senderRef) SendDM(ctx context.Context, m bot.Message) error {
 func TestAgainstLearnbot(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		ctx := context.Background()
-		fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly()) // as cmd/loadgen runs it
-		fakeSrv := httptest.NewServer(fake)
-		defer fakeSrv.Close()
-		slackRef, discordRef := &senderRef{}, &senderRef{}
-		core := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: slackRef, bot.PlatformDiscord: discordRef},
-			testbot.Admins("slack:"+slackAdmin, "discord:"+discordAdmin))
-		quiet := slog.New(slog.DiscardHandler)
-		sa, err := slack.New(slack.Config{SigningSecret: "s3cret", BotToken: "xoxb-test", APIURL: fakeSrv.URL + "/api/"}, core.Handlers,
-			slack.WithDedup(core.Store), slack.WithLogger(quiet))
-		if err != nil {
-			t.Fatal(err)
-		}
-		priv, pub := keys(t)
-		da, err := discord.New(discord.Config{PublicKey: pub, BotToken: "discord-test", AppID: discordApp,
-			APIURL: fakeSrv.URL + "/discord/api/v10/"}, core.Router, handlers.Completer{Store: core.Store}, discord.WithLogger(quiet))
-		if err != nil {
-			t.Fatal(err)
-		}
-		slackRef.s, discordRef.s = sa, da
-		b := serveBoth(t, sa, da, fakeSrv.URL, priv, 20)
+		b, fake, core := againstCore(t, db, 20)
 
 		t.Run("SlackCommandsAndClick", func(t *testing.T) {
 			if _, err := b.slackRun(ctx, "/learn", "task add git Git basics https://learn.example.com/git", "Added"); err != nil {
@@ -298,6 +279,33 @@ func TestAgainstLearnbot(t *testing.T) {
 
 // serveBoth serves both adapters on loopback until the test ends, and
 // returns a bench whose clients (conns connections each) talk to them.
+// againstCore serves the real core through the real Slack and Discord
+// adapters, on the fake as cmd/loadgen runs it, and returns a bench whose
+// clients send to it (conns connections each).
+func againstCore(t *testing.T, db string, conns int) (*bench, *fakeslack.Server, *testbot.Bot) {
+	t.Helper()
+	fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly())
+	fakeSrv := httptest.NewServer(fake)
+	t.Cleanup(fakeSrv.Close)
+	slackRef, discordRef := &senderRef{}, &senderRef{}
+	core := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: slackRef, bot.PlatformDiscord: discordRef},
+		testbot.Admins("slack:"+slackAdmin, "discord:"+discordAdmin))
+	quiet := slog.New(slog.DiscardHandler)
+	sa, err := slack.New(slack.Config{SigningSecret: "s3cret", BotToken: "xoxb-test", APIURL: fakeSrv.URL + "/api/"}, core.Handlers,
+		slack.WithDedup(core.Store), slack.WithLogger(quiet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, pub := keys(t)
+	da, err := discord.New(discord.Config{PublicKey: pub, BotToken: "discord-test", AppID: discordApp,
+		APIURL: fakeSrv.URL + "/discord/api/v10/"}, core.Router, handlers.Completer{Store: core.Store}, discord.WithLogger(quiet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slackRef.s, discordRef.s = sa, da
+	return serveBoth(t, sa, da, fakeSrv.URL, priv, conns), fake, core
+}
+
 func serveBoth(t *testing.T, sa *slack.Adapter, da *discord.Adapter, fakeURL string, priv ed25519.PrivateKey, conns int) *bench {
 	mux := http.NewServeMux()
 	sa.Routes(mux)
@@ -367,26 +375,7 @@ func TestLateRepliesCountUntilTheyArrive(t *testing.T) {
 func TestBulk100kScenario(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		ctx := context.Background()
-		fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly()) // as cmd/loadgen runs it
-		fakeSrv := httptest.NewServer(fake)
-		defer fakeSrv.Close()
-		slackRef, discordRef := &senderRef{}, &senderRef{}
-		core := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: slackRef, bot.PlatformDiscord: discordRef},
-			testbot.Admins("slack:"+slackAdmin, "discord:"+discordAdmin))
-		quiet := slog.New(slog.DiscardHandler)
-		sa, err := slack.New(slack.Config{SigningSecret: "s3cret", BotToken: "xoxb-test", APIURL: fakeSrv.URL + "/api/"}, core.Handlers,
-			slack.WithDedup(core.Store), slack.WithLogger(quiet))
-		if err != nil {
-			t.Fatal(err)
-		}
-		priv, pub := keys(t)
-		da, err := discord.New(discord.Config{PublicKey: pub, BotToken: "discord-test", AppID: discordApp,
-			APIURL: fakeSrv.URL + "/discord/api/v10/"}, core.Router, handlers.Completer{Store: core.Store}, discord.WithLogger(quiet))
-		if err != nil {
-			t.Fatal(err)
-		}
-		slackRef.s, discordRef.s = sa, da
-		b := serveBoth(t, sa, da, fakeSrv.URL, priv, 8)
+		b, fake, _ := againstCore(t, db, 8)
 		b.cfg.bigMembers, b.cfg.bigHolders, b.cfg.drainTimeout = 30, 12, time.Minute
 
 		t.Run("RowsOfEachStep", func(t *testing.T) {
