@@ -12,7 +12,9 @@
 // before the last rise, or, when the API accepted fewer calls than that
 // in the second before the refusal, what it accepted (unpaced: what was
 // accepted in the second before). It rises by 4x every half second while
-// no paced refusal has shown where the limit is; then halving its distance
+// no paced refusal has shown where the limit is; a refusal before its first
+// rise cuts it by as much, still blind (calls that flowed unpaced for a
+// while before the API began to refuse say nothing of its limit); then halving its distance
 // to 5% under the pace last refused each second (unless the two are within
 // 10%); then by 1% every 4 s up to there and every 20 s beyond, so that a
 // limit that grows is found again. After forgetAfter without a refusal
@@ -373,11 +375,29 @@ func (p *Pacer) Refused(retryAfter time.Duration) Episode {
 		p.prune(now)
 		held := float64(len(p.successes) * p.replicas)
 		e = Episode{Refused: now, Resume: resume, Base: max(held*under, minRate), Burst: held}
+	case e.Ceiling == 0 && now.Sub(e.Resume) < blindEvery:
+		// Refused before the blind pace rose once: the pace it started
+		// from was already too fast. That pace was what the API accepted
+		// unpaced in the second before the first refusal, which is the
+		// limit only when the calls began about then; when they had been
+		// flowing faster for a while it says nothing (2026-11-28: 7,000 a
+		// second before a limit of 50 began, then 1 a second for minutes).
+		// Cut it as the blind rise grows it, still blind. What the API
+		// accepted since the pause ended is as much as it refilled.
+		p.prune(now)
+		rate, _ := e.pace(now)
+		e = Episode{Refused: now, Resume: resume, Base: max(rate/blindGrowth, minRate),
+			Burst: min(e.Burst, float64(p.acceptedSince(e.Resume)*p.replicas))}
 	default:
 		// The pace before the last rise held; so did about as many calls
 		// as the API accepted in the second before, when it refused some.
 		p.prune(now)
 		rate, before := e.pace(now)
+		if now.Sub(e.Resume) < refilled {
+			// The API refilled after the pause at most what it accepted
+			// since.
+			e.Burst = min(e.Burst, float64(p.acceptedSince(e.Resume)*p.replicas))
+		}
 		// The pace before the last rise held, unless the API accepted
 		// fewer calls than it in the second before. Soon after a pause
 		// some of what it accepted is the burst it allows (as many as it
@@ -448,6 +468,15 @@ func (p *Pacer) refresh(ctx context.Context, shared Shared, key, replica string,
 		p.replan(p.now(), p.rate(p.now()))
 	}
 	return nil
+}
+
+// acceptedSince counts the calls accepted since t (within the last second).
+func (p *Pacer) acceptedSince(t time.Time) int {
+	n := 0
+	for i := len(p.successes) - 1; i >= 0 && !p.successes[i].Before(t); i-- {
+		n++
+	}
+	return n
 }
 
 func (p *Pacer) prune(now time.Time) {

@@ -22,9 +22,14 @@ import (
 type limit struct {
 	rate, burst, tokens float64
 	last                time.Time
+	from                time.Time // no limit before (zero: from the start)
 }
 
 func (b *limit) call(now time.Time) (ok bool, retryAfter time.Duration) {
+	if now.Before(b.from) {
+		b.last = now
+		return true, 0
+	}
 	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
 	b.last = now
 	if b.tokens >= 1 {
@@ -96,7 +101,8 @@ type fanOut struct {
 // result of a simulated fan-out.
 type result struct {
 	accepted, refused int
-	share             float64 // of the allowed rate, first to last accepted call
+	times             []time.Time // of the accepted calls
+	share             float64     // of the allowed rate, first to last accepted call
 	elapsed           time.Duration
 }
 
@@ -174,6 +180,7 @@ func simulateWith(t *testing.T, f fanOut, api *limit, replicas int, shared Share
 					entering = nil
 					if ok {
 						res.accepted++
+						res.times = append(res.times, s.now)
 						pending--
 						if first.IsZero() {
 							first = s.now
@@ -315,6 +322,43 @@ func TestSimulatedFanOutAnyMachine(t *testing.T) {
 				checkShare(t, simulate(t, f, api, 1, nil))
 			})
 		}
+	}
+}
+
+// A limit that begins while calls are flowing unpaced (the API starts
+// refusing a workspace that another app shares, or a fan-out meets the limit
+// after a while): the second before the first refusal accepted far more than
+// the limit, which is not the API's burst. The pace must still find the
+// limit within seconds and then hold it, not settle at the slowest pace
+// (2026-11-28: 1.4 a second of 50 for minutes; this simulation: 45-55%).
+func TestSimulatedLimitBeginsMidFlow(t *testing.T) {
+	for _, latency := range []time.Duration{time.Millisecond, 20 * time.Millisecond} {
+		t.Run(fmt.Sprintf("latency=%s", latency), func(t *testing.T) {
+			start := time.Unix(1_700_000_000, 0)
+			limitFrom := start.Add(300 * time.Millisecond)
+			api := &limit{rate: 50, burst: 5, tokens: 5, last: start, from: limitFrom}
+			f := fanOut{jobs: 20000, workers: 50, latency: latency, overhead: time.Millisecond,
+				poll: 100 * time.Millisecond, maxWait: 2 * time.Second}
+			res := simulate(t, f, api, 1, nil)
+			last := res.times[len(res.times)-1]
+			share := func(from time.Time) float64 {
+				n := 0
+				for _, at := range res.times {
+					if !at.Before(from) {
+						n++
+					}
+				}
+				return float64(n) / last.Sub(from).Seconds() / api.rate
+			}
+			limited, settled := share(limitFrom), share(limitFrom.Add(20*time.Second))
+			t.Logf("once limited %.1f%% of the allowed rate, from 20 s later %.1f%%; %d refused", limited*100, settled*100, res.refused)
+			if limited < 0.9 {
+				t.Errorf("%.1f%% of the allowed rate once limited, want at least 90%%", limited*100)
+			}
+			if settled < 0.95 {
+				t.Errorf("%.1f%% of the allowed rate from 20 s after the limit began, want at least 95%%", settled*100)
+			}
+		})
 	}
 }
 
