@@ -12,11 +12,11 @@
 // before the last rise, or, when the API accepted fewer calls than that
 // in the second before the refusal, what it accepted (unpaced: what was
 // accepted in the second before). It rises by 4x every half second while
-// no paced refusal has shown where the limit is; a refusal before its first
-// rise cuts it by as much, still blind (calls that flowed unpaced for a
-// while before the API began to refuse say nothing of its limit); then halving its distance
-// to 5% under the pace last refused each second (unless the two are within
-// 10%); then by 1% every 4 s up to there and every 20 s beyond, so that a
+// no paced refusal has shown where the limit is (a refusal before its
+// first rise cuts it by as much, still blind: calls that flowed unpaced for
+// a while before the API began to refuse say nothing of its limit); then
+// halving its distance to 5% under the pace last refused each second
+// (unless the two are within 10%); then by 1% every 4 s up to there and every 20 s beyond, so that a
 // limit that grows is found again. After forgetAfter without a refusal
 // calls go unpaced again.
 //
