@@ -18,7 +18,8 @@
 // halving its distance to 5% under the pace last refused each second
 // (unless the two are within 10%); then by 1% every 4 s up to there and every 20 s beyond, so that a
 // limit that grows is found again. After forgetAfter without a refusal
-// calls go unpaced again.
+// calls go unpaced again; a refusal within a day of a limit found starts
+// just under it.
 //
 // Why it is built so (each measured in the simulation of sim_test.go,
 // which reproduces the bench's fan-out on a simulated clock):
@@ -82,6 +83,9 @@ const (
 	probeStep  = 1.01
 	// forgetAfter without a refusal removes the pace.
 	forgetAfter = 5 * time.Minute
+	// remember is how long the limit found stays the start of the pace
+	// after the next refusal.
+	remember = 24 * time.Hour
 	// minRate is the slowest pace, in calls per second.
 	minRate = 1.0
 	// inFlight is how soon after a refusal another one is taken for the
@@ -371,6 +375,13 @@ func (p *Pacer) Refused(retryAfter time.Duration) Episode {
 		if resume.After(e.Resume) {
 			e.Resume = resume
 		}
+	case p.rate(now) == 0 && e.Ceiling > 0 && now.Sub(e.Refused) < remember:
+		// A limit found lately is most likely the limit still: start
+		// just under the pace refused then, not blind from the burst
+		// (finding it again costs seconds at a fraction of the rate).
+		// Were it lower now, the next refusal shows it; were it higher,
+		// the pace probes up to it.
+		e = Episode{Refused: now, Resume: resume, Base: max(e.Ceiling*under, minRate), Ceiling: e.Ceiling, Burst: e.Burst}
 	case p.rate(now) == 0:
 		p.prune(now)
 		held := float64(len(p.successes) * p.replicas)

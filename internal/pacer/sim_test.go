@@ -362,6 +362,39 @@ func TestSimulatedLimitBeginsMidFlow(t *testing.T) {
 	}
 }
 
+// A workspace whose limit was found once starts its next fan-out, ten
+// minutes later (unpaced again by then), just under that limit instead of
+// finding it again: over its first minute it holds 95% of the allowed rate
+// (finding the limit from nothing costs several seconds, about 90% over a
+// minute: the fairness scenario's workspace A, 82% over 30 s).
+func TestSimulatedLimitRemembered(t *testing.T) {
+	start := time.Unix(1_700_000_000, 0)
+	api := &limit{rate: 50, burst: 5, tokens: 5, last: start}
+	f := fanOut{jobs: 5000, workers: 50, latency: 10 * time.Millisecond, overhead: time.Millisecond,
+		poll: 100 * time.Millisecond, maxWait: 2 * time.Second}
+	var s *sim
+	shared := &memShared{episodes: map[string]Episode{}, seen: map[string]map[string]time.Time{}}
+	shared.now = func() time.Time { return s.now }
+	minute := func(res result) float64 {
+		n := 0
+		for _, at := range res.times {
+			if at.Sub(res.times[0]) < time.Minute {
+				n++
+			}
+		}
+		return float64(n) / 60 / api.rate
+	}
+	first := simulateWith(t, f, api, 1, shared, &s)
+	next := start.Add(first.elapsed + 10*time.Minute)
+	api.last, api.tokens = next, api.burst
+	second := simulateWith(t, f, api, 1, shared, &s)
+	t.Logf("first minute of the first fan-out %.1f%%, of the second %.1f%% of the allowed rate; %d and %d refused",
+		minute(first)*100, minute(second)*100, first.refused, second.refused)
+	if minute(second) < 0.95 {
+		t.Errorf("the second fan-out's first minute had %.1f%% of the allowed rate, want at least 95%%", minute(second)*100)
+	}
+}
+
 // checkShare wants at least 95% of the allowed rate and under 1% of
 // attempts refused.
 func checkShare(t *testing.T, res result) {
