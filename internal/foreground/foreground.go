@@ -8,8 +8,11 @@
 // (Enter) while they run; the foreground counts as busy while one is in
 // flight and for Linger after the last one ended (requests 5 ms apart are
 // one busy period, not 200 short idle ones). While it is busy at most
-// Background jobs run at once; the others wait their turn, first come first
-// served, and a job that would wait longer than it may is turned away
+// Background jobs run at once, and at most StartRate start each second (two
+// at a time still started 600 DMs a second between the commands of the
+// write path: DMs take milliseconds, and each took its share of PostgreSQL);
+// the others wait their turn, first come first served, and a job that
+// would wait longer than it may is turned away
 // (Admit reports false: the queue snoozes it and frees its worker). Once
 // the foreground has been idle for Linger, every waiting job is admitted and
 // the gate lets all through, so a fan-out that runs alone goes at full
@@ -39,6 +42,10 @@ const (
 	// DefaultLinger bridges the gaps between requests of a busy period and
 	// the moment between a command's reply and its follow-up.
 	DefaultLinger = 250 * time.Millisecond
+	// DefaultStartRate keeps a paced fan-out at a platform's usual limit
+	// (Slack's chat.postMessage about 50 a second, per workspace) going
+	// while requests run, and keeps the rest for later.
+	DefaultStartRate = 100.0
 )
 
 // Clock is the time the gate reads; tests inject their own.
@@ -63,6 +70,10 @@ type Config struct {
 	// Linger is how long the foreground stays busy after its last request
 	// ended (default DefaultLinger).
 	Linger time.Duration
+	// StartRate is how many background jobs may start each second while
+	// the foreground is busy (default DefaultStartRate), in bursts of at
+	// most Background.
+	StartRate float64
 	// Clock is the gate's time (default the real clock).
 	Clock Clock
 }
@@ -72,6 +83,7 @@ type Config struct {
 type Gate struct {
 	background int
 	linger     time.Duration
+	startEvery time.Duration // 1/StartRate
 	clock      Clock
 
 	mu       sync.Mutex
@@ -81,6 +93,12 @@ type Gate struct {
 	checking bool      // a timer will see whether the linger has passed
 	running  int       // background jobs admitted and not yet released
 	waiting  []*waiter // first come, first served
+	// Starts while busy go no faster than one per startEvery, with a
+	// burst of background: a start takes the slot at next, which moves
+	// on by startEvery, and next is never kept more than the burst behind
+	// now.
+	next   time.Time
+	timing bool // a timer will admit the next waiting job at next
 }
 
 type waiter struct {
@@ -100,6 +118,11 @@ func New(cfg Config) *Gate {
 	if g.clock == nil {
 		g.clock = realClock{}
 	}
+	rate := cfg.StartRate
+	if rate <= 0 {
+		rate = DefaultStartRate
+	}
+	g.startEvery = time.Duration(float64(time.Second) / rate)
 	return g
 }
 
@@ -154,7 +177,7 @@ func (g *Gate) check() {
 // release (once) when it is done.
 func (g *Gate) Admit(ctx context.Context, wait time.Duration) (release func(), ok bool) {
 	g.mu.Lock()
-	if len(g.waiting) == 0 && (!g.busy || g.running < g.background) {
+	if len(g.waiting) == 0 && g.mayStartLocked() {
 		g.running++
 		g.mu.Unlock()
 		return g.releaseFunc(), true
@@ -204,15 +227,45 @@ func (g *Gate) releaseFunc() func() {
 }
 
 // admitLocked lets waiting jobs in, first come first served, as far as the
-// foreground allows.
+// foreground allows; when only the start rate holds them, a timer comes
+// back for the next one.
 func (g *Gate) admitLocked() {
-	for len(g.waiting) > 0 && (!g.busy || g.running < g.background) {
+	for len(g.waiting) > 0 && g.mayStartLocked() {
 		w := g.waiting[0]
 		g.waiting[0] = nil
 		g.waiting = g.waiting[1:]
 		g.running++
 		close(w.admitted)
 	}
+	if len(g.waiting) > 0 && g.busy && g.running < g.background && !g.timing {
+		g.timing = true
+		g.clock.AfterFunc(g.next.Sub(g.clock.Now()), func() {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			g.timing = false
+			g.admitLocked()
+		})
+	}
+}
+
+// mayStartLocked reports whether a job may start now, and if the start
+// rate applies takes its slot.
+func (g *Gate) mayStartLocked() bool {
+	if !g.busy {
+		return true
+	}
+	if g.running >= g.background {
+		return false
+	}
+	now := g.clock.Now()
+	if earliest := now.Add(-time.Duration(g.background-1) * g.startEvery); g.next.Before(earliest) {
+		g.next = earliest
+	}
+	if g.next.After(now) {
+		return false
+	}
+	g.next = g.next.Add(g.startEvery)
+	return true
 }
 
 // State is what the gate knows at a moment.

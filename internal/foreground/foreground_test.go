@@ -124,7 +124,7 @@ func TestGate(t *testing.T) {
 
 	t.Run("BusyAdmitsAtMostK", func(t *testing.T) {
 		clock := newFakeClock()
-		g := New(Config{Background: 2, Linger: 100 * time.Millisecond, Clock: clock})
+		g := New(Config{Background: 2, Linger: 100 * time.Millisecond, StartRate: 1e12, Clock: clock})
 		leave := g.Enter()
 		out := make(chan job, 10)
 		for id := range 5 {
@@ -164,6 +164,48 @@ func TestGate(t *testing.T) {
 		if s.Busy || s.Waiting != 0 || s.Running != 4 {
 			t.Fatalf("state %+v after the linger; want idle with every job running", s)
 		}
+		for range 2 {
+			if j := <-out; !j.ok {
+				t.Fatalf("job %d turned away once idle", j.id)
+			}
+		}
+	})
+
+	t.Run("BusyStartsAtMostRate", func(t *testing.T) {
+		clock := newFakeClock()
+		g := New(Config{Background: 2, Linger: 100 * time.Millisecond, StartRate: 10, Clock: clock})
+		leave := g.Enter()
+		out := make(chan job, 10)
+		for id := range 6 {
+			admit(t, g, ctx, id, time.Hour, out)
+		}
+		// A burst of Background, each job done at once.
+		for range 2 {
+			(<-out).release()
+		}
+		if s := g.State(); s.Running != 0 || s.Waiting != 4 {
+			t.Fatalf("state %+v; want 4 waiting for the start rate though no job runs", s)
+		}
+		clock.Advance(99 * time.Millisecond)
+		if s := g.State(); s.Waiting != 4 {
+			t.Fatalf("state %+v; a job started before its slot", s)
+		}
+		// Then one every 100 ms.
+		for want := 2; want <= 3; want++ {
+			clock.Advance(time.Millisecond)
+			j := <-out
+			if !j.ok || j.id != want {
+				t.Fatalf("admitted %+v; want job %d", j, want)
+			}
+			j.release()
+			clock.Advance(99 * time.Millisecond)
+			if s := g.State(); s.Waiting != 5-want {
+				t.Fatalf("state %+v; want %d waiting", s, 5-want)
+			}
+		}
+		// Idle again: the rest start at once.
+		leave()
+		clock.Advance(100 * time.Millisecond)
 		for range 2 {
 			if j := <-out; !j.ok {
 				t.Fatalf("job %d turned away once idle", j.id)
