@@ -121,9 +121,11 @@ echo "== learnbot $LB (pid $LB_PID), floor $FLOOR, fake $FAKE; results in $OUT"
 # The crash scenario kills learnbot (SIGKILL) mid fan-out and writes
 # $RUN/killed; another learnbot is started here on the same database and
 # announced to loadgen in $RUN/restarted ("<base URL> <pid>").
+# The replicas scenario starts more learnbot processes on the same database:
+# loadgen gets learnbot's environment and binary for them.
 (
-	"$RUN/loadgen" bench -learnbot "$LB" -floor "$FLOOR" -fake "$FAKE" -pid "$LB_PID" -out "$OUT" -restart-dir "$RUN" \
-		"${pprof_flag[@]}" "$@" | tee "$OUT/bench.log"
+	env "${learnbot_env[@]}" "$RUN/loadgen" bench -learnbot "$LB" -floor "$FLOOR" -fake "$FAKE" -pid "$LB_PID" -out "$OUT" \
+		-restart-dir "$RUN" -learnbot-bin "$RUN/learnbot" "${pprof_flag[@]}" "$@" | tee "$OUT/bench.log"
 ) &
 BENCH_PID=$!
 pids+=("$BENCH_PID")
