@@ -249,9 +249,11 @@ func authorize(min Role, next HandlerFunc) HandlerFunc {
 }
 
 // badText refuses text no store should keep, before any handler sees it:
-// invalid UTF-8 (PostgreSQL refuses it, SQLite would store it) and control
+// invalid UTF-8 (PostgreSQL refuses it, SQLite would store it), control
 // characters, NUL included (PostgreSQL refuses NUL in text), but the
-// newline, which separates words and lines. Text platforms split words at
+// newline, which separates words and lines, and the bidirectional controls
+// that would turn around what follows them wherever the text is shown
+// (BidiControl). Text platforms split words at
 // other whitespace before this, so a tab never reaches it from them.
 func badText(req *Request) *Reply {
 	for _, a := range req.Args {
@@ -259,7 +261,7 @@ func badText(req *Request) *Reply {
 			return usageReply(req, req.Lang.Reply(msgBadUTF8, nil))
 		}
 		for _, c := range a.Text {
-			if c != '\n' && unicode.IsControl(c) {
+			if c != '\n' && (unicode.IsControl(c) || BidiControl(c)) {
 				return usageReply(req, req.Lang.Reply(msgControlChar, Vars{"Char": fmt.Sprintf("U+%04X", c)}))
 			}
 		}

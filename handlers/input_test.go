@@ -27,6 +27,8 @@ func TestControlCharactersAndInvalidUTF8Refused(t *testing.T) {
 			{"C1InTitle", []string{"task", "add", "c1", "Git\u0085basics"}, "control character (U+0085)"},
 			{"InvalidUTF8InTitle", []string{"task", "add", "utf", "Git \xff\xfe basics"}, "not valid UTF-8"},
 			{"NULInEmail", []string{"invite", "anna\x00@example.com"}, "control character (U+0000)"},
+			{"BidiOverrideInTitle", []string{"task", "add", "rlo", "Read \u202Etxt.exe"}, "control character (U+202E)"},
+			{"BidiIsolateInGroupName", []string{"group", "create", "devs\u2067"}, "control character (U+2067)"},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -37,6 +39,14 @@ func TestControlCharactersAndInvalidUTF8Refused(t *testing.T) {
 				}
 			})
 		}
+		t.Run("RightToLeftTextKept", func(t *testing.T) {
+			// A right-to-left mark and the joiner of an emoji are text.
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+				Actor: gina, Args: words([]string{"task", "add", "rtl", "\u05e9\u05dc\u05d5\u05dd\u200F \U0001F469\u200D\U0001F4BB"})})
+			if !strings.Contains(r.String(), "rtl") || strings.Contains(r.String(), "control character") {
+				t.Fatalf("right-to-left text was refused: %q", r.String())
+			}
+		})
 		t.Run("NewlineInTitleKept", func(t *testing.T) {
 			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
 				Actor: gina, Args: words([]string{"task", "add", "nl", "Line one\nline two"})})
@@ -45,7 +55,7 @@ func TestControlCharactersAndInvalidUTF8Refused(t *testing.T) {
 			}
 		})
 		list := run(t, b, gina, "task list").String()
-		for _, key := range []string{"nul", "esc", "c1", "utf"} {
+		for _, key := range []string{"nul", "esc", "c1", "utf", "rlo"} {
 			if strings.Contains(list, "("+key+")") || strings.Contains(list, key+":") {
 				t.Errorf("task %s was stored: %q", key, list)
 			}

@@ -155,7 +155,7 @@ func TestSend(t *testing.T) {
 		srv := mailtest.NewServer(t, mailtest.Options{})
 		m := newMailer(t, mail.Config{SMTPURL: srv.URL()})
 		inv := invitation
-		inv.InviterName = "Eve\r\nBcc: victim@example.com"
+		inv.InviterName = "Eve\r\nBcc: victim@example.com\u202E"
 		if err := send(t, m, inv); err != nil {
 			t.Fatalf("Send: %v", err)
 		}

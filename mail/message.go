@@ -24,11 +24,15 @@ func subject(l bot.Lang, inv Invitation) string {
 	return l.Say(msgSubjectNoInviter, bot.Vars{"Workspace": ws})
 }
 
-// oneLine keeps names from breaking headers or layout.
+// oneLine keeps names from breaking headers or layout (a bidirectional
+// control would turn the rest of the subject around).
 func oneLine(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		switch {
+		case unicode.IsControl(r):
 			return ' '
+		case bot.BidiControl(r):
+			return -1
 		}
 		return r
 	}, s)

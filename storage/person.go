@@ -242,13 +242,14 @@ func (s *Store) insertPerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 // displayName is how a chat user is shown: their name, else their ID.
 // plainText is a name as the platform gives it, without what no store
 // should keep: invalid UTF-8 and control characters (PostgreSQL refuses NUL
-// and would refuse that user every command; SQLite would keep it). Names
-// come from the platform, not from a command, so they are cleaned rather
-// than refused.
+// and would refuse that user every command; SQLite would keep it), and
+// bidirectional controls (bot.BidiControl: a name would turn around the
+// names after it in a list). Names come from the platform, not from a
+// command, so they are cleaned rather than refused.
 func plainText(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || bot.BidiControl(r) {
 			return -1
 		}
 		return r

@@ -107,7 +107,7 @@ func TestPlatformNamesCleaned(t *testing.T) {
 		}
 		t.Cleanup(func() { s.Close() })
 		p, err := s.Identify(ctx, storage.Identity{Platform: "slack", Workspace: "T1", WorkspaceName: "Acme\x00",
-			User: bot.User{ID: "U1", Name: "Ann\x00a\a \xffD"}})
+			User: bot.User{ID: "U1", Name: "Ann\x00a\a \xffD\u202E"}})
 		if err != nil {
 			t.Fatalf("Identify: %v", err)
 		}
