@@ -938,15 +938,8 @@ func (b *bench) fanout(ctx context.Context) error {
 			return err
 		}
 		failed, _ := b.metric(ctx, "learnbot_queue_failures_total")
-		lost, dup, extra := 0, 0, 0
-		for _, m := range members[:n] {
-			switch c := st.SlackDMs["D"+m]; {
-			case c == 0:
-				lost++
-			case c > 1:
-				dup += c - 1
-			}
-		}
+		lost, dup := tally(st.SlackDMs, members[:n])
+		extra := 0
 		for ch := range st.SlackDMs {
 			if !strings.HasPrefix(ch, "DUB") {
 				extra++
@@ -981,6 +974,22 @@ func (b *bench) fanout(ctx context.Context) error {
 		}
 	}
 	return b.fakeControl(ctx, "/limit?rate=0")
+}
+
+// tally counts, of the Slack DMs the fake saw per channel, the users who
+// got none (lost) and the DMs beyond one each (duplicated).
+func tally(dms map[string]int, users ...[]string) (lost, dup int) {
+	for _, list := range users {
+		for _, u := range list {
+			switch c := dms["D"+u]; {
+			case c == 0:
+				lost++
+			case c > 1:
+				dup += c - 1
+			}
+		}
+	}
+	return lost, dup
 }
 
 // cpuPerDM is learnbot's CPU time from the command to the last DM, per DM

@@ -112,21 +112,7 @@ func (b *bench) commandsFirst(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lost, dup := 0, 0
-	expect := func(channel string) {
-		switch c := st.SlackDMs[channel]; {
-		case c == 0:
-			lost++
-		case c > 1:
-			dup += c - 1
-		}
-	}
-	for _, m := range ids("UB%05d", 0, group) {
-		expect("D" + m)
-	}
-	for _, u := range assigned {
-		expect("D" + u)
-	}
+	lost, dup := tally(st.SlackDMs, ids("UB%05d", 0, group), assigned)
 	drained := st.Last.Sub(t0)
 	b.logf("commands-first: %d DMs of %d expected (%d of the fan-out's during the load); lost %d, duplicated %d; last DM %s after the fan-out's command",
 		st.DMs, want, fanDuring, lost, dup, drained.Round(time.Millisecond))

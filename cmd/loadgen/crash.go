@@ -98,15 +98,7 @@ func (b *bench) crash(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lost, dup := 0, 0
-	for _, m := range members {
-		switch c := st.SlackDMs["D"+m]; {
-		case c == 0:
-			lost++
-		case c > 1:
-			dup += c - 1
-		}
-	}
+	lost, dup := tally(st.SlackDMs, members)
 	recovered := st.Last.Sub(killed)
 	b.results["crash"] = map[string]any{"dms": st.DMs, "expected": n, "at_kill": atKill.DMs, "lost": lost, "duplicated": dup,
 		"last_dm_after_kill_s": recovered.Seconds(), "history_checks": st.Calls["conversations.history"]}

@@ -89,15 +89,11 @@ func (b *bench) replicas(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lost, dup := 0, 0
-	for i := range n {
-		switch c := st.SlackDMs["D"+fakeslack.GeneratedID(replicaPrefix, i)]; {
-		case c == 0:
-			lost++
-		case c > 1:
-			dup += c - 1
-		}
+	members := make([]string, n)
+	for i := range members {
+		members[i] = fakeslack.GeneratedID(replicaPrefix, i)
 	}
+	lost, dup := tally(st.SlackDMs, members)
 	perSec := 0.0
 	if w := st.Last.Sub(st.First); w > 0 {
 		perSec = float64(st.DMs-1) / w.Seconds()
