@@ -62,6 +62,14 @@ func (b *bench) replicas(ctx context.Context) error {
 		b.fakeControl(ctx, fmt.Sprintf("/limit?rate=%v", b.cfg.limit))); err != nil {
 		return err
 	}
+	// How the DMs split between the processes: each counts its own
+	// (the suite's learnbot counted the earlier scenarios' too).
+	const sentMetric = `learnbot_dms_total{platform="slack",result="sent"}`
+	bases := append([]string{b.cfg.learnbot}, urls...)
+	sentBefore := make([]float64, len(bases))
+	for i, u := range bases {
+		sentBefore[i], _ = b.metricAt(ctx, u, sentMetric)
+	}
 	b.logf("replicas: %d learnbot processes on one database; /assign repl to a user group of %d at %v chat.postMessage/s",
 		b.cfg.replicas, n, b.cfg.limit)
 	t0 := time.Now()
@@ -104,11 +112,10 @@ func (b *bench) replicas(ctx context.Context) error {
 	if attempts > 0 {
 		refused = float64(st.RateLimited) / float64(attempts)
 	}
-	// How the DMs split between the processes: each counts its own.
-	split := make([]string, 0, b.cfg.replicas)
-	for _, u := range append([]string{b.cfg.learnbot}, urls...) {
-		sent, _ := b.metricAt(ctx, u, `learnbot_dms_total{platform="slack",result="sent"}`)
-		split = append(split, fmt.Sprintf("%.0f", sent))
+	split := make([]string, 0, len(bases))
+	for i, u := range bases {
+		sent, _ := b.metricAt(ctx, u, sentMetric)
+		split = append(split, fmt.Sprintf("%.0f", sent-sentBefore[i]))
 	}
 	b.results["replicas"] = map[string]any{"replicas": b.cfg.replicas, "dms": st.DMs, "expected": n, "lost": lost, "duplicated": dup,
 		"per_second": perSec, "share": share, "rate_limited": st.RateLimited, "attempts": attempts, "refused_share": refused,
