@@ -133,6 +133,17 @@ func TestPlatformGroupPaged(t *testing.T) {
 		if dir.pages != 4 {
 			t.Errorf("%d pages in all; the group named twice is listed once", dir.pages)
 		}
+		members := func() int {
+			var n int
+			if err := b.Store.DB().QueryRow(`SELECT count(*) FROM people WHERE chat_id LIKE 'm%'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		// A prompt changes nothing: the 1,500 not met yet are only counted.
+		if n := members(); n != 1000 {
+			t.Errorf("%d members are people after the prompt; want the 1,000 assigned before", n)
+		}
 		out := pressOn(b, "Force reassignment", r)
 		if out == nil || !strings.Contains(out.String(), "again to 2500 people") {
 			t.Fatalf("Force: %v", out)
@@ -152,11 +163,7 @@ func TestPlatformGroupPaged(t *testing.T) {
 		if got := r.String(); !strings.Contains(got, "from 500 people: Member m002000,") || !strings.Contains(got, "500 named hold no open assignment of it: Member m002500,") {
 			t.Errorf("unassign: %q", got)
 		}
-		var people int
-		if err := b.Store.DB().QueryRow(`SELECT count(*) FROM people WHERE chat_id LIKE 'm%'`).Scan(&people); err != nil {
-			t.Fatal(err)
-		}
-		if people != 2500 {
+		if people := members(); people != 2500 {
 			t.Errorf("%d members became people; want the 2,500 assigned", people)
 		}
 	})

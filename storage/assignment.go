@@ -89,9 +89,6 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 		if err := s.bulkMemory(ctx, tx, p.TargetSet != ""); err != nil {
 			return err
 		}
-		if err := s.createStaged(ctx, tx, p.WorkspaceID, p.TargetSet); err != nil {
-			return err
-		}
 		personIDs, err := s.namedPeople(ctx, tx, p)
 		if err != nil {
 			return err
@@ -128,13 +125,32 @@ func (s *Store) namedPeople(ctx context.Context, tx *sqlx.Tx, p AssignParams) ([
 }
 
 // assignOrAsk assigns to every target when nobody holds the task, and
-// otherwise names some holders and stores a decision.
+// otherwise names some holders and stores a decision. Members of the
+// target set learnbot has not met hold nothing: they become learners only
+// when the task is assigned (here, or when Only new or Force is pressed),
+// and until then are only counted.
 func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, t fragment) (*AssignResult, error) {
 	var res AssignResult
 	var err error
 	res.Targets, res.Holders, err = s.countHolders(ctx, tx, p.TaskID, t)
-	if err != nil || res.Targets == 0 {
-		return &res, err
+	if err != nil {
+		return nil, err
+	}
+	if res.Holders == 0 {
+		created, err := s.createStaged(ctx, tx, p.WorkspaceID, p.TargetSet)
+		if err != nil {
+			return nil, err
+		}
+		res.Targets += created
+	} else if p.TargetSet != "" {
+		unknown, err := s.countUnknown(ctx, tx, p.WorkspaceID, p.TargetSet)
+		if err != nil {
+			return nil, err
+		}
+		res.Targets += unknown
+	}
+	if res.Targets == 0 {
+		return &res, nil
 	}
 	res.New = res.Targets - res.Holders
 	now := s.now()

@@ -71,6 +71,17 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 		res.Decision = *d
 		var people []int64
 		if p.Resolution != ResolutionDoNotAssign {
+			// Members of a platform group learnbot had not met become
+			// learners now (Assign only counted them).
+			var set *string
+			if err := tx.GetContext(ctx, &set, s.q(`SELECT target_set FROM decisions WHERE id = ?`), d.ID); err != nil {
+				return err
+			}
+			if set != nil {
+				if _, err := s.createStaged(ctx, tx, d.WorkspaceID, *set); err != nil {
+					return err
+				}
+			}
 			sel, err := resolutionAssignments(d, p.Resolution, now, s.dateValue(d.DueDate))
 			if err != nil {
 				return err

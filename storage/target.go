@@ -55,19 +55,36 @@ func (s *Store) bulkMemory(ctx context.Context, tx *sqlx.Tx, large bool) error {
 
 // createStaged makes the members of a target set learnbot has not met
 // active learners, in one statement, in chat ID order (two transactions
-// creating the same newcomers cannot deadlock).
-func (s *Store) createStaged(ctx context.Context, tx *sqlx.Tx, wsID int64, setID string) error {
+// creating the same newcomers cannot deadlock), and returns how many it
+// made. Only a command that assigns calls it: a prompt changes nothing,
+// and creating 50,000 people was most of its time.
+func (s *Store) createStaged(ctx context.Context, tx *sqlx.Tx, wsID int64, setID string) (int, error) {
 	if setID == "" {
-		return nil
+		return 0, nil
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language, time_zone)
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language, time_zone)
 		SELECT ?, 'learner', 'active', MAX(m.display_name), m.chat_id, ?, MAX(m.platform_language), MAX(m.time_zone)
 		FROM target_members m
 		WHERE m.set_id = ? AND NOT EXISTS (SELECT 1 FROM people p WHERE p.workspace_id = ? AND p.chat_id = m.chat_id)
 		GROUP BY m.chat_id ORDER BY m.chat_id
 		ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`), wsID, s.now(), setID, wsID)
-	return err
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
+
+// countUnknown counts the members of a target set learnbot has not met.
+func (s *Store) countUnknown(ctx context.Context, tx *sqlx.Tx, wsID int64, setID string) (int, error) {
+	var n int
+	err := tx.GetContext(ctx, &n, s.q(`SELECT count(DISTINCT m.chat_id) `+unknownMembers), setID, wsID)
+	return n, err
+}
+
+// unknownMembers are the members of a target set (first parameter) that
+// the workspace (second) has no person for.
+const unknownMembers = `FROM target_members m WHERE m.set_id = ? AND NOT EXISTS (SELECT 1 FROM people p WHERE p.workspace_id = ? AND p.chat_id = m.chat_id)`
 
 // stagedPeople is the people of a target set learnbot knows, as rows
 // (person_id, group_id) of targets; setID may be a fragment naming it.
@@ -82,13 +99,12 @@ func (s *Store) stagedUnknown(ctx context.Context, tx *sqlx.Tx, wsID int64, setI
 	if setID == "" {
 		return 0, nil, nil
 	}
-	unknown := `FROM target_members m WHERE m.set_id = ? AND NOT EXISTS (SELECT 1 FROM people p WHERE p.workspace_id = ? AND p.chat_id = m.chat_id)`
-	var n int
-	if err := tx.GetContext(ctx, &n, s.q(`SELECT count(DISTINCT m.chat_id) `+unknown), setID, wsID); err != nil || n == 0 {
+	n, err := s.countUnknown(ctx, tx, wsID, setID)
+	if err != nil || n == 0 {
 		return 0, nil, err
 	}
 	var names []string
-	err := tx.SelectContext(ctx, &names, s.q(`SELECT MAX(m.display_name) `+unknown+` GROUP BY m.chat_id ORDER BY m.chat_id LIMIT ?`),
+	err = tx.SelectContext(ctx, &names, s.q(`SELECT MAX(m.display_name) `+unknownMembers+` GROUP BY m.chat_id ORDER BY m.chat_id LIMIT ?`),
 		setID, wsID, summaryNames)
 	return n, names, err
 }
