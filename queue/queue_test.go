@@ -292,3 +292,27 @@ func TestPruneRunsPeriodically(t *testing.T) {
 		}
 	})
 }
+
+// TestUnusedIndexesDropped: River's GIN indexes on args and metadata, which
+// every DM job's three writes had to update and nothing reads, are gone
+// after Migrate, and a second Migrate (the next start) still succeeds.
+func TestUnusedIndexesDropped(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.NoWorkers())
+		if err := queue.Migrate(context.Background(), b.Store); err != nil {
+			t.Fatalf("Migrate again: %v", err)
+		}
+		q := `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'river_job'
+			AND indexname IN ('river_job_args_index', 'river_job_metadata_index')`
+		if b.Store.Dialect() == storage.SQLite {
+			q = `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('river_job_args_index', 'river_job_metadata_index')`
+		}
+		var n int
+		if err := b.Store.DB().QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%d of River's GIN indexes on river_job are left", n)
+		}
+	})
+}
