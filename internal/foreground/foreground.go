@@ -185,6 +185,8 @@ func (g *Gate) Admit(ctx context.Context, wait time.Duration) (release func(), o
 	w := &waiter{admitted: make(chan struct{}), expired: make(chan struct{})}
 	g.waiting = append(g.waiting, w)
 	stop := g.clock.AfterFunc(wait, func() { close(w.expired) })
+	// Only the start rate may hold it, with no timer yet to come back.
+	g.admitLocked()
 	g.mu.Unlock()
 	defer stop()
 	select {

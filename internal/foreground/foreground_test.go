@@ -213,6 +213,33 @@ func TestGate(t *testing.T) {
 		}
 	})
 
+	t.Run("ArrivalOnlyTheRateHoldsIsAdmittedInTime", func(t *testing.T) {
+		// Nothing runs and nobody waits when the job comes: only its slot
+		// is ahead, and nothing but a timer would let it in (2026-11-28: such
+		// jobs waited out their 5 s, snoozed and came back, again and again).
+		clock := newFakeClock()
+		g := New(Config{Background: 2, Linger: 100 * time.Millisecond, StartRate: 10, Clock: clock})
+		defer g.Enter()()
+		for range 2 {
+			release, ok := g.Admit(ctx, 0)
+			if !ok {
+				t.Fatalf("a burst of Background turned away: %+v", g.State())
+			}
+			release()
+		}
+		out := make(chan job, 1)
+		admit(t, g, ctx, 2, time.Hour, out)
+		clock.Advance(100 * time.Millisecond)
+		select {
+		case j := <-out:
+			if !j.ok {
+				t.Fatalf("job %+v; want it admitted once its slot came", j)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("state %+v: the job was not admitted when its slot came", g.State())
+		}
+	})
+
 	t.Run("LongWaitIsTurnedAway", func(t *testing.T) {
 		clock := newFakeClock()
 		g := New(Config{Background: 1, Linger: 100 * time.Millisecond, Clock: clock})
