@@ -73,12 +73,8 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 		if p.Resolution != ResolutionDoNotAssign {
 			// Members of a platform group learnbot had not met become
 			// learners now (Assign only counted them).
-			var set *string
-			if err := tx.GetContext(ctx, &set, s.q(`SELECT target_set FROM decisions WHERE id = ?`), d.ID); err != nil {
-				return err
-			}
-			if set != nil {
-				if _, err := s.createStaged(ctx, tx, d.WorkspaceID, *set); err != nil {
+			if d.TargetSet != nil {
+				if _, err := s.createStaged(ctx, tx, d.WorkspaceID, *d.TargetSet); err != nil {
 					return err
 				}
 			}
@@ -106,7 +102,7 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams, now time.Time) (*Decision, error) {
 	var d Decision
 	err := tx.GetContext(ctx, &d, s.q(`SELECT id, workspace_id, task_id, guide_id, created_at, expires_at, resolution, resolved_by, resolved_at,
-		due_date FROM decisions WHERE id = ? AND workspace_id = ?`+s.forUpdate()), p.DecisionID, p.WorkspaceID)
+		due_date, target_set FROM decisions WHERE id = ? AND workspace_id = ?`+s.forUpdate()), p.DecisionID, p.WorkspaceID)
 	if err != nil {
 		return nil, notFound(err)
 	}

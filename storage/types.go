@@ -158,6 +158,9 @@ type Decision struct {
 	ResolvedAt  *time.Time `db:"resolved_at"`
 	// DueDate is the command's due date, applied by Only new and Force.
 	DueDate calendar.Date `db:"due_date"`
+	// TargetSet is the platform group members the command staged, if any
+	// (read when the decision is resolved).
+	TargetSet *string `db:"target_set"`
 }
 
 // Invitation statuses.
