@@ -132,7 +132,8 @@ func (s *Store) namedPeople(ctx context.Context, tx *sqlx.Tx, p AssignParams) ([
 func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, t fragment) (*AssignResult, error) {
 	var res AssignResult
 	var err error
-	res.Targets, res.Holders, err = s.countHolders(ctx, tx, p.TaskID, t)
+	var holderNames []string
+	res.Targets, res.Holders, holderNames, err = s.countHolders(ctx, tx, p.TaskID, t)
 	if err != nil {
 		return nil, err
 	}
@@ -161,36 +162,41 @@ func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, t 
 		res.Assigned = len(res.people)
 		return &res, err
 	}
-	if res.Names, err = s.holderNames(ctx, tx, p.TaskID, t); err != nil {
-		return nil, err
-	}
+	res.Names = holderNames
 	res.Decision, err = s.storeDecision(ctx, tx, p, now)
 	return &res, err
 }
 
-// countHolders counts the targets and those of them who hold the task.
-func (s *Store) countHolders(ctx context.Context, tx *sqlx.Tx, taskID int64, t fragment) (targets, holders int, err error) {
-	var counts struct {
-		Targets int `db:"targets"`
-		Holders int `db:"holders"`
+// countHolders counts the targets and those of them who hold the task,
+// and names up to summaryNames of the holders, in one pass over the
+// targets (for a platform group of 100,000, each pass joins them all).
+func (s *Store) countHolders(ctx context.Context, tx *sqlx.Tx, taskID int64, t fragment) (targets, holders int, names []string, err error) {
+	var rows []struct {
+		Kind    int    `db:"kind"`
+		Targets int    `db:"targets"`
+		Holders int    `db:"holders"`
+		Name    string `db:"name"`
 	}
-	q := join(frag(`SELECT count(*) AS targets, COALESCE(SUM(CASE WHEN EXISTS (
-		SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id AND a.state <> 'removed') THEN 1 ELSE 0 END), 0) AS holders
-		FROM (`, taskID), t, frag(`) t`))
-	err = tx.GetContext(ctx, &counts, s.q(q.sql), q.args...)
-	return counts.Targets, counts.Holders, err
-}
-
-// holderNames names up to summaryNames targets who hold the task, by name.
-func (s *Store) holderNames(ctx context.Context, tx *sqlx.Tx, taskID int64, t fragment) ([]string, error) {
 	// Any ten holders will do; sorting thousands to pick them would not.
-	var names []string
-	q := join(frag(`SELECT p.display_name FROM (`), t, frag(`) t JOIN people p ON p.id = t.person_id
-		WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id AND a.state <> 'removed')
-		LIMIT ?`, taskID, summaryNames))
-	err := tx.SelectContext(ctx, &names, s.q(q.sql), q.args...)
+	q := join(frag(`WITH t AS (SELECT t.person_id, CASE WHEN EXISTS (
+		SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id AND a.state <> 'removed') THEN 1 ELSE 0 END AS held
+		FROM (`, taskID), t, frag(`) t)
+		SELECT 0 AS kind, count(*) AS targets, COALESCE(SUM(t.held), 0) AS holders, '' AS name FROM t
+		UNION ALL
+		SELECT 1, 0, 0, h.name FROM (SELECT p.display_name AS name FROM t JOIN people p ON p.id = t.person_id WHERE t.held = 1 LIMIT ?) h`,
+		summaryNames))
+	if err = tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
+		return 0, 0, nil, err
+	}
+	for _, r := range rows {
+		if r.Kind == 0 {
+			targets, holders = r.Targets, r.Holders
+		} else {
+			names = append(names, r.Name)
+		}
+	}
 	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
-	return names, err
+	return targets, holders, names, nil
 }
 
 // assignFrom inserts the assignments sel yields (see insertAssignments),
