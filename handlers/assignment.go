@@ -139,34 +139,17 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 	if err != nil {
 		return nil, err
 	}
-	// Pages are staged a few at a time: each statement (and its commit) has
-	// a cost of its own, paid 100 times for a group of 100,000 page by page.
-	batch := make([]bot.User, 0, stageBatch)
 	for _, g := range platform {
 		err := req.Directory.GroupMembers(ctx, g, func(page []bot.User) error {
-			if len(batch)+len(page) > stageBatch {
-				if err := h.store.StageMembers(ctx, set, batch); err != nil {
-					return err
-				}
-				batch = batch[:0]
-			}
-			batch = append(batch, page...)
-			return nil
+			return h.store.StageMembers(ctx, set, page)
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	if err := h.store.StageMembers(ctx, set, batch); err != nil {
-		return nil, err
-	}
 	t.set = set
 	return &t, nil
 }
-
-// stageBatch is the most platform group members staged in one statement:
-// a few directory pages, so that memory stays bounded.
-const stageBatch = 5 * bot.MembersPage
 
 // tasksLimit bounds the assignments /tasks lists (newest first).
 const tasksLimit = 30
