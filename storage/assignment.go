@@ -58,6 +58,15 @@ const summaryNames = 10
 // came through (if any): rows of (person_id, group_id). The people are one
 // parameter however many.
 func (s *Store) targets(wsID int64, personIDs, groupIDs []int64, setID string) fragment {
+	if setID == "" {
+		return s.targetsWith(wsID, personIDs, groupIDs, fragment{})
+	}
+	return s.targetsWith(wsID, personIDs, groupIDs, stagedPeople(wsID, frag(`?`, setID)))
+}
+
+// targetsWith is targets with the people of the target set given as rows
+// (person_id, NULL), if any.
+func (s *Store) targetsWith(wsID int64, personIDs, groupIDs []int64, staged fragment) fragment {
 	parts := []fragment{
 		frag(`SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
 		SELECT m.person_id, m.group_id FROM group_members m WHERE m.workspace_id = ? AND m.group_id IN (`, wsID),
@@ -67,10 +76,10 @@ func (s *Store) targets(wsID int64, personIDs, groupIDs []int64, setID string) f
 		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND p.id IN `, wsID),
 		s.idSet(personIDs),
 	}
-	if setID != "" {
+	if staged.sql != "" {
 		parts = append(parts, frag(`
 		UNION ALL
-		`), stagedPeople(wsID, frag(`?`, setID)))
+		`), staged)
 	}
 	return join(append(parts, frag(`
 	) u GROUP BY u.person_id`))...)
@@ -94,7 +103,7 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 			return err
 		}
 		p.PersonIDs = personIDs
-		res, err = s.assignOrAsk(ctx, tx, p, s.targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs, p.TargetSet))
+		res, err = s.assignOrAsk(ctx, tx, p)
 		if err != nil || res.Assigned == 0 {
 			return err
 		}
@@ -129,27 +138,21 @@ func (s *Store) namedPeople(ctx context.Context, tx *sqlx.Tx, p AssignParams) ([
 // target set learnbot has not met hold nothing: they become learners only
 // when the task is assigned (here, or when Only new or Force is pressed),
 // and until then are only counted.
-func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, t fragment) (*AssignResult, error) {
+func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams) (*AssignResult, error) {
 	var res AssignResult
 	var err error
 	var holderNames []string
-	res.Targets, res.Holders, holderNames, err = s.countHolders(ctx, tx, p.TaskID, t)
+	var unknown int
+	res.Targets, res.Holders, unknown, holderNames, err = s.countHolders(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}
 	if res.Holders == 0 {
-		created, err := s.createStaged(ctx, tx, p.WorkspaceID, p.TargetSet)
-		if err != nil {
+		if unknown, err = s.createStaged(ctx, tx, p.WorkspaceID, p.TargetSet); err != nil {
 			return nil, err
 		}
-		res.Targets += created
-	} else if p.TargetSet != "" {
-		unknown, err := s.countUnknown(ctx, tx, p.WorkspaceID, p.TargetSet)
-		if err != nil {
-			return nil, err
-		}
-		res.Targets += unknown
 	}
+	res.Targets += unknown
 	if res.Targets == 0 {
 		return &res, nil
 	}
@@ -158,7 +161,7 @@ func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, t 
 	if res.Holders == 0 {
 		res.people, res.Names, err = s.assignFrom(ctx, tx, p.Due, join(
 			frag(`SELECT ?, ?, t.person_id, ?, t.group_id, FALSE, 'open', ?, `, p.WorkspaceID, p.TaskID, p.GuideID, now),
-			s.dateValue(p.Due), frag(` FROM (`), t, frag(`) t`)))
+			s.dateValue(p.Due), frag(` FROM (`), s.targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs, p.TargetSet), frag(`) t`)))
 		res.Assigned = len(res.people)
 		return &res, err
 	}
@@ -167,36 +170,50 @@ func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, t 
 	return &res, err
 }
 
-// countHolders counts the targets and those of them who hold the task,
-// and names up to summaryNames of the holders, in one pass over the
-// targets (for a platform group of 100,000, each pass joins them all).
-func (s *Store) countHolders(ctx context.Context, tx *sqlx.Tx, taskID int64, t fragment) (targets, holders int, names []string, err error) {
+// countHolders counts the targets learnbot knows and those of them who
+// hold the task, counts the members of the target set it has not met, and
+// names up to summaryNames of the holders: one statement, one pass over the
+// target set (for a platform group of 100,000, each pass joins them all).
+func (s *Store) countHolders(ctx context.Context, tx *sqlx.Tx, p AssignParams) (targets, holders, unknown int, names []string, err error) {
 	var rows []struct {
 		Kind    int    `db:"kind"`
 		Targets int    `db:"targets"`
 		Holders int    `db:"holders"`
 		Name    string `db:"name"`
 	}
+	// The target set's members, with the person each is if learnbot knows them.
+	set, staged, unknownRow := frag(`WITH `), fragment{}, frag(``)
+	if p.TargetSet != "" {
+		set = frag(`WITH s AS (SELECT m.chat_id, p.id AS person_id FROM target_member_ids m
+			LEFT JOIN people p ON p.workspace_id = ? AND p.chat_id = m.chat_id WHERE m.set_id = ?), `, p.WorkspaceID, p.TargetSet)
+		staged = frag(`SELECT s.person_id, NULL FROM s WHERE s.person_id IS NOT NULL`)
+		unknownRow = frag(`
+		UNION ALL
+		SELECT 2, count(DISTINCT s.chat_id), 0, '' FROM s WHERE s.person_id IS NULL`)
+	}
 	// Any ten holders will do; sorting thousands to pick them would not.
-	q := join(frag(`WITH t AS (SELECT t.person_id, CASE WHEN EXISTS (
+	q := join(set, frag(`t AS (SELECT t.person_id, CASE WHEN EXISTS (
 		SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = t.person_id AND a.state <> 'removed') THEN 1 ELSE 0 END AS held
-		FROM (`, taskID), t, frag(`) t)
+		FROM (`, p.TaskID), s.targetsWith(p.WorkspaceID, p.PersonIDs, p.GroupIDs, staged), frag(`) t)
 		SELECT 0 AS kind, count(*) AS targets, COALESCE(SUM(t.held), 0) AS holders, '' AS name FROM t
 		UNION ALL
 		SELECT 1, 0, 0, h.name FROM (SELECT p.display_name AS name FROM t JOIN people p ON p.id = t.person_id WHERE t.held = 1 LIMIT ?) h`,
-		summaryNames))
+		summaryNames), unknownRow)
 	if err = tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
-		return 0, 0, nil, err
+		return 0, 0, 0, nil, err
 	}
 	for _, r := range rows {
-		if r.Kind == 0 {
+		switch r.Kind {
+		case 0:
 			targets, holders = r.Targets, r.Holders
-		} else {
+		case 1:
 			names = append(names, r.Name)
+		case 2:
+			unknown = r.Targets
 		}
 	}
 	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
-	return targets, holders, names, nil
+	return targets, holders, unknown, names, nil
 }
 
 // assignFrom inserts the assignments sel yields (see insertAssignments),

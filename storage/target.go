@@ -2,9 +2,11 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/learnbot/learnbot/bot"
 )
@@ -21,9 +23,10 @@ func (s *Store) NewTargetSet(ctx context.Context, wsID int64) (string, error) {
 	return id, nil
 }
 
-// StageMembers adds a page of a platform group's members to a target set:
-// one statement of a few parameters (arrays), however large the page. Who
-// they are is settled in the command's transaction, as a set.
+// StageMembers adds a page of a platform group's members to a target set,
+// as one row (arrays on PostgreSQL, a JSON array on SQLite; the view
+// target_members unfolds them), however large the page. Who they are is
+// settled in the command's transaction, as a set.
 func (s *Store) StageMembers(ctx context.Context, setID string, users []bot.User) error {
 	if len(users) == 0 {
 		return nil
@@ -33,10 +36,19 @@ func (s *Store) StageMembers(ctx context.Context, setID string, users []bot.User
 		u.Name = plainText(u.Name)
 		ids[i], names[i], langs[i], zones[i] = u.ID, displayName(u), string(u.Lang), zoneOf(u)
 	}
-	q := join(frag(`INSERT INTO target_members (set_id, chat_id, display_name, platform_language, time_zone)
-		SELECT ?, u.id, u.name, NULLIF(u.lang, ''), u.tz FROM `, setID),
-		s.rows("u", []string{"id", "name", "lang", "tz"}, ids, names, langs, zones))
-	if _, err := s.db.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
+	var err error
+	if s.dialect == Postgres {
+		_, err = s.db.ExecContext(ctx, `INSERT INTO target_pages (set_id, chat_ids, display_names, platform_languages, time_zones)
+			VALUES ($1, $2, $3, $4, $5)`, setID, pq.Array(ids), pq.Array(names), pq.Array(langs), pq.Array(zones))
+	} else {
+		rows := make([][4]string, len(users))
+		for i := range rows {
+			rows[i] = [4]string{ids[i], names[i], langs[i], zones[i]}
+		}
+		buf, _ := json.Marshal(rows)
+		_, err = s.db.ExecContext(ctx, `INSERT INTO target_pages (set_id, members) VALUES (?, ?)`, setID, string(buf))
+	}
+	if err != nil {
 		return fmt.Errorf("storage: stage members: %w", err)
 	}
 	return nil
@@ -78,7 +90,8 @@ func (s *Store) createStaged(ctx context.Context, tx *sqlx.Tx, wsID int64, setID
 // countUnknown counts the members of a target set learnbot has not met.
 func (s *Store) countUnknown(ctx context.Context, tx *sqlx.Tx, wsID int64, setID string) (int, error) {
 	var n int
-	err := tx.GetContext(ctx, &n, s.q(`SELECT count(DISTINCT m.chat_id) `+unknownMembers), setID, wsID)
+	err := tx.GetContext(ctx, &n, s.q(`SELECT count(DISTINCT m.chat_id) FROM target_member_ids m WHERE m.set_id = ?
+		AND NOT EXISTS (SELECT 1 FROM people p WHERE p.workspace_id = ? AND p.chat_id = m.chat_id)`), setID, wsID)
 	return n, err
 }
 
@@ -89,7 +102,7 @@ const unknownMembers = `FROM target_members m WHERE m.set_id = ? AND NOT EXISTS 
 // stagedPeople is the people of a target set learnbot knows, as rows
 // (person_id, group_id) of targets; setID may be a fragment naming it.
 func stagedPeople(wsID any, setID fragment) fragment {
-	return join(frag(`SELECT p.id, NULL FROM target_members m JOIN people p ON p.workspace_id = ? AND p.chat_id = m.chat_id
+	return join(frag(`SELECT p.id, NULL FROM target_member_ids m JOIN people p ON p.workspace_id = ? AND p.chat_id = m.chat_id
 		WHERE m.set_id = `, wsID), setID)
 }
 
@@ -114,7 +127,7 @@ func (s *Store) stagedUnknown(ctx context.Context, tx *sqlx.Tx, wsID int64, setI
 func (s *Store) pruneTargetSets(ctx context.Context) (int64, error) {
 	old := `SELECT t.id FROM target_sets t WHERE t.created_at < ? AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.target_set = t.id)`
 	before := s.now().Add(-KeepSeenEvents)
-	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM target_members WHERE set_id IN (`+old+`)`), before); err != nil {
+	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM target_pages WHERE set_id IN (`+old+`)`), before); err != nil {
 		return 0, err
 	}
 	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM target_sets WHERE id IN (`+old+`)`), before)
