@@ -140,10 +140,12 @@ func TestPlatformGroupPaged(t *testing.T) {
 			}
 			return n
 		}
-		// Staged a page per row: 1,000 members in one page, then 2,500 in three.
-		var pages int
-		if err := b.Store.DB().QueryRow(`SELECT count(*) FROM target_pages`).Scan(&pages); err != nil || pages != 4 {
-			t.Errorf("%d pages staged (%v), want 4", pages, err)
+		// PostgreSQL stages a page per row: 1,000 members in one page, then 2,500 in three.
+		if db == "postgres" {
+			var pages int
+			if err := b.Store.DB().QueryRow(`SELECT count(*) FROM target_pages`).Scan(&pages); err != nil || pages != 4 {
+				t.Errorf("%d pages staged (%v), want 4", pages, err)
+			}
 		}
 		// A prompt changes nothing: the 1,500 not met yet are only counted.
 		if n := members(); n != 1000 {

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -23,10 +22,10 @@ func (s *Store) NewTargetSet(ctx context.Context, wsID int64) (string, error) {
 	return id, nil
 }
 
-// StageMembers adds a page of a platform group's members to a target set,
-// as one row (arrays on PostgreSQL, a JSON array on SQLite; the view
-// target_members unfolds them), however large the page. Who they are is
-// settled in the command's transaction, as a set.
+// StageMembers adds a page of a platform group's members to a target set
+// in one statement, however large the page: one row of arrays on
+// PostgreSQL (the view target_members unfolds them), a row per member on
+// SQLite. Who they are is settled in the command's transaction, as a set.
 func (s *Store) StageMembers(ctx context.Context, setID string, users []bot.User) error {
 	if len(users) == 0 {
 		return nil
@@ -41,12 +40,10 @@ func (s *Store) StageMembers(ctx context.Context, setID string, users []bot.User
 		_, err = s.db.ExecContext(ctx, `INSERT INTO target_pages (set_id, chat_ids, display_names, platform_languages, time_zones)
 			VALUES ($1, $2, $3, $4, $5)`, setID, pq.Array(ids), pq.Array(names), pq.Array(langs), pq.Array(zones))
 	} else {
-		rows := make([][4]string, len(users))
-		for i := range rows {
-			rows[i] = [4]string{ids[i], names[i], langs[i], zones[i]}
-		}
-		buf, _ := json.Marshal(rows)
-		_, err = s.db.ExecContext(ctx, `INSERT INTO target_pages (set_id, members) VALUES (?, ?)`, setID, string(buf))
+		q := join(frag(`INSERT INTO target_members (set_id, chat_id, display_name, platform_language, time_zone)
+			SELECT ?, u.id, u.name, NULLIF(u.lang, ''), u.tz FROM `, setID),
+			s.rows("u", []string{"id", "name", "lang", "tz"}, ids, names, langs, zones))
+		_, err = s.db.ExecContext(ctx, q.sql, q.args...)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: stage members: %w", err)
@@ -127,7 +124,11 @@ func (s *Store) stagedUnknown(ctx context.Context, tx *sqlx.Tx, wsID int64, setI
 func (s *Store) pruneTargetSets(ctx context.Context) (int64, error) {
 	old := `SELECT t.id FROM target_sets t WHERE t.created_at < ? AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.target_set = t.id)`
 	before := s.now().Add(-KeepSeenEvents)
-	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM target_pages WHERE set_id IN (`+old+`)`), before); err != nil {
+	staged := "target_pages" // see StageMembers
+	if s.dialect == SQLite {
+		staged = "target_members"
+	}
+	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM `+staged+` WHERE set_id IN (`+old+`)`), before); err != nil {
 		return 0, err
 	}
 	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM target_sets WHERE id IN (`+old+`)`), before)

@@ -9,8 +9,9 @@ import (
 )
 
 // TestTargetPagesMigration: the members a decision kept when they were one
-// row each are the same members once pages hold them, and again after the
-// migration is rolled back.
+// row each are the same members once pages hold them (PostgreSQL), and
+// again after the migration is rolled back; target_member_ids names them
+// on both databases.
 func TestTargetPagesMigration(t *testing.T) {
 	testdb.ForEach(t, func(t *testing.T, url string) {
 		ctx := context.Background()
@@ -58,9 +59,11 @@ func TestTargetPagesMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		read("pages")
-		var pages int
-		if err := s.db.GetContext(ctx, &pages, `SELECT count(*) FROM target_pages`); err != nil || pages != 2 {
-			t.Errorf("%d pages (%v), want one per set", pages, err)
+		if s.dialect == Postgres {
+			var pages int
+			if err := s.db.GetContext(ctx, &pages, `SELECT count(*) FROM target_pages`); err != nil || pages != 2 {
+				t.Errorf("%d pages (%v), want one per set", pages, err)
+			}
 		}
 		var ids []string
 		if err := s.db.SelectContext(ctx, &ids, `SELECT chat_id FROM target_member_ids WHERE set_id = 's1' ORDER BY chat_id`); err != nil || !reflect.DeepEqual(ids, []string{"U1", "U2"}) {
