@@ -427,3 +427,43 @@ func TestReadCPU(t *testing.T) {
 		t.Error("pid 0: want 0")
 	}
 }
+
+// TestReplicasScenario runs the scenario "replicas" with the one learnbot
+// the test serves (no other processes): the generated group, the paced
+// fan-out in a workspace of its own, the counts per recipient and the row.
+// With more replicas and no binary to start them it says what is missing.
+func TestReplicasScenario(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		b, fake, _ := againstCore(t, db, 8)
+		b.cfg.replicas, b.cfg.limitedDMs, b.cfg.limit, b.cfg.drainTimeout = 1, 60, 50, time.Minute
+
+		if err := b.replicas(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(b.rows) != 1 {
+			t.Fatalf("rows %+v, want one", b.rows)
+		}
+		got := b.rows[0].Learnbot
+		if !strings.HasPrefix(b.rows[0].Scenario, "replicas: 1 learnbot processes") || !strings.Contains(got, "lost 0, duplicated 0") {
+			t.Errorf("row %+v: want 1 process, none lost or duplicated", b.rows[0])
+		}
+		res, _ := b.results["replicas"].(map[string]any)
+		if res["dms"] != 60 || res["expected"] != 60 {
+			t.Errorf("results %v: want the 60 DMs of the group", res)
+		}
+		// 60 DMs at 50 a second take about a second: the rate is measured
+		// between the first and the last, and at most the fake's limit.
+		if rate, _ := res["per_second"].(float64); rate <= 0 || rate > 50*1.2 {
+			t.Errorf("%v DMs a second, want a rate up to the fake's 50", res["per_second"])
+		}
+		if st := fake.Stats(false); st.PostRate != 0 || st.DMs != 60 {
+			t.Errorf("the fake allows %v/s after the scenario (want its limit lifted), counted %d DMs (want 60)", st.PostRate, st.DMs)
+		}
+
+		b.cfg.replicas = 3
+		if err := b.replicas(ctx); err == nil || !strings.Contains(err.Error(), "-learnbot-bin") {
+			t.Errorf("3 replicas without a binary: %v, want the missing -learnbot-bin named", err)
+		}
+	})
+}
