@@ -8,6 +8,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -95,6 +96,10 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		outcome = msgDecidedNoneNew
 	}
 	r := req.Lang.Reply(outcome, vars)
+	if res.Assigned > 0 && !info.DueDate.IsZero() {
+		// What the prompt promised ("Whoever you assign it to gets the due date").
+		r.Text += "\n" + req.Lang.Say(msgAssignDue, bot.Vars{"Day": calendar.DayOf(req.Lang, info.DueDate, h.callerToday(req))})
+	}
 	r.Replace = true
 	return r, nil
 }

@@ -76,7 +76,8 @@ func TestDueDateCommands(t *testing.T) {
 		t.Run("DecisionKeepsDueDate", func(t *testing.T) {
 			r := run(t, b, gina, "assign git @anna @ben due 2w")
 			mustSay(t, r, "already assigned", "gets the due date Monday, December 14")
-			mustSay(t, press(t, b, gina, "Only new", r), "Only new: assigned")
+			// The outcome says what the prompt promised.
+			mustSay(t, press(t, b, gina, "Only new", r), "Only new: assigned", "Due Monday, December 14")
 			if got := dueOf(t, b, "ben"); len(got) != 1 || got[0] != "2026-12-14" {
 				t.Fatalf("ben's due dates = %v; want the prompt's", got)
 			}
