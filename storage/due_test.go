@@ -183,6 +183,27 @@ func TestDueDates(t *testing.T) {
 				t.Fatalf("cleo's reminders = %v; want 09:00 Tokyo (00:00 UTC)", rs)
 			}
 		})
+		t.Run("MentionedInANewZoneMovesReminders", func(t *testing.T) {
+			// cleo moved to Berlin; she is only named (a mention, not a command of hers).
+			people, err := f.s.EnsurePeople(ctx, f.ws, []bot.User{{ID: "cleo", TZ: "Europe/Berlin"}, {ID: "ben"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range people {
+				if want := map[string]string{"cleo": "Europe/Berlin", "ben": ""}[*p.ChatID]; p.TimeZone != want {
+					t.Errorf("%s's time zone = %q; want %q", *p.ChatID, p.TimeZone, want)
+				}
+			}
+			list, _, _ := f.s.AssignmentsOf(ctx, f.ws, cleo, 10)
+			rs := reminderRows(t, f.s)[list[0].ID]
+			if len(rs) != 2 || rs[0] != "before 2026-12-10 2026-12-08 08:00" || rs[1] != "overdue 2026-12-10 2026-12-11 08:00" {
+				t.Fatalf("cleo's reminders = %v; want 09:00 Berlin (08:00 UTC)", rs)
+			}
+			again, err := f.s.PersonByChat(ctx, "console", "console", "cleo")
+			if err != nil || again.TimeZone != "Europe/Berlin" {
+				t.Fatalf("cleo stored = %+v, %v; want Berlin kept", again, err)
+			}
+		})
 		t.Run("ClearAllHolders", func(t *testing.T) {
 			res, err := f.s.SetDue(ctx, storage.SetDueParams{WorkspaceID: f.ws, TaskID: f.task.ID, All: true})
 			if err != nil || res.Changed != 3 {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -301,7 +302,7 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) 
 	if err != nil {
 		return nil, fmt.Errorf("storage: ensure people: %w", err)
 	}
-	if len(known) == len(users) {
+	if len(known) == len(users) && len(movedZones(known, users)) == 0 {
 		return known, nil
 	}
 	var out []Person
@@ -316,15 +317,64 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) 
 	return out, nil
 }
 
-// ensurePeople creates the chat users not yet known, in one INSERT, and
-// returns everyone. Users are written in ID order so that two transactions
-// naming the same newcomers cannot deadlock.
+// zoneMove is a person (an index into a list) whose platform now gives
+// another usable time zone than the one learnbot has.
+type zoneMove struct {
+	i    int
+	zone string
+}
+
+func movedZones(people []Person, users []bot.User) []zoneMove {
+	zones := make(map[string]string, len(users))
+	for _, u := range users {
+		zones[u.ID] = zoneOf(u)
+	}
+	var moved []zoneMove
+	for i, p := range people {
+		if p.ChatID == nil {
+			continue
+		}
+		if z := zones[*p.ChatID]; z != "" && z != p.TimeZone {
+			moved = append(moved, zoneMove{i, z})
+		}
+	}
+	return moved
+}
+
+// followZones gives the people named whose time zone changed on the
+// platform the new one, with their pending reminders (as Identify does for
+// whoever runs a command): a learner who moved gets them at the hour of
+// where they are now. People are updated in ID order.
+func (s *Store) followZones(ctx context.Context, tx *sqlx.Tx, people []Person, users []bot.User) error {
+	moved := movedZones(people, users)
+	slices.SortFunc(moved, func(a, b zoneMove) int { return cmp.Compare(people[a.i].ID, people[b.i].ID) })
+	for _, m := range moved {
+		p := &people[m.i]
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET time_zone = ? WHERE id = ?`), m.zone, p.ID); err != nil {
+			return err
+		}
+		if err := s.rezoneReminders(ctx, tx, p.ID, m.zone); err != nil {
+			return err
+		}
+		p.TimeZone = m.zone
+	}
+	return nil
+}
+
+// ensurePeople creates the chat users not yet known, in one INSERT, gives
+// those known the time zone the platform gives now, and returns everyone.
+// Users are written in ID order so that two transactions naming the same
+// newcomers cannot deadlock.
 func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []bot.User) ([]Person, error) {
 	users = distinctUsers(users)
 	if err := s.insertLearners(ctx, tx, wsID, users); err != nil {
 		return nil, err
 	}
-	return s.peopleByChatID(ctx, tx, wsID, users)
+	people, err := s.peopleByChatID(ctx, tx, wsID, users)
+	if err != nil {
+		return nil, err
+	}
+	return people, s.followZones(ctx, tx, people, users)
 }
 
 // distinctUsers sorts users by ID and drops repeats.
