@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -182,7 +181,7 @@ func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u bot
 		return nil, err
 	}
 	if zone != p.TimeZone {
-		if err := s.rezoneReminders(ctx, tx, p.ID, zone); err != nil {
+		if err := s.rezoneReminders(ctx, tx, []int64{p.ID}); err != nil {
 			return nil, err
 		}
 	}
@@ -215,7 +214,7 @@ func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u bot.U
 		return nil, err
 	}
 	if zone != p.TimeZone {
-		if err := s.rezoneReminders(ctx, tx, p.ID, zone); err != nil {
+		if err := s.rezoneReminders(ctx, tx, []int64{p.ID}); err != nil {
 			return nil, err
 		}
 	}
@@ -294,15 +293,18 @@ func zoneOf(u bot.User) string {
 const peopleChunk = 400
 
 // EnsurePeople returns the people behind chat users (mentions, members of a
-// platform group), creating active learners for those not yet known.
+// platform group), creating active learners for those not yet known. For
+// those known it takes the time zone and language the platform gives now
+// (see refreshPeople).
 func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) ([]Person, error) {
 	users = distinctUsers(users)
-	// Usually everyone named is known already: one read, no transaction.
+	// Usually everyone named is known already and unchanged: one read, no
+	// transaction.
 	known, err := s.peopleByChatID(ctx, s.db, wsID, users)
 	if err != nil {
 		return nil, fmt.Errorf("storage: ensure people: %w", err)
 	}
-	if len(known) == len(users) && len(movedZones(known, users)) == 0 {
+	if len(known) == len(users) && len(platformChanges(known, users)) == 0 {
 		return known, nil
 	}
 	var out []Person
@@ -317,54 +319,9 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) 
 	return out, nil
 }
 
-// zoneMove is a person (an index into a list) whose platform now gives
-// another usable time zone than the one learnbot has.
-type zoneMove struct {
-	i    int
-	zone string
-}
-
-func movedZones(people []Person, users []bot.User) []zoneMove {
-	zones := make(map[string]string, len(users))
-	for _, u := range users {
-		zones[u.ID] = zoneOf(u)
-	}
-	var moved []zoneMove
-	for i, p := range people {
-		if p.ChatID == nil {
-			continue
-		}
-		if z := zones[*p.ChatID]; z != "" && z != p.TimeZone {
-			moved = append(moved, zoneMove{i, z})
-		}
-	}
-	return moved
-}
-
-// followZones gives the people named whose time zone changed on the
-// platform the new one, with their pending reminders (as Identify does for
-// whoever runs a command): a learner who moved gets them at the hour of
-// where they are now. People are updated in ID order.
-func (s *Store) followZones(ctx context.Context, tx *sqlx.Tx, people []Person, users []bot.User) error {
-	moved := movedZones(people, users)
-	slices.SortFunc(moved, func(a, b zoneMove) int { return cmp.Compare(people[a.i].ID, people[b.i].ID) })
-	for _, m := range moved {
-		p := &people[m.i]
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET time_zone = ? WHERE id = ?`), m.zone, p.ID); err != nil {
-			return err
-		}
-		if err := s.rezoneReminders(ctx, tx, p.ID, m.zone); err != nil {
-			return err
-		}
-		p.TimeZone = m.zone
-	}
-	return nil
-}
-
-// ensurePeople creates the chat users not yet known, in one INSERT, gives
-// those known the time zone the platform gives now, and returns everyone.
-// Users are written in ID order so that two transactions naming the same
-// newcomers cannot deadlock.
+// ensurePeople creates the chat users not yet known, in one INSERT,
+// refreshes those known, and returns everyone. Users are written in ID
+// order so that two transactions naming the same people cannot deadlock.
 func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []bot.User) ([]Person, error) {
 	users = distinctUsers(users)
 	if err := s.insertLearners(ctx, tx, wsID, users); err != nil {
@@ -374,7 +331,80 @@ func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users
 	if err != nil {
 		return nil, err
 	}
-	return people, s.followZones(ctx, tx, people, users)
+	if err := s.refreshPeople(ctx, tx, wsID, people, users); err != nil {
+		return nil, err
+	}
+	return people, nil
+}
+
+// platformChange is what the platform now says of a known person, where it
+// differs from what learnbot keeps.
+type platformChange struct {
+	person *Person
+	lang   bot.Lang
+	zone   string
+}
+
+// platformChanges lists the people whose platform language or time zone
+// the platform now gives otherwise, in the order of users (chat ID order).
+// A value the platform does not give (Discord tells no time zone, a mention
+// that could not be looked up tells nothing) changes nothing. Display names
+// are not taken: a mention's name is not always the platform's (Discord
+// names a mention typed as text "<@id>", Slack's label is the handle when
+// users.info fails), and Identify takes the real one when the person talks
+// to learnbot.
+func platformChanges(people []Person, users []bot.User) []platformChange {
+	byChat := make(map[string]*Person, len(people))
+	for i := range people {
+		if people[i].ChatID != nil {
+			byChat[*people[i].ChatID] = &people[i]
+		}
+	}
+	var out []platformChange
+	for _, u := range users {
+		p := byChat[u.ID]
+		if p == nil {
+			continue
+		}
+		if lang, zone := platformLanguage(p, u), timeZone(p, u); lang != p.PlatformLanguage || zone != p.TimeZone {
+			out = append(out, platformChange{person: p, lang: lang, zone: zone})
+		}
+	}
+	return out
+}
+
+// refreshPeople writes the platform's language and time zone of the known
+// people where they changed, in one statement that locks the rows in chat
+// ID order (two transactions refreshing the same people cannot deadlock),
+// and moves the reminders of those whose time zone changed. The language a
+// person chose (people.language) is theirs and stays. people are updated
+// in place.
+func (s *Store) refreshPeople(ctx context.Context, tx *sqlx.Tx, wsID int64, people []Person, users []bot.User) error {
+	changes := platformChanges(people, users)
+	if len(changes) == 0 {
+		return nil
+	}
+	ids, langs, zones := make([]string, len(changes)), make([]string, len(changes)), make([]string, len(changes))
+	var moved []int64
+	for i, c := range changes {
+		ids[i], langs[i], zones[i] = *c.person.ChatID, string(c.lang), c.zone
+		if c.zone != c.person.TimeZone {
+			moved = append(moved, c.person.ID)
+		}
+	}
+	q := join(frag(`WITH c AS (SELECT p.id, u.lang, u.tz FROM `), s.rows("u", []string{"id", "lang", "tz"}, ids, langs, zones),
+		frag(` JOIN people p ON p.workspace_id = ? AND p.chat_id = u.id ORDER BY u.n`+s.forUpdate()+`)
+		UPDATE people SET platform_language = NULLIF(c.lang, ''), time_zone = c.tz FROM c WHERE people.id = c.id`, wsID))
+	if _, err := tx.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
+		return err
+	}
+	if err := s.rezoneReminders(ctx, tx, moved); err != nil {
+		return err
+	}
+	for _, c := range changes {
+		c.person.PlatformLanguage, c.person.TimeZone = c.lang, c.zone
+	}
+	return nil
 }
 
 // distinctUsers sorts users by ID and drops repeats.

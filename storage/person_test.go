@@ -123,3 +123,79 @@ func TestPlatformNamesCleaned(t *testing.T) {
 		}
 	})
 }
+
+// TestEnsurePeopleFollowsThePlatform: people named in a command (mentions,
+// members of a platform group) take the platform language and time zone the
+// platform gives now, as Identify does for the caller; what it does not give
+// changes nothing, and neither the language a person chose nor their
+// display name is overwritten.
+func TestEnsurePeopleFollowsThePlatform(t *testing.T) {
+	onEachDatabase(t, func(t *testing.T, ctx context.Context, f *fixture) {
+		ensure := func(users ...bot.User) map[string]storage.Person {
+			t.Helper()
+			ps, err := f.s.EnsurePeople(ctx, f.ws, users)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]storage.Person{}
+			for _, p := range ps {
+				stored, err := f.s.PersonByChatID(ctx, f.ws, *p.ChatID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if stored.PlatformLanguage != p.PlatformLanguage || stored.TimeZone != p.TimeZone {
+					t.Fatalf("returned %+v; stored %+v", p, stored)
+				}
+				out[*p.ChatID] = *stored
+			}
+			return out
+		}
+		ida := ensure(bot.User{ID: "ida", Name: "ida", Lang: bot.English, TZ: "Europe/Berlin"})["ida"]
+		if err := f.s.SetLanguage(ctx, f.ws, ida.ID, bot.English); err != nil {
+			t.Fatal(err)
+		}
+		ensure(bot.User{ID: "jan", Name: "jan"})
+
+		t.Run("ChangesTaken", func(t *testing.T) {
+			got := ensure(bot.User{ID: "ida", Name: "<@ida>", Lang: bot.German, TZ: "Asia/Tokyo"})["ida"]
+			if got.PlatformLanguage != bot.German || got.TimeZone != "Asia/Tokyo" {
+				t.Fatalf("ida = %+v; want the platform's German and Tokyo", got)
+			}
+			if got.Language != bot.English || got.Lang(bot.German) != bot.English {
+				t.Fatalf("ida = %+v; want the English she chose kept", got)
+			}
+			if got.Name != "ida" {
+				t.Fatalf("ida's name = %q; want it kept", got.Name)
+			}
+		})
+		t.Run("NothingGivenNothingChanged", func(t *testing.T) {
+			got := ensure(bot.User{ID: "ida", Name: "ida", TZ: "Not/AZone"})["ida"]
+			if got.PlatformLanguage != bot.German || got.TimeZone != "Asia/Tokyo" {
+				t.Fatalf("ida = %+v; want German and Tokyo kept", got)
+			}
+		})
+		t.Run("SeveralAlongsideANewcomer", func(t *testing.T) {
+			got := ensure(bot.User{ID: "jan", TZ: "America/New_York"}, bot.User{ID: "kai", Lang: bot.German, TZ: "Europe/Vienna"},
+				bot.User{ID: "ida", Lang: bot.English})
+			if got["jan"].TimeZone != "America/New_York" || got["jan"].PlatformLanguage != "" {
+				t.Errorf("jan = %+v; want New York", got["jan"])
+			}
+			if got["kai"].TimeZone != "Europe/Vienna" || got["kai"].PlatformLanguage != bot.German {
+				t.Errorf("kai = %+v; want a German newcomer in Vienna", got["kai"])
+			}
+			if got["ida"].TimeZone != "Asia/Tokyo" || got["ida"].PlatformLanguage != bot.English {
+				t.Errorf("ida = %+v; want English in Tokyo", got["ida"])
+			}
+		})
+		t.Run("AssignTakesThemToo", func(t *testing.T) {
+			res, err := f.s.Assign(ctx, storage.AssignParams{WorkspaceID: f.ws, TaskID: f.task.ID, GuideID: f.guide.ID,
+				Users: []bot.User{{ID: "jan", TZ: "Australia/Sydney"}}})
+			if err != nil || res.Assigned != 1 {
+				t.Fatalf("Assign = %+v, %v", res, err)
+			}
+			if p, err := f.s.PersonByChatID(ctx, f.ws, "jan"); err != nil || p.TimeZone != "Australia/Sydney" {
+				t.Fatalf("jan = %+v, %v; want Sydney", p, err)
+			}
+		})
+	})
+}

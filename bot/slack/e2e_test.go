@@ -6,9 +6,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/internal/testbot"
@@ -256,6 +258,64 @@ func TestTimeZoneFromUsersInfo(t *testing.T) {
 			if p.TimeZone != want {
 				t.Errorf("%s's time zone = %q; want %q from users.info", user, p.TimeZone, want)
 			}
+		}
+	})
+}
+
+// TestNamedPersonFollowsSlack: a learner learnbot knows moves to another
+// time zone and switches Slack to German; the next command that names them
+// takes both (users.info): the reminders of their assignments move to 09:00
+// where they are now, and their next DM is German.
+func TestNamedPersonFollowsSlack(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		env, b := newCoreEnv(t, db, slack.WithUserCacheTTL(time.Nanosecond))
+		env.fake.AddUser(fakeslack.User{ID: "U7", Name: "ida", Display: "Ida", TZ: "America/New_York", Locale: "en-US"})
+		for _, c := range [][2]string{{"/learn", "task add git Git basics"}, {"/learn", "task add sql SQL basics"},
+			{"/assign", "git <@U7> due 3w"}} {
+			if r := env.command(t, "UG", c[0], c[1]); r == nil {
+				t.Fatalf("%s %s: no reply", c[0], c[1])
+			}
+		}
+		// The "before" reminder of git, and when it should be in zone.
+		reminder := func(zone string) (got, want time.Time) {
+			t.Helper()
+			var due calendar.Date
+			err := b.Store.DB().QueryRow(`SELECT r.due_date, r.remind_at FROM reminders r JOIN assignments a ON a.id = r.assignment_id
+				JOIN people p ON p.id = a.person_id WHERE p.chat_id = 'U7' AND r.kind = 'before'`).Scan(&due, &got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			loc, err := time.LoadLocation(zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got, calendar.BeforeAt(due, b.Store.ReminderPolicy().Lead, loc)
+		}
+		if got, want := reminder("America/New_York"); !got.Equal(want) {
+			t.Fatalf("reminder at %s; want %s, 09:00 in New York", got, want)
+		}
+		b.WaitJobs(t) // git's DM goes out in English
+		env.fake.AddUser(fakeslack.User{ID: "U7", Name: "ida", Display: "Ida", TZ: "Asia/Tokyo", Locale: "de-DE"})
+		if r := env.command(t, "UG", "/assign", "sql <@U7>"); r == nil {
+			t.Fatal("no reply")
+		}
+		b.WaitJobs(t)
+		var texts []string
+		for _, dm := range env.fake.DMs() {
+			texts = append(texts, dm.Text)
+		}
+		if len(texts) != 2 || !strings.Contains(texts[0], "New learning task") || !strings.Contains(texts[1], "Neue Lernaufgabe") {
+			t.Errorf("DMs %q; want git's in English, then sql's in German", texts)
+		}
+		p, err := b.Store.PersonByChat(context.Background(), bot.PlatformSlack, "T1", "U7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.TimeZone != "Asia/Tokyo" {
+			t.Errorf("time zone = %q; want Slack's new Asia/Tokyo", p.TimeZone)
+		}
+		if got, want := reminder("Asia/Tokyo"); !got.Equal(want) {
+			t.Errorf("reminder at %s; want %s, 09:00 in Tokyo", got, want)
 		}
 	})
 }
