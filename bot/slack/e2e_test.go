@@ -319,3 +319,44 @@ func TestNamedPersonFollowsSlack(t *testing.T) {
 		}
 	})
 }
+
+// TestDecisionOutcomeSaysTheDueDate: Force reassignment with a due date,
+// pressed by a guide whose Slack speaks German: the outcome that replaces
+// the prompt repeats the date the prompt promised, as the direct outcome
+// does.
+func TestDecisionOutcomeSaysTheDueDate(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		env, _ := newCoreEnv(t, db)
+		env.fake.AddUser(fakeslack.User{ID: "UG", Name: "gina", Display: "Gina Guide", Email: "gina@example.com", Locale: "de-DE"})
+		say := func(text string) *inlineReply {
+			t.Helper()
+			r := env.command(t, "UG", "/learn", text)
+			if r == nil {
+				t.Fatalf("%s: no inline reply", text)
+			}
+			return r
+		}
+		say("task add git Git-Grundlagen")
+		say("assign git <@U1|anna>")
+		r := say("assign git <@U1|anna> <@U2|ben> due 2w")
+		prompt := fakeslack.TextOf(r.Blocks)
+		_, day, ok := strings.Cut(prompt, "bekommt das Fälligkeitsdatum ")
+		day, _, _ = strings.Cut(day, "\n")
+		day = strings.TrimSuffix(day, ".")
+		if !ok || day == "" {
+			t.Fatalf("prompt %q names no due date", prompt)
+		}
+		var force string
+		for _, btn := range fakeslack.ButtonsOf(r.Blocks) {
+			if btn.Label == "Neuzuweisung erzwingen" {
+				force = btn.Value
+			}
+		}
+		env.press(t, "UG", force, env.fake.responseURL("prompt"), false)
+		p := lastPost(t, env.fake)
+		if got := fakeslack.TextOf(p.Blocks); !p.ReplaceOriginal || !strings.Contains(got, "Neuzuweisung erzwingen: Git-Grundlagen (git) ist 2 Personen erneut zugewiesen") ||
+			!strings.Contains(got, "Fällig am "+day+"; Erinnerungen kommen vorher") {
+			t.Fatalf("outcome %q; want Force's outcome and \"Fällig am %s\"", got, day)
+		}
+	})
+}
