@@ -101,6 +101,7 @@ type fanOut struct {
 // result of a simulated fan-out.
 type result struct {
 	accepted, refused int
+	snoozed           int         // jobs handed back to the queue: each a fetch and a write
 	times             []time.Time // of the accepted calls
 	share             float64     // of the allowed rate, first to last accepted call
 	elapsed           time.Duration
@@ -134,6 +135,7 @@ func simulateWith(t *testing.T, f fanOut, api *limit, replicas int, shared Share
 	var idle []func() // workers waiting for a job
 	// snooze hands a job back to the queue, due after d.
 	snooze := func(job int, d time.Duration) {
+		res.snoozed++
 		s.after(d+f.poll, func() {
 			available = append(available, job)
 			if len(idle) > 0 {
@@ -400,8 +402,8 @@ func TestSimulatedLimitRemembered(t *testing.T) {
 func checkShare(t *testing.T, res result) {
 	t.Helper()
 	refused := float64(res.refused) / float64(res.refused+res.accepted)
-	t.Logf("%.1f%% of the allowed rate, %d refused (%.2f%% of %d attempts) in %s",
-		res.share*100, res.refused, 100*refused, res.refused+res.accepted, res.elapsed.Round(time.Millisecond))
+	t.Logf("%.1f%% of the allowed rate, %d refused (%.2f%% of %d attempts) in %s; %d snoozed",
+		res.share*100, res.refused, 100*refused, res.refused+res.accepted, res.elapsed.Round(time.Millisecond), res.snoozed)
 	if res.share < 0.95 {
 		t.Errorf("%.1f%% of the allowed rate, want at least 95%%", res.share*100)
 	}
