@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -91,9 +90,9 @@ func (s *Store) armReminders(ctx context.Context, tx *sqlx.Tx, ids []int64, due 
 // rezoneReminders moves the pending reminders of these people to 09:00 in
 // the time zone they have now (written in tx before), when the platform
 // tells it after the dates were set (someone invited by email talks to
-// learnbot for the first time, or moves). One read and one update however
-// many people and reminders: each reminder's new moment is one of the
-// few distinct moments, bound once each.
+// learnbot for the first time, or moves). The people named in a command
+// have a handful of open assignments each: one read, and an update per
+// reminder.
 func (s *Store) rezoneReminders(ctx context.Context, tx *sqlx.Tx, personIDs []int64) error {
 	if s.reminders.Lead == 0 || len(personIDs) == 0 {
 		return nil
@@ -104,37 +103,23 @@ func (s *Store) rezoneReminders(ctx context.Context, tx *sqlx.Tx, personIDs []in
 	}
 	q := join(frag(`SELECT r.assignment_id, r.kind, r.due_date, p.time_zone FROM reminders r
 		JOIN assignments a ON a.id = r.assignment_id JOIN people p ON p.id = a.person_id
-		WHERE a.person_id IN `), s.idSet(personIDs))
+		WHERE a.person_id IN `), s.idSet(personIDs), frag(` ORDER BY r.assignment_id, r.kind`))
 	if err := tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
 		return err
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	ids, kinds, moments := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
-	index := map[int64]string{} // a moment (Unix µs) and its name in the CASE
-	var cases []string
-	var args []any
-	for i, r := range rows {
+	for _, r := range rows {
 		loc := calendar.Location(r.Zone, s.reminders.Zone)
 		at := calendar.OverdueAt(r.Due, loc)
 		if r.Kind == ReminderBefore {
 			at = calendar.BeforeAt(r.Due, s.reminders.Lead, loc)
 		}
-		m, ok := index[at.UnixMicro()]
-		if !ok {
-			m = strconv.Itoa(len(index))
-			index[at.UnixMicro()] = m
-			cases = append(cases, `WHEN `+s.typed("TEXT")+` THEN `+s.typed("TIMESTAMPTZ"))
-			args = append(args, m, at.UTC())
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE reminders SET remind_at = ? WHERE assignment_id = ? AND kind = ?`),
+			at.UTC(), r.AssignmentID, r.Kind)
+		if err != nil {
+			return err
 		}
-		ids[i], kinds[i], moments[i] = strconv.FormatInt(r.AssignmentID, 10), r.Kind, m
 	}
-	q = join(frag(`UPDATE reminders SET remind_at = CASE c.m `+strings.Join(cases, " ")+` END FROM `, args...),
-		s.rows("c", []string{"id", "kind", "m"}, ids, kinds, moments),
-		frag(` WHERE reminders.assignment_id = CAST(c.id AS BIGINT) AND reminders.kind = c.kind`))
-	_, err := tx.ExecContext(ctx, s.q(q.sql), q.args...)
-	return err
+	return nil
 }
 
 // ClaimDueReminders queues the DMs of every reminder whose moment has come
