@@ -18,32 +18,33 @@ type Pace struct {
 	Base, Ceiling, Burst float64
 }
 
-// Pace returns key's pace (ok false: none) and how many replicas paced key
-// since since. A non-zero seen records replica as pacing key at seen, and
+// Pace returns key's pace (ok false: none), how many replicas paced key
+// since since, and how many of those sort before replica (its place among
+// them, from 0). A non-zero seen records replica as pacing key at seen, and
 // forgets replicas not seen for a minute before it.
-func (s *Store) Pace(ctx context.Context, key, replica string, seen, since time.Time) (p Pace, ok bool, replicas int, err error) {
+func (s *Store) Pace(ctx context.Context, key, replica string, seen, since time.Time) (p Pace, ok bool, replicas, index int, err error) {
 	if !seen.IsZero() {
 		_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO pace_replicas (key, replica, seen_us) VALUES (?, ?, ?)
 			ON CONFLICT (key, replica) DO UPDATE SET seen_us = excluded.seen_us`), key, replica, seen.UnixMicro())
 		if err != nil {
-			return Pace{}, false, 0, fmt.Errorf("storage: record a pacing replica: %w", err)
+			return Pace{}, false, 0, 0, fmt.Errorf("storage: record a pacing replica: %w", err)
 		}
 		_, err = s.db.ExecContext(ctx, s.q(`DELETE FROM pace_replicas WHERE key = ? AND seen_us < ?`),
 			key, seen.Add(-time.Minute).UnixMicro())
 		if err != nil {
-			return Pace{}, false, 0, fmt.Errorf("storage: forget pacing replicas: %w", err)
+			return Pace{}, false, 0, 0, fmt.Errorf("storage: forget pacing replicas: %w", err)
 		}
 	}
-	err = s.db.QueryRowxContext(ctx, s.q(`SELECT count(*) FROM pace_replicas WHERE key = ? AND seen_us >= ?`),
-		key, since.UnixMicro()).Scan(&replicas)
+	err = s.db.QueryRowxContext(ctx, s.q(`SELECT count(*), COALESCE(SUM(CASE WHEN replica < ? THEN 1 ELSE 0 END), 0)
+		FROM pace_replicas WHERE key = ? AND seen_us >= ?`), replica, key, since.UnixMicro()).Scan(&replicas, &index)
 	if err != nil {
-		return Pace{}, false, 0, fmt.Errorf("storage: count pacing replicas: %w", err)
+		return Pace{}, false, 0, 0, fmt.Errorf("storage: count pacing replicas: %w", err)
 	}
 	p, ok, err = scanPace(s.db.QueryRowxContext(ctx, s.q(`SELECT refused_us, resume_us, base, ceiling, burst FROM paces WHERE key = ?`), key))
 	if err != nil {
-		return Pace{}, false, 0, fmt.Errorf("storage: read pace: %w", err)
+		return Pace{}, false, 0, 0, fmt.Errorf("storage: read pace: %w", err)
 	}
-	return p, ok, replicas, nil
+	return p, ok, replicas, index, nil
 }
 
 // UpdatePace replaces key's pace with what merge makes of it (old, and

@@ -19,14 +19,14 @@ type sharedPaces struct{ store *storage.Store }
 
 var _ pacer.Shared = sharedPaces{}
 
-func (s sharedPaces) LoadEpisode(ctx context.Context, key, replica string, paced bool) (pacer.Episode, bool, int, error) {
+func (s sharedPaces) LoadEpisode(ctx context.Context, key, replica string, paced bool) (pacer.Episode, bool, int, int, error) {
 	now := time.Now()
 	var seen time.Time
 	if paced {
 		seen = now
 	}
-	p, ok, n, err := s.store.Pace(ctx, key, replica, seen, now.Add(-pacer.ReplicaWindow))
-	return episode(p), ok, n, err
+	p, ok, n, index, err := s.store.Pace(ctx, key, replica, seen, now.Add(-pacer.ReplicaWindow))
+	return episode(p), ok, n, index, err
 }
 
 func (s sharedPaces) SaveEpisode(ctx context.Context, key string, e pacer.Episode) error {

@@ -3,6 +3,7 @@ package pacer
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -167,5 +168,39 @@ func TestSharesTheAllowedRate(t *testing.T) {
 	}
 	if refused > accepted/100 {
 		t.Errorf("%d refusals for %d accepted calls", refused, accepted)
+	}
+}
+
+// TestReplicasInterleave: three replicas following one episode take
+// alternate places one interval of the pace apart, so that together their
+// calls are evenly spaced; each keeping its share independently would
+// start all three at the end of the pause, at once.
+func TestReplicasInterleave(t *testing.T) {
+	start := time.Unix(1_700_000_000, 0)
+	c := &clock{t: start}
+	e := Episode{Refused: start.Add(-time.Second), Resume: start, Base: 30, Ceiling: 50, Burst: 5}
+	var slots []time.Duration
+	for i := range 3 {
+		p := New(time.Minute, c.now)
+		p.replicas, p.index = 3, i
+		p.adopt(c.t, e)
+		rate := p.rate(c.t)
+		for range 4 {
+			delay, _, _, taken := p.reserve()
+			if !taken {
+				t.Fatalf("replica %d: no slot within a minute", i)
+			}
+			slots = append(slots, delay)
+		}
+		if i == 0 {
+			t.Logf("pace %.1f/s: one place every %s", rate, time.Duration(float64(time.Second)/rate))
+		}
+	}
+	slices.Sort(slots)
+	gap := slots[1] - slots[0]
+	for i := 1; i < len(slots); i++ {
+		if d := slots[i] - slots[i-1]; d < gap*9/10 || d > gap*11/10 || gap == 0 {
+			t.Fatalf("slots %v: want them evenly spaced over the three replicas", slots)
+		}
 	}
 }

@@ -420,21 +420,24 @@ type memShared struct {
 	seen     map[string]map[string]time.Time // key -> replica -> last paced load
 }
 
-func (m *memShared) LoadEpisode(_ context.Context, key, replica string, paced bool) (Episode, bool, int, error) {
+func (m *memShared) LoadEpisode(_ context.Context, key, replica string, paced bool) (Episode, bool, int, int, error) {
 	if m.seen[key] == nil {
 		m.seen[key] = map[string]time.Time{}
 	}
 	if paced {
 		m.seen[key][replica] = m.now()
 	}
-	n := 0
-	for _, at := range m.seen[key] {
+	n, index := 0, 0
+	for r, at := range m.seen[key] {
 		if m.now().Sub(at) < ReplicaWindow {
 			n++
+			if r < replica {
+				index++
+			}
 		}
 	}
 	e, ok := m.episodes[key]
-	return e, ok, n, nil
+	return e, ok, n, index, nil
 }
 
 func (m *memShared) SaveEpisode(_ context.Context, key string, e Episode) error {
