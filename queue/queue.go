@@ -227,8 +227,9 @@ func (h atLeast) WithGroup(name string) slog.Handler {
 // whose backlog of thousands waits for its rate limit must not keep another
 // workspace's single DM waiting behind it (the backlog's jobs come back
 // again and again, snoozed until their slots). Workers are not held
-// either: a DM whose slot is more than 2 s away snoozes and frees its
-// worker (internal/pacer).
+// either: a DM whose slot is more than 2 s away (times the replicas
+// sharing the limit, up to 4) snoozes and frees its worker
+// (internal/pacer).
 const (
 	priorityDM   = 1
 	priorityBulk = 2

@@ -8,7 +8,7 @@
 // replicas starting at once would otherwise be refused all but a burst).
 // A refusal starts an episode: every caller pauses for its Retry-After,
 // and from then the calls go at a pace that is a function of the time
-// since the pause ended. It starts 3% under the pace that held: the one
+// since the pause ended. It starts 2% under the pace that held: the one
 // before the last rise, or, when the API accepted fewer calls than that
 // in the second before the refusal, what it accepted (unpaced: what was
 // accepted in the second before). It rises by 4x every half second while
@@ -16,7 +16,7 @@
 // first rise cuts it by as much, still blind: calls that flowed unpaced for
 // a while before the API began to refuse say nothing of its limit); then
 // halving its distance to 5% under the pace last refused each second
-// (unless the two are within 10%); then by 1% every 4 s up to there and every 20 s beyond, so that a
+// (unless the two are within 10%); then by 1% every 4 s up to there and every 30 s beyond, so that a
 // limit that grows is found again. After forgetAfter without a refusal
 // calls go unpaced again; a refusal within a day of a limit found starts
 // just under it.
@@ -42,6 +42,11 @@
 //     placing their thirds independently bunched calls beyond the API's
 //     burst now and then, and were refused under the limit (at 42/s of
 //     50/s in the simulation), each such refusal setting a low ceiling.
+//   - Every refusal once paced costs the whole pause it asks for (at least
+//     a second, for every replica), so the pace probes beyond what held
+//     only every 30 s and starts again 2% under it: probing every 20 s
+//     and starting 3% under cost the replicas simulation 1% of the rate
+//     once replicas held their slots together (held).
 package pacer
 
 import (
@@ -58,7 +63,7 @@ import (
 
 const (
 	// under is the share of the pace that last held a refusal sets the pace to.
-	under = 0.97
+	under = 0.98
 	// refilled is how long after a pause a refusal may still owe
 	// something to the burst the API allowed again after it.
 	refilled = 5 * time.Second
@@ -82,7 +87,7 @@ const (
 	// probeEvery is how often the pace rises by probeStep without a
 	// refusal; probeFast how often while under approach of the pace last
 	// refused.
-	probeEvery = 20 * time.Second
+	probeEvery = 30 * time.Second
 	probeFast  = 4 * time.Second
 	probeStep  = 1.01
 	// forgetAfter without a refusal removes the pace.
@@ -99,6 +104,10 @@ const (
 	// startWindow is how many calls may be in flight before the first
 	// refusal, plus one per call accepted.
 	startWindow = 16
+	// heldReplicas caps how many replicas' worth of maxWait a replica's
+	// callers hold slots ahead (held): a queue job waits for its slot
+	// within its timeout.
+	heldReplicas = 4
 	// refreshEvery is how often a pacer with a Shared store reads the
 	// episode other replicas may have started.
 	refreshEvery = 500 * time.Millisecond
@@ -228,7 +237,8 @@ type Pacer struct {
 	left      chan struct{} // closed when a call leaves
 }
 
-// New returns a pacer whose Wait holds a caller at most maxWait.
+// New returns a pacer whose Wait holds a caller at most maxWait (times
+// the replicas sharing its key: held).
 func New(maxWait time.Duration, now func() time.Time) *Pacer {
 	if now == nil {
 		now = time.Now
@@ -274,7 +284,7 @@ func (p *Pacer) leave(accepted bool) {
 }
 
 // Wait takes the next slot for a call and sleeps until it. If the slot is
-// further away than maxWait it takes nothing and returns the delay, for the
+// further away than held it takes nothing and returns the delay, for the
 // caller to come back then (a queue job snoozes). It returns ctx's error if
 // ctx ends first.
 func (p *Pacer) Wait(ctx context.Context) (later time.Duration, err error) {
@@ -303,7 +313,7 @@ func (p *Pacer) Wait(ctx context.Context) (later time.Duration, err error) {
 
 // reserve takes the next slot and returns how far away it is, with the
 // version of the plan it belongs to and the channel closed when that plan
-// is void; or, when the slot is further than maxWait, takes nothing.
+// is void; or, when the slot is further than held, takes nothing.
 func (p *Pacer) reserve() (delay time.Duration, version int, changed <-chan struct{}, taken bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -318,13 +328,25 @@ func (p *Pacer) reserve() (delay time.Duration, version int, changed <-chan stru
 	}
 	slot = p.interleave(slot, rate)
 	delay = slot.Sub(now)
-	if delay > p.maxWait {
+	if delay > p.held() {
 		return delay, p.version, p.changed, false
 	}
 	if rate > 0 {
 		p.next = slot.Add(time.Duration(float64(time.Second) * float64(p.replicas) / rate))
 	}
 	return delay, p.version, p.changed, true
+}
+
+// held is how far ahead this replica's callers hold slots: maxWait of the
+// whole pace, which is maxWait times the replicas of this replica's share
+// (up to heldReplicas of them). Each replica's workers then hold as many
+// slots as one process's would. Holding only maxWait of a third of the
+// pace, a replica turned most of its workers' jobs away again and again
+// (snoozed, each a fetch and a write of the queue): 49 times a job in the
+// replicas simulation, which starved a 2-core machine (2026-11-28:
+// 86-94% of the allowed rate with load 8-13); now about 1.5.
+func (p *Pacer) held() time.Duration {
+	return p.maxWait * time.Duration(min(p.replicas, heldReplicas))
 }
 
 // interleave moves a slot to this replica's next place on the grid the
@@ -540,7 +562,8 @@ type Set struct {
 	log     *slog.Logger
 }
 
-// NewSet returns an empty set whose pacers hold callers at most maxWait.
+// NewSet returns an empty set whose pacers hold callers at most maxWait
+// (times the replicas sharing a key: Pacer.held).
 func NewSet(maxWait time.Duration, now func() time.Time) *Set {
 	return &Set{maxWait: maxWait, now: now, pacers: map[string]*Pacer{}}
 }
@@ -567,7 +590,7 @@ func (s *Set) For(key string) *Pacer {
 }
 
 // Do makes call, which reports a rate limit as *bot.RetryAfterError, in the
-// key's next slot. A slot further away than the set's maxWait is not waited
+// key's next slot. A slot further away than Pacer.held is not waited
 // for: Do returns a *bot.RetryAfterError for it without calling.
 func (s *Set) Do(ctx context.Context, key string, call func() error) error {
 	p := s.For(key)

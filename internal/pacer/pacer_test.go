@@ -204,3 +204,38 @@ func TestReplicasInterleave(t *testing.T) {
 		}
 	}
 }
+
+// A replica pacing a third of the limit holds slots three times maxWait
+// ahead, as many as one process pacing all of it holds (so that its
+// workers wait for their slots instead of snoozing their jobs again and
+// again), and at most heldReplicas times maxWait (a queue job's timeout).
+func TestReplicaHoldsAsManySlotsAsOneProcess(t *testing.T) {
+	start := time.Unix(1_700_000_000, 0)
+	e := Episode{Refused: start.Add(-time.Second), Resume: start, Base: 30, Ceiling: 50, Burst: 5}
+	for _, c := range []struct {
+		replicas int
+		held     time.Duration
+	}{{1, 2 * time.Second}, {3, 6 * time.Second}, {10, 8 * time.Second}} {
+		clock := &clock{t: start}
+		p := New(2*time.Second, clock.now)
+		p.replicas = c.replicas
+		p.adopt(clock.t, e)
+		var last time.Duration
+		taken := 0
+		for {
+			delay, _, _, ok := p.reserve()
+			if !ok {
+				if delay <= c.held {
+					t.Fatalf("%d replicas: turned away %s ahead, want slots held up to %s", c.replicas, delay, c.held)
+				}
+				break
+			}
+			last = delay
+			taken++
+		}
+		if gap := time.Duration(float64(time.Second) * float64(c.replicas) / 30); last < c.held-gap {
+			t.Errorf("%d replicas: the last slot held is %s ahead, want about %s", c.replicas, last, c.held)
+		}
+		t.Logf("%d replicas: %d slots held, the last %s ahead", c.replicas, taken, last)
+	}
+}
