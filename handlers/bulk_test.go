@@ -175,3 +175,41 @@ func TestPlatformGroupPaged(t *testing.T) {
 		}
 	})
 }
+
+// TestPromptAfterTargetSetLost: PostgreSQL keeps target sets unlogged (a
+// crash or failover empties them); pressing a prompt whose platform group's
+// members are gone says so and assigns nothing, instead of acting on an
+// empty set. The loss is simulated as recovery leaves it: both tables empty.
+func TestPromptAfterTargetSetLost(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.NoWorkers())
+		dir := &pagedDirectory{groups: map[string][2]int{"first": {0, 10}, "all": {0, 30}}}
+		run(t, b, gina, "task add git Git basics")
+		platformRun(b, dir, "assign git", "first")
+		r := platformRun(b, dir, "assign git", "all")
+		if !strings.Contains(r.String(), "already assigned to 10 people of the 30 targets") {
+			t.Fatalf("prompt: %q", r.String())
+		}
+		lose := `DELETE FROM target_members; DELETE FROM target_sets`
+		if db == "postgres" {
+			var unlogged int
+			err := b.Store.DB().QueryRow(`SELECT count(*) FROM pg_class WHERE relname IN ('target_sets', 'target_pages')
+				AND relnamespace = to_regnamespace(current_schema()) AND relpersistence = 'u'`).Scan(&unlogged)
+			if err != nil || unlogged != 2 {
+				t.Errorf("%d of target_sets and target_pages unlogged (%v), want both", unlogged, err)
+			}
+			lose = `TRUNCATE target_sets, target_pages`
+		}
+		if _, err := b.Store.DB().Exec(lose); err != nil {
+			t.Fatal(err)
+		}
+		out := pressOn(b, "Only new", r)
+		if out == nil || !strings.Contains(out.String(), "no longer knows who was in the groups of this prompt") {
+			t.Fatalf("Only new after the set was lost: %v", out)
+		}
+		var n int
+		if err := b.Store.DB().QueryRow(`SELECT count(*) FROM assignments`).Scan(&n); err != nil || n != 10 {
+			t.Errorf("%d assignments (%v), want the 10 from before the prompt", n, err)
+		}
+	})
+}

@@ -82,6 +82,8 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		return nil, archivedErr(req, info.TaskKey)
 	case errors.Is(err, storage.ErrExpired):
 		return nil, req.Lang.Err(msgDecisionExpired, bot.Vars{"When": req.Lang.DateTime(info.ExpiresAt), "Assign": req.Slash("assign")})
+	case errors.Is(err, storage.ErrSetLost):
+		return nil, req.Lang.Err(msgDecisionSetLost, bot.Vars{"Assign": req.Slash("assign")})
 	case err != nil:
 		return nil, err
 	}

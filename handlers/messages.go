@@ -179,6 +179,8 @@ var (
 		Other: "Already decided: {{.Choice}}, by @{{.Resolver}}."})
 	msgDecisionExpired = bot.Define(&i18n.Message{ID: "handlers.decision.expired",
 		Other: "This prompt expired on {{.When}}; nothing was assigned. Run {{.Assign}} again."})
+	msgDecisionSetLost = bot.Define(&i18n.Message{ID: "handlers.decision.set_lost",
+		Other: "learnbot no longer knows who was in the groups of this prompt (its database restarted); nothing was assigned. Run {{.Assign}} again."})
 	msgDecidedNone = bot.Define(&i18n.Message{ID: "handlers.decision.do_not_assign",
 		Other: "Do not assign: {{.Task}} was not assigned to anyone."})
 	msgDecidedNoneNew = bot.Define(&i18n.Message{ID: "handlers.decision.only_new_none",

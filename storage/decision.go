@@ -53,7 +53,8 @@ func (s *Store) storeDecision(ctx context.Context, tx *sqlx.Tx, p AssignParams, 
 
 // ResolveDecision applies a button press once. A second press, a press by
 // anyone but the guide who asked, or a press after expiry changes nothing and
-// returns ErrDecided, ErrNotYours or ErrExpired; a decision of another
+// returns ErrDecided, ErrNotYours or ErrExpired (ErrSetLost when the
+// members of its platform groups were lost); a decision of another
 // workspace is ErrNotFound. "Only new" is evaluated now, not when asked.
 func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveResult, error) {
 	var res ResolveResult
@@ -113,6 +114,18 @@ func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams,
 		return nil, ErrDecided
 	case !now.Before(d.ExpiresAt):
 		return nil, ErrExpired
+	}
+	if d.TargetSet != nil {
+		// The set is gone when PostgreSQL lost its unlogged tables (a
+		// crash, a failover): the targets are no longer known.
+		var kept bool
+		err := tx.GetContext(ctx, &kept, s.q(`SELECT EXISTS (SELECT 1 FROM target_sets WHERE id = ?)`), *d.TargetSet)
+		if err != nil {
+			return nil, err
+		}
+		if !kept {
+			return nil, ErrSetLost
+		}
 	}
 	if err := s.lockTask(ctx, tx, d.WorkspaceID, d.TaskID); err != nil {
 		return nil, err

@@ -24,6 +24,9 @@ var (
 	ErrNotDone  = errors.New("storage: assignment not done")       // Undo on an open assignment
 	ErrDecided  = errors.New("storage: decision already resolved") // a second press
 	ErrExpired  = errors.New("storage: decision expired")          // a press after the decision's TTL
+	// ErrSetLost: the members of the platform groups a decision named are
+	// gone (PostgreSQL lost its unlogged target sets in a crash or failover).
+	ErrSetLost = errors.New("storage: decision's target set lost")
 )
 
 // ErrArchived is returned when an archived task is assigned.
