@@ -294,6 +294,10 @@ type Message struct {
 	// process died after sending): the sender checks for a message marked
 	// with Key before it sends again.
 	MaybeSentSince time.Time
+	// Channel is the recipient's DM channel as learnbot kept it (Slack's
+	// conversations.open answer), "" when none is kept: a sender may post
+	// there without opening the DM again.
+	Channel string
 	Reply
 }
 

@@ -41,6 +41,7 @@ func (w *dmWorker) Work(ctx context.Context, job *river.Job[DMArgs]) error {
 	if err != nil {
 		return fmt.Errorf("queue: compose the DM of assignment %d: %w", a.ID, err)
 	}
+	msg.Channel = deref(a.DMChannel)
 	err = w.q.send(ctx, sender, msg, bot.DMKey{Kind: "assignment", ID: a.ID}, job.JobRow)
 	return w.q.outcome(ctx, delivery{"dm", a.ID, a.Platform}, job.JobRow, err)
 }
@@ -56,4 +57,12 @@ func (q *Queue) send(ctx context.Context, sender bot.Sender, msg bot.Message, ke
 		msg.MaybeSentSince = job.CreatedAt
 	}
 	return sender.SendDM(ctx, msg)
+}
+
+// deref is *s, "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -118,6 +118,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 	if err != nil {
 		return fmt.Errorf("queue: compose the reminder of assignment %d: %w", a.ID, err)
 	}
+	msg.Channel = deref(a.DMChannel)
 	key := bot.DMKey{Kind: "reminder", ID: a.ID, Variant: job.Args.ReminderKind + ":" + job.Args.Due}
 	err = w.q.send(ctx, sender, msg, key, job.JobRow)
 	return w.q.outcome(ctx, delivery{"reminder", a.ID, a.Platform}, job.JobRow, err)

@@ -303,12 +303,15 @@ type AssignmentView struct {
 	// PersonLang is the learner's language, theirs or their platform's;
 	// empty: neither is known (LEARNBOT_LANGUAGE then).
 	PersonLang bot.Lang `db:"person_lang"`
+	// DMChannel is the learner's DM channel as the platform last gave it
+	// (KeepDMChannel), nil when none is kept.
+	DMChannel *string `db:"dm_channel"`
 }
 
 const assignmentView = `SELECT a.id, a.workspace_id, a.task_id, a.person_id, a.assigned_by, a.group_id, a.forced, a.state,
 	a.created_at, a.done_at, a.due_date, a.dm_error, t.key AS task_key, t.title AS task_title, t.url AS task_url,
 	p.display_name AS person_name, p.time_zone AS person_time_zone, p.chat_id, b.display_name AS assigned_by_name, g.name AS group_name,
-	w.platform, w.external_id AS workspace_external_id, COALESCE(p.language, p.platform_language, '') AS person_lang
+	w.platform, w.external_id AS workspace_external_id, COALESCE(p.language, p.platform_language, '') AS person_lang, p.dm_channel
 	FROM assignments a
 	JOIN tasks t ON t.id = a.task_id
 	JOIN people p ON p.id = a.person_id

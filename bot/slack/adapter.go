@@ -91,6 +91,7 @@ type Adapter struct {
 	shared  pacer.Shared // shares the pacers' episodes with other replicas; may be nil
 	replica string
 	dms     *memo.Map[teamUser, string] // DM channel by user
+	kept    DMChannels                  // the DM channels kept for every replica; may be nil
 
 	// ackWait is how long a request may run before Slack gets an empty
 	// acknowledgement and the reply follows through response_url.
@@ -114,6 +115,20 @@ func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = 
 func WithSharedPacing(shared pacer.Shared, replica string) Option {
 	return func(a *Adapter) { a.shared, a.replica = shared, replica }
 }
+
+// DMChannels keeps the DM channel of each user learnbot has written to
+// for every replica and across restarts (the store implements it; the
+// queue hands the kept channel over in bot.Message.Channel):
+// conversations.open is one of Slack's most tightly limited methods, and a
+// process that only remembered the channels itself would open them all
+// again after a restart.
+type DMChannels interface {
+	// KeepDMChannel keeps channel; "" forgets it.
+	KeepDMChannel(ctx context.Context, platform, workspace, chatID, channel string) error
+}
+
+// WithDMChannels keeps the DM channels in k as well as in this process.
+func WithDMChannels(k DMChannels) Option { return func(a *Adapter) { a.kept = k } }
 
 // WithDedup shares event deduplication between replicas (the store
 // implements it). Without it, a process-local memory is used.

@@ -18,7 +18,8 @@ import (
 const defaultRetryAfter = 30 * time.Second
 
 // SendDM delivers a direct message (bot.Sender, for the queue): it opens the
-// DM with conversations.open (once per user: the channel is remembered) and
+// DM with conversations.open (once per user: the channel is remembered, and
+// kept in DMChannels for the other replicas and the next process) and
 // posts with chat.postMessage. A rate limit comes back as
 // *bot.RetryAfterError, and paces the workspace's later calls of that method
 // (internal/pacer); an unreachable user comes back as *bot.PermanentError.
@@ -26,7 +27,11 @@ const defaultRetryAfter = 30 * time.Second
 func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	key := teamUser{msg.Workspace, msg.To.ID}
 	channel, remembered := a.dms.Get(key)
-	if !remembered {
+	if !remembered && msg.Channel != "" {
+		channel, remembered = msg.Channel, true
+	}
+	opened := !remembered
+	if opened {
 		var ch *slackgo.Channel
 		err := a.pacers.Do(ctx, msg.Workspace+" conversations.open", func() error {
 			var err error
@@ -47,7 +52,7 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 			return err
 		}
 		if sent {
-			a.dms.Put(key, channel)
+			a.remember(ctx, msg, channel, opened)
 			return nil
 		}
 	}
@@ -66,14 +71,35 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 		// The remembered channel is what is gone: the retry opens it
 		// afresh before giving up on the user.
 		a.dms.Forget(key)
+		a.keepChannel(ctx, msg, "")
 		return fmt.Errorf("slack: DM to %s through a remembered channel: %w", msg.To.ID, permanent.Err)
 	case err != nil:
 		return err
 	}
-	a.dms.Put(key, channel)
+	a.remember(ctx, msg, channel, opened)
 	// The DM is out; the Home follows outside the job (see homeQueue).
 	a.refreshHomeSoon(msg.Workspace, msg.To)
 	return nil
+}
+
+// remember remembers the channel a DM went through, and keeps it in a.kept
+// when it was opened for this DM.
+func (a *Adapter) remember(ctx context.Context, msg bot.Message, channel string, opened bool) {
+	a.dms.Put(teamUser{msg.Workspace, msg.To.ID}, channel)
+	if opened {
+		a.keepChannel(ctx, msg, channel)
+	}
+}
+
+// keepChannel keeps (or, for "", forgets) the recipient's DM channel in
+// a.kept. A failure is only logged: the next process opens the channel again.
+func (a *Adapter) keepChannel(ctx context.Context, msg bot.Message, channel string) {
+	if a.kept == nil {
+		return
+	}
+	if err := a.kept.KeepDMChannel(ctx, bot.PlatformSlack, msg.Workspace, msg.To.ID, channel); err != nil {
+		a.log.WarnContext(ctx, "keeping a DM channel failed", "workspace", msg.Workspace, "user", msg.To.ID, "error", err)
+	}
 }
 
 // dmEventType is the message metadata event type of learnbot's DMs. The

@@ -53,7 +53,7 @@ var platforms = []platform{
 func openSlack(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
 		APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, foregroundHandler{c.handlers, c.gate},
-		slack.WithDedup(c.store), slack.WithLogger(log), slack.WithSharedPacing(sharedPaces{c.store}, c.replica),
+		slack.WithDedup(c.store), slack.WithDMChannels(c.store), slack.WithLogger(log), slack.WithSharedPacing(sharedPaces{c.store}, c.replica),
 		slack.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(bot.PlatformSlack, next) }))
 	if err != nil {
 		return nil, err

@@ -81,6 +81,24 @@ func TestReplicas(t *testing.T) {
 		}
 	})
 
+	// The replicas keep the DM channels they open in the database: a second
+	// task to the same 300 opens none (each replica had DMed about a third
+	// of them, and Slack allows about 50 conversations.open a minute).
+	t.Run("DMChannelsOpenedOnce", func(t *testing.T) {
+		opens := func() int { return fake.Stats(false).Calls["conversations.open"] }
+		before := opens()
+		sl.command(replicas[0].base, "UGUIDE", "/learn", "task add sql SQL basics", "Added")
+		var mentions []string
+		for i := 1; i <= 300; i++ {
+			mentions = append(mentions, fmt.Sprintf("<@U%03d>", i))
+		}
+		sl.command(replicas[1].base, "UGUIDE", "/assign", "sql "+strings.Join(mentions, " "), "to 300 people")
+		waitFor(t, 30*time.Second, "300 more DMs delivered", func() bool { return fake.Stats(false).DMs >= 600 })
+		if n := opens() - before; n != 0 {
+			t.Errorf("the second task's 300 DMs opened %d conversations, want 0 (the channels kept)", n)
+		}
+	})
+
 	t.Run("DecisionOnce", func(t *testing.T) {
 		reply := sl.command(replicas[0].base, "UGUIDE", "/assign", "git <@U001> <@U301>", "already assigned")
 		value := reply.button("Only new")
