@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/storage"
 )
 
 // TestKeepDMChannel: a learner's kept DM channel comes with their
@@ -32,22 +33,22 @@ func TestKeepDMChannel(t *testing.T) {
 		if c := channel(); c != "" {
 			t.Fatalf("a new learner has DM channel %q", c)
 		}
-		if err := f.s.KeepDMChannel(ctx, "console", "elsewhere", "ben", "DOTHER"); err != nil {
+		if err := f.s.KeepDMChannels(ctx, "console", []storage.KeptDMChannel{{Workspace: "elsewhere", ChatID: "ben", Channel: "DOTHER"}, {Workspace: "console", ChatID: "nobody", Channel: "DNOBODY"}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.s.KeepDMChannel(ctx, "slack", "console", "ben", "DOTHER"); err != nil {
+		if err := f.s.KeepDMChannels(ctx, "slack", []storage.KeptDMChannel{{Workspace: "console", ChatID: "ben", Channel: "DOTHER"}}); err != nil {
 			t.Fatal(err)
 		}
 		if c := channel(); c != "" {
 			t.Fatalf("another workspace's channel %q kept for ben", c)
 		}
-		if err := f.s.KeepDMChannel(ctx, bot.PlatformConsole, "console", "ben", "DBEN"); err != nil {
+		if err := f.s.KeepDMChannels(ctx, bot.PlatformConsole, []storage.KeptDMChannel{{Workspace: "console", ChatID: "ben", Channel: "DBEN"}}); err != nil {
 			t.Fatal(err)
 		}
 		if c := channel(); c != "DBEN" {
 			t.Fatalf("kept %q, want DBEN", c)
 		}
-		if err := f.s.KeepDMChannel(ctx, bot.PlatformConsole, "console", "ben", ""); err != nil {
+		if err := f.s.KeepDMChannels(ctx, bot.PlatformConsole, []storage.KeptDMChannel{{Workspace: "console", ChatID: "ben", Channel: ""}}); err != nil {
 			t.Fatal(err)
 		}
 		if c := channel(); c != "" {

@@ -92,6 +92,7 @@ type Adapter struct {
 	replica string
 	dms     *memo.Map[teamUser, string] // DM channel by user
 	kept    DMChannels                  // the DM channels kept for every replica; may be nil
+	keeping keeping                     // channels to keep, written in batches
 
 	// ackWait is how long a request may run before Slack gets an empty
 	// acknowledgement and the reply follows through response_url.
@@ -123,8 +124,14 @@ func WithSharedPacing(shared pacer.Shared, replica string) Option {
 // process that only remembered the channels itself would open them all
 // again after a restart.
 type DMChannels interface {
-	// KeepDMChannel keeps channel; "" forgets it.
-	KeepDMChannel(ctx context.Context, platform, workspace, chatID, channel string) error
+	// KeepDMChannels keeps the channels; "" forgets one.
+	KeepDMChannels(ctx context.Context, keep []KeptChannel) error
+}
+
+// KeptChannel is the DM channel of a user of a workspace (team); "" is
+// none.
+type KeptChannel struct {
+	Team, User, Channel string
 }
 
 // WithDMChannels keeps the DM channels in k as well as in this process.
@@ -227,6 +234,7 @@ func (a *Adapter) Directory() bot.Directory { return a.dir }
 func (a *Adapter) Wait() {
 	a.homes.stop()
 	a.background.Wait()
+	a.flushKept()
 }
 
 // respond runs work in the background and waits up to ackWait for its reply.

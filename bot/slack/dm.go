@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -92,13 +93,62 @@ func (a *Adapter) remember(ctx context.Context, msg bot.Message, channel string,
 }
 
 // keepChannel keeps (or, for "", forgets) the recipient's DM channel in
-// a.kept. A failure is only logged: the next process opens the channel again.
+// a.kept, within keepEvery: the channels of that time are written in one
+// statement. Written one by one, a transaction each, they cost a fan-out to
+// new learners 30% of its rate (bulk-100k: 1,140-1,420 -> 930-975 DMs a
+// second). A failure is only logged, and a crash loses at most keepEvery
+// of them: the process that needs one of those opens it again.
 func (a *Adapter) keepChannel(ctx context.Context, msg bot.Message, channel string) {
 	if a.kept == nil {
 		return
 	}
-	if err := a.kept.KeepDMChannel(ctx, bot.PlatformSlack, msg.Workspace, msg.To.ID, channel); err != nil {
-		a.log.WarnContext(ctx, "keeping a DM channel failed", "workspace", msg.Workspace, "user", msg.To.ID, "error", err)
+	if a.keeping.add(teamUser{msg.Workspace, msg.To.ID}, channel) {
+		time.AfterFunc(keepEvery, a.flushKept)
+	}
+}
+
+// keepEvery is how long a channel to keep waits for others.
+const keepEvery = 200 * time.Millisecond
+
+// keeping is the channels to keep, by user.
+type keeping struct {
+	mu      sync.Mutex
+	pending map[teamUser]string
+}
+
+// add records channel for u and reports whether it is the first of a batch.
+func (k *keeping) add(u teamUser, channel string) (first bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.pending == nil {
+		k.pending = map[teamUser]string{}
+	}
+	k.pending[u] = channel
+	return len(k.pending) == 1
+}
+
+// take empties the batch and returns it.
+func (k *keeping) take() []KeptChannel {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	out := make([]KeptChannel, 0, len(k.pending))
+	for u, channel := range k.pending {
+		out = append(out, KeptChannel{Team: u.team, User: u.user, Channel: channel})
+	}
+	k.pending = nil
+	return out
+}
+
+// flushKept writes the channels waiting to be kept.
+func (a *Adapter) flushKept() {
+	keep := a.keeping.take()
+	if len(keep) == 0 || a.kept == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.kept.KeepDMChannels(ctx, keep); err != nil {
+		a.log.WarnContext(ctx, "keeping DM channels failed; they will be opened again", "channels", len(keep), "error", err)
 	}
 }
 

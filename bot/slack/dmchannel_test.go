@@ -3,9 +3,11 @@ package slack_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/slack"
@@ -14,25 +16,35 @@ import (
 
 // keptChannels is a DMChannels in memory, as the store is for the replicas.
 type keptChannels struct {
-	mu   sync.Mutex
-	kept map[string]string // workspace/user -> channel
+	mu      sync.Mutex
+	kept    map[string]string // workspace/user -> channel
+	batches int
 }
 
-func (k *keptChannels) KeepDMChannel(_ context.Context, platform, workspace, chatID, channel string) error {
+func (k *keptChannels) KeepDMChannels(_ context.Context, keep []slack.KeptChannel) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if platform != bot.PlatformSlack {
-		return errors.New("platform " + platform)
+	k.batches++
+	for _, c := range keep {
+		k.kept[c.Team+"/"+c.User] = c.Channel
 	}
-	k.kept[workspace+"/"+chatID] = channel
 	return nil
 }
 
-func (k *keptChannels) get(key string) (string, bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	c, ok := k.kept[key]
-	return c, ok
+// get waits for key's channel to be kept as want says (written in
+// batches, a moment after the DM) and returns it.
+func (k *keptChannels) get(t *testing.T, key string, want func(string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		k.mu.Lock()
+		c := k.kept[key]
+		k.mu.Unlock()
+		if want(c) || time.Now().After(deadline) {
+			return c
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // TestDMChannelKept: the channel conversations.open gave is kept for the
@@ -49,9 +61,10 @@ func TestDMChannelKept(t *testing.T) {
 	if err := first.adapter.SendDM(ctx, msg); err != nil {
 		t.Fatal(err)
 	}
-	channel, ok := kept.get("T1/U2")
-	if !ok || channel == "" || opens() != 1 {
-		t.Fatalf("after the first DM: kept %q (%v), %d conversations.open; want the opened channel kept", channel, ok, opens())
+	set := func(c string) bool { return c != "" }
+	channel := kept.get(t, "T1/U2", set)
+	if channel == "" || opens() != 1 {
+		t.Fatalf("after the first DM: kept %q, %d conversations.open; want the opened channel kept", channel, opens())
 	}
 	// A second process on the same fake: the queue hands it the kept channel.
 	second := newEnvWith(t, first.fake, slack.Config{}, newTestHandler(), slack.WithDMChannels(kept))
@@ -75,7 +88,7 @@ func TestDMChannelKept(t *testing.T) {
 		t.Errorf("a kept channel not found: %#v, want an error to retry", err)
 	}
 	first.fake.FailPosts(nil)
-	if c, _ := kept.get("T1/U2"); c != "" {
+	if c := kept.get(t, "T1/U2", func(c string) bool { return c == "" }); c != "" {
 		t.Errorf("kept %q after channel_not_found, want it forgotten", c)
 	}
 	retry := msg // the queue's retry reads the row again: nothing kept
@@ -85,7 +98,28 @@ func TestDMChannelKept(t *testing.T) {
 	if n := opens(); n != 2 {
 		t.Errorf("%d conversations.open in all, want the retry to open the DM afresh (2)", n)
 	}
-	if c, _ := kept.get("T1/U2"); c == "" {
+	if c := kept.get(t, "T1/U2", set); c == "" {
 		t.Error("the freshly opened channel was not kept")
+	}
+	// Many DMs at once keep their channels in a few statements, not one each.
+	before := kept.batches
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			m := msg
+			m.To = bot.User{ID: fmt.Sprintf("UB%02d", i)}
+			if err := first.adapter.SendDM(ctx, m); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	kept.get(t, "T1/UB19", set)
+	kept.get(t, "T1/UB00", set)
+	kept.mu.Lock()
+	batches := kept.batches - before
+	kept.mu.Unlock()
+	if batches > 3 {
+		t.Errorf("20 DMs at once kept their channels in %d writes, want them batched", batches)
 	}
 }

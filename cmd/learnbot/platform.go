@@ -11,6 +11,7 @@ import (
 	"github.com/learnbot/learnbot/bot/discord"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/handlers"
+	"github.com/learnbot/learnbot/storage"
 )
 
 // platform is one chat platform as learnbot wires it: a row of the
@@ -53,7 +54,7 @@ var platforms = []platform{
 func openSlack(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
 		APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, foregroundHandler{c.handlers, c.gate},
-		slack.WithDedup(c.store), slack.WithDMChannels(c.store), slack.WithLogger(log), slack.WithSharedPacing(sharedPaces{c.store}, c.replica),
+		slack.WithDedup(c.store), slack.WithDMChannels(keptChannels{c.store}), slack.WithLogger(log), slack.WithSharedPacing(sharedPaces{c.store}, c.replica),
 		slack.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(bot.PlatformSlack, next) }))
 	if err != nil {
 		return nil, err
@@ -102,4 +103,15 @@ func parseAdmin(entry string) error {
 	}
 	return fmt.Errorf("LEARNBOT_ADMINS: %q is not %s or %s", entry,
 		strings.Join(forms[:len(forms)-1], ", "), forms[len(forms)-1])
+}
+
+// keptChannels keeps Slack's DM channels in the store (slack.DMChannels).
+type keptChannels struct{ store *storage.Store }
+
+func (k keptChannels) KeepDMChannels(ctx context.Context, keep []slack.KeptChannel) error {
+	rows := make([]storage.KeptDMChannel, len(keep))
+	for i, c := range keep {
+		rows[i] = storage.KeptDMChannel{Workspace: c.Team, ChatID: c.User, Channel: c.Channel}
+	}
+	return k.store.KeepDMChannels(ctx, bot.PlatformSlack, rows)
 }
