@@ -53,7 +53,7 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 			return err
 		}
 		if sent {
-			a.remember(ctx, msg, channel, opened)
+			a.remember(msg, channel, opened)
 			return nil
 		}
 	}
@@ -72,12 +72,12 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 		// The remembered channel is what is gone: the retry opens it
 		// afresh before giving up on the user.
 		a.dms.Forget(key)
-		a.keepChannel(ctx, msg, "")
+		a.keepChannel(msg, "")
 		return fmt.Errorf("slack: DM to %s through a remembered channel: %w", msg.To.ID, permanent.Err)
 	case err != nil:
 		return err
 	}
-	a.remember(ctx, msg, channel, opened)
+	a.remember(msg, channel, opened)
 	// The DM is out; the Home follows outside the job (see homeQueue).
 	a.refreshHomeSoon(msg.Workspace, msg.To)
 	return nil
@@ -85,10 +85,10 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 
 // remember remembers the channel a DM went through, and keeps it in a.kept
 // when it was opened for this DM.
-func (a *Adapter) remember(ctx context.Context, msg bot.Message, channel string, opened bool) {
+func (a *Adapter) remember(msg bot.Message, channel string, opened bool) {
 	a.dms.Put(teamUser{msg.Workspace, msg.To.ID}, channel)
 	if opened {
-		a.keepChannel(ctx, msg, channel)
+		a.keepChannel(msg, channel)
 	}
 }
 
@@ -98,7 +98,7 @@ func (a *Adapter) remember(ctx context.Context, msg bot.Message, channel string,
 // new learners 30% of its rate (bulk-100k: 1,140-1,420 -> 930-975 DMs a
 // second). A failure is only logged, and a crash loses at most keepEvery
 // of them: the process that needs one of those opens it again.
-func (a *Adapter) keepChannel(ctx context.Context, msg bot.Message, channel string) {
+func (a *Adapter) keepChannel(msg bot.Message, channel string) {
 	if a.kept == nil {
 		return
 	}
