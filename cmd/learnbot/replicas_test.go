@@ -57,13 +57,13 @@ func TestReplicas(t *testing.T) {
 		t.FailNow()
 	}
 	sl := &slackSender{t: t, respBase: api.URL + "/response/", fake: api.URL}
+	var mentions []string // U001 ... U300
+	for i := 1; i <= 300; i++ {
+		mentions = append(mentions, fmt.Sprintf("<@U%03d>", i))
+	}
 
 	t.Run("FanOutOnce", func(t *testing.T) {
 		sl.command(replicas[0].base, "UGUIDE", "/learn", "task add git Git basics https://learn.example.com/git", "Added")
-		var mentions []string
-		for i := 1; i <= 300; i++ {
-			mentions = append(mentions, fmt.Sprintf("<@U%03d>", i))
-		}
 		sl.command(replicas[0].base, "UGUIDE", "/assign", "git "+strings.Join(mentions, " "), "to 300 people")
 		waitFor(t, 30*time.Second, "300 DMs delivered", func() bool { return fake.Stats(false).DMs >= 300 })
 		time.Sleep(time.Second) // a duplicate would come now
@@ -88,10 +88,6 @@ func TestReplicas(t *testing.T) {
 		opens := func() int { return fake.Stats(false).Calls["conversations.open"] }
 		before := opens()
 		sl.command(replicas[0].base, "UGUIDE", "/learn", "task add sql SQL basics", "Added")
-		var mentions []string
-		for i := 1; i <= 300; i++ {
-			mentions = append(mentions, fmt.Sprintf("<@U%03d>", i))
-		}
 		sl.command(replicas[1].base, "UGUIDE", "/assign", "sql "+strings.Join(mentions, " "), "to 300 people")
 		waitFor(t, 30*time.Second, "300 more DMs delivered", func() bool { return fake.Stats(false).DMs >= 600 })
 		if n := opens() - before; n != 0 {
