@@ -25,7 +25,7 @@
 // which reproduces the bench's fan-out on a simulated clock):
 //   - A slot taken before a refusal, or before the pace changed, is void,
 //     and waiting callers take a new one at once. Callers hold slots up to
-//     maxWait ahead: the pacer of 2026-11-26 let a second of calls planned
+//     held ahead (maxWait of the whole pace): the pacer of 2026-11-26 let a second of calls planned
 //     at a refused pace go on after the refusal, each refused in turn and
 //     each extending the pause, and applied a rise only once the slots
 //     planned at the old pace had passed, so that its blind doubling ran
