@@ -6,56 +6,14 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
-
-// Platform names where a request came from.
-const (
-	PlatformSlack   = "slack"
-	PlatformDiscord = "discord"
-	PlatformConsole = "console"
-)
-
-// Role is what a person may do in a workspace. Roles are ordered:
-// an admin may do everything a guide may, a guide everything a learner may.
-type Role string
-
-const (
-	RoleLearner Role = "learner"
-	RoleGuide   Role = "guide"
-	RoleAdmin   Role = "admin"
-)
-
-// Rank orders roles; an unknown role ranks below learner.
-func (r Role) Rank() int {
-	switch r {
-	case RoleLearner:
-		return 1
-	case RoleGuide:
-		return 2
-	case RoleAdmin:
-		return 3
-	}
-	return 0
-}
-
-// Valid reports whether r is one of the three roles.
-func (r Role) Valid() bool { return r.Rank() > 0 }
-
-// User is a chat user as the platform knows them.
-type User struct {
-	ID    string // platform user ID (Slack U..., Discord snowflake, console name)
-	Name  string // display name
-	Email string // when the platform shares it
-	// Lang is the platform's language for the user, when it tells (Slack
-	// users.info locale, Discord interaction locale) and learnbot speaks it.
-	Lang Lang
-	// TZ is the user's time zone as an IANA name ("Europe/Berlin") when
-	// the platform shares it (Slack users.info tz).
-	TZ string
-}
 
 // PlatformGroup is a set of users the platform can list: a Slack user group or
 // channel, a Discord role.
@@ -69,7 +27,7 @@ type PlatformGroup struct {
 // syntax so that handlers never see it.
 type Arg struct {
 	Text  string         // the word as typed (for a mention, the adapter's rendering of it)
-	User  *User          // set when the word mentions a chat user
+	User  *model.User    // set when the word mentions a chat user
 	Group *PlatformGroup // set when the word mentions a platform group
 }
 
@@ -95,9 +53,9 @@ type Directory interface {
 	// must not keep the slice (the adapter may reuse it); an error from page
 	// stops the listing and is returned. A user error (see Errorf) explains
 	// a platform limit, such as a free plan without user groups.
-	GroupMembers(ctx context.Context, g PlatformGroup, page func([]User) error) error
-	// UserByEmail finds a workspace member by email; ErrNoUser if none.
-	UserByEmail(ctx context.Context, email string) (*User, error)
+	GroupMembers(ctx context.Context, g PlatformGroup, page func([]model.User) error) error
+	// UserByEmail finds a workspace member by email; model.ErrNoUser if none.
+	UserByEmail(ctx context.Context, email string) (*model.User, error)
 }
 
 // Caller is who runs a request, as learnbot's store knows them. The identify
@@ -105,7 +63,7 @@ type Directory interface {
 type Caller struct {
 	WorkspaceID int64
 	PersonID    int64
-	Role        Role
+	Role        model.Role
 	Name        string
 	// TimeZone is the caller's IANA time zone as the platform gives it; ""
 	// when unknown.
@@ -117,7 +75,7 @@ type Request struct {
 	Platform      string
 	Workspace     string // Slack team ID, Discord guild ID, "console"
 	WorkspaceName string
-	Actor         User
+	Actor         model.User
 	// Args is the command line, command words first: ["assign", "git", "@anna"].
 	Args []Arg
 	// Action is set instead of Args when a button was pressed.
@@ -130,7 +88,7 @@ type Request struct {
 	// Lang is the language of the person who runs the request: adapters set
 	// the platform's locale, the identify middleware the person's own
 	// choice. Unset means English.
-	Lang Lang
+	Lang catalog.Lang
 
 	// Set by the router and middleware.
 	Command *Command
@@ -208,11 +166,11 @@ type Reply struct {
 	// Homes are people whose own page (their tasks) the command changed:
 	// a platform that has one (Slack's App Home) refreshes theirs. Never
 	// shown.
-	Homes []User
+	Homes []model.User
 	// Lang is the language the reply is written in, for the words an
 	// adapter adds around it (a heading, "and 3 more not shown"). The
 	// router sets it to the request's when the handler did not.
-	Lang Lang
+	Lang catalog.Lang
 }
 
 // Item is one entry of a reply's list: an assignment, an invitation, a task.
@@ -284,7 +242,7 @@ func (r *Reply) AllButtons() []Button {
 type Message struct {
 	Platform  string
 	Workspace string // platform workspace ID
-	To        User
+	To        model.User
 	// Key names this DM across the attempts to deliver it; a sender marks
 	// the message with it so that a later attempt can tell it went out.
 	// The zero Key marks nothing.
@@ -326,4 +284,22 @@ func (k DMKey) String() string {
 // the queue to try again later; a *PermanentError stops retries.
 type Sender interface {
 	SendDM(ctx context.Context, msg Message) error
+}
+
+// Say is a reply with one message in language l.
+func Say(l catalog.Lang, m *catalog.Message, vars catalog.Vars) *Reply {
+	return &Reply{Text: l.Say(m, vars), Lang: l}
+}
+
+// Failed is the short reply to an error on our side (logged elsewhere).
+func Failed(l catalog.Lang) *Reply { return Say(l, msgFailed, nil) }
+
+// Done is the reply of a handler that had nothing more to say.
+func Done(l catalog.Lang) *Reply { return Say(l, msgDone, nil) }
+
+func sprintf(format string, a ...any) string {
+	if len(a) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, a...)
 }

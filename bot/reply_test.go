@@ -24,6 +24,7 @@ import (
 	"github.com/learnbot/learnbot/bot/discord"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/internal/fakeslack"
+	"github.com/learnbot/learnbot/model"
 )
 
 // hostileReply is a list as handlers build them, written by an attacker:
@@ -60,16 +61,16 @@ func newReplyHandler(r *bot.Reply) *replyHandler {
 	h := &replyHandler{Router: bot.NewRouter(slog.New(slog.DiscardHandler)), reply: r}
 	h.Use(func(next bot.HandlerFunc) bot.HandlerFunc {
 		return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			req.Caller.Role = bot.RoleLearner
+			req.Caller.Role = model.RoleLearner
 			return next(ctx, req)
 		}
 	})
-	h.Add(&bot.Command{Name: "show", Role: bot.RoleLearner, Description: desc("Show the reply."),
+	h.Add(&bot.Command{Name: "show", Role: model.RoleLearner, Description: desc("Show the reply."),
 		Handler: func(context.Context, *bot.Request) (*bot.Reply, error) { return h.reply, nil }})
 	return h
 }
 
-func (h *replyHandler) Home(context.Context, string, string, bot.User) (*bot.Reply, error) {
+func (h *replyHandler) Home(context.Context, string, string, model.User) (*bot.Reply, error) {
 	return h.reply, nil
 }
 

@@ -13,7 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // MaxTextLength bounds a command line; longer input is refused unread.
@@ -29,7 +30,7 @@ type Middleware func(next HandlerFunc) HandlerFunc
 // options (Discord) are generated from it; text platforms read it as words.
 type Option struct {
 	Name         string
-	Description  *i18n.Message
+	Description  *catalog.Message
 	Kind         OptionKind
 	Required     bool
 	Choices      []string // fixed values, e.g. roles
@@ -54,9 +55,9 @@ const (
 type Command struct {
 	Name        string
 	Usage       string // arguments after the name: "<task> <target>..."
-	Description *i18n.Message
-	Examples    []string // command lines without the slash: "assign git @anna"
-	Role        Role     // the least role that may run it
+	Description *catalog.Message
+	Examples    []string   // command lines without the slash: "assign git @anna"
+	Role        model.Role // the least role that may run it
 	Options     []Option
 	// Subcommand names the command on platforms that group commands under
 	// their first word (Discord subcommands), when it differs from the last
@@ -90,13 +91,13 @@ type Router struct {
 	// Lang is the language of requests whose person has none yet
 	// (LEARNBOT_LANGUAGE): before identification, the platform's language
 	// of the actor, else this.
-	Lang Lang
+	Lang catalog.Lang
 	// Observer, when set, is told when each request starts and finishes.
 	Observer Observer
 }
 
 type action struct {
-	role    Role
+	role    model.Role
 	handler HandlerFunc
 }
 
@@ -118,7 +119,7 @@ func (r *Router) Add(cmds ...*Command) { r.commands = append(r.commands, cmds...
 func (r *Router) Commands() []*Command { return r.commands }
 
 // OnAction registers the handler for buttons whose ID starts with "name:".
-func (r *Router) OnAction(name string, role Role, h HandlerFunc) {
+func (r *Router) OnAction(name string, role model.Role, h HandlerFunc) {
 	r.actions[name] = action{role: role, handler: h}
 }
 
@@ -158,7 +159,7 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.Log.ErrorContext(octx, "panic in handler", "command", name, "panic", p, "stack", string(debug.Stack()))
-			reply, outcome = req.Lang.Reply(msgFailed, nil), "panic"
+			reply, outcome = Say(req.Lang, msgFailed, nil), "panic"
 		}
 		if r.Observer != nil {
 			r.Observer.Finished(octx, Observation{Platform: req.Platform, Workspace: req.Workspace, User: req.Actor.ID,
@@ -172,19 +173,19 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 	}
 
 	var h HandlerFunc
-	var minRole Role
+	var minRole model.Role
 	switch {
 	case req.Action != nil:
 		a, ok := r.actions[req.Action.Name()]
 		if !ok {
 			outcome = "bad_input"
-			return req.Lang.Reply(msgUnknownButton, nil)
+			return Say(req.Lang, msgUnknownButton, nil)
 		}
 		name, h, minRole = "button:"+req.Action.Name(), a.handler, a.role
 	default:
 		if n := textLength(req.Args); n > MaxTextLength {
 			outcome = "bad_input"
-			return req.Lang.Reply(msgTooLong, Vars{"Length": n, "Max": MaxTextLength})
+			return Say(req.Lang, msgTooLong, catalog.Vars{"Length": n, "Max": MaxTextLength})
 		}
 		cmd, n := r.Find(req.Args)
 		if cmd == nil {
@@ -209,7 +210,7 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 		reply, outcome = r.errorReply(ctx, req, name, err)
 	}
 	if reply == nil {
-		reply = req.Lang.Reply(msgDone, nil)
+		reply = Say(req.Lang, msgDone, nil)
 	}
 	if reply.Lang == "" {
 		reply.Lang = req.Lang
@@ -218,11 +219,11 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 }
 
 func (r *Router) errorReply(ctx context.Context, req *Request, name string, err error) (*Reply, string) {
-	var ue *UserError
+	var ue *model.UserError
 	if errors.As(err, &ue) {
 		text := ue.In(req.Lang)
 		if ue.ShowUsage && req.Command != nil {
-			text += "\n" + req.Lang.Say(msgUsage, Vars{"Usage": req.Command.UsageLine(req)})
+			text += "\n" + req.Lang.Say(msgUsage, catalog.Vars{"Usage": req.Command.UsageLine(req)})
 		}
 		outcome := "bad_input"
 		if ue.Forbidden {
@@ -232,17 +233,17 @@ func (r *Router) errorReply(ctx context.Context, req *Request, name string, err 
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		r.Log.ErrorContext(ctx, "command timed out", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
-		return req.Lang.Reply(msgTimeout, nil), "timeout"
+		return Say(req.Lang, msgTimeout, nil), "timeout"
 	}
 	r.Log.ErrorContext(ctx, "command failed", "command", name, "platform", req.Platform, "workspace", req.Workspace, "error", err)
-	return req.Lang.Reply(msgFailed, nil), "error"
+	return Say(req.Lang, msgFailed, nil), "error"
 }
 
-func authorize(min Role, next HandlerFunc) HandlerFunc {
+func authorize(min model.Role, next HandlerFunc) HandlerFunc {
 	return func(ctx context.Context, req *Request) (*Reply, error) {
 		if min.Rank() > req.Caller.Role.Rank() {
-			return nil, &UserError{Forbidden: true,
-				Msg: req.Lang.Say(msgForbidden, Vars{"Need": min, "Have": req.Caller.Role})}
+			return nil, &model.UserError{Forbidden: true,
+				Msg: req.Lang.Say(msgForbidden, catalog.Vars{"Need": min, "Have": req.Caller.Role})}
 		}
 		return next(ctx, req)
 	}
@@ -253,16 +254,16 @@ func authorize(min Role, next HandlerFunc) HandlerFunc {
 // characters, NUL included (PostgreSQL refuses NUL in text), but the
 // newline, which separates words and lines, and the bidirectional controls
 // that would turn around what follows them wherever the text is shown
-// (BidiControl). Text platforms split words at
+// (model.BidiControl). Text platforms split words at
 // other whitespace before this, so a tab never reaches it from them.
 func badText(req *Request) *Reply {
 	for _, a := range req.Args {
 		if !utf8.ValidString(a.Text) {
-			return usageReply(req, req.Lang.Reply(msgBadUTF8, nil))
+			return usageReply(req, Say(req.Lang, msgBadUTF8, nil))
 		}
 		for _, c := range a.Text {
-			if c != '\n' && (unicode.IsControl(c) || BidiControl(c)) {
-				return usageReply(req, req.Lang.Reply(msgControlChar, Vars{"Char": fmt.Sprintf("U+%04X", c)}))
+			if c != '\n' && (unicode.IsControl(c) || model.BidiControl(c)) {
+				return usageReply(req, Say(req.Lang, msgControlChar, catalog.Vars{"Char": fmt.Sprintf("U+%04X", c)}))
 			}
 		}
 	}
@@ -271,7 +272,7 @@ func badText(req *Request) *Reply {
 
 // usageReply adds the command's usage to a reply.
 func usageReply(req *Request, r *Reply) *Reply {
-	r.Text += "\n" + req.Lang.Say(msgUsage, Vars{"Usage": req.Command.UsageLine(req)})
+	r.Text += "\n" + req.Lang.Say(msgUsage, catalog.Vars{"Usage": req.Command.UsageLine(req)})
 	return r
 }
 
@@ -286,13 +287,13 @@ func textLength(args []Arg) int {
 // unknownCommand answers a line that names no command.
 func unknownCommand(ctx context.Context, req *Request) (*Reply, error) {
 	if len(req.Args) == 0 {
-		return req.Lang.Reply(msgNoCommand, Vars{"Hint": helpHint(req)}), nil
+		return Say(req.Lang, msgNoCommand, catalog.Vars{"Hint": helpHint(req)}), nil
 	}
-	return req.Lang.Reply(msgUnknownCommand, Vars{"Command": strconv.Quote(req.Args[0].Text), "Hint": helpHint(req)}), nil
+	return Say(req.Lang, msgUnknownCommand, catalog.Vars{"Command": strconv.Quote(req.Args[0].Text), "Hint": helpHint(req)}), nil
 }
 
 func helpHint(req *Request) string {
-	return req.Lang.Say(msgHelpHint, Vars{"Help": req.Slash("help")})
+	return req.Lang.Say(msgHelpHint, catalog.Vars{"Help": req.Slash("help")})
 }
 
 // Help lists the commands the caller's role may run, or explains one command,
@@ -308,18 +309,18 @@ func (r *Router) Help(req *Request, topic string) string {
 			}
 		}
 		if len(found) == 0 {
-			return req.Lang.Say(msgHelpNoTopic, Vars{"Topic": strconv.Quote(topic), "Hint": helpHint(req)})
+			return req.Lang.Say(msgHelpNoTopic, catalog.Vars{"Topic": strconv.Quote(topic), "Hint": helpHint(req)})
 		}
 		for _, c := range found {
 			fmt.Fprintf(&b, "%s\n  %s\n", c.UsageLine(req), req.Lang.Say(c.Description, nil))
 			for _, ex := range c.Examples {
 				name, args := splitExample(r, ex)
-				fmt.Fprintf(&b, "  %s\n", req.Lang.Say(msgHelpExample, Vars{"Example": req.Slash(name) + args}))
+				fmt.Fprintf(&b, "  %s\n", req.Lang.Say(msgHelpExample, catalog.Vars{"Example": req.Slash(name) + args}))
 			}
 			switch c.Role {
-			case RoleGuide:
+			case model.RoleGuide:
 				fmt.Fprintf(&b, "  %s\n", req.Lang.Say(msgHelpForGuides, nil))
-			case RoleAdmin:
+			case model.RoleAdmin:
 				fmt.Fprintf(&b, "  %s\n", req.Lang.Say(msgHelpForAdmins, nil))
 			}
 		}
@@ -334,7 +335,7 @@ func (r *Router) Help(req *Request, topic string) string {
 		}
 		fmt.Fprintf(&b, "%s: %s\n", c.UsageLine(req), req.Lang.Say(c.Description, nil))
 	}
-	b.WriteString(req.Lang.Say(msgHelpDetails, Vars{"Help": req.Slash("help")}))
+	b.WriteString(req.Lang.Say(msgHelpDetails, catalog.Vars{"Help": req.Slash("help")}))
 	return b.String()
 }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 func router(t *testing.T) *bot.Router {
@@ -19,7 +21,7 @@ func router(t *testing.T) *bot.Router {
 	r.Timeout = 100 * time.Millisecond
 	r.Use(func(next bot.HandlerFunc) bot.HandlerFunc {
 		return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			req.Caller.Role = bot.Role(req.Actor.ID) // the test's users are named by role
+			req.Caller.Role = model.Role(req.Actor.ID) // the test's users are named by role
 			return next(ctx, req)
 		}
 	})
@@ -27,23 +29,23 @@ func router(t *testing.T) *bot.Router {
 		return bot.Text("%s|%d", req.Command.Name, len(req.Params)), nil
 	}
 	r.Add(
-		&bot.Command{Name: "invite", Usage: "<email>", Role: bot.RoleGuide, Handler: echo, Description: desc("Invite.")},
-		&bot.Command{Name: "invite list", Role: bot.RoleGuide, Handler: echo, Description: desc("List.")},
-		&bot.Command{Name: "role", Role: bot.RoleAdmin, Handler: echo, Description: desc("Set a role."), Examples: []string{"role @a guide"}},
-		&bot.Command{Name: "boom", Role: bot.RoleLearner, Description: desc("Panics."),
+		&bot.Command{Name: "invite", Usage: "<email>", Role: model.RoleGuide, Handler: echo, Description: desc("Invite.")},
+		&bot.Command{Name: "invite list", Role: model.RoleGuide, Handler: echo, Description: desc("List.")},
+		&bot.Command{Name: "role", Role: model.RoleAdmin, Handler: echo, Description: desc("Set a role."), Examples: []string{"role @a guide"}},
+		&bot.Command{Name: "boom", Role: model.RoleLearner, Description: desc("Panics."),
 			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { panic("boom") }},
-		&bot.Command{Name: "slow", Role: bot.RoleLearner, Description: desc("Outlives its deadline."),
+		&bot.Command{Name: "slow", Role: model.RoleLearner, Description: desc("Outlives its deadline."),
 			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				<-ctx.Done()
 				return nil, ctx.Err()
 			}},
-		&bot.Command{Name: "fail", Role: bot.RoleLearner, Description: desc("Fails."),
+		&bot.Command{Name: "fail", Role: model.RoleLearner, Description: desc("Fails."),
 			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 				return nil, errors.New("db password is hunter2")
 			}},
-		&bot.Command{Name: "usage", Usage: "<x>", Role: bot.RoleLearner, Description: desc("Bad input."),
+		&bot.Command{Name: "usage", Usage: "<x>", Role: model.RoleLearner, Description: desc("Bad input."),
 			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-				return nil, bot.UsageErrorf("Missing x.")
+				return nil, model.UsageErrorf("Missing x.")
 			}},
 	)
 	return r
@@ -53,24 +55,24 @@ func TestRouter(t *testing.T) {
 	r := router(t)
 	var outcomes []string
 	r.Observer = observerFunc(func(o bot.Observation) { outcomes = append(outcomes, o.Command+":"+o.Outcome) })
-	handle := func(role bot.Role, line string) string {
-		return r.Handle(context.Background(), &bot.Request{Actor: bot.User{ID: string(role)}, Args: bot.Words(line)}).Text
+	handle := func(role model.Role, line string) string {
+		return r.Handle(context.Background(), &bot.Request{Actor: model.User{ID: string(role)}, Args: bot.Words(line)}).Text
 	}
 	cases := []struct {
 		name, line string
-		role       bot.Role
+		role       model.Role
 		want       string
 	}{
-		{"LongestCommandWins", "invite list", bot.RoleGuide, "invite list|0"},
-		{"ParamsAfterCommandWords", "invite a@b.c", bot.RoleGuide, "invite|1"},
-		{"CaseInsensitive", "INVITE LIST", bot.RoleGuide, "invite list|0"},
-		{"Forbidden", "role x guide", bot.RoleGuide, "You need the admin role for that; you are a guide."},
-		{"UnknownCommand", "nope", bot.RoleAdmin, `Unknown command "nope"`},
-		{"PanicRecovered", "boom", bot.RoleLearner, "Something went wrong on our side"},
-		{"DeadlineBounds", "slow", bot.RoleLearner, "That took too long"},
-		{"InternalErrorHidden", "fail", bot.RoleLearner, "Something went wrong on our side"},
-		{"UsageAppended", "usage", bot.RoleLearner, "Missing x.\nUsage: /usage <x>"},
-		{"TooLong", "invite " + strings.Repeat("a", 4001), bot.RoleGuide, "too long"},
+		{"LongestCommandWins", "invite list", model.RoleGuide, "invite list|0"},
+		{"ParamsAfterCommandWords", "invite a@b.c", model.RoleGuide, "invite|1"},
+		{"CaseInsensitive", "INVITE LIST", model.RoleGuide, "invite list|0"},
+		{"Forbidden", "role x guide", model.RoleGuide, "You need the admin role for that; you are a guide."},
+		{"UnknownCommand", "nope", model.RoleAdmin, `Unknown command "nope"`},
+		{"PanicRecovered", "boom", model.RoleLearner, "Something went wrong on our side"},
+		{"DeadlineBounds", "slow", model.RoleLearner, "That took too long"},
+		{"InternalErrorHidden", "fail", model.RoleLearner, "Something went wrong on our side"},
+		{"UsageAppended", "usage", model.RoleLearner, "Missing x.\nUsage: /usage <x>"},
+		{"TooLong", "invite " + strings.Repeat("a", 4001), model.RoleGuide, "too long"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -79,7 +81,7 @@ func TestRouter(t *testing.T) {
 			}
 		})
 	}
-	if got := handle(bot.RoleLearner, "fail"); strings.Contains(got, "hunter2") {
+	if got := handle(model.RoleLearner, "fail"); strings.Contains(got, "hunter2") {
 		t.Fatalf("internal error leaked: %q", got)
 	}
 	want := []string{"invite list:ok", "invite:ok", "invite list:ok", "role:forbidden", "unknown:bad_input", "boom:panic",
@@ -91,32 +93,59 @@ func TestRouter(t *testing.T) {
 
 func TestHelpFromDefinitions(t *testing.T) {
 	r := router(t)
-	as := func(role bot.Role) *bot.Request { return &bot.Request{Caller: bot.Caller{Role: role}} }
-	learner := r.Help(as(bot.RoleLearner), "")
+	as := func(role model.Role) *bot.Request { return &bot.Request{Caller: bot.Caller{Role: role}} }
+	learner := r.Help(as(model.RoleLearner), "")
 	if strings.Contains(learner, "/invite") || !strings.Contains(learner, "/boom: Panics.") {
 		t.Fatalf("learner help = %q", learner)
 	}
-	if admin := r.Help(as(bot.RoleAdmin), ""); !strings.Contains(admin, "/role: Set a role.") {
+	if admin := r.Help(as(model.RoleAdmin), ""); !strings.Contains(admin, "/role: Set a role.") {
 		t.Fatalf("admin help = %q", admin)
 	}
-	one := r.Help(as(bot.RoleAdmin), "role")
+	one := r.Help(as(model.RoleAdmin), "role")
 	if !strings.Contains(one, "e.g. /role @a guide") || !strings.Contains(one, "(for admins only)") {
 		t.Fatalf("help role = %q", one)
 	}
-	if sub := r.Help(as(bot.RoleAdmin), "invite"); !strings.Contains(sub, "/invite <email>") || !strings.Contains(sub, "/invite list") {
+	if sub := r.Help(as(model.RoleAdmin), "invite"); !strings.Contains(sub, "/invite <email>") || !strings.Contains(sub, "/invite list") {
 		t.Fatalf("help invite = %q", sub)
 	}
-	slack := &bot.Request{Caller: bot.Caller{Role: bot.RoleAdmin}, CommandText: func(n string) string { return "/learn " + n }}
+	slack := &bot.Request{Caller: bot.Caller{Role: model.RoleAdmin}, CommandText: func(n string) string { return "/learn " + n }}
 	if sub := r.Help(slack, "role"); !strings.Contains(sub, "/learn role\n") || !strings.Contains(sub, "e.g. /learn role @a guide") {
 		t.Fatalf("help role on Slack = %q", sub)
 	}
 }
 
 // desc is a command description for tests, outside the catalogue.
-func desc(s string) *i18n.Message { return &i18n.Message{ID: "test." + s, Other: s} }
+func desc(s string) *catalog.Message { return &i18n.Message{ID: "test." + s, Other: s} }
 
 // observerFunc observes finished requests only.
 type observerFunc func(o bot.Observation)
 
 func (f observerFunc) Started(ctx context.Context)                     {}
 func (f observerFunc) Finished(ctx context.Context, o bot.Observation) { f(o) }
+
+func TestRouterSpeaksGerman(t *testing.T) {
+	r := router(t)
+	handle := func(role model.Role, line string) string {
+		return r.Handle(t.Context(), &bot.Request{Actor: model.User{ID: string(role)}, Args: bot.Words(line), Lang: catalog.Lang("de")}).Text
+	}
+	for _, c := range []struct{ name, line, want string }{
+		{"UnknownCommand", "nope", `Unbekannter Befehl "nope". Mit /help siehst du alle Befehle.`},
+		{"Forbidden", "role x guide", "Dafür brauchst du die Rolle admin; deine Rolle ist guide."},
+		{"UsageAppended", "usage", "Missing x.\nAufruf: /usage <x>"},
+		{"InternalErrorHidden", "fail", "Bei uns ist etwas schiefgegangen"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			role := model.RoleGuide
+			if c.name != "Forbidden" {
+				role = model.RoleLearner
+			}
+			if got := handle(role, c.line); !strings.Contains(got, c.want) {
+				t.Fatalf("%q = %q; want %q", c.line, got, c.want)
+			}
+		})
+	}
+	help := r.Help(&bot.Request{Caller: bot.Caller{Role: model.RoleAdmin}, Lang: catalog.Lang("de")}, "role")
+	if !strings.Contains(help, "z. B. /role @a guide") || !strings.Contains(help, "(nur für Admins)") {
+		t.Fatalf("German help = %q", help)
+	}
+}

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 )
 
 // Date is a calendar date. The zero Date is "no date".
@@ -264,23 +264,23 @@ func Overdue(due Date, now time.Time, loc *time.Location) bool {
 // Describe says when an assignment is due, relative to the reader's today:
 // "due today", "due tomorrow", "due Friday, December 4" (see DayOf), or
 // "3 days overdue" once the date is past.
-func Describe(l bot.Lang, due, today Date) string {
+func Describe(l catalog.Lang, due, today Date) string {
 	switch n := due.Sub(today); {
 	case n < 0:
-		return l.Say(msgOverdue, bot.Vars{"Count": -n})
+		return l.Say(msgOverdue, catalog.Vars{"Count": -n})
 	case n == 0:
 		return l.Say(msgDueToday, nil)
 	case n == 1:
 		return l.Say(msgDueTomorrow, nil)
 	default:
-		return l.Say(msgDueOn, bot.Vars{"Day": DayOf(l, due, today)})
+		return l.Say(msgDueOn, catalog.Vars{"Day": DayOf(l, due, today)})
 	}
 }
 
 // DayOf writes a due date with its weekday, as Describe does: "Friday,
 // December 4"; the year is added when the date is more than 300 days
 // away from today, either way.
-func DayOf(l bot.Lang, due, today Date) string {
+func DayOf(l catalog.Lang, due, today Date) string {
 	n := due.Sub(today)
 	return l.Day(due.In(time.UTC), n < -300 || n > 300)
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 )
 
 func mustZone(t *testing.T, name string) *time.Location {
@@ -136,10 +136,10 @@ func TestDescribe(t *testing.T) {
 	}
 	for _, c := range cases {
 		due, _ := Parse(c.due)
-		if got := Describe(bot.English, due, today); got != c.en {
+		if got := Describe(catalog.English, due, today); got != c.en {
 			t.Errorf("Describe(%s) = %q; want %q", c.due, got, c.en)
 		}
-		if got := Describe(bot.German, due, today); got != c.de {
+		if got := Describe(catalog.Lang("de"), due, today); got != c.de {
 			t.Errorf("German Describe(%s) = %q; want %q", c.due, got, c.de)
 		}
 	}

@@ -7,16 +7,16 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
 func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) < 2 {
-		return nil, req.Lang.UsageErr(msgAssignMissing, nil)
+		return nil, model.UsageErr(req.Lang, msgAssignMissing, nil)
 	}
 	task, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {
@@ -30,7 +30,7 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		return nil, err
 	}
 	if len(named) == 0 {
-		return nil, req.Lang.UsageErr(msgAssignMissing, nil)
+		return nil, model.UsageErr(req.Lang, msgAssignMissing, nil)
 	}
 	t, err := h.targets(ctx, req, named)
 	if err != nil {
@@ -45,11 +45,11 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		return nil, err
 	}
 	if res.Targets == 0 {
-		return nil, req.Lang.Err(msgAssignEmptyGroups, bot.Vars{"Task": task.Key})
+		return nil, model.Err(req.Lang, msgAssignEmptyGroups, catalog.Vars{"Task": task.Key})
 	}
 	var r *bot.Reply
 	if res.Decision == nil {
-		r = req.Lang.Reply(msgAssigned, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Assigned,
+		r = bot.Say(req.Lang, msgAssigned, catalog.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Assigned,
 			"Names": nameList(req.Lang, res.Names, res.Assigned)})
 	} else {
 		r = h.prompt(req.Lang, task, res, len(t.groups) > 0)
@@ -59,20 +59,20 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		if res.Decision != nil {
 			m = msgPromptDue
 		}
-		r.Text += "\n" + req.Lang.Say(m, bot.Vars{"Day": calendar.DayOf(req.Lang, due, h.callerToday(req))})
+		r.Text += "\n" + req.Lang.Say(m, catalog.Vars{"Day": calendar.DayOf(req.Lang, due, h.callerToday(req))})
 	}
 	return r, nil
 }
 
 // archivedErr refuses to assign an archived task and says how to restore it.
 func archivedErr(req *bot.Request, key string) error {
-	return req.Lang.Err(msgAssignArchived, bot.Vars{"Key": key, "Restore": req.Slash("task restore")})
+	return model.Err(req.Lang, msgAssignArchived, catalog.Vars{"Key": key, "Restore": req.Slash("task restore")})
 }
 
 // targetList is what a command's targets resolve to.
 type targetList struct {
-	people []int64    // people named by email
-	users  []bot.User // mentioned chat users
+	people []int64      // people named by email
+	users  []model.User // mentioned chat users
 	groups []*storage.Group
 	// set names the members of platform groups, staged in storage page by
 	// page; "" when no platform group was named.
@@ -110,7 +110,7 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 			}
 			expanded[key] = true
 			if req.Directory == nil {
-				return nil, req.Lang.Err(msgAssignUnlistable, bot.Vars{"Group": a.Text})
+				return nil, model.Err(req.Lang, msgAssignUnlistable, catalog.Vars{"Group": a.Text})
 			}
 			platform = append(platform, *a.Group)
 		case looksLikeEmail(a.Text):
@@ -120,11 +120,11 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 			}
 			t.people = append(t.people, p.ID)
 		case strings.HasPrefix(a.Text, "@"):
-			return nil, req.Lang.UsageErr(msgAssignUnknownUser, bot.Vars{"User": a.Text})
+			return nil, model.UsageErr(req.Lang, msgAssignUnknownUser, catalog.Vars{"User": a.Text})
 		default:
 			g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(a.Text))
 			if errors.Is(err, storage.ErrNotFound) {
-				return nil, req.Lang.UsageErr(msgAssignNotTarget, bot.Vars{"Arg": strconv.Quote(a.Text), "List": req.Slash("group list")})
+				return nil, model.UsageErr(req.Lang, msgAssignNotTarget, catalog.Vars{"Arg": strconv.Quote(a.Text), "List": req.Slash("group list")})
 			}
 			if err != nil {
 				return nil, err
@@ -140,7 +140,7 @@ func (h *Handlers) targets(ctx context.Context, req *bot.Request, args []bot.Arg
 		return nil, err
 	}
 	for _, g := range platform {
-		err := req.Directory.GroupMembers(ctx, g, func(page []bot.User) error {
+		err := req.Directory.GroupMembers(ctx, g, func(page []model.User) error {
 			return h.store.StageMembers(ctx, set, page)
 		})
 		if err != nil {
@@ -162,10 +162,10 @@ func (h *Handlers) tasks(ctx context.Context, req *bot.Request) (*bot.Reply, err
 // Home is a person's own page (Slack's App Home tab): their tasks, as the
 // tasks command lists them. It only reads: a chat user learnbot has not met
 // has no tasks yet, and stays unknown.
-func (h *Handlers) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
+func (h *Handlers) Home(ctx context.Context, platform, workspace string, user model.User) (*bot.Reply, error) {
 	p, err := h.store.PersonByChat(ctx, platform, workspace, user.ID)
 	if errors.Is(err, storage.ErrNotFound) {
-		return user.Lang.Or(h.cfg.Language).Reply(msgNoTasks, nil), nil
+		return bot.Say(user.Lang.Or(h.cfg.Language), msgNoTasks, nil), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("handlers: home: %w", err)
@@ -175,13 +175,13 @@ func (h *Handlers) Home(ctx context.Context, platform, workspace string, user bo
 
 // tasksOf lists a person's assignments, newest first, each with a Mark done
 // button while open.
-func (h *Handlers) tasksOf(ctx context.Context, l bot.Lang, wsID, personID int64) (*bot.Reply, error) {
+func (h *Handlers) tasksOf(ctx context.Context, l catalog.Lang, wsID, personID int64) (*bot.Reply, error) {
 	list, total, err := h.store.AssignmentsOf(ctx, wsID, personID, tasksLimit)
 	if err != nil {
 		return nil, err
 	}
 	if total == 0 {
-		return l.Reply(msgNoTasks, nil), nil
+		return bot.Say(l, msgNoTasks, nil), nil
 	}
 	open := 0
 	for _, a := range list {
@@ -189,7 +189,7 @@ func (h *Handlers) tasksOf(ctx context.Context, l bot.Lang, wsID, personID int64
 			open++
 		}
 	}
-	r := l.Reply(msgTasksHeading, bot.Vars{"Open": open, "Count": len(list)})
+	r := bot.Say(l, msgTasksHeading, catalog.Vars{"Open": open, "Count": len(list)})
 	r.Items = make([]bot.Item, 0, len(list))
 	// The rows' fields and buttons share two arrays rather than two small
 	// ones per row: a list is up to tasksLimit rows.
@@ -209,20 +209,20 @@ func (h *Handlers) tasksOf(ctx context.Context, l bot.Lang, wsID, personID int64
 		it := bot.Item{Text: mark + " " + taskName(a.TaskTitle, a.TaskKey), Link: a.TaskURL, Fields: fields[:len(fields):len(fields)]}
 		fields = fields[len(fields):]
 		if a.State == storage.AssignmentOpen {
-			buttons = append(buttons, markDoneButton(l.Say(msgMarkDoneKey, bot.Vars{"Key": a.TaskKey}), a.ID))
+			buttons = append(buttons, markDoneButton(l.Say(msgMarkDoneKey, catalog.Vars{"Key": a.TaskKey}), a.ID))
 			it.Buttons = buttons[:len(buttons):len(buttons)]
 			buttons = buttons[len(buttons):]
 		}
 		r.Items = append(r.Items, it)
 	}
 	if more := total - len(list); more > 0 {
-		r.Footer = l.Say(msgTasksOlder, bot.Vars{"Count": more})
+		r.Footer = l.Say(msgTasksOlder, catalog.Vars{"Count": more})
 	}
 	return r, nil
 }
 
 // stateWords name an assignment's state.
-var stateWords = map[string]*i18n.Message{
+var stateWords = map[string]*catalog.Message{
 	storage.AssignmentOpen: msgStateOpen,
 	storage.AssignmentDone: msgStateDone,
 }
@@ -238,14 +238,14 @@ func markDoneButton(label string, assignmentID int64) bot.Button {
 func (h *Handlers) AssignmentDM(ctx context.Context, a *storage.AssignmentView) (bot.Message, error) {
 	l := a.PersonLang.Or(h.cfg.Language)
 	var b strings.Builder
-	b.WriteString(l.Say(msgDMNewTask, bot.Vars{"Guide": a.AssignedByName, "Task": taskName(a.TaskTitle, a.TaskKey)}))
+	b.WriteString(l.Say(msgDMNewTask, catalog.Vars{"Guide": a.AssignedByName, "Task": taskName(a.TaskTitle, a.TaskKey)}))
 	if a.TaskURL != "" {
 		b.WriteString("\n" + a.TaskURL)
 	}
 	if a.GroupName != nil {
-		b.WriteString("\n" + l.Say(msgDMGroup, bot.Vars{"Group": *a.GroupName}))
+		b.WriteString("\n" + l.Say(msgDMGroup, catalog.Vars{"Group": *a.GroupName}))
 	}
-	to := bot.User{Name: a.PersonName}
+	to := model.User{Name: a.PersonName}
 	if a.ChatID != nil {
 		to.ID = *a.ChatID
 	}
@@ -257,20 +257,20 @@ func (h *Handlers) AssignmentDM(ctx context.Context, a *storage.AssignmentView) 
 func (h *Handlers) markDone(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
 	if err != nil {
-		return nil, req.Lang.Err(msgNotOurs, nil)
+		return nil, model.Err(req.Lang, msgNotOurs, nil)
 	}
 	a, err := h.store.MarkDone(ctx, req.Caller.WorkspaceID, id, req.Caller.PersonID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		return nil, req.Lang.Err(msgMarkDoneGone, nil)
+		return nil, model.Err(req.Lang, msgMarkDoneGone, nil)
 	case errors.Is(err, storage.ErrNotYours):
-		return nil, req.Lang.Err(msgMarkDoneNotYours, nil)
+		return nil, model.Err(req.Lang, msgMarkDoneNotYours, nil)
 	case errors.Is(err, storage.ErrDone):
-		return req.Lang.Reply(msgMarkDoneAlready, bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)}), nil
+		return bot.Say(req.Lang, msgMarkDoneAlready, catalog.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)}), nil
 	case err != nil:
 		return nil, err
 	}
-	r := req.Lang.Reply(msgMarkedDone, bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
+	r := bot.Say(req.Lang, msgMarkedDone, catalog.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
 	r.Replace = true
 	r.Buttons = []bot.Button{{Label: req.Lang.Say(msgUndo, nil), ID: actionUndo + ":" + strconv.FormatInt(a.ID, 10)}}
 	return r, nil
@@ -281,20 +281,20 @@ func (h *Handlers) markDone(ctx context.Context, req *bot.Request) (*bot.Reply, 
 func (h *Handlers) undo(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
 	if err != nil {
-		return nil, req.Lang.Err(msgNotOurs, nil)
+		return nil, model.Err(req.Lang, msgNotOurs, nil)
 	}
 	a, err := h.store.Reopen(ctx, req.Caller.WorkspaceID, id, req.Caller.PersonID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		return nil, req.Lang.Err(msgMarkDoneGone, nil)
+		return nil, model.Err(req.Lang, msgMarkDoneGone, nil)
 	case errors.Is(err, storage.ErrNotYours):
-		return nil, req.Lang.Err(msgUndoNotYours, nil)
+		return nil, model.Err(req.Lang, msgUndoNotYours, nil)
 	case errors.Is(err, storage.ErrNotDone):
-		return nil, req.Lang.Err(msgUndoNotDone, bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
+		return nil, model.Err(req.Lang, msgUndoNotDone, catalog.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
 	case err != nil:
 		return nil, err
 	}
-	r := req.Lang.Reply(msgReopened, bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
+	r := bot.Say(req.Lang, msgReopened, catalog.Vars{"Task": taskName(a.TaskTitle, a.TaskKey)})
 	r.Replace = true
 	r.Buttons = []bot.Button{markDoneButton(req.Lang.Say(msgMarkDone, nil), a.ID)}
 	return r, nil
@@ -302,7 +302,7 @@ func (h *Handlers) undo(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 
 func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) != 1 {
-		return nil, req.Lang.UsageErr(msgProgressMissing, nil)
+		return nil, model.UsageErr(req.Lang, msgProgressMissing, nil)
 	}
 	task, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {
@@ -313,13 +313,13 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return req.Lang.Reply(msgProgressNobody, bot.Vars{"Task": taskName(task.Title, task.Key)}), nil
+		return bot.Say(req.Lang, msgProgressNobody, catalog.Vars{"Task": taskName(task.Title, task.Key)}), nil
 	}
 	var done, open, overdue []string
 	for _, r := range rows {
 		name := r.Name
 		if r.Count > 1 {
-			name += " " + req.Lang.Say(msgProgressTimes, bot.Vars{"Count": r.Count})
+			name += " " + req.Lang.Say(msgProgressTimes, catalog.Vars{"Count": r.Count})
 		}
 		if r.State == storage.AssignmentOpen && !r.Due.IsZero() {
 			today := h.personToday(r.Zone)
@@ -330,9 +330,9 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		}
 		switch {
 		case r.DMError != nil && r.DMRetrying:
-			name += " " + req.Lang.Say(msgProgressDMRetrying, bot.Vars{"Reason": req.Lang.Translate(*r.DMError)})
+			name += " " + req.Lang.Say(msgProgressDMRetrying, catalog.Vars{"Reason": model.ReasonText(req.Lang, *r.DMError)})
 		case r.DMError != nil:
-			name += " " + req.Lang.Say(msgProgressDMFailed, bot.Vars{"Reason": req.Lang.Translate(*r.DMError)})
+			name += " " + req.Lang.Say(msgProgressDMFailed, catalog.Vars{"Reason": model.ReasonText(req.Lang, *r.DMError)})
 		}
 		if r.State == storage.AssignmentDone {
 			done = append(done, name)
@@ -340,16 +340,16 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 			open = append(open, name)
 		}
 	}
-	r := req.Lang.Reply(msgProgressSummary, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": len(rows),
+	r := bot.Say(req.Lang, msgProgressSummary, catalog.Vars{"Task": taskName(task.Title, task.Key), "Count": len(rows),
 		"Done": len(done), "Open": len(open)})
 	if len(done) > 0 {
-		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressDone, bot.Vars{"Names": strings.Join(done, ", ")})})
+		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressDone, catalog.Vars{"Names": strings.Join(done, ", ")})})
 	}
 	if len(open) > 0 {
-		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressNotYet, bot.Vars{"Names": strings.Join(open, ", ")})})
+		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressNotYet, catalog.Vars{"Names": strings.Join(open, ", ")})})
 	}
 	if len(overdue) > 0 {
-		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressOverdue, bot.Vars{"Count": len(overdue),
+		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgProgressOverdue, catalog.Vars{"Count": len(overdue),
 			"Names": strings.Join(overdue, ", ")})})
 	}
 	return r, nil
@@ -361,7 +361,7 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 func (h *Handlers) unassign(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	l := req.Lang
 	if len(req.Params) < 2 {
-		return nil, l.UsageErr(msgAssignMissing, nil)
+		return nil, model.UsageErr(l, msgAssignMissing, nil)
 	}
 	task, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {
@@ -377,17 +377,17 @@ func (h *Handlers) unassign(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	if res.Removed == 0 && res.Missing == 0 {
-		return nil, l.Err(msgUnassignEmpty, bot.Vars{"Task": task.Key})
+		return nil, model.Err(l, msgUnassignEmpty, catalog.Vars{"Task": task.Key})
 	}
 	r := &bot.Reply{Homes: res.Learners}
 	if res.Removed > 0 {
-		r.Text = l.Say(msgUnassigned, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Removed,
+		r.Text = l.Say(msgUnassigned, catalog.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Removed,
 			"Names": nameList(l, res.Names, res.Removed)})
 	} else {
-		r.Text = l.Say(msgUnassignedNone, bot.Vars{"Task": taskName(task.Title, task.Key)})
+		r.Text = l.Say(msgUnassignedNone, catalog.Vars{"Task": taskName(task.Title, task.Key)})
 	}
 	if res.Missing > 0 {
-		r.Items = append(r.Items, bot.Item{Text: l.Say(msgUnassignHadNone, bot.Vars{"Count": res.Missing,
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgUnassignHadNone, catalog.Vars{"Count": res.Missing,
 			"Names": nameList(l, res.MissingNames, res.Missing)})})
 	}
 	return r, nil

@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -18,7 +20,7 @@ import (
 func TestUnassign(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		in := &inbox{}
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina", "console:olga"))
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: in}, testbot.Admins("console:gina", "console:olga"))
 		for _, cmd := range []string{"task add git Git basics", "group create cohort-7", "group add cohort-7 @anna @ben @cleo",
 			"assign git cohort-7", "assign git @dan"} {
 			if r := run(t, b, gina, cmd); strings.Contains(r.String(), "Usage") {
@@ -39,7 +41,7 @@ func TestUnassign(t *testing.T) {
 			if r := run(t, b, gina, "unassign git"); !strings.Contains(r.String(), "Usage: /unassign") {
 				t.Fatalf("no targets: %q", r.String())
 			}
-			olga := bot.User{ID: "olga", Name: "olga"}
+			olga := model.User{ID: "olga", Name: "olga"}
 			req := line(olga, "unassign git @anna")
 			req.Workspace = "elsewhere"
 			if r := b.Router.Handle(context.Background(), req); !strings.Contains(r.String(), `There is no task "git"`) {
@@ -106,11 +108,11 @@ func TestUnassign(t *testing.T) {
 
 		t.Run("LargeGroupOneEvent", func(t *testing.T) {
 			ctx := context.Background()
-			users := make([]bot.User, 600)
+			users := make([]model.User, 600)
 			for i := range users {
-				users[i] = bot.User{ID: fmt.Sprintf("u%03d", i), Name: fmt.Sprintf("u%03d", i)}
+				users[i] = model.User{ID: fmt.Sprintf("u%03d", i), Name: fmt.Sprintf("u%03d", i)}
 			}
-			gina, err := b.Store.PersonByChat(ctx, bot.PlatformConsole, "console", "gina")
+			gina, err := b.Store.PersonByChat(ctx, model.PlatformConsole, "console", "gina")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +158,7 @@ func TestUnassign(t *testing.T) {
 func TestUndo(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		in := &inbox{}
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina", "console:olga"))
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: in}, testbot.Admins("console:gina", "console:olga"))
 		run(t, b, gina, "task add git Git basics")
 		run(t, b, gina, "assign git @anna")
 		b.WaitJobs(t)
@@ -169,8 +171,8 @@ func TestUndo(t *testing.T) {
 			if r := press(t, b, gina, "Undo", done); r.Replace || !strings.Contains(r.String(), "assigned to someone else") {
 				t.Fatalf("Undo by the guide: %+v", r)
 			}
-			olga := bot.User{ID: "olga", Name: "olga"}
-			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "elsewhere",
+			olga := model.User{ID: "olga", Name: "olga"}
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "elsewhere",
 				Actor: olga, Action: &bot.Action{ID: done.Buttons[0].ID}})
 			if !strings.Contains(r.String(), "no longer assigned") {
 				t.Fatalf("Undo from another workspace: %+v", r)
@@ -213,8 +215,8 @@ func TestUndo(t *testing.T) {
 		})
 
 		t.Run("GermanLabel", func(t *testing.T) {
-			de := bot.User{ID: "anna", Name: "anna", Lang: bot.German}
-			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+			de := model.User{ID: "anna", Name: "anna", Lang: catalog.Lang("de")}
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
 				Actor: de, Action: &bot.Action{ID: in.to("anna")[0].Buttons[0].ID}})
 			if len(r.Buttons) != 1 || r.Buttons[0].Label != "Rückgängig" {
 				t.Fatalf("German Mark done outcome: %+v", r)

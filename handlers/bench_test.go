@@ -9,6 +9,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 )
 
 // BenchmarkCommands runs /assign (3 fresh learners, no duplicates) and
@@ -19,7 +20,7 @@ import (
 func BenchmarkCommands(b *testing.B) {
 	for _, d := range testdb.Dialects {
 		b.Run(d, func(b *testing.B) {
-			bt := testbot.New(b, d, map[string]bot.Sender{bot.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
+			bt := testbot.New(b, d, map[string]bot.Sender{model.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
 			ctx := context.Background()
 			run := func(line string) string { return bt.Router.Handle(ctx, line2(gina, line)).String() }
 			for i := range 20 {
@@ -38,7 +39,7 @@ func BenchmarkCommands(b *testing.B) {
 				}
 			})
 			b.Run("tasks", func(b *testing.B) {
-				reader := bot.User{ID: "reader", Name: "reader"}
+				reader := model.User{ID: "reader", Name: "reader"}
 				for range b.N {
 					if r := bt.Router.Handle(ctx, line2(reader, "tasks")).String(); !strings.Contains(r, "Task 19") {
 						b.Fatal(r)
@@ -49,4 +50,4 @@ func BenchmarkCommands(b *testing.B) {
 	}
 }
 
-func line2(actor bot.User, s string) *bot.Request { return line(actor, s) }
+func line2(actor model.User, s string) *bot.Request { return line(actor, s) }

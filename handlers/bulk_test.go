@@ -11,6 +11,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 )
 
 // pagedDirectory is a platform whose groups are ranges of numbered members
@@ -20,15 +21,15 @@ type pagedDirectory struct {
 	pages  int               // pages handed over
 }
 
-func (d *pagedDirectory) GroupMembers(_ context.Context, g bot.PlatformGroup, page func([]bot.User) error) error {
+func (d *pagedDirectory) GroupMembers(_ context.Context, g bot.PlatformGroup, page func([]model.User) error) error {
 	r, ok := d.groups[g.ID]
 	if !ok {
 		return fmt.Errorf("no group %s", g.ID)
 	}
-	buf := make([]bot.User, 0, bot.MembersPage)
+	buf := make([]model.User, 0, bot.MembersPage)
 	for i := r[0]; i < r[1]; i++ {
 		id := fmt.Sprintf("m%06d", i)
-		buf = append(buf, bot.User{ID: id, Name: "Member " + id})
+		buf = append(buf, model.User{ID: id, Name: "Member " + id})
 		if len(buf) == bot.MembersPage || i == r[1]-1 {
 			d.pages++
 			if err := page(buf); err != nil {
@@ -40,8 +41,8 @@ func (d *pagedDirectory) GroupMembers(_ context.Context, g bot.PlatformGroup, pa
 	return nil
 }
 
-func (d *pagedDirectory) UserByEmail(context.Context, string) (*bot.User, error) {
-	return nil, bot.ErrNoUser
+func (d *pagedDirectory) UserByEmail(context.Context, string) (*model.User, error) {
+	return nil, model.ErrNoUser
 }
 
 // groupArg mentions the platform group with this ID.
@@ -62,7 +63,7 @@ func platformRun(b *testbot.Bot, dir bot.Directory, s string, groups ...string) 
 func pressOn(b *testbot.Bot, label string, r *bot.Reply) *bot.Reply {
 	for _, btn := range r.AllButtons() {
 		if btn.Label == label {
-			return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+			return b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
 				Actor: gina, Action: &bot.Action{ID: btn.ID}})
 		}
 	}

@@ -1,11 +1,12 @@
 package handlers
 
 import (
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
 	"context"
+	"strings"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Button action names (the part of a button ID before the first colon).
@@ -17,7 +18,7 @@ const (
 	actionUndo     = "undo"   // Undo after Mark done
 )
 
-var roleChoices = []string{string(bot.RoleLearner), string(bot.RoleGuide), string(bot.RoleAdmin)}
+var roleChoices = []string{string(model.RoleLearner), string(model.RoleGuide), string(model.RoleAdmin)}
 
 // commands declares every command as data; help and the Discord
 // registration are generated from these definitions.
@@ -28,94 +29,94 @@ func (h *Handlers) commands() []*bot.Command {
 	keyOpt := bot.Option{Name: "key", Description: msgOptTask, Kind: bot.OptionString, Required: true}
 	membersOpt := bot.Option{Name: "members", Description: msgOptMembers, Kind: bot.OptionString, Required: true, Rest: true}
 	return []*bot.Command{
-		{Name: "assign", Usage: "<task> <target>... [due <when>]", Role: bot.RoleGuide, Handler: h.assign,
+		{Name: "assign", Usage: "<task> <target>... [due <when>]", Role: model.RoleGuide, Handler: h.assign,
 			Description: msgCmdAssign,
 			Examples:    []string{"assign git-basics @anna cohort-7", "assign git-basics anna@example.com due 2w"},
 			Options: []bot.Option{taskOpt, {Name: "targets", Description: msgOptTargets,
 				Kind: bot.OptionString, Required: true, Rest: true},
 				{Name: "due", Description: msgOptDue, Kind: bot.OptionString, Keyword: dueKeyword}}},
-		{Name: "unassign", Usage: "<task> <target>...", Role: bot.RoleGuide, Handler: h.unassign,
+		{Name: "unassign", Usage: "<task> <target>...", Role: model.RoleGuide, Handler: h.unassign,
 			Description: msgCmdUnassign, Examples: []string{"unassign git-basics @anna cohort-7"},
 			Options: []bot.Option{taskOpt, {Name: "targets", Description: msgOptTargets,
 				Kind: bot.OptionString, Required: true, Rest: true}}},
-		{Name: "due", Usage: "<task> <when|none> [<target>...]", Role: bot.RoleGuide, Handler: h.due,
+		{Name: "due", Usage: "<task> <when|none> [<target>...]", Role: model.RoleGuide, Handler: h.due,
 			Description: msgCmdDue,
 			Examples:    []string{"due git-basics 2026-12-04", "due git-basics tomorrow @anna", "due git-basics none cohort-7"},
 			Options: []bot.Option{taskOpt, {Name: "when", Description: msgOptWhen, Kind: bot.OptionString, Required: true},
 				{Name: "targets", Description: msgOptDueTargets, Kind: bot.OptionString, Rest: true}}},
-		{Name: "report", Usage: "[group]", Role: bot.RoleGuide, Handler: h.report,
+		{Name: "report", Usage: "[group]", Role: model.RoleGuide, Handler: h.report,
 			Description: msgCmdReport, Examples: []string{"report", "report cohort-7"},
 			Options: []bot.Option{{Name: "group", Description: msgOptReportGroup, Kind: bot.OptionString}}},
-		{Name: "tasks", Role: bot.RoleLearner, Handler: h.tasks,
+		{Name: "tasks", Role: model.RoleLearner, Handler: h.tasks,
 			Description: msgCmdTasks},
-		{Name: "invite", Usage: "<email>... [learner|guide|admin]", Role: bot.RoleGuide, Handler: h.invite, Subcommand: "email",
+		{Name: "invite", Usage: "<email>... [learner|guide|admin]", Role: model.RoleGuide, Handler: h.invite, Subcommand: "email",
 			Description: msgCmdInvite,
 			Examples:    []string{"invite anna@example.com", "invite ben@example.com, cleo@example.com guide"},
 			Options: []bot.Option{{Name: "address", Description: msgOptAddresses, Kind: bot.OptionString, Required: true},
 				{Name: "role", Description: msgOptRole, Kind: bot.OptionString,
 					Choices: roleChoices}}},
-		{Name: "invite list", Role: bot.RoleGuide, Handler: h.inviteList,
+		{Name: "invite list", Role: model.RoleGuide, Handler: h.inviteList,
 			Description: msgCmdInviteList},
-		{Name: "invite again", Usage: "<email>", Role: bot.RoleGuide, Handler: h.inviteAgain, Options: []bot.Option{addressOpt},
+		{Name: "invite again", Usage: "<email>", Role: model.RoleGuide, Handler: h.inviteAgain, Options: []bot.Option{addressOpt},
 			Description: msgCmdInviteAgain},
-		{Name: "invite revoke", Usage: "<email>", Role: bot.RoleGuide, Handler: h.inviteRevoke, Options: []bot.Option{addressOpt},
+		{Name: "invite revoke", Usage: "<email>", Role: model.RoleGuide, Handler: h.inviteRevoke, Options: []bot.Option{addressOpt},
 			Description: msgCmdInviteRevoke},
-		{Name: "task add", Usage: "<key> <title...> [<url>]", Role: bot.RoleGuide, Handler: h.taskAdd,
+		{Name: "task add", Usage: "<key> <title...> [<url>]", Role: model.RoleGuide, Handler: h.taskAdd,
 			Description: msgCmdTaskAdd,
 			Examples:    []string{"task add git-basics Git basics https://learn.example.com/git"},
 			Options: []bot.Option{
 				{Name: "key", Description: msgOptKey, Kind: bot.OptionString, Required: true},
 				{Name: "title", Description: msgOptTitle, Kind: bot.OptionString, Required: true, Rest: true},
 				{Name: "url", Description: msgOptUrl, Kind: bot.OptionString}}},
-		{Name: "task edit", Usage: "<key> <title...> [<url>]", Role: bot.RoleGuide, Handler: h.taskEdit,
+		{Name: "task edit", Usage: "<key> <title...> [<url>]", Role: model.RoleGuide, Handler: h.taskEdit,
 			Description: msgCmdTaskEdit,
 			Examples:    []string{"task edit git-basics Git basics, part 1 https://learn.example.com/git-1"},
 			Options: []bot.Option{
 				keyOpt,
 				{Name: "title", Description: msgOptTitle, Kind: bot.OptionString, Required: true, Rest: true},
 				{Name: "url", Description: msgOptUrl, Kind: bot.OptionString}}},
-		{Name: "task archive", Usage: "<key>", Role: bot.RoleGuide, Handler: h.taskArchive, Options: []bot.Option{keyOpt},
+		{Name: "task archive", Usage: "<key>", Role: model.RoleGuide, Handler: h.taskArchive, Options: []bot.Option{keyOpt},
 			Description: msgCmdTaskArchive},
-		{Name: "task restore", Usage: "<key>", Role: bot.RoleGuide, Handler: h.taskRestore, Options: []bot.Option{keyOpt},
+		{Name: "task restore", Usage: "<key>", Role: model.RoleGuide, Handler: h.taskRestore, Options: []bot.Option{keyOpt},
 			Description: msgCmdTaskRestore},
-		{Name: "task list", Role: bot.RoleGuide, Handler: h.taskList,
+		{Name: "task list", Role: model.RoleGuide, Handler: h.taskList,
 			Description: msgCmdTaskList},
-		{Name: "group create", Usage: "<name>", Role: bot.RoleGuide, Handler: h.groupCreate, Options: []bot.Option{nameOpt},
+		{Name: "group create", Usage: "<name>", Role: model.RoleGuide, Handler: h.groupCreate, Options: []bot.Option{nameOpt},
 			Description: msgCmdGroupCreate, Examples: []string{"group create cohort-7"}},
-		{Name: "group delete", Usage: "<name>", Role: bot.RoleGuide, Handler: h.groupDelete, Options: []bot.Option{nameOpt},
+		{Name: "group delete", Usage: "<name>", Role: model.RoleGuide, Handler: h.groupDelete, Options: []bot.Option{nameOpt},
 			Description: msgCmdGroupDelete},
-		{Name: "group rename", Usage: "<name> <new-name>", Role: bot.RoleGuide, Handler: h.groupRename,
+		{Name: "group rename", Usage: "<name> <new-name>", Role: model.RoleGuide, Handler: h.groupRename,
 			Options:     []bot.Option{nameOpt, {Name: "new_name", Description: msgOptNewName, Kind: bot.OptionString, Required: true}},
 			Description: msgCmdGroupRename, Examples: []string{"group rename cohort-7 spring-cohort"}},
-		{Name: "group add", Usage: "<name> <member>...", Role: bot.RoleGuide, Handler: h.groupAdd,
+		{Name: "group add", Usage: "<name> <member>...", Role: model.RoleGuide, Handler: h.groupAdd,
 			Options: []bot.Option{nameOpt, membersOpt}, Description: msgCmdGroupAdd,
 			Examples: []string{"group add cohort-7 @anna @ben"}},
-		{Name: "group remove", Usage: "<name> <member>...", Role: bot.RoleGuide, Handler: h.groupRemove,
+		{Name: "group remove", Usage: "<name> <member>...", Role: model.RoleGuide, Handler: h.groupRemove,
 			Options: []bot.Option{nameOpt, membersOpt}, Description: msgCmdGroupRemove},
-		{Name: "group show", Usage: "<name>", Role: bot.RoleGuide, Handler: h.groupShow, Options: []bot.Option{nameOpt},
+		{Name: "group show", Usage: "<name>", Role: model.RoleGuide, Handler: h.groupShow, Options: []bot.Option{nameOpt},
 			Description: msgCmdGroupShow},
-		{Name: "group list", Role: bot.RoleGuide, Handler: h.groupList, Description: msgCmdGroupList},
-		{Name: "role", Usage: "<member> <admin|guide|learner>", Role: bot.RoleAdmin, Handler: h.role,
+		{Name: "group list", Role: model.RoleGuide, Handler: h.groupList, Description: msgCmdGroupList},
+		{Name: "role", Usage: "<member> <admin|guide|learner>", Role: model.RoleAdmin, Handler: h.role,
 			Description: msgCmdRole, Examples: []string{"role @anna guide"},
 			Options: []bot.Option{{Name: "member", Description: msgOptMember, Kind: bot.OptionUser, Required: true},
 				{Name: "role", Description: msgOptNewRole, Kind: bot.OptionString, Required: true,
-					Choices: []string{string(bot.RoleAdmin), string(bot.RoleGuide), string(bot.RoleLearner)}}}},
-		{Name: "progress", Usage: "<task>", Role: bot.RoleGuide, Handler: h.progress, Options: []bot.Option{taskOpt},
+					Choices: []string{string(model.RoleAdmin), string(model.RoleGuide), string(model.RoleLearner)}}}},
+		{Name: "progress", Usage: "<task>", Role: model.RoleGuide, Handler: h.progress, Options: []bot.Option{taskOpt},
 			Description: msgCmdProgress},
-		{Name: "language", Usage: "[en|de|auto]", Role: bot.RoleLearner, Handler: h.language,
+		{Name: "language", Usage: "[" + strings.Join(languageChoices(), "|") + "]", Role: model.RoleLearner, Handler: h.language,
 			Description: msgCmdLanguage, Examples: []string{"language de", "language auto"},
 			Options: []bot.Option{{Name: "language", Description: msgOptLanguage, Kind: bot.OptionString,
-				Choices: []string{"en", "de", "auto"}}}},
-		{Name: "history", Usage: "<task|member|email>", Role: bot.RoleGuide, Handler: h.history,
+				Choices: languageChoices()}}},
+		{Name: "history", Usage: "<task|member|email>", Role: model.RoleGuide, Handler: h.history,
 			Description: msgCmdHistory, Examples: []string{"history git-basics", "history @anna", "history anna@example.com"},
 			Options: []bot.Option{{Name: "of", Description: msgOptOf, Kind: bot.OptionString, Required: true}}},
-		{Name: "help", Usage: "[command]", Role: bot.RoleLearner, Handler: h.help, Description: msgCmdHelp,
+		{Name: "help", Usage: "[command]", Role: model.RoleLearner, Handler: h.help, Description: msgCmdHelp,
 			Options: []bot.Option{{Name: "command", Description: msgOptHelpCommand, Kind: bot.OptionString}}},
 	}
 }
 
 // msgOptHelpCommand describes help's option on Discord.
-var msgOptHelpCommand = bot.Define(&i18n.Message{ID: "handlers.option.help_command", Other: "A command to explain"})
+var msgOptHelpCommand = catalog.Msg("handlers.option.help_command")
 
 func (h *Handlers) help(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	return &bot.Reply{Text: h.Help(req, rest(req.Params))}, nil

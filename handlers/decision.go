@@ -5,15 +5,15 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
 // Decision choices as they appear in button IDs, and their labels.
-var choiceLabels = map[string]*i18n.Message{
+var choiceLabels = map[string]*catalog.Message{
 	storage.ResolutionDoNotAssign: msgChoiceDoNotAssign,
 	storage.ResolutionOnlyNew:     msgChoiceOnlyNew,
 	storage.ResolutionForce:       msgChoiceForce,
@@ -26,13 +26,13 @@ const choiceShowGroups = "show_groups"
 const groupListLimit = 50
 
 // prompt is the duplicate-assignment question with its buttons.
-func (h *Handlers) prompt(l bot.Lang, task *storage.Task, res *storage.AssignResult, groups bool) *bot.Reply {
+func (h *Handlers) prompt(l catalog.Lang, task *storage.Task, res *storage.AssignResult, groups bool) *bot.Reply {
 	var b strings.Builder
-	b.WriteString(l.Say(msgPromptHeld, bot.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Holders,
+	b.WriteString(l.Say(msgPromptHeld, catalog.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Holders,
 		"Targets": count(l, msgTargets, res.Targets), "Names": nameList(l, res.Names, res.Holders)}))
 	b.WriteString("\n" + l.Say(msgPromptWait, nil))
 	if res.New > 0 {
-		b.WriteString(" " + l.Say(msgPromptOnlyNew, bot.Vars{"Count": res.New}))
+		b.WriteString(" " + l.Say(msgPromptOnlyNew, catalog.Vars{"Count": res.New}))
 	}
 	b.WriteString(" " + l.Say(msgPromptForce, nil))
 	id := res.Decision.ID
@@ -54,11 +54,11 @@ func (h *Handlers) prompt(l bot.Lang, task *storage.Task, res *storage.AssignRes
 func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	choice, id, _ := strings.Cut(req.Action.Value(), ":")
 	if _, ok := choiceLabels[choice]; !ok || id == "" {
-		return nil, req.Lang.Err(msgNotOurs, nil)
+		return nil, model.Err(req.Lang, msgNotOurs, nil)
 	}
 	info, err := h.store.DecisionByID(ctx, req.Caller.WorkspaceID, id)
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, req.Lang.Err(msgDecisionMissing, nil)
+		return nil, model.Err(req.Lang, msgDecisionMissing, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -70,26 +70,26 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		PersonID: req.Caller.PersonID, Resolution: choice})
 	switch {
 	case errors.Is(err, storage.ErrNotYours):
-		return nil, req.Lang.Err(msgDecisionNotYours, bot.Vars{"Guide": info.GuideName})
+		return nil, model.Err(req.Lang, msgDecisionNotYours, catalog.Vars{"Guide": info.GuideName})
 	case errors.Is(err, storage.ErrDecided):
 		// Read again: the decision may have been made a moment ago.
 		if info, err = h.store.DecisionByID(ctx, req.Caller.WorkspaceID, id); err != nil {
 			return nil, err
 		}
-		return nil, req.Lang.Err(msgDecisionAlready, bot.Vars{"Choice": req.Lang.Say(choiceLabels[*info.Resolution], nil),
+		return nil, model.Err(req.Lang, msgDecisionAlready, catalog.Vars{"Choice": req.Lang.Say(choiceLabels[*info.Resolution], nil),
 			"Resolver": deref(info.ResolverName)})
 	case errors.Is(err, storage.ErrArchived):
 		return nil, archivedErr(req, info.TaskKey)
 	case errors.Is(err, storage.ErrExpired):
-		return nil, req.Lang.Err(msgDecisionExpired, bot.Vars{"When": req.Lang.DateTime(info.ExpiresAt), "Assign": req.Slash("assign")})
+		return nil, model.Err(req.Lang, msgDecisionExpired, catalog.Vars{"When": req.Lang.DateTime(info.ExpiresAt), "Assign": req.Slash("assign")})
 	case errors.Is(err, storage.ErrSetLost):
-		return nil, req.Lang.Err(msgDecisionSetLost, bot.Vars{"Assign": req.Slash("assign")})
+		return nil, model.Err(req.Lang, msgDecisionSetLost, catalog.Vars{"Assign": req.Slash("assign")})
 	case err != nil:
 		return nil, err
 	}
-	vars := bot.Vars{"Task": taskName(info.TaskTitle, info.TaskKey), "Count": res.Assigned,
+	vars := catalog.Vars{"Task": taskName(info.TaskTitle, info.TaskKey), "Count": res.Assigned,
 		"Names": nameList(req.Lang, res.Names, res.Assigned)}
-	outcome := map[string]*i18n.Message{
+	outcome := map[string]*catalog.Message{
 		storage.ResolutionDoNotAssign: msgDecidedNone,
 		storage.ResolutionOnlyNew:     msgDecidedOnlyNew,
 		storage.ResolutionForce:       msgDecidedForce,
@@ -97,10 +97,10 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if choice == storage.ResolutionOnlyNew && res.Assigned == 0 {
 		outcome = msgDecidedNoneNew
 	}
-	r := req.Lang.Reply(outcome, vars)
+	r := bot.Say(req.Lang, outcome, vars)
 	if res.Assigned > 0 && !info.DueDate.IsZero() {
 		// What the prompt promised ("Whoever you assign it to gets the due date").
-		r.Text += "\n" + req.Lang.Say(msgAssignDue, bot.Vars{"Day": calendar.DayOf(req.Lang, info.DueDate, h.callerToday(req))})
+		r.Text += "\n" + req.Lang.Say(msgAssignDue, catalog.Vars{"Day": calendar.DayOf(req.Lang, info.DueDate, h.callerToday(req))})
 	}
 	r.Replace = true
 	return r, nil
@@ -108,16 +108,16 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 
 func (h *Handlers) showGroups(ctx context.Context, req *bot.Request, info *storage.DecisionInfo) (*bot.Reply, error) {
 	if info.GuideID != req.Caller.PersonID {
-		return nil, req.Lang.Err(msgGroupsNotYours, bot.Vars{"Guide": info.GuideName})
+		return nil, model.Err(req.Lang, msgGroupsNotYours, catalog.Vars{"Guide": info.GuideName})
 	}
 	groups, err := h.store.DecisionGroups(ctx, req.Caller.WorkspaceID, info.ID, groupListLimit)
 	if err != nil {
 		return nil, err
 	}
 	if len(groups) == 0 {
-		return req.Lang.Reply(msgGroupsEmpty, nil), nil
+		return bot.Say(req.Lang, msgGroupsEmpty, nil), nil
 	}
-	r := req.Lang.Reply(msgGroupsHeading, bot.Vars{"Task": taskName(info.TaskTitle, info.TaskKey)})
+	r := bot.Say(req.Lang, msgGroupsHeading, catalog.Vars{"Task": taskName(info.TaskTitle, info.TaskKey)})
 	for _, g := range groups {
 		names := make([]string, len(g.Members))
 		for i, m := range g.Members {
@@ -126,7 +126,7 @@ func (h *Handlers) showGroups(ctx context.Context, req *bot.Request, info *stora
 				names[i] += " *"
 			}
 		}
-		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgGroupsItem, bot.Vars{"Group": g.Name,
+		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgGroupsItem, catalog.Vars{"Group": g.Name,
 			"Members": count(req.Lang, msgMembers, g.Size), "Count": g.Holders, "Names": nameList(req.Lang, names, g.Size)})})
 	}
 	if info.Resolution == nil {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -41,13 +43,13 @@ func (h *Handlers) parseWhen(req *bot.Request, a bot.Arg) (calendar.Date, error)
 	d, err := calendar.ParseWhen(a.Text, now, loc)
 	switch {
 	case a.User != nil || a.Group != nil:
-		return calendar.Date{}, req.Lang.UsageErr(msgBadWhen, bot.Vars{"When": a.Text})
+		return calendar.Date{}, model.UsageErr(req.Lang, msgBadWhen, catalog.Vars{"When": a.Text})
 	case errors.Is(err, calendar.ErrPast):
 		today := calendar.Today(now, loc)
-		return calendar.Date{}, req.Lang.UsageErr(msgPastWhen, bot.Vars{"When": a.Text,
+		return calendar.Date{}, model.UsageErr(req.Lang, msgPastWhen, catalog.Vars{"When": a.Text,
 			"Today": calendar.DayOf(req.Lang, today, today)})
 	case err != nil:
-		return calendar.Date{}, req.Lang.UsageErr(msgBadWhen, bot.Vars{"When": a.Text})
+		return calendar.Date{}, model.UsageErr(req.Lang, msgBadWhen, catalog.Vars{"When": a.Text})
 	}
 	return d, nil
 }
@@ -67,7 +69,7 @@ func (h *Handlers) callerToday(req *bot.Request) calendar.Date {
 // <task> <when|none> [<target>...]".
 func (h *Handlers) due(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) < 2 {
-		return nil, req.Lang.UsageErr(msgDueArgs, nil)
+		return nil, model.UsageErr(req.Lang, msgDueArgs, nil)
 	}
 	task, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {
@@ -98,7 +100,7 @@ func (h *Handlers) due(ctx context.Context, req *bot.Request) (*bot.Reply, error
 // dueReply says what due changed, and who named holds no open assignment.
 func (h *Handlers) dueReply(req *bot.Request, task *storage.Task, when calendar.Date, res *storage.SetDueResult) *bot.Reply {
 	l := req.Lang
-	vars := bot.Vars{"Task": taskName(task.Title, task.Key), "Key": task.Key}
+	vars := catalog.Vars{"Task": taskName(task.Title, task.Key), "Key": task.Key}
 	r := &bot.Reply{Homes: res.Learners} // their tasks show the new date
 	switch {
 	case res.Changed+res.Already == 0:
@@ -112,7 +114,7 @@ func (h *Handlers) dueReply(req *bot.Request, task *storage.Task, when calendar.
 		r.Text = l.Say(msgDueSet, vars)
 	}
 	if res.Missing > 0 {
-		r.Items = append(r.Items, bot.Item{Text: l.Say(msgDueMissing, bot.Vars{"Key": task.Key,
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgDueMissing, catalog.Vars{"Key": task.Key,
 			"Names": nameList(l, res.MissingNames, res.Missing)})})
 	}
 	return r

@@ -8,6 +8,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -15,7 +16,7 @@ import (
 func dueOf(t *testing.T, b *testbot.Bot, chatID string) []string {
 	t.Helper()
 	ctx := context.Background()
-	p, err := b.Store.PersonByChat(ctx, bot.PlatformConsole, "console", chatID)
+	p, err := b.Store.PersonByChat(ctx, model.PlatformConsole, "console", chatID)
 	if err != nil {
 		return nil
 	}
@@ -123,8 +124,8 @@ func TestDueDateCommands(t *testing.T) {
 		t.Run("GuidesTimeZone", func(t *testing.T) {
 			// 12:00 UTC is already Tuesday in Auckland: "today" is Dec 1 there.
 			ctx := context.Background()
-			if _, err := b.Store.Identify(ctx, storage.Identity{Platform: bot.PlatformConsole, Workspace: "console",
-				User: bot.User{ID: "gina", Name: "gina", TZ: "Pacific/Auckland"}, Admin: true}); err != nil {
+			if _, err := b.Store.Identify(ctx, storage.Identity{Platform: model.PlatformConsole, Workspace: "console",
+				User: model.User{ID: "gina", Name: "gina", TZ: "Pacific/Auckland"}, Admin: true}); err != nil {
 				t.Fatal(err)
 			}
 			mustSay(t, run(t, b, gina, "due git 2026-11-30"), "in the past: today is Tuesday, December 1")
@@ -201,7 +202,7 @@ func TestDueDatesShown(t *testing.T) {
 
 func mustPerson(t *testing.T, b *testbot.Bot, chatID string) *storage.Person {
 	t.Helper()
-	p, err := b.Store.PersonByChat(context.Background(), bot.PlatformConsole, "console", chatID)
+	p, err := b.Store.PersonByChat(context.Background(), model.PlatformConsole, "console", chatID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func mustPerson(t *testing.T, b *testbot.Bot, chatID string) *storage.Person {
 
 func home(t *testing.T, b *testbot.Bot, chatID string) *bot.Reply {
 	t.Helper()
-	r, err := b.Handlers.Home(context.Background(), bot.PlatformConsole, "console", bot.User{ID: chatID})
+	r, err := b.Handlers.Home(context.Background(), model.PlatformConsole, "console", model.User{ID: chatID})
 	if err != nil {
 		t.Fatal(err)
 	}

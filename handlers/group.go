@@ -7,19 +7,21 @@ import (
 	"strings"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
 // groupNameArg reads and validates the group name parameter.
 func groupNameArg(req *bot.Request, wantMembers bool) (string, error) {
 	if len(req.Params) == 0 {
-		return "", req.Lang.UsageErr(msgGroupNameMissing, nil)
+		return "", model.UsageErr(req.Lang, msgGroupNameMissing, nil)
 	}
 	if wantMembers && len(req.Params) < 2 {
-		return "", req.Lang.UsageErr(msgGroupMemberMissing, nil)
+		return "", model.UsageErr(req.Lang, msgGroupMemberMissing, nil)
 	}
 	if !wantMembers && len(req.Params) > 1 {
-		return "", req.Lang.UsageErr(msgGroupOneWord, nil)
+		return "", model.UsageErr(req.Lang, msgGroupOneWord, nil)
 	}
 	name := strings.ToLower(req.Params[0].Text)
 	return name, checkName(req.Lang, msgBadGroupName, name)
@@ -31,11 +33,11 @@ func (h *Handlers) groupCreate(ctx context.Context, req *bot.Request) (*bot.Repl
 		return nil, err
 	}
 	if _, err := h.store.CreateGroup(ctx, req.Caller.WorkspaceID, name, req.Caller.PersonID); errors.Is(err, storage.ErrConflict) {
-		return nil, req.Lang.Err(msgGroupExists, bot.Vars{"Group": name})
+		return nil, model.Err(req.Lang, msgGroupExists, catalog.Vars{"Group": name})
 	} else if err != nil {
 		return nil, err
 	}
-	return req.Lang.Reply(msgGroupCreated, bot.Vars{"Group": name, "Add": req.Slash("group add")}), nil
+	return bot.Say(req.Lang, msgGroupCreated, catalog.Vars{"Group": name, "Add": req.Slash("group add")}), nil
 }
 
 func (h *Handlers) groupDelete(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -44,17 +46,17 @@ func (h *Handlers) groupDelete(ctx context.Context, req *bot.Request) (*bot.Repl
 		return nil, err
 	}
 	if err := h.store.DeleteGroup(ctx, req.Caller.WorkspaceID, name, req.Caller.PersonID); errors.Is(err, storage.ErrNotFound) {
-		return nil, req.Lang.Err(msgGroupNone, bot.Vars{"Group": name})
+		return nil, model.Err(req.Lang, msgGroupNone, catalog.Vars{"Group": name})
 	} else if err != nil {
 		return nil, err
 	}
-	return req.Lang.Reply(msgGroupDeleted, bot.Vars{"Group": name}), nil
+	return bot.Say(req.Lang, msgGroupDeleted, catalog.Vars{"Group": name}), nil
 }
 
 // groupRename renames a group; the new name follows the rules of create.
 func (h *Handlers) groupRename(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) != 2 {
-		return nil, req.Lang.UsageErr(msgGroupRenameMissing, nil)
+		return nil, model.UsageErr(req.Lang, msgGroupRenameMissing, nil)
 	}
 	name, newName := strings.ToLower(req.Params[0].Text), strings.ToLower(req.Params[1].Text)
 	if err := checkName(req.Lang, msgBadGroupName, newName); err != nil {
@@ -63,13 +65,13 @@ func (h *Handlers) groupRename(ctx context.Context, req *bot.Request) (*bot.Repl
 	err := h.store.RenameGroup(ctx, req.Caller.WorkspaceID, name, newName, req.Caller.PersonID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		return nil, req.Lang.UsageErr(msgUnknownGroup, bot.Vars{"Group": strconv.Quote(name), "List": req.Slash("group list")})
+		return nil, model.UsageErr(req.Lang, msgUnknownGroup, catalog.Vars{"Group": strconv.Quote(name), "List": req.Slash("group list")})
 	case errors.Is(err, storage.ErrConflict):
-		return nil, req.Lang.Err(msgGroupExists, bot.Vars{"Group": newName})
+		return nil, model.Err(req.Lang, msgGroupExists, catalog.Vars{"Group": newName})
 	case err != nil:
 		return nil, err
 	}
-	return req.Lang.Reply(msgGroupRenamed, bot.Vars{"Group": name, "NewName": newName}), nil
+	return bot.Say(req.Lang, msgGroupRenamed, catalog.Vars{"Group": name, "NewName": newName}), nil
 }
 
 // members resolves the people named after the group name.
@@ -85,7 +87,7 @@ func (h *Handlers) members(ctx context.Context, req *bot.Request) (*storage.Grou
 	var ids []int64
 	for _, a := range req.Params[1:] {
 		if a.User == nil && !looksLikeEmail(a.Text) {
-			return nil, nil, req.Lang.UsageErr(msgGroupNotPerson, bot.Vars{"Arg": strconv.Quote(a.Text)})
+			return nil, nil, model.UsageErr(req.Lang, msgGroupNotPerson, catalog.Vars{"Arg": strconv.Quote(a.Text)})
 		}
 	}
 	for _, a := range req.Params[1:] {
@@ -107,7 +109,7 @@ func (h *Handlers) groupAdd(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if err != nil {
 		return nil, err
 	}
-	return req.Lang.Reply(msgGroupAdded, bot.Vars{"Count": n, "Group": g.Name, "Already": len(dedupe(ids)) - n}), nil
+	return bot.Say(req.Lang, msgGroupAdded, catalog.Vars{"Count": n, "Group": g.Name, "Already": len(dedupe(ids)) - n}), nil
 }
 
 func (h *Handlers) groupRemove(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -119,7 +121,7 @@ func (h *Handlers) groupRemove(ctx context.Context, req *bot.Request) (*bot.Repl
 	if err != nil {
 		return nil, err
 	}
-	return req.Lang.Reply(msgGroupRemoved, bot.Vars{"Count": n, "Group": g.Name}), nil
+	return bot.Say(req.Lang, msgGroupRemoved, catalog.Vars{"Count": n, "Group": g.Name}), nil
 }
 
 func (h *Handlers) groupShow(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -136,7 +138,7 @@ func (h *Handlers) groupShow(ctx context.Context, req *bot.Request) (*bot.Reply,
 		return nil, err
 	}
 	if len(people) == 0 {
-		return req.Lang.Reply(msgGroupNoMembers, bot.Vars{"Group": g.Name}), nil
+		return bot.Say(req.Lang, msgGroupNoMembers, catalog.Vars{"Group": g.Name}), nil
 	}
 	names := make([]string, 0, min(len(people), 100))
 	for _, p := range people[:min(len(people), 100)] {
@@ -146,7 +148,7 @@ func (h *Handlers) groupShow(ctx context.Context, req *bot.Request) (*bot.Reply,
 		}
 		names = append(names, n)
 	}
-	return req.Lang.Reply(msgGroupShow, bot.Vars{"Group": g.Name, "Members": count(req.Lang, msgMembers, len(people)),
+	return bot.Say(req.Lang, msgGroupShow, catalog.Vars{"Group": g.Name, "Members": count(req.Lang, msgMembers, len(people)),
 		"Names": nameList(req.Lang, names, len(people))}), nil
 }
 
@@ -156,11 +158,11 @@ func (h *Handlers) groupList(ctx context.Context, req *bot.Request) (*bot.Reply,
 		return nil, err
 	}
 	if len(groups) == 0 {
-		return req.Lang.Reply(msgGroupListNone, bot.Vars{"Create": req.Slash("group create")}), nil
+		return bot.Say(req.Lang, msgGroupListNone, catalog.Vars{"Create": req.Slash("group create")}), nil
 	}
-	r := req.Lang.Reply(msgGroupListHeading, bot.Vars{"Count": len(groups)})
+	r := bot.Say(req.Lang, msgGroupListHeading, catalog.Vars{"Count": len(groups)})
 	for _, g := range groups {
-		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgGroupListItem, bot.Vars{"Group": g.Name,
+		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgGroupListItem, catalog.Vars{"Group": g.Name,
 			"Members": count(req.Lang, msgMembers, g.Size)})})
 	}
 	return r, nil

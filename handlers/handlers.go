@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -31,7 +31,7 @@ type Config struct {
 	MailFrom     string
 	// Language is LEARNBOT_LANGUAGE: for people whose language neither they
 	// nor their platform set.
-	Language bot.Lang
+	Language catalog.Lang
 }
 
 // Handlers is learnbot's router with every command and button, and the
@@ -59,11 +59,11 @@ func New(store *storage.Store, cfg Config, log *slog.Logger) *Handlers {
 	h.Router.Lang = cfg.Language
 	h.Use(h.identify)
 	h.Add(h.commands()...)
-	h.OnAction(actionDecision, bot.RoleGuide, h.decide)
-	h.OnAction(actionDone, bot.RoleLearner, h.markDone)
-	h.OnAction(actionUndo, bot.RoleLearner, h.undo)
-	h.OnAction(actionReinvite, bot.RoleGuide, h.reinviteButton)
-	h.OnAction(actionAccept, bot.RoleLearner, h.acceptButton)
+	h.OnAction(actionDecision, model.RoleGuide, h.decide)
+	h.OnAction(actionDone, model.RoleLearner, h.markDone)
+	h.OnAction(actionUndo, model.RoleLearner, h.undo)
+	h.OnAction(actionReinvite, model.RoleGuide, h.reinviteButton)
+	h.OnAction(actionAccept, model.RoleLearner, h.acceptButton)
 	return h
 }
 
@@ -77,8 +77,8 @@ type Completer struct {
 // prefix, if the user's role (the granted one: an invited person is a
 // learner) may run a command that needs the role need; otherwise none, so
 // that autocomplete shows nobody what they may not use.
-func (c Completer) CompleteTasks(ctx context.Context, platform, workspace string, user bot.User, need bot.Role, prefix string) ([]string, error) {
-	if need.Rank() > bot.RoleLearner.Rank() && !c.Admins[platform+":"+user.ID] {
+func (c Completer) CompleteTasks(ctx context.Context, platform, workspace string, user model.User, need model.Role, prefix string) ([]string, error) {
+	if need.Rank() > model.RoleLearner.Rank() && !c.Admins[platform+":"+user.ID] {
 		p, err := c.Store.PersonByChat(ctx, platform, workspace, user.ID)
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil, nil // not met yet: a learner
@@ -94,14 +94,13 @@ func (c Completer) CompleteTasks(ctx context.Context, platform, workspace string
 }
 
 // msgFirstAdmin ends a refusal in a workspace that has no admin yet.
-var msgFirstAdmin = bot.Define(&i18n.Message{ID: "handlers.first_admin",
-	Other: "This workspace has no admin yet: the operator makes you its first one by adding {{.ID}} to LEARNBOT_ADMINS and restarting learnbot."})
+var msgFirstAdmin = catalog.Msg("handlers.first_admin")
 
 // identify turns the platform user into a person of the workspace.
 func (h *Handlers) identify(next bot.HandlerFunc) bot.HandlerFunc {
 	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		if req.Actor.ID == "" || req.Workspace == "" {
-			return nil, req.Lang.Err(msgNoSender, nil)
+			return nil, model.Err(req.Lang, msgNoSender, nil)
 		}
 		p, err := h.store.Identify(ctx, storage.Identity{
 			Platform:      req.Platform,
@@ -116,12 +115,12 @@ func (h *Handlers) identify(next bot.HandlerFunc) bot.HandlerFunc {
 		req.Caller = bot.Caller{WorkspaceID: p.WorkspaceID, PersonID: p.ID, Role: p.Granted(), Name: p.Name, TimeZone: p.TimeZone}
 		req.Lang = p.Lang(h.cfg.Language)
 		reply, err := next(ctx, req)
-		var refused *bot.UserError
+		var refused *model.UserError
 		if errors.As(err, &refused) && refused.Forbidden {
 			// The first admin of a workspace can only come from the
 			// operator: say how, with the ID to name.
 			if has, herr := h.store.HasAdmin(ctx, p.WorkspaceID); herr == nil && !has {
-				refused.Msg += "\n" + req.Lang.Say(msgFirstAdmin, bot.Vars{"ID": req.Platform + ":" + req.Actor.ID})
+				refused.Msg += "\n" + req.Lang.Say(msgFirstAdmin, catalog.Vars{"ID": req.Platform + ":" + req.Actor.ID})
 			}
 		}
 		return reply, err
@@ -132,18 +131,18 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // checkName validates a task key or group name; bad is the message that
 // refuses it.
-func checkName(l bot.Lang, bad *i18n.Message, s string) error {
+func checkName(l catalog.Lang, bad *catalog.Message, s string) error {
 	if !namePattern.MatchString(s) {
-		return l.UsageErr(bad, bot.Vars{"Name": strconv.Quote(s)})
+		return model.UsageErr(l, bad, catalog.Vars{"Name": strconv.Quote(s)})
 	}
 	return nil
 }
 
 // checkEmail validates a bare email address.
-func checkEmail(l bot.Lang, s string) (string, error) {
+func checkEmail(l catalog.Lang, s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") && !strings.HasSuffix(s, "@localhost") {
-		return "", l.UsageErr(msgBadEmail, bot.Vars{"Email": strconv.Quote(s)})
+		return "", model.UsageErr(l, msgBadEmail, catalog.Vars{"Email": strconv.Quote(s)})
 	}
 	return strings.ToLower(s), nil
 }
@@ -157,7 +156,7 @@ func looksLikeEmail(s string) bool {
 func (h *Handlers) person(ctx context.Context, req *bot.Request, a bot.Arg) (*storage.Person, error) {
 	switch {
 	case a.User != nil:
-		ps, err := h.store.EnsurePeople(ctx, req.Caller.WorkspaceID, []bot.User{*a.User})
+		ps, err := h.store.EnsurePeople(ctx, req.Caller.WorkspaceID, []model.User{*a.User})
 		if err != nil {
 			return nil, err
 		}
@@ -165,18 +164,18 @@ func (h *Handlers) person(ctx context.Context, req *bot.Request, a bot.Arg) (*st
 	case looksLikeEmail(a.Text):
 		p, err := h.store.PersonByEmail(ctx, req.Caller.WorkspaceID, a.Text)
 		if errors.Is(err, storage.ErrNotFound) {
-			return nil, req.Lang.Err(msgUnknownEmail, bot.Vars{"Email": a.Text})
+			return nil, model.Err(req.Lang, msgUnknownEmail, catalog.Vars{"Email": a.Text})
 		}
 		return p, err
 	}
-	return nil, req.Lang.UsageErr(msgNotAPerson, bot.Vars{"Arg": strconv.Quote(a.Text)})
+	return nil, model.UsageErr(req.Lang, msgNotAPerson, catalog.Vars{"Arg": strconv.Quote(a.Text)})
 }
 
 // task resolves a task key.
 func (h *Handlers) task(ctx context.Context, req *bot.Request, key string) (*storage.Task, error) {
 	t, err := h.store.TaskByKey(ctx, req.Caller.WorkspaceID, strings.ToLower(key))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, req.Lang.UsageErr(msgUnknownTask, bot.Vars{"Task": strconv.Quote(key), "List": req.Slash("task list")})
+		return nil, model.UsageErr(req.Lang, msgUnknownTask, catalog.Vars{"Task": strconv.Quote(key), "List": req.Slash("task list")})
 	}
 	return t, err
 }
@@ -185,7 +184,7 @@ func (h *Handlers) task(ctx context.Context, req *bot.Request, key string) (*sto
 func (h *Handlers) group(ctx context.Context, req *bot.Request, name string) (*storage.Group, error) {
 	g, err := h.store.GroupByName(ctx, req.Caller.WorkspaceID, strings.ToLower(name))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, req.Lang.UsageErr(msgUnknownGroup, bot.Vars{"Group": strconv.Quote(name), "List": req.Slash("group list")})
+		return nil, model.UsageErr(req.Lang, msgUnknownGroup, catalog.Vars{"Group": strconv.Quote(name), "List": req.Slash("group list")})
 	}
 	return g, err
 }
@@ -200,15 +199,15 @@ func rest(args []bot.Arg) string {
 }
 
 // count is a number of things in words: "1 person", "3 people".
-func count(l bot.Lang, m *i18n.Message, n int) string {
-	return l.Say(m, bot.Vars{"Count": n})
+func count(l catalog.Lang, m *catalog.Message, n int) string {
+	return l.Say(m, catalog.Vars{"Count": n})
 }
 
 // nameList shows up to the given names and how many more there are.
-func nameList(l bot.Lang, names []string, total int) string {
+func nameList(l catalog.Lang, names []string, total int) string {
 	s := strings.Join(names, ", ")
 	if more := total - len(names); more > 0 {
-		s = l.Say(msgAndMore, bot.Vars{"Names": s, "Count": more})
+		s = l.Say(msgAndMore, catalog.Vars{"Names": s, "Count": more})
 	}
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -39,33 +40,33 @@ func (in *inbox) to(user string) []bot.Message {
 }
 
 var (
-	gina = bot.User{ID: "gina", Name: "gina"}
-	anna = bot.User{ID: "anna", Name: "anna"}
+	gina = model.User{ID: "gina", Name: "gina"}
+	anna = model.User{ID: "anna", Name: "anna"}
 )
 
 // line makes a console-style request: @name words mention users.
-func line(actor bot.User, s string) *bot.Request {
+func line(actor model.User, s string) *bot.Request {
 	var args []bot.Arg
 	for _, w := range strings.Fields(s) {
 		a := bot.Arg{Text: w}
 		if strings.HasPrefix(w, "@") && len(w) > 1 {
-			a.User = &bot.User{ID: w[1:], Name: w[1:]}
+			a.User = &model.User{ID: w[1:], Name: w[1:]}
 		}
 		args = append(args, a)
 	}
-	return &bot.Request{Platform: bot.PlatformConsole, Workspace: "console", Actor: actor, Args: args}
+	return &bot.Request{Platform: model.PlatformConsole, Workspace: "console", Actor: actor, Args: args}
 }
 
-func run(t *testing.T, b *testbot.Bot, actor bot.User, s string) *bot.Reply {
+func run(t *testing.T, b *testbot.Bot, actor model.User, s string) *bot.Reply {
 	t.Helper()
 	return b.Router.Handle(context.Background(), line(actor, s))
 }
 
-func press(t *testing.T, b *testbot.Bot, actor bot.User, label string, r *bot.Reply) *bot.Reply {
+func press(t *testing.T, b *testbot.Bot, actor model.User, label string, r *bot.Reply) *bot.Reply {
 	t.Helper()
 	for _, btn := range r.AllButtons() {
 		if btn.Label == label {
-			return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+			return b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
 				Actor: actor, Action: &bot.Action{ID: btn.ID}})
 		}
 	}
@@ -84,7 +85,7 @@ func labels(r *bot.Reply) []string {
 func TestDuplicateFlow(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		in := &inbox{}
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina"))
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: in}, testbot.Admins("console:gina"))
 		for _, cmd := range []string{"task add git Git basics https://learn.example.com/git", "group create cohort-7",
 			"group add cohort-7 @anna @ben @cleo"} {
 			if r := run(t, b, gina, cmd); strings.Contains(r.String(), "Usage") || strings.Contains(r.String(), "wrong") {
@@ -149,7 +150,7 @@ func TestDuplicateFlow(t *testing.T) {
 		})
 		t.Run("MarkDoneFromDM", func(t *testing.T) {
 			dm := in.to("anna")[0]
-			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
 				Actor: anna, Action: &bot.Action{ID: dm.Buttons[0].ID}})
 			if !strings.Contains(r.String(), "Marked done: Git basics") {
 				t.Fatalf("mark done = %+v", r)
@@ -257,12 +258,12 @@ func TestInviteWithoutEmail(t *testing.T) {
 // buttons, and only reads: a chat user learnbot has not met stays unknown.
 func TestHome(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
 		ctx := context.Background()
 		run(t, b, gina, "task add git Git basics https://learn.example.com/git")
 		run(t, b, gina, "assign git @anna")
 		t.Run("ListsTasksWithTheirButtons", func(t *testing.T) {
-			r, err := b.Handlers.Home(ctx, bot.PlatformConsole, "console", anna)
+			r, err := b.Handlers.Home(ctx, model.PlatformConsole, "console", anna)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -273,14 +274,14 @@ func TestHome(t *testing.T) {
 			}
 		})
 		t.Run("UnknownUserStaysUnknown", func(t *testing.T) {
-			stranger := bot.User{ID: "stranger", Name: "stranger"}
+			stranger := model.User{ID: "stranger", Name: "stranger"}
 			for _, ws := range []string{"console", "elsewhere"} {
-				r, err := b.Handlers.Home(ctx, bot.PlatformConsole, ws, stranger)
+				r, err := b.Handlers.Home(ctx, model.PlatformConsole, ws, stranger)
 				if err != nil || r.String() != "You have no tasks yet." {
 					t.Fatalf("home of a stranger in %s = %+v, %v", ws, r, err)
 				}
 			}
-			if _, err := b.Store.PersonByChat(ctx, bot.PlatformConsole, "console", "stranger"); !errors.Is(err, storage.ErrNotFound) {
+			if _, err := b.Store.PersonByChat(ctx, model.PlatformConsole, "console", "stranger"); !errors.Is(err, storage.ErrNotFound) {
 				t.Fatalf("Home created the stranger: %v", err)
 			}
 		})
@@ -288,10 +289,10 @@ func TestHome(t *testing.T) {
 }
 
 // olga is an admin of another workspace (Slack team T2).
-var olga = bot.User{ID: "U1", Name: "olga"}
+var olga = model.User{ID: "U1", Name: "olga"}
 
 // says fails the test unless the reply to line contains every word.
-func says(t *testing.T, b *testbot.Bot, actor bot.User, line string, words ...string) *bot.Reply {
+func says(t *testing.T, b *testbot.Bot, actor model.User, line string, words ...string) *bot.Reply {
 	t.Helper()
 	r := run(t, b, actor, line)
 	for _, w := range words {
@@ -304,7 +305,7 @@ func says(t *testing.T, b *testbot.Bot, actor bot.User, line string, words ...st
 
 // inOtherWorkspace runs line as olga in Slack team T2.
 func inOtherWorkspace(b *testbot.Bot, line string) string {
-	return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformSlack, Workspace: "T2", Actor: olga,
+	return b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformSlack, Workspace: "T2", Actor: olga,
 		Args: bot.Words(line)}).String()
 }
 
@@ -312,8 +313,8 @@ func inOtherWorkspace(b *testbot.Bot, line string) string {
 // console workspace for prefix.
 func completions(t *testing.T, b *testbot.Bot, prefix string) []string {
 	t.Helper()
-	keys, err := handlers.Completer{Store: b.Store}.CompleteTasks(context.Background(), bot.PlatformConsole, "console", gina,
-		bot.RoleGuide, prefix)
+	keys, err := handlers.Completer{Store: b.Store}.CompleteTasks(context.Background(), model.PlatformConsole, "console", gina,
+		model.RoleGuide, prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,14 +327,14 @@ func completions(t *testing.T, b *testbot.Bot, prefix string) []string {
 func TestRefusalNamesFirstAdmin(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		b := testbot.New(t, db, nil, testbot.Admins("slack:UADMIN"))
-		ben := bot.User{ID: "UBEN", Name: "ben"}
-		r := b.Run(bot.PlatformSlack, "T1", ben, "task add git Git basics")
+		ben := model.User{ID: "UBEN", Name: "ben"}
+		r := b.Run(model.PlatformSlack, "T1", ben, "task add git Git basics")
 		if got := r.String(); !strings.Contains(got, "You need the guide role") ||
 			!strings.Contains(got, "adding slack:UBEN to LEARNBOT_ADMINS") {
 			t.Fatalf("refusal without an admin = %q; want the LEARNBOT_ADMINS hint with ben's ID", got)
 		}
-		b.Run(bot.PlatformSlack, "T1", bot.User{ID: "UADMIN", Name: "ada"}, "tasks") // the admin appears
-		r = b.Run(bot.PlatformSlack, "T1", ben, "task add git Git basics")
+		b.Run(model.PlatformSlack, "T1", model.User{ID: "UADMIN", Name: "ada"}, "tasks") // the admin appears
+		r = b.Run(model.PlatformSlack, "T1", ben, "task add git Git basics")
 		if got := r.String(); !strings.Contains(got, "You need the guide role") || strings.Contains(got, "LEARNBOT_ADMINS") {
 			t.Fatalf("refusal with an admin = %q; want no hint", got)
 		}

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -20,7 +20,7 @@ const historyLimit = 50
 func (h *Handlers) history(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	l := req.Lang
 	if len(req.Params) != 1 {
-		return nil, l.UsageErr(msgHistoryOne, nil)
+		return nil, model.UsageErr(l, msgHistoryOne, nil)
 	}
 	a := req.Params[0]
 	var of storage.HistoryOf
@@ -37,7 +37,7 @@ func (h *Handlers) history(ctx context.Context, req *bot.Request) (*bot.Reply, e
 			p, err = h.store.PersonByEmail(ctx, req.Caller.WorkspaceID, a.Text)
 		}
 		if errors.Is(err, storage.ErrNotFound) {
-			return l.Reply(msgHistoryNone, bot.Vars{"Subject": a.Text}), nil
+			return bot.Say(l, msgHistoryNone, catalog.Vars{"Subject": a.Text}), nil
 		}
 		if err != nil {
 			return nil, err
@@ -46,7 +46,7 @@ func (h *Handlers) history(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	default:
 		t, err := h.store.TaskByKey(ctx, req.Caller.WorkspaceID, strings.ToLower(a.Text))
 		if errors.Is(err, storage.ErrNotFound) {
-			return nil, l.UsageErr(msgHistoryUnknown, bot.Vars{"Arg": strconv.Quote(a.Text), "List": req.Slash("task list")})
+			return nil, model.UsageErr(l, msgHistoryUnknown, catalog.Vars{"Arg": strconv.Quote(a.Text), "List": req.Slash("task list")})
 		}
 		if err != nil {
 			return nil, err
@@ -58,20 +58,20 @@ func (h *Handlers) history(ctx context.Context, req *bot.Request) (*bot.Reply, e
 		return nil, err
 	}
 	if len(events) == 0 {
-		return l.Reply(msgHistoryNone, bot.Vars{"Subject": subject}), nil
+		return bot.Say(l, msgHistoryNone, catalog.Vars{"Subject": subject}), nil
 	}
-	r := &bot.Reply{Text: l.Say(msgHistoryHeading, bot.Vars{"Subject": subject})}
+	r := &bot.Reply{Text: l.Say(msgHistoryHeading, catalog.Vars{"Subject": subject})}
 	for _, e := range events {
 		r.Items = append(r.Items, bot.Item{Text: eventText(l, &e), Fields: []bot.Field{{Value: l.DateTime(e.CreatedAt)}}})
 	}
 	if len(events) == historyLimit {
-		r.Footer = l.Say(msgHistoryLatest, bot.Vars{"Count": historyLimit})
+		r.Footer = l.Say(msgHistoryLatest, catalog.Vars{"Count": historyLimit})
 	}
 	return r, nil
 }
 
 // eventMessages says each kind of event in a sentence.
-var eventMessages = map[string]*i18n.Message{
+var eventMessages = map[string]*catalog.Message{
 	storage.EventAssign:      msgEventAssign,
 	storage.EventDecide:      msgEventDecide,
 	storage.EventUnassign:    msgEventUnassign,
@@ -95,14 +95,14 @@ var eventMessages = map[string]*i18n.Message{
 }
 
 // choiceNames name the duplicate prompt's choices in the history.
-var choiceNames = map[string]*i18n.Message{
+var choiceNames = map[string]*catalog.Message{
 	storage.ResolutionDoNotAssign: msgEventChoiceDoNotAssign,
 	storage.ResolutionOnlyNew:     msgEventChoiceOnlyNew,
 	storage.ResolutionForce:       msgEventChoiceForce,
 }
 
 // eventText is one event as a sentence in language l.
-func eventText(l bot.Lang, e *storage.Event) string {
+func eventText(l catalog.Lang, e *storage.Event) string {
 	m, ok := eventMessages[e.Kind]
 	if !ok {
 		m = msgEventOther
@@ -111,7 +111,7 @@ func eventText(l bot.Lang, e *storage.Event) string {
 	if actor == "" {
 		actor = l.Say(msgEventSomeone, nil)
 	}
-	vars := bot.Vars{"Actor": actor, "Task": e.TaskKey, "Person": e.PersonName, "Who": who(l, e), "Group": e.Details.Group,
+	vars := catalog.Vars{"Actor": actor, "Task": e.TaskKey, "Person": e.PersonName, "Who": who(l, e), "Group": e.Details.Group,
 		"Email": e.Details.Email, "Role": e.Details.Role, "Title": e.Details.Title, "From": e.Details.From, "Kind": e.Kind, "Choice": l.Say(choiceNames[e.Details.Resolution], nil)}
 	if e.Kind == storage.EventDecide && e.Details.Resolution == storage.ResolutionDoNotAssign {
 		m = msgEventDecideNone
@@ -123,7 +123,7 @@ func eventText(l bot.Lang, e *storage.Event) string {
 		}
 	}
 	if e.Kind == storage.EventUnassign && e.Details.Missing > 0 {
-		vars["Missing"] = l.Say(msgEventMissing, bot.Vars{"Count": e.Details.Missing})
+		vars["Missing"] = l.Say(msgEventMissing, catalog.Vars{"Count": e.Details.Missing})
 	} else {
 		vars["Missing"] = ""
 	}
@@ -132,16 +132,16 @@ func eventText(l bot.Lang, e *storage.Event) string {
 
 // who names the people a set-based event touched: the one person, or how
 // many with some of their names.
-func who(l bot.Lang, e *storage.Event) string {
+func who(l catalog.Lang, e *storage.Event) string {
 	switch {
 	case e.Count == 1 && e.PersonName != "":
 		return e.PersonName
 	case len(e.Details.Names) == 0:
-		return l.Say(msgEventPeople, bot.Vars{"Count": e.Count})
+		return l.Say(msgEventPeople, catalog.Vars{"Count": e.Count})
 	}
 	names := nameList(l, e.Details.Names, e.Count)
 	if e.Count == 1 {
 		return names
 	}
-	return l.Say(msgEventPeopleNamed, bot.Vars{"Count": e.Count, "Names": names})
+	return l.Say(msgEventPeopleNamed, catalog.Vars{"Count": e.Count, "Names": names})
 }

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -40,7 +42,7 @@ func eventCounts(t *testing.T, b *testbot.Bot) (map[string]int, int) {
 func TestHistory(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		in := &inbox{}
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina", "console:olga"))
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: in}, testbot.Admins("console:gina", "console:olga"))
 		for _, cmd := range []string{
 			"task add git Git basics",
 			"group create cohort-7",
@@ -85,7 +87,7 @@ func TestHistory(t *testing.T) {
 		t.Run("RefusedAndFailedWriteNone", func(t *testing.T) {
 			_, before := eventCounts(t, b)
 			for _, c := range []struct {
-				actor bot.User
+				actor model.User
 				line  string
 			}{
 				{gina, "task add git Again"},            // the key is taken
@@ -187,7 +189,7 @@ func TestHistory(t *testing.T) {
 				t.Fatalf("a learner read the history: %q", r.String())
 			}
 			// olga is an admin too, of another workspace: she sees nothing of this one.
-			olga := bot.User{ID: "olga", Name: "olga"}
+			olga := model.User{ID: "olga", Name: "olga"}
 			elsewhere := func(s string) *bot.Reply {
 				req := line(olga, s)
 				req.Workspace = "elsewhere"
@@ -213,9 +215,9 @@ func TestHistory(t *testing.T) {
 
 		// Last: gina's platform language is German from here on.
 		t.Run("German", func(t *testing.T) {
-			de := bot.User{ID: "gina", Name: "gina", Lang: bot.German}
+			de := model.User{ID: "gina", Name: "gina", Lang: catalog.Lang("de")}
 			req := line(de, "history git")
-			req.Lang = bot.German
+			req.Lang = catalog.Lang("de")
 			r := b.Router.Handle(context.Background(), req)
 			if !strings.HasPrefix(r.Text, "Verlauf von git") || len(r.Items) != 5 ||
 				r.Items[3].Text != "gina hat git 3 Personen (anna, ben, cleo) zugewiesen." ||

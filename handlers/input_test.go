@@ -7,6 +7,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // TestControlCharactersAndInvalidUTF8Refused: text no store should keep
@@ -32,7 +33,7 @@ func TestControlCharactersAndInvalidUTF8Refused(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+				r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
 					Actor: gina, Args: words(c.args)})
 				if got := r.String(); !strings.Contains(got, c.want) || !strings.Contains(got, "Usage: /") {
 					t.Fatalf("%q: reply %q; want it to say %q and show the usage", c.args, got, c.want)
@@ -41,14 +42,14 @@ func TestControlCharactersAndInvalidUTF8Refused(t *testing.T) {
 		}
 		t.Run("RightToLeftTextKept", func(t *testing.T) {
 			// A right-to-left mark and the joiner of an emoji are text.
-			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
 				Actor: gina, Args: words([]string{"task", "add", "rtl", "\u05e9\u05dc\u05d5\u05dd\u200F \U0001F469\u200D\U0001F4BB"})})
 			if !strings.Contains(r.String(), "rtl") || strings.Contains(r.String(), "control character") {
 				t.Fatalf("right-to-left text was refused: %q", r.String())
 			}
 		})
 		t.Run("NewlineInTitleKept", func(t *testing.T) {
-			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
 				Actor: gina, Args: words([]string{"task", "add", "nl", "Line one\nline two"})})
 			if !strings.Contains(r.String(), "nl") || strings.Contains(r.String(), "control character") {
 				t.Fatalf("a newline in a title was refused: %q", r.String())
@@ -80,13 +81,13 @@ func words(ws []string) []bot.Arg {
 // roleDirectory is a platform with one role, R1, of two members.
 type roleDirectory struct{ calls int }
 
-func (d *roleDirectory) GroupMembers(_ context.Context, g bot.PlatformGroup, page func([]bot.User) error) error {
+func (d *roleDirectory) GroupMembers(_ context.Context, g bot.PlatformGroup, page func([]model.User) error) error {
 	d.calls++
-	return page([]bot.User{{ID: "anna", Name: "anna"}, {ID: "ben", Name: "ben"}})
+	return page([]model.User{{ID: "anna", Name: "anna"}, {ID: "ben", Name: "ben"}})
 }
 
-func (d *roleDirectory) UserByEmail(context.Context, string) (*bot.User, error) {
-	return nil, bot.ErrNoUser
+func (d *roleDirectory) UserByEmail(context.Context, string) (*model.User, error) {
+	return nil, model.ErrNoUser
 }
 
 // TestRoleNamedTwiceListedOnce: a platform group mentioned twice in one
@@ -97,7 +98,7 @@ func TestRoleNamedTwiceListedOnce(t *testing.T) {
 		run(t, b, gina, "task add git Git basics")
 		dir := &roleDirectory{}
 		role := bot.Arg{Text: "@devs", Group: &bot.PlatformGroup{Kind: "role", ID: "R1", Name: "devs"}}
-		r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+		r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
 			Actor: gina, Directory: dir, Args: append(words([]string{"assign", "git"}), role, role)})
 		if got := r.String(); !strings.Contains(got, "to 2 people: anna, ben.") {
 			t.Fatalf("reply %q; want anna and ben, each once", got)

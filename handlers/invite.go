@@ -10,9 +10,9 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -36,18 +36,18 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	for _, a := range req.Params {
 		words = append(words, strings.FieldsFunc(a.Text, inviteSeparators)...)
 	}
-	role := bot.RoleLearner
+	role := model.RoleLearner
 	// A last bare word is the role ("guide", or a typo of one); anything
 	// else, such as "not-an-email", is one more address.
 	if n := len(words); n > 1 && roleWord.MatchString(words[n-1]) {
-		role = bot.Role(strings.ToLower(words[n-1]))
+		role = model.Role(strings.ToLower(words[n-1]))
 		if !role.Valid() {
-			return nil, l.UsageErr(msgBadRole, bot.Vars{"Arg": strconv.Quote(words[n-1])})
+			return nil, model.UsageErr(l, msgBadRole, catalog.Vars{"Arg": strconv.Quote(words[n-1])})
 		}
 		words = words[:n-1]
 	}
 	if len(words) == 0 {
-		return nil, l.UsageErr(msgInviteMissing, nil)
+		return nil, model.UsageErr(l, msgInviteMissing, nil)
 	}
 	var emails, invalid []string
 	seen := map[string]bool{}
@@ -63,16 +63,16 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		}
 	}
 	if n := len(emails) + len(invalid); n > maxInvites {
-		return nil, l.UsageErr(msgInviteTooMany, bot.Vars{"Max": maxInvites, "Count": n})
+		return nil, model.UsageErr(l, msgInviteTooMany, catalog.Vars{"Max": maxInvites, "Count": n})
 	}
-	if role == bot.RoleAdmin && req.Caller.Role != bot.RoleAdmin {
+	if role == model.RoleAdmin && req.Caller.Role != model.RoleAdmin {
 		return nil, adminInvitationError(l)
 	}
 	if len(emails) == 0 {
 		if len(invalid) == 1 {
-			return nil, l.UsageErr(msgBadEmail, bot.Vars{"Email": invalid[0]})
+			return nil, model.UsageErr(l, msgBadEmail, catalog.Vars{"Email": invalid[0]})
 		}
-		return nil, l.UsageErr(msgInviteNoneValid, bot.Vars{"Invalid": strings.Join(invalid, ", ")})
+		return nil, model.UsageErr(l, msgInviteNoneValid, catalog.Vars{"Invalid": strings.Join(invalid, ", ")})
 	}
 	chatUsers := h.chatUsersByEmail(ctx, req, emails)
 	out, err := h.store.CreateInvitations(ctx, h.inviteParams(req, "", role, nil), emails, chatUsers)
@@ -94,8 +94,8 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 const lookupBudget = 4 * time.Second
 
 // chatUsersByEmail asks the platform who has each address, a few at a time.
-func (h *Handlers) chatUsersByEmail(ctx context.Context, req *bot.Request, emails []string) map[string]*bot.User {
-	found := map[string]*bot.User{}
+func (h *Handlers) chatUsersByEmail(ctx context.Context, req *bot.Request, emails []string) map[string]*model.User {
+	found := map[string]*model.User{}
 	if req.Directory == nil {
 		return found
 	}
@@ -118,7 +118,7 @@ func (h *Handlers) chatUsersByEmail(ctx context.Context, req *bot.Request, email
 				mu.Lock()
 				found[email] = u
 				mu.Unlock()
-			case !errors.Is(err, bot.ErrNoUser):
+			case !errors.Is(err, model.ErrNoUser):
 				// The invitation works without the link to a chat user.
 				h.log.Warn("user lookup by email failed", "platform", req.Platform, "workspace", req.Workspace, "error", err)
 			}
@@ -129,14 +129,14 @@ func (h *Handlers) chatUsersByEmail(ctx context.Context, req *bot.Request, email
 }
 
 // invitedOne is the reply to inviting one address.
-func (h *Handlers) invitedOne(req *bot.Request, o storage.InviteOutcome, chatUser *bot.User) (*bot.Reply, error) {
+func (h *Handlers) invitedOne(req *bot.Request, o storage.InviteOutcome, chatUser *model.User) (*bot.Reply, error) {
 	switch {
 	case o.Pending != nil:
-		r := req.Lang.Reply(msgInvitePending, bot.Vars{"Email": o.Email, "Role": o.Pending.Role, "Count": o.Pending.SendCount})
+		r := bot.Say(req.Lang, msgInvitePending, catalog.Vars{"Email": o.Email, "Role": o.Pending.Role, "Count": o.Pending.SendCount})
 		r.Buttons = []bot.Button{reinviteButton(*o.Pending, req.Lang.Say(msgInviteAgain, nil))}
 		return r, nil
 	case o.Active:
-		return nil, req.Lang.Err(msgInviteActive, bot.Vars{"Email": o.Email})
+		return nil, model.Err(req.Lang, msgInviteActive, catalog.Vars{"Email": o.Email})
 	}
 	return &bot.Reply{Text: h.sentText(req, o.Invited, chatUser)}, nil
 }
@@ -145,7 +145,7 @@ func (h *Handlers) invitedOne(req *bot.Request, o storage.InviteOutcome, chatUse
 // already active, which addresses are invalid, and each one already pending
 // with its Invite again button (last: a platform short of room leaves out
 // items from the end).
-func (h *Handlers) invitedMany(req *bot.Request, role bot.Role, out []storage.InviteOutcome, invalid []string) *bot.Reply {
+func (h *Handlers) invitedMany(req *bot.Request, role model.Role, out []storage.InviteOutcome, invalid []string) *bot.Reply {
 	l := req.Lang
 	var invited, active []string
 	var pending []storage.Invitation
@@ -159,55 +159,55 @@ func (h *Handlers) invitedMany(req *bot.Request, role bot.Role, out []storage.In
 			active = append(active, o.Email)
 		default:
 			invited = append(invited, o.Email)
-			links = append(links, bot.Item{Text: l.Say(msgInviteManyLink, bot.Vars{"Email": o.Email, "Role": role,
+			links = append(links, bot.Item{Text: l.Say(msgInviteManyLink, catalog.Vars{"Email": o.Email, "Role": role,
 				"Until": l.DateTime(o.Invited.Invitation.ExpiresAt)}), Link: o.Invited.Link})
 			if o.Invited.DM {
 				dms++
 			}
 		}
 	}
-	r := l.Reply(msgInviteSummary, bot.Vars{"Count": len(out) + len(invalid), "Invited": len(invited),
+	r := bot.Say(l, msgInviteSummary, catalog.Vars{"Count": len(out) + len(invalid), "Invited": len(invited),
 		"Pending": len(pending), "Active": len(active), "Invalid": len(invalid)})
 	switch {
 	case len(invited) > 0 && h.cfg.EmailEnabled:
-		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyInvited, bot.Vars{"Role": role, "Names": strings.Join(invited, ", ")})})
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyInvited, catalog.Vars{"Role": role, "Names": strings.Join(invited, ", ")})})
 	case len(invited) > 0:
 		r.Items = append(r.Items, links...)
 	}
 	if len(active) > 0 {
-		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyActive, bot.Vars{"Names": strings.Join(active, ", ")})})
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyActive, catalog.Vars{"Names": strings.Join(active, ", ")})})
 	}
 	if len(invalid) > 0 {
-		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyInvalid, bot.Vars{"Names": strings.Join(invalid, ", ")})})
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyInvalid, catalog.Vars{"Names": strings.Join(invalid, ", ")})})
 	}
 	for _, inv := range pending {
-		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyPending, bot.Vars{"Email": inv.Email, "Role": inv.Role}),
-			Buttons: []bot.Button{reinviteButton(inv, l.Say(msgInviteAgainEmail, bot.Vars{"Email": inv.Email}))}})
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyPending, catalog.Vars{"Email": inv.Email, "Role": inv.Role}),
+			Buttons: []bot.Button{reinviteButton(inv, l.Say(msgInviteAgainEmail, catalog.Vars{"Email": inv.Email}))}})
 	}
 	var footer []string
 	switch {
 	case len(invited) > 0 && h.cfg.EmailEnabled:
-		footer = append(footer, l.Say(msgInviteHint, bot.Vars{"From": h.cfg.MailFrom, "Again": req.Slash("invite again"), "Email": "<email>"}))
+		footer = append(footer, l.Say(msgInviteHint, catalog.Vars{"From": h.cfg.MailFrom, "Again": req.Slash("invite again"), "Email": "<email>"}))
 	case len(invited) > 0:
 		footer = append(footer, l.Say(msgInviteManyNoEmail, nil))
 	}
 	if dms > 0 {
-		footer = append(footer, l.Say(msgInviteManyDMs, bot.Vars{"Count": dms}))
+		footer = append(footer, l.Say(msgInviteManyDMs, catalog.Vars{"Count": dms}))
 	}
 	r.Footer = strings.Join(footer, "\n")
 	return r
 }
 
-func (h *Handlers) inviteParams(req *bot.Request, email string, role bot.Role, chatUser *bot.User) storage.InviteParams {
+func (h *Handlers) inviteParams(req *bot.Request, email string, role model.Role, chatUser *model.User) storage.InviteParams {
 	return storage.InviteParams{WorkspaceID: req.Caller.WorkspaceID, Email: email, Role: role, InvitedBy: req.Caller.PersonID,
 		ByRole: req.Caller.Role, TTL: h.cfg.InvitationTTL, PublicURL: h.cfg.PublicURL, ChatUser: chatUser, Send: h.cfg.EmailEnabled}
 }
 
 // sentText is the reply to a new invitation or a new link.
-func (h *Handlers) sentText(req *bot.Request, res *storage.InviteResult, chatUser *bot.User) string {
+func (h *Handlers) sentText(req *bot.Request, res *storage.InviteResult, chatUser *model.User) string {
 	inv := res.Invitation
 	l := req.Lang
-	vars := bot.Vars{"Email": inv.Email, "Role": inv.Role, "Until": l.DateTime(inv.ExpiresAt), "Link": res.Link,
+	vars := catalog.Vars{"Email": inv.Email, "Role": inv.Role, "Until": l.DateTime(inv.ExpiresAt), "Link": res.Link,
 		"From": h.cfg.MailFrom, "Again": req.Slash("invite again")}
 	var lines []string
 	if h.cfg.EmailEnabled {
@@ -216,7 +216,7 @@ func (h *Handlers) sentText(req *bot.Request, res *storage.InviteResult, chatUse
 		lines = append(lines, l.Say(msgInviteLink, vars))
 	}
 	if chatUser != nil {
-		lines = append(lines, l.Say(msgInviteLinked, bot.Vars{"Name": chatUser.Name}))
+		lines = append(lines, l.Say(msgInviteLinked, catalog.Vars{"Name": chatUser.Name}))
 	}
 	if res.DM {
 		lines = append(lines, l.Say(msgInviteDMSent, nil))
@@ -234,13 +234,13 @@ func (h *Handlers) inviteList(ctx context.Context, req *bot.Request) (*bot.Reply
 		return nil, err
 	}
 	if len(list) == 0 {
-		return req.Lang.Reply(msgInviteListNone, nil), nil
+		return bot.Say(req.Lang, msgInviteListNone, nil), nil
 	}
 	l := req.Lang
-	r := l.Reply(msgInviteListHeading, bot.Vars{"Count": len(list)})
+	r := bot.Say(l, msgInviteListHeading, catalog.Vars{"Count": len(list)})
 	now := h.store.Now()
 	for _, inv := range list {
-		it := bot.Item{Text: l.Say(msgInviteListItem, bot.Vars{"Email": inv.Email, "Role": inv.Role, "Count": inv.SendCount})}
+		it := bot.Item{Text: l.Say(msgInviteListItem, catalog.Vars{"Email": inv.Email, "Role": inv.Role, "Count": inv.SendCount})}
 		if inv.LastSentAt != nil {
 			it.Fields = append(it.Fields, bot.Field{Label: l.Say(msgInviteListLast, nil), Value: l.DateTime(*inv.LastSentAt)})
 		}
@@ -248,11 +248,11 @@ func (h *Handlers) inviteList(ctx context.Context, req *bot.Request) (*bot.Reply
 			it.Fields = append(it.Fields, bot.Field{Value: l.Say(msgInviteListExpired, nil)})
 		}
 		if inv.LastError != nil {
-			it.Fields = append(it.Fields, bot.Field{Label: l.Say(msgInviteListFailure, nil), Value: l.Translate(*inv.LastError)})
+			it.Fields = append(it.Fields, bot.Field{Label: l.Say(msgInviteListFailure, nil), Value: model.ReasonText(l, *inv.LastError)})
 		}
 		label := l.Say(msgInviteAgain, nil)
 		if len(list) > 1 {
-			label = l.Say(msgInviteAgainEmail, bot.Vars{"Email": inv.Email})
+			label = l.Say(msgInviteAgainEmail, catalog.Vars{"Email": inv.Email})
 		}
 		it.Buttons = []bot.Button{reinviteButton(inv, label)}
 		r.Items = append(r.Items, it)
@@ -262,7 +262,7 @@ func (h *Handlers) inviteList(ctx context.Context, req *bot.Request) (*bot.Reply
 
 func (h *Handlers) inviteAgain(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) != 1 {
-		return nil, req.Lang.UsageErr(msgOneEmail, nil)
+		return nil, model.UsageErr(req.Lang, msgOneEmail, nil)
 	}
 	email, err := checkEmail(req.Lang, req.Params[0].Text)
 	if err != nil {
@@ -274,7 +274,7 @@ func (h *Handlers) inviteAgain(ctx context.Context, req *bot.Request) (*bot.Repl
 func (h *Handlers) reinvite(ctx context.Context, req *bot.Request, email string) (*bot.Reply, error) {
 	res, err := h.store.Reinvite(ctx, h.inviteParams(req, email, "", nil))
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, req.Lang.Err(msgReinviteNone, bot.Vars{"Email": email, "Invite": req.Slash("invite")})
+		return nil, model.Err(req.Lang, msgReinviteNone, catalog.Vars{"Email": email, "Invite": req.Slash("invite")})
 	}
 	if errors.Is(err, storage.ErrAdminInvitation) {
 		return nil, adminInvitationError(req.Lang)
@@ -289,17 +289,17 @@ func (h *Handlers) reinvite(ctx context.Context, req *bot.Request, email string)
 func (h *Handlers) reinviteButton(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
 	if err != nil {
-		return nil, req.Lang.Err(msgNotOurs, nil)
+		return nil, model.Err(req.Lang, msgNotOurs, nil)
 	}
 	inv, err := h.store.InvitationByID(ctx, req.Caller.WorkspaceID, id)
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, req.Lang.Err(msgInvitationMissing, nil)
+		return nil, model.Err(req.Lang, msgInvitationMissing, nil)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if inv.Status != storage.InvitationPending {
-		return nil, req.Lang.Err(msgInvitationStatus, bot.Vars{"Email": inv.Email, "Status": invitationStatus(req.Lang, inv.Status),
+		return nil, model.Err(req.Lang, msgInvitationStatus, catalog.Vars{"Email": inv.Email, "Status": invitationStatus(req.Lang, inv.Status),
 			"List": req.Slash("invite list")})
 	}
 	return h.reinvite(ctx, req, inv.Email)
@@ -307,7 +307,7 @@ func (h *Handlers) reinviteButton(ctx context.Context, req *bot.Request) (*bot.R
 
 func (h *Handlers) inviteRevoke(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) != 1 {
-		return nil, req.Lang.UsageErr(msgOneEmail, nil)
+		return nil, model.UsageErr(req.Lang, msgOneEmail, nil)
 	}
 	email, err := checkEmail(req.Lang, req.Params[0].Text)
 	if err != nil {
@@ -315,24 +315,24 @@ func (h *Handlers) inviteRevoke(ctx context.Context, req *bot.Request) (*bot.Rep
 	}
 	switch err := h.store.RevokeInvitation(ctx, req.Caller.WorkspaceID, email, req.Caller.PersonID, req.Caller.Role); {
 	case errors.Is(err, storage.ErrNotFound):
-		return nil, req.Lang.Err(msgRevokeNone, bot.Vars{"Email": email})
+		return nil, model.Err(req.Lang, msgRevokeNone, catalog.Vars{"Email": email})
 	case errors.Is(err, storage.ErrAdminInvitation):
 		return nil, adminInvitationError(req.Lang)
 	case err != nil:
 		return nil, err
 	}
-	return req.Lang.Reply(msgRevoked, bot.Vars{"Email": email}), nil
+	return bot.Say(req.Lang, msgRevoked, catalog.Vars{"Email": email}), nil
 }
 
 // adminInvitationError refuses a guide who creates, re-sends or revokes an
 // admin invitation (DESIGN section 2).
-func adminInvitationError(l bot.Lang) error {
-	return &bot.UserError{Forbidden: true, Msg: l.Say(msgAdminInvitation, nil)}
+func adminInvitationError(l catalog.Lang) error {
+	return &model.UserError{Forbidden: true, Msg: l.Say(msgAdminInvitation, nil)}
 }
 
 // invitationStatus names an invitation's status.
-func invitationStatus(l bot.Lang, status string) string {
-	m, ok := map[string]*i18n.Message{
+func invitationStatus(l catalog.Lang, status string) string {
+	m, ok := map[string]*catalog.Message{
 		storage.InvitationPending:    msgStatusPending,
 		storage.InvitationAccepted:   msgStatusAccepted,
 		storage.InvitationRevoked:    msgStatusRevoked,
@@ -351,24 +351,24 @@ func invitationStatus(l bot.Lang, status string) string {
 func (h *Handlers) acceptButton(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	id, err := strconv.ParseInt(req.Action.Value(), 10, 64)
 	if err != nil {
-		return nil, req.Lang.Err(msgNotOurs, nil)
+		return nil, model.Err(req.Lang, msgNotOurs, nil)
 	}
 	page, err := h.store.AcceptInvitationByID(ctx, req.Caller.WorkspaceID, id, req.Caller.PersonID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		return nil, req.Lang.Err(msgAcceptNotYours, nil)
+		return nil, model.Err(req.Lang, msgAcceptNotYours, nil)
 	case errors.Is(err, storage.ErrGone) && page != nil:
-		return nil, req.Lang.Err(msgAcceptGone, bot.Vars{"Status": invitationStatus(req.Lang, page.Status), "Role": req.Caller.Role})
+		return nil, model.Err(req.Lang, msgAcceptGone, catalog.Vars{"Status": invitationStatus(req.Lang, page.Status), "Role": req.Caller.Role})
 	case err != nil:
 		return nil, err
 	}
-	r := req.Lang.Reply(msgAcceptWelcome, bot.Vars{"Workspace": workspaceName(req.Lang, page.WorkspaceName), "Role": page.Role,
+	r := bot.Say(req.Lang, msgAcceptWelcome, catalog.Vars{"Workspace": workspaceName(req.Lang, page.WorkspaceName), "Role": page.Role,
 		"Tasks": req.Slash("tasks")})
 	r.Replace = true
 	return r, nil
 }
 
-func workspaceName(l bot.Lang, name string) string {
+func workspaceName(l catalog.Lang, name string) string {
 	if name == "" {
 		return l.Say(msgThisWorkspace, nil)
 	}
@@ -379,9 +379,9 @@ func workspaceName(l bot.Lang, name string) string {
 // queue delivers it), with an Accept button ("accept:<invitation id>").
 func (h *Handlers) InvitationDM(ctx context.Context, inv *storage.InvitationChat) (bot.Message, error) {
 	l := inv.PersonLang.Or(h.cfg.Language)
-	text := l.Say(msgInvitationDM, bot.Vars{"Inviter": inv.InviterName, "Workspace": workspaceName(l, inv.WorkspaceName),
-		"Role": inv.Role}) + "\n" + l.Say(msgInvitationDMAccept, bot.Vars{"Until": l.DateTime(inv.ExpiresAt)})
-	to := bot.User{Name: inv.Name}
+	text := l.Say(msgInvitationDM, catalog.Vars{"Inviter": inv.InviterName, "Workspace": workspaceName(l, inv.WorkspaceName),
+		"Role": inv.Role}) + "\n" + l.Say(msgInvitationDMAccept, catalog.Vars{"Until": l.DateTime(inv.ExpiresAt)})
+	to := model.User{Name: inv.Name}
 	if inv.ChatID != nil {
 		to.ID = *inv.ChatID
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -28,12 +29,12 @@ func jobs(t *testing.T, b *testbot.Bot, kind string) int {
 
 // as runs a command line given as one argument (as Discord's address
 // option or a pasted column arrives) in a workspace.
-func as(b *testbot.Bot, workspace string, actor bot.User, words ...string) *bot.Reply {
+func as(b *testbot.Bot, workspace string, actor model.User, words ...string) *bot.Reply {
 	var args []bot.Arg
 	for _, w := range words {
 		args = append(args, bot.Arg{Text: w})
 	}
-	return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: workspace, Actor: actor, Args: args})
+	return b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: workspace, Actor: actor, Args: args})
 }
 
 // TestInviteMany: one invite command handles up to 100 addresses, each on
@@ -44,7 +45,7 @@ func TestInviteMany(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		b := testbot.New(t, db, nil, testbot.NoWorkers(), testbot.Admins("console:gina", "console:olga"),
 			testbot.Configure(func(c *handlers.Config) { c.EmailEnabled = true }))
-		annaMail := bot.User{ID: "anna", Name: "anna", Email: "anna@example.com"}
+		annaMail := model.User{ID: "anna", Name: "anna", Email: "anna@example.com"}
 		run(t, b, annaMail, "tasks") // anna is an active member with her email
 		run(t, b, gina, "invite pend@example.com")
 		emails := jobs(t, b, "invitation_email")
@@ -79,7 +80,7 @@ func TestInviteMany(t *testing.T) {
 			}
 			// The invited are learners until they accept (issue 10).
 			p, err := b.Store.PersonByEmail(context.Background(), mustWorkspace(t, b), "new2@example.com")
-			if err != nil || p.Granted() != bot.RoleLearner {
+			if err != nil || p.Granted() != model.RoleLearner {
 				t.Fatalf("new2 = %+v, %v", p, err)
 			}
 			if again := press(t, b, gina, "Invite again: pend@example.com", r); !strings.Contains(again.String(), "old one no longer works") {
@@ -119,7 +120,7 @@ func TestInviteMany(t *testing.T) {
 			}
 			run(t, b, gina, "role @ben guide")
 			_, before = eventCounts(t, b)
-			if r := run(t, b, bot.User{ID: "ben", Name: "ben"}, "invite x1@example.com x2@example.com admin"); !strings.Contains(r.String(),
+			if r := run(t, b, model.User{ID: "ben", Name: "ben"}, "invite x1@example.com x2@example.com admin"); !strings.Contains(r.String(),
 				"Only admins can create") {
 				t.Fatalf("a guide invited admins: %q", r.String())
 			}
@@ -144,7 +145,7 @@ func TestInviteMany(t *testing.T) {
 		})
 
 		t.Run("OtherWorkspace", func(t *testing.T) {
-			olga := bot.User{ID: "olga", Name: "olga"}
+			olga := model.User{ID: "olga", Name: "olga"}
 			r := as(b, "elsewhere", olga, "invite", "pend@example.com, anna@example.com")
 			if !strings.HasPrefix(r.Text, "2 addresses: 2 invited, 0 already pending, 0 already active") {
 				t.Fatalf("another workspace sees this one's invitations: %q", r.String())
@@ -155,7 +156,7 @@ func TestInviteMany(t *testing.T) {
 
 func mustWorkspace(t *testing.T, b *testbot.Bot) int64 {
 	t.Helper()
-	p, err := b.Store.PersonByChat(context.Background(), bot.PlatformConsole, "console", "gina")
+	p, err := b.Store.PersonByChat(context.Background(), model.PlatformConsole, "console", "gina")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,7 @@ package handlers
 import (
 	"testing"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 )
 
 // TestButtonLabelsAreContractWords holds every button label to DESIGN
@@ -13,7 +11,7 @@ import (
 // label breaks guides' habits and the docs that name the buttons.
 func TestButtonLabelsAreContractWords(t *testing.T) {
 	for _, c := range []struct {
-		msg    *i18n.Message
+		msg    *catalog.Message
 		en, de string
 	}{
 		{msgChoiceDoNotAssign, "Do not assign", "Nicht zuweisen"},
@@ -25,7 +23,7 @@ func TestButtonLabelsAreContractWords(t *testing.T) {
 		{msgInviteAgain, "Invite again", "Erneut einladen"},
 		{msgAccept, "Accept", "Annehmen"},
 	} {
-		for lang, want := range map[bot.Lang]string{"en": c.en, "de": c.de} {
+		for lang, want := range map[catalog.Lang]string{"en": c.en, "de": c.de} {
 			if got := lang.Say(c.msg, nil); got != want {
 				t.Errorf("%s in %s = %q, want %q", c.msg.ID, lang, got, want)
 			}

@@ -5,20 +5,27 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
-// langNames name the languages learnbot speaks, in the reader's language.
-var langNames = map[bot.Lang]*i18n.Message{bot.English: msgLangEnglish, bot.German: msgLangGerman}
+// languageChoices are what the language command takes: a registered tag,
+// or auto.
+func languageChoices() []string {
+	var choices []string
+	for _, l := range catalog.Tags() {
+		choices = append(choices, string(l))
+	}
+	return append(choices, "auto")
+}
 
-// language shows or sets the caller's language: en, de, or auto (follow
+// language shows or sets the caller's language: a registered tag, or auto (follow
 // the platform, else LEARNBOT_LANGUAGE). The reply is in the language that
 // holds from now on.
 func (h *Handlers) language(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) > 1 {
-		return nil, req.Lang.UsageErr(msgLanguageBad, bot.Vars{"Arg": strconv.Quote(rest(req.Params))})
+		return nil, model.UsageErr(req.Lang, msgLanguageBad, catalog.Vars{"Arg": strconv.Quote(rest(req.Params)), "Choices": strings.Join(languageChoices(), "|")})
 	}
 	p, err := h.store.PersonByChat(ctx, req.Platform, req.Workspace, req.Actor.ID)
 	if err != nil {
@@ -32,15 +39,15 @@ func (h *Handlers) language(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		case p.PlatformLanguage != "":
 			why = msgLanguageFollows
 		}
-		return req.Lang.Reply(msgLanguageShow, bot.Vars{"Lang": req.Lang.Say(langNames[req.Lang.Or(bot.English)], nil),
-			"Why": req.Lang.Say(why, nil), "Cmd": req.Slash("language")}), nil
+		return bot.Say(req.Lang, msgLanguageShow, catalog.Vars{"Lang": req.Lang.Or(catalog.English).Name(),
+			"Why": req.Lang.Say(why, nil), "Cmd": req.Slash("language"), "Choices": strings.Join(languageChoices(), "|")}), nil
 	}
 	arg := strings.ToLower(req.Params[0].Text)
-	var chosen bot.Lang
+	var chosen catalog.Lang
 	if arg != "auto" {
-		l, ok := bot.ParseLang(arg)
+		l, ok := catalog.ParseLang(arg)
 		if !ok || string(l) != arg {
-			return nil, req.Lang.UsageErr(msgLanguageBad, bot.Vars{"Arg": strconv.Quote(req.Params[0].Text)})
+			return nil, model.UsageErr(req.Lang, msgLanguageBad, catalog.Vars{"Arg": strconv.Quote(req.Params[0].Text), "Choices": strings.Join(languageChoices(), "|")})
 		}
 		chosen = l
 	}
@@ -48,11 +55,11 @@ func (h *Handlers) language(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	p.Language = chosen
-	l := p.Lang(h.cfg.Language).Or(bot.English)
-	r := l.Reply(msgLanguageAuto, bot.Vars{"Lang": l.Say(langNames[l], nil)})
+	l := p.Lang(h.cfg.Language).Or(catalog.English)
+	r := bot.Say(l, msgLanguageAuto, catalog.Vars{"Lang": l.Name()})
 	if chosen != "" {
-		r = l.Reply(msgLanguageSet, nil)
+		r = bot.Say(l, msgLanguageSet, nil)
 	}
-	r.Homes = []bot.User{req.Actor} // their own page, in the new language
+	r.Homes = []model.User{req.Actor} // their own page, in the new language
 	return r, nil
 }

@@ -6,8 +6,10 @@ import (
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // TestDuplicateFlowInGerman: a guide who chose German gets the prompt, its
@@ -16,7 +18,7 @@ import (
 func TestDuplicateFlowInGerman(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		in := &inbox{}
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina"))
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: in}, testbot.Admins("console:gina"))
 		if r := run(t, b, gina, "language de"); r.String() != "Ab jetzt antworte ich dir auf Deutsch." {
 			t.Fatalf("language de = %q", r.String())
 		}
@@ -71,8 +73,8 @@ func TestDuplicateFlowInGerman(t *testing.T) {
 func TestGermanDMFromEnglishGuide(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		in := &inbox{}
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: in}, testbot.Admins("console:gina"))
-		dora := bot.User{ID: "dora", Name: "dora", Lang: bot.German} // her platform speaks German
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: in}, testbot.Admins("console:gina"))
+		dora := model.User{ID: "dora", Name: "dora", Lang: catalog.Lang("de")} // her platform speaks German
 		if r := run(t, b, dora, "tasks"); r.String() != "Du hast noch keine Aufgaben." {
 			t.Fatalf("dora's tasks = %q", r.String())
 		}
@@ -89,12 +91,12 @@ func TestGermanDMFromEnglishGuide(t *testing.T) {
 		if got := in.to("anna"); len(got) != 1 || got[0].Buttons[0].Label != "Mark done" {
 			t.Fatalf("anna's DM = %+v; want English", got)
 		}
-		r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
-			Actor: bot.User{ID: "dora", Name: "dora"}, Action: &bot.Action{ID: dm[0].Buttons[0].ID}})
+		r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
+			Actor: model.User{ID: "dora", Name: "dora"}, Action: &bot.Action{ID: dm[0].Buttons[0].ID}})
 		if r.String() != "Erledigt: Git basics (git). Gut gemacht!" {
 			t.Fatalf("mark done = %q", r.String())
 		}
-		home, err := b.Handlers.Home(context.Background(), bot.PlatformConsole, "console", bot.User{ID: "dora"})
+		home, err := b.Handlers.Home(context.Background(), model.PlatformConsole, "console", model.User{ID: "dora"})
 		if err != nil || !strings.HasPrefix(home.String(), "Deine Aufgaben (0 offen von 1 angezeigten") || !strings.Contains(home.String(), "erledigt") {
 			t.Fatalf("dora's home = %q, %v", home.String(), err)
 		}
@@ -103,23 +105,25 @@ func TestGermanDMFromEnglishGuide(t *testing.T) {
 
 func TestLanguageCommand(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
-		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.Configure(func(c *handlers.Config) { c.Language = bot.German }))
-		emil := bot.User{ID: "emil", Name: "emil", Lang: bot.English}
+		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.Configure(func(c *handlers.Config) { c.Language = catalog.Lang("de") }))
+		emil := model.User{ID: "emil", Name: "emil", Lang: catalog.English}
 		for _, c := range []struct {
 			name string
-			who  bot.User
+			who  model.User
 			line string
 			want string
 		}{
-			{"DefaultIsLEARNBOT_LANGUAGE", gina, "language", "Du liest learnbot auf Deutsch (Standard dieses Workspace). Ändere das mit /language en, de oder auto."},
-			{"PlatformOverDefault", emil, "language", "You read learnbot in English (from your platform). Change it with /language en, de or auto."},
+			{"DefaultIsLEARNBOT_LANGUAGE", gina, "language", "Du liest learnbot auf Deutsch (Standard dieses Workspace). Ändere das mit /language und einer von en|de|fr|auto."},
+			{"PlatformOverDefault", emil, "language", "You read learnbot in English (from your platform). Change it with /language and one of en|de|fr|auto."},
 			{"ChoiceOverPlatform", emil, "language de", "Ab jetzt antworte ich dir auf Deutsch."},
-			{"ChoiceHolds", emil, "language", "Du liest learnbot auf Deutsch (deine Wahl). Ändere das mit /language en, de oder auto."},
-			{"BadValueRefused", emil, "language fr", "\"fr\" ist keine Sprache: Nimm en, de oder auto.\nAufruf: /language [en|de|auto]"},
+			{"ChoiceHolds", emil, "language", "Du liest learnbot auf Deutsch (deine Wahl). Ändere das mit /language und einer von en|de|fr|auto."},
+			{"BadValueRefused", emil, "language it", "\"it\" ist keine Sprache: Nimm eine von en|de|fr|auto.\nAufruf: /language [en|de|fr|auto]"},
 			{"NothingChangedByBadValue", emil, "language", "Du liest learnbot auf Deutsch (deine Wahl)."},
+			{"French", emil, "language fr", "Désormais, je vous réponds en français."},
+			{"FrenchHolds", emil, "language", "Votre langue dans learnbot : Français (votre choix). Pour la changer : /language et l’une de en|de|fr|auto."},
 			{"AutoFollowsPlatform", emil, "language auto", "From now on I follow your platform's language; for you that is English."},
 			{"English", gina, "language en", "From now on I answer you in English."},
-			{"HelpInGerman", emil, "help language", "/language [en|de|auto]\n  Your language for replies"},
+			{"HelpInGerman", emil, "help language", "/language [en|de|fr|auto]\n  Your language for replies"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				if got := run(t, b, c.who, c.line).String(); !strings.HasPrefix(got, c.want) {
@@ -141,7 +145,7 @@ func TestLanguageCommand(t *testing.T) {
 // English and read in the guide's language.
 func TestDeliveryReasonInGerman(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
 		run(t, b, gina, "task add git Git basics")
 		run(t, b, gina, "invite zed@example.com")
 		run(t, b, gina, "assign git zed@example.com")

@@ -6,6 +6,8 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -15,7 +17,7 @@ import (
 // or storage.ReminderOverdue; today is the learner's date.
 func (h *Handlers) ReminderDM(ctx context.Context, a *storage.AssignmentView, kind string, today calendar.Date) (bot.Message, error) {
 	l := a.PersonLang.Or(h.cfg.Language)
-	vars := bot.Vars{"Task": taskName(a.TaskTitle, a.TaskKey), "Due": calendar.Describe(l, a.DueDate, today),
+	vars := catalog.Vars{"Task": taskName(a.TaskTitle, a.TaskKey), "Due": calendar.Describe(l, a.DueDate, today),
 		"Day": calendar.DayOf(l, a.DueDate, today)}
 	var text string
 	switch kind {
@@ -29,7 +31,7 @@ func (h *Handlers) ReminderDM(ctx context.Context, a *storage.AssignmentView, ki
 	if a.TaskURL != "" {
 		text += "\n" + a.TaskURL
 	}
-	to := bot.User{Name: a.PersonName}
+	to := model.User{Name: a.PersonName}
 	if a.ChatID != nil {
 		to.ID = *a.ChatID
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -20,7 +22,7 @@ const reportRows = 10
 func (h *Handlers) report(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	l := req.Lang
 	if len(req.Params) > 1 {
-		return nil, l.UsageErr(msgReportArgs, nil)
+		return nil, model.UsageErr(l, msgReportArgs, nil)
 	}
 	var group *storage.Group
 	if len(req.Params) == 1 {
@@ -39,15 +41,15 @@ func (h *Handlers) report(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return l.Reply(msgReportNone, nil), nil
+		return bot.Say(l, msgReportNone, nil), nil
 	}
 	token, until, err := h.store.CreateReport(ctx, req.Caller.WorkspaceID, groupID, req.Caller.PersonID)
 	if err != nil {
 		return nil, err
 	}
-	r := l.Reply(msgReportAll, bot.Vars{"Count": len(rows)})
+	r := bot.Say(l, msgReportAll, catalog.Vars{"Count": len(rows)})
 	if group != nil {
-		r = l.Reply(msgReportGroup, bot.Vars{"Count": len(rows), "Group": group.Name})
+		r = bot.Say(l, msgReportGroup, catalog.Vars{"Count": len(rows), "Group": group.Name})
 	}
 	// Most behind first: overdue, then open, then the catalogue's order.
 	slices.SortStableFunc(rows, func(a, b storage.ReportRow) int {
@@ -67,16 +69,16 @@ func (h *Handlers) report(ctx context.Context, req *bot.Request) (*bot.Reply, er
 			sum.Open += row.Open
 			sum.Overdue += row.Overdue
 		}
-		r.Footer = l.Say(msgReportMore, bot.Vars{"Count": len(rest), "Done": sum.Done, "Open": sum.Open,
+		r.Footer = l.Say(msgReportMore, catalog.Vars{"Count": len(rest), "Done": sum.Done, "Open": sum.Open,
 			"Overdue": sum.Overdue}) + "\n"
 	}
-	r.Footer += l.Say(msgReportCSV, bot.Vars{"Link": h.cfg.PublicURL + "/reports/" + token + ".csv",
+	r.Footer += l.Say(msgReportCSV, catalog.Vars{"Link": h.cfg.PublicURL + "/reports/" + token + ".csv",
 		"Until": l.DateTime(until)})
 	return r, nil
 }
 
 // reportFields are one task's figures.
-func reportFields(l bot.Lang, row storage.ReportRow) []bot.Field {
+func reportFields(l catalog.Lang, row storage.ReportRow) []bot.Field {
 	share := 0
 	if total := row.Done + row.Open; total > 0 {
 		share = row.Done * 100 / total
@@ -86,6 +88,6 @@ func reportFields(l bot.Lang, row storage.ReportRow) []bot.Field {
 		{Label: l.Say(msgStateDone, nil), Value: strconv.Itoa(row.Done)},
 		{Label: l.Say(msgStateOpen, nil), Value: strconv.Itoa(row.Open)},
 		{Label: l.Say(msgReportOverdue, nil), Value: strconv.Itoa(row.Overdue)},
-		{Value: l.Say(msgReportShare, bot.Vars{"Percent": share})},
+		{Value: l.Say(msgReportShare, catalog.Vars{"Percent": share})},
 	}
 }

@@ -8,12 +8,14 @@ import (
 	"strings"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
 func (h *Handlers) taskAdd(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) < 2 {
-		return nil, req.Lang.UsageErr(msgTaskAddMissing, nil)
+		return nil, model.UsageErr(req.Lang, msgTaskAddMissing, nil)
 	}
 	key := strings.ToLower(req.Params[0].Text)
 	if err := checkName(req.Lang, msgBadTaskKey, key); err != nil {
@@ -26,33 +28,33 @@ func (h *Handlers) taskAdd(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	t := &storage.Task{WorkspaceID: req.Caller.WorkspaceID, Key: key, Title: title, URL: link}
 	err = h.store.CreateTask(ctx, t, req.Caller.PersonID)
 	if errors.Is(err, storage.ErrConflict) {
-		return nil, req.Lang.Err(msgTaskExists, bot.Vars{"Key": key})
+		return nil, model.Err(req.Lang, msgTaskExists, catalog.Vars{"Key": key})
 	}
 	if err != nil {
 		return nil, err
 	}
 	if link != "" {
-		return req.Lang.Reply(msgTaskAddedLink, bot.Vars{"Key": t.Key, "Title": t.Title, "Link": link}), nil
+		return bot.Say(req.Lang, msgTaskAddedLink, catalog.Vars{"Key": t.Key, "Title": t.Title, "Link": link}), nil
 	}
-	return req.Lang.Reply(msgTaskAdded, bot.Vars{"Key": t.Key, "Title": t.Title}), nil
+	return bot.Say(req.Lang, msgTaskAdded, catalog.Vars{"Key": t.Key, "Title": t.Title}), nil
 }
 
 // titleAndLink reads "<title...> [<url>]": a last word starting with
 // http:// or https:// is the link.
-func titleAndLink(l bot.Lang, args []bot.Arg) (title, link string, err error) {
+func titleAndLink(l catalog.Lang, args []bot.Arg) (title, link string, err error) {
 	words := strings.Fields(rest(args))
 	if len(words) == 0 {
-		return "", "", l.UsageErr(msgTitleNeeded, nil)
+		return "", "", model.UsageErr(l, msgTitleNeeded, nil)
 	}
 	if last := words[len(words)-1]; strings.HasPrefix(last, "http://") || strings.HasPrefix(last, "https://") {
 		u, err := url.Parse(last)
 		if err != nil || u.Host == "" {
-			return "", "", l.UsageErr(msgBadLink, bot.Vars{"Link": strconv.Quote(last)})
+			return "", "", model.UsageErr(l, msgBadLink, catalog.Vars{"Link": strconv.Quote(last)})
 		}
 		link, words = last, words[:len(words)-1]
 	}
 	if len(words) == 0 {
-		return "", "", l.UsageErr(msgTitleNeeded, nil)
+		return "", "", model.UsageErr(l, msgTitleNeeded, nil)
 	}
 	return strings.Join(words, " "), link, nil
 }
@@ -61,7 +63,7 @@ func titleAndLink(l bot.Lang, args []bot.Arg) (title, link string, err error) {
 // edited title keeps the link, as a guide fixing a typo would expect).
 func (h *Handlers) taskEdit(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	if len(req.Params) < 2 {
-		return nil, req.Lang.UsageErr(msgTaskEditMissing, nil)
+		return nil, model.UsageErr(req.Lang, msgTaskEditMissing, nil)
 	}
 	t, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {
@@ -78,18 +80,18 @@ func (h *Handlers) taskEdit(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	if t.URL != "" {
-		return req.Lang.Reply(msgTaskEditedLink, bot.Vars{"Key": t.Key, "Title": t.Title, "Link": t.URL}), nil
+		return bot.Say(req.Lang, msgTaskEditedLink, catalog.Vars{"Key": t.Key, "Title": t.Title, "Link": t.URL}), nil
 	}
-	return req.Lang.Reply(msgTaskEdited, bot.Vars{"Key": t.Key, "Title": t.Title}), nil
+	return bot.Say(req.Lang, msgTaskEdited, catalog.Vars{"Key": t.Key, "Title": t.Title}), nil
 }
 
 // taskKeyArg reads the one task key of task archive and task restore.
 func taskKeyArg(req *bot.Request) (string, error) {
 	switch {
 	case len(req.Params) == 0:
-		return "", req.Lang.UsageErr(msgTaskKeyMissing, nil)
+		return "", model.UsageErr(req.Lang, msgTaskKeyMissing, nil)
 	case len(req.Params) > 1:
-		return "", req.Lang.UsageErr(msgTaskKeyOneWord, nil)
+		return "", model.UsageErr(req.Lang, msgTaskKeyOneWord, nil)
 	}
 	return strings.ToLower(req.Params[0].Text), nil
 }
@@ -110,21 +112,21 @@ func (h *Handlers) setArchived(ctx context.Context, req *bot.Request, archived b
 	}
 	t, changed, err := h.store.SetTaskArchived(ctx, req.Caller.WorkspaceID, key, archived, req.Caller.PersonID)
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, req.Lang.UsageErr(msgUnknownTask, bot.Vars{"Task": strconv.Quote(key), "List": req.Slash("task list")})
+		return nil, model.UsageErr(req.Lang, msgUnknownTask, catalog.Vars{"Task": strconv.Quote(key), "List": req.Slash("task list")})
 	}
 	if err != nil {
 		return nil, err
 	}
-	vars := bot.Vars{"Key": t.Key, "List": req.Slash("task list"), "Restore": req.Slash("task restore")}
+	vars := catalog.Vars{"Key": t.Key, "List": req.Slash("task list"), "Restore": req.Slash("task restore")}
 	switch {
 	case archived && changed:
-		return req.Lang.Reply(msgTaskArchived, vars), nil
+		return bot.Say(req.Lang, msgTaskArchived, vars), nil
 	case archived:
-		return nil, req.Lang.Err(msgTaskArchivedAlready, vars)
+		return nil, model.Err(req.Lang, msgTaskArchivedAlready, vars)
 	case changed:
-		return req.Lang.Reply(msgTaskRestored, vars), nil
+		return bot.Say(req.Lang, msgTaskRestored, vars), nil
 	}
-	return nil, req.Lang.Err(msgTaskNotArchived, vars)
+	return nil, model.Err(req.Lang, msgTaskNotArchived, vars)
 }
 
 func (h *Handlers) taskList(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -133,9 +135,9 @@ func (h *Handlers) taskList(ctx context.Context, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	if len(tasks) == 0 {
-		return req.Lang.Reply(msgCatalogueEmpty, bot.Vars{"Add": req.Slash("task add")}), nil
+		return bot.Say(req.Lang, msgCatalogueEmpty, catalog.Vars{"Add": req.Slash("task add")}), nil
 	}
-	r := req.Lang.Reply(msgTaskListHeading, bot.Vars{"Count": len(tasks)})
+	r := bot.Say(req.Lang, msgTaskListHeading, catalog.Vars{"Count": len(tasks)})
 	for _, t := range tasks {
 		r.Items = append(r.Items, bot.Item{Text: t.Key + ": " + t.Title, Link: t.URL,
 			Fields: []bot.Field{{Label: req.Lang.Say(msgHeldBy, nil), Value: count(req.Lang, msgLearners, t.Holders)}}})

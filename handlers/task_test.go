@@ -6,6 +6,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -56,7 +57,7 @@ func TestTaskEdit(t *testing.T) {
 // autocomplete; its assignments stay; restore brings everything back.
 func TestTaskArchive(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: &inbox{}}, testbot.Admins("console:gina", "slack:U1"))
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: &inbox{}}, testbot.Admins("console:gina", "slack:U1"))
 		says(t, b, gina, "task add git Git basics", "Added")
 		says(t, b, gina, "task add go Go tour", "Added")
 		says(t, b, gina, "assign git @anna", "Assigned")

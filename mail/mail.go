@@ -1,7 +1,7 @@
 // Package mail sends learnbot's invitation emails over SMTP (go-mail). It
 // turns LEARNBOT_SMTP_URL into a client configuration, renders the message
 // (plain text and HTML) and sorts delivery failures into those the queue
-// should retry and those it should give up on (*bot.PermanentError).
+// should retry and those it should give up on (*model.PermanentError).
 package mail
 
 import (
@@ -16,9 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	gomail "github.com/wneessen/go-mail"
-
-	"github.com/learnbot/learnbot/bot"
 )
 
 // DefaultFrom is the sender when Config.From is empty (LEARNBOT_MAIL_FROM unset).
@@ -43,7 +43,7 @@ type Config struct {
 	Timeout time.Duration
 	// Lang is the language of the emails (LEARNBOT_LANGUAGE): the invitee
 	// has no language setting yet. Unset means English.
-	Lang bot.Lang
+	Lang catalog.Lang
 }
 
 // Mailer delivers invitation emails. It is safe for concurrent use: every
@@ -53,7 +53,7 @@ type Mailer struct {
 	msgHost string // right-hand side of Message-IDs
 	opts    []gomail.Option
 	host    string
-	lang    bot.Lang
+	lang    catalog.Lang
 }
 
 // New validates cfg and returns a mailer. Nothing is dialled yet.
@@ -72,7 +72,7 @@ func New(cfg Config) (*Mailer, error) {
 	}
 	opts, host := srv.options(cfg.TLSConfig, cfg.Timeout), srv.host
 
-	m := &Mailer{from: fromAddr, opts: opts, host: host, msgHost: "localhost", lang: cfg.Lang.Or(bot.English)}
+	m := &Mailer{from: fromAddr, opts: opts, host: host, msgHost: "localhost", lang: cfg.Lang.Or(catalog.English)}
 	if at := strings.LastIndexByte(fromAddr.Address, '@'); at >= 0 && at < len(fromAddr.Address)-1 {
 		m.msgHost = fromAddr.Address[at+1:]
 	}
@@ -96,7 +96,7 @@ type Invitation struct {
 // Send delivers one invitation. A refused connection, a timeout or an SMTP
 // 4xx reply is returned as a plain error (worth retrying later); an SMTP 5xx
 // reply to the message (say 550 for an unknown mailbox) or an address that
-// cannot be parsed is a *bot.PermanentError whose Reason is the server's reply.
+// cannot be parsed is a *model.PermanentError whose Reason is the server's reply.
 func (m *Mailer) Send(ctx context.Context, inv Invitation) error {
 	msg, err := m.message(inv)
 	if err != nil {
@@ -119,7 +119,7 @@ func (m *Mailer) message(inv Invitation) (*gomail.Msg, error) {
 	}
 	to, err := netmail.ParseAddress(inv.To)
 	if err != nil {
-		return nil, &bot.PermanentError{Reason: fmt.Sprintf("invalid email address %q", inv.To), Err: err}
+		return nil, &model.PermanentError{Reason: model.Reason{Message: msgInvalidAddress, Detail: strconv.Quote(inv.To)}, Err: err}
 	}
 	text, html, err := render(m.lang, inv)
 	if err != nil {
@@ -131,7 +131,7 @@ func (m *Mailer) message(inv Invitation) (*gomail.Msg, error) {
 		return nil, fmt.Errorf("mail: from: %w", err)
 	}
 	if err := msg.To(to.Address); err != nil {
-		return nil, &bot.PermanentError{Reason: fmt.Sprintf("invalid email address %q", inv.To), Err: err}
+		return nil, &model.PermanentError{Reason: model.Reason{Message: msgInvalidAddress, Detail: strconv.Quote(inv.To)}, Err: err}
 	}
 	msg.Subject(subject(m.lang, inv))
 	msg.SetDate()
@@ -149,13 +149,13 @@ func randomID() string {
 	return hex.EncodeToString(b)
 }
 
-// classify sorts a go-mail error into retry (plain) or give up (*bot.PermanentError).
+// classify sorts a go-mail error into retry (plain) or give up (*model.PermanentError).
 func classify(err error) error {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		code := se.ErrorCode()
 		if code >= 500 && code <= 599 && !se.IsTemp() {
-			return &bot.PermanentError{Reason: serverReply(se), Err: err}
+			return &model.PermanentError{Reason: model.Reason{Detail: serverReply(se)}, Err: err}
 		}
 		if code != 0 {
 			// Guides see this in "invite list": keep it to the stage and

@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/mail"
 	"github.com/learnbot/learnbot/mail/mailtest"
+	"github.com/learnbot/learnbot/model"
 )
 
 var invitation = mail.Invitation{
@@ -108,7 +109,7 @@ func TestSend(t *testing.T) {
 
 	t.Run("GermanInLEARNBOT_LANGUAGE", func(t *testing.T) {
 		srv := mailtest.NewServer(t, mailtest.Options{})
-		m := newMailer(t, mail.Config{SMTPURL: srv.URL(), Lang: bot.German})
+		m := newMailer(t, mail.Config{SMTPURL: srv.URL(), Lang: catalog.Lang("de")})
 		if err := send(t, m, invitation); err != nil {
 			t.Fatalf("Send: %v", err)
 		}
@@ -245,7 +246,7 @@ func TestSend(t *testing.T) {
 			if err == nil {
 				t.Fatal("Send succeeded")
 			}
-			if perm := (*bot.PermanentError)(nil); errors.As(err, &perm) {
+			if perm := (*model.PermanentError)(nil); errors.As(err, &perm) {
 				t.Fatalf("Send = permanent %v, want a retryable error", err)
 			}
 			if n := len(srv.Messages()); n != 0 {
@@ -263,12 +264,12 @@ func TestSend(t *testing.T) {
 			return mailtest.Reject(550, "5.1.1 <"+to+">: no such user")
 		}})
 		err := send(t, newMailer(t, mail.Config{SMTPURL: srv.URL()}), invitation)
-		var perm *bot.PermanentError
+		var perm *model.PermanentError
 		if !errors.As(err, &perm) {
-			t.Fatalf("Send = %v, want *bot.PermanentError", err)
+			t.Fatalf("Send = %v, want *model.PermanentError", err)
 		}
-		if want := "550 5.1.1 <anna@example.com>: no such user"; perm.Reason != want {
-			t.Errorf("Reason = %q, want %q", perm.Reason, want)
+		if want := "550 5.1.1 <anna@example.com>: no such user"; perm.Reason.Detail != want {
+			t.Errorf("Reason = %q, want %q", perm.Reason.Detail, want)
 		}
 		if srv.RcptAttempts() != 1 || len(srv.Messages()) != 0 {
 			t.Errorf("RCPT attempts %d, messages %d", srv.RcptAttempts(), len(srv.Messages()))
@@ -280,9 +281,9 @@ func TestSend(t *testing.T) {
 		inv := invitation
 		inv.To = "anna at example.com"
 		err := send(t, newMailer(t, mail.Config{SMTPURL: srv.URL()}), inv)
-		var perm *bot.PermanentError
+		var perm *model.PermanentError
 		if !errors.As(err, &perm) {
-			t.Fatalf("Send = %v, want *bot.PermanentError", err)
+			t.Fatalf("Send = %v, want *model.PermanentError", err)
 		}
 		if srv.RcptAttempts() != 0 {
 			t.Error("the server was asked about a malformed address")
@@ -303,7 +304,7 @@ func TestSend(t *testing.T) {
 		if err == nil {
 			t.Fatal("Send succeeded with no server")
 		}
-		if perm := (*bot.PermanentError)(nil); errors.As(err, &perm) {
+		if perm := (*model.PermanentError)(nil); errors.As(err, &perm) {
 			t.Fatalf("Send = permanent %v, want a retryable error", err)
 		}
 

@@ -7,21 +7,20 @@ import (
 	texttemplate "text/template"
 	"unicode"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // subject is the Subject line: who invited you to what.
-func subject(l bot.Lang, inv Invitation) string {
+func subject(l catalog.Lang, inv Invitation) string {
 	ws := oneLine(inv.WorkspaceName)
 	if ws == "" {
 		ws = l.Say(msgSomeWorkspace, nil)
 	}
 	if name := oneLine(inv.InviterName); name != "" {
-		return l.Say(msgSubject, bot.Vars{"Inviter": name, "Workspace": ws})
+		return l.Say(msgSubject, catalog.Vars{"Inviter": name, "Workspace": ws})
 	}
-	return l.Say(msgSubjectNoInviter, bot.Vars{"Workspace": ws})
+	return l.Say(msgSubjectNoInviter, catalog.Vars{"Workspace": ws})
 }
 
 // oneLine keeps names from breaking headers or layout (a bidirectional
@@ -31,7 +30,7 @@ func oneLine(s string) string {
 		switch {
 		case unicode.IsControl(r):
 			return ' '
-		case bot.BidiControl(r):
+		case model.BidiControl(r):
 			return -1
 		}
 		return r
@@ -41,7 +40,7 @@ func oneLine(s string) string {
 
 // view is what both templates show: the words in the email's language.
 type view struct {
-	Lang     bot.Lang
+	Lang     catalog.Lang
 	Title    string
 	Heading  string
 	Hello    string
@@ -55,7 +54,7 @@ type view struct {
 	About    string
 }
 
-func newView(l bot.Lang, inv Invitation) view {
+func newView(l catalog.Lang, inv Invitation) view {
 	inviter := oneLine(inv.InviterName)
 	if inviter == "" {
 		inviter = l.Say(msgSomeGuide, nil)
@@ -64,33 +63,33 @@ func newView(l bot.Lang, inv Invitation) view {
 	if ws == "" {
 		ws = l.Say(msgTheirWorkspace, nil)
 	}
-	names := bot.Vars{"Inviter": inviter, "Workspace": ws}
-	asRole := bot.Vars{"AsRole": l.AsRole(bot.Role(oneLine(inv.Role)))}
+	names := catalog.Vars{"Inviter": inviter, "Workspace": ws}
+	asRole := catalog.Vars{"AsRole": model.Role(oneLine(inv.Role)).As(l)}
 	v := view{
 		Lang:     l,
-		Title:    l.Say(msgTitle, bot.Vars{"Workspace": ws}),
-		Heading:  l.Say(msgHeading, bot.Vars{"Workspace": ws}),
+		Title:    l.Say(msgTitle, catalog.Vars{"Workspace": ws}),
+		Heading:  l.Say(msgHeading, catalog.Vars{"Workspace": ws}),
 		Hello:    l.Say(msgHello, nil),
-		Lead:     l.Say(msgLead, bot.Vars{"Inviter": inviter, "Workspace": ws, "AsRole": asRole["AsRole"]}),
+		Lead:     l.Say(msgLead, catalog.Vars{"Inviter": inviter, "Workspace": ws, "AsRole": asRole["AsRole"]}),
 		LeadHTML: sayHTML(l, msgLead, names, asRole),
-		HowTo:    l.Say(msgHowTo, bot.Vars{"Accept": l.Say(msgAcceptButton, nil)}),
+		HowTo:    l.Say(msgHowTo, catalog.Vars{"Accept": l.Say(msgAcceptButton, nil)}),
 		Button:   l.Say(msgButton, nil),
 		Fallback: l.Say(msgLinkFallback, nil),
 		Link:     inv.Link,
 		About:    l.Say(msgAbout, nil),
 	}
 	if !inv.ExpiresAt.IsZero() {
-		v.Expires = l.Say(msgExpires, bot.Vars{"Expires": l.DateTime(inv.ExpiresAt), "Inviter": inviter})
+		v.Expires = l.Say(msgExpires, catalog.Vars{"Expires": l.DateTime(inv.ExpiresAt), "Inviter": inviter})
 	}
 	return v
 }
 
 // sayHTML renders m as HTML: the message's own words escaped, the values of
 // bold escaped and set in bold, those of plain escaped.
-func sayHTML(l bot.Lang, m *i18n.Message, bold, plain bot.Vars) htmltemplate.HTML {
+func sayHTML(l catalog.Lang, m *catalog.Message, bold, plain catalog.Vars) htmltemplate.HTML {
 	// Mark where the values go, escape the words, then put the values in.
 	// Names have no control characters (oneLine), so the marks are unique.
-	marks := bot.Vars{}
+	marks := catalog.Vars{}
 	for k := range bold {
 		marks[k] = "\x01" + k + "\x01"
 	}
@@ -141,7 +140,7 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 `))
 
 // render returns the plain-text and HTML bodies in language l.
-func render(l bot.Lang, inv Invitation) (text, html string, err error) {
+func render(l catalog.Lang, inv Invitation) (text, html string, err error) {
 	v := newView(l, inv)
 	var t, h strings.Builder
 	if err := textTmpl.Execute(&t, v); err != nil {

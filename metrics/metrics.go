@@ -13,8 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/learnbot/learnbot/bot"
 )
 
 // Build describes the running binary (learnbot_build_info).
@@ -37,8 +35,6 @@ type Metrics struct {
 	rateLimited  *prometheus.CounterVec
 	queueDepth   prometheus.Gauge
 }
-
-var _ bot.Observer = (*Metrics)(nil)
 
 var latencyBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
 

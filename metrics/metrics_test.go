@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // lockedBuffer collects log lines written from several goroutines.
@@ -56,14 +57,22 @@ func newTestMetrics(t *testing.T) (*Metrics, *lockedBuffer) {
 		slog.New(LogHandler(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))), &buf
 }
 
+// observer hands the router's observations to m, as cmd/learnbot wires it.
+type observer struct{ m *Metrics }
+
+func (o observer) Started(ctx context.Context) { o.m.Started(ctx) }
+func (o observer) Finished(ctx context.Context, ob bot.Observation) {
+	o.m.Finished(ctx, Observation(ob))
+}
+
 // router is a bot router with one quick and one slow command (which says
 // when it has started, then waits for slow), observed by m.
 func router(m *Metrics, entered chan<- struct{}, slow <-chan struct{}) *bot.Router {
 	r := bot.NewRouter(slog.New(slog.DiscardHandler))
-	r.Observer = m
-	r.Add(&bot.Command{Name: "tasks", Role: bot.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	r.Observer = observer{m}
+	r.Add(&bot.Command{Name: "tasks", Role: model.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		return bot.Text("none"), nil
-	}}, &bot.Command{Name: "report", Role: bot.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	}}, &bot.Command{Name: "report", Role: model.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		entered <- struct{}{}
 		<-slow
 		return bot.Text("late"), nil
@@ -83,7 +92,7 @@ func TestRequestLog(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /slack/commands", func(w http.ResponseWriter, req *http.Request) {
 		cmd := req.URL.Query().Get("c")
-		breq := &bot.Request{Platform: "slack", Workspace: "T1", Actor: bot.User{ID: "U1"}, Caller: bot.Caller{Role: bot.RoleLearner}, Args: bot.Words(cmd)}
+		breq := &bot.Request{Platform: "slack", Workspace: "T1", Actor: model.User{ID: "U1"}, Caller: bot.Caller{Role: model.RoleLearner}, Args: bot.Words(cmd)}
 		if cmd != "report" {
 			io.WriteString(w, r.Handle(req.Context(), breq).Text)
 			return
@@ -265,7 +274,7 @@ func TestMetricsLint(t *testing.T) {
 	m, _ := newTestMetrics(t)
 	r := router(m, nil, nil)
 	h := m.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		r.Handle(req.Context(), &bot.Request{Platform: "slack", Workspace: "T1", Actor: bot.User{ID: "U1"}, Caller: bot.Caller{Role: bot.RoleLearner}, Args: bot.Words("tasks")})
+		r.Handle(req.Context(), &bot.Request{Platform: "slack", Workspace: "T1", Actor: model.User{ID: "U1"}, Caller: bot.Caller{Role: model.RoleLearner}, Args: bot.Words("tasks")})
 	}))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/slack/commands", nil))
 	m.DM("slack", "sent")

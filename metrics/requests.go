@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/learnbot/learnbot/bot"
 )
 
 // request follows one HTTP request from the middleware through the router,
@@ -27,7 +25,7 @@ type request struct {
 	running  int // router calls started and not finished
 	answered bool
 	status   int
-	obs      *bot.Observation
+	obs      *Observation
 }
 
 type requestKey struct{}
@@ -90,7 +88,7 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	})
 }
 
-// Started notes a router call for the request in ctx (bot.Observer).
+// Started notes a router call for the request in ctx (through the router's Observer).
 func (m *Metrics) Started(ctx context.Context) {
 	if r, ok := ctx.Value(requestKey{}).(*request); ok {
 		r.mu.Lock()
@@ -100,9 +98,9 @@ func (m *Metrics) Started(ctx context.Context) {
 }
 
 // Finished counts a command or button press and, once its HTTP request is
-// answered, logs the request (bot.Observer). Requests that came by no HTTP
+// answered, logs the request (through the router's Observer). Requests that came by no HTTP
 // request (Socket Mode, the Discord gateway, the console) are logged here.
-func (m *Metrics) Finished(ctx context.Context, o bot.Observation) {
+func (m *Metrics) Finished(ctx context.Context, o Observation) {
 	m.commands.WithLabelValues(o.Command, o.Outcome).Inc()
 	m.latency.WithLabelValues(o.Command).Observe(o.Duration.Seconds())
 	r, ok := ctx.Value(requestKey{}).(*request)

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -31,11 +32,11 @@ func (w *dmWorker) Work(ctx context.Context, job *river.Job[DMArgs]) error {
 	}
 	if a.ChatID == nil {
 		// Invited by email and not on chat yet: /tasks shows it once they are.
-		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, bot.English.Say(msgNotOnChat, nil), nil)
+		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, model.Reason{Message: msgNotOnChat}, nil)
 	}
 	sender, ok := w.q.cfg.Senders[a.Platform]
 	if !ok {
-		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, "no "+a.Platform+" connection configured", nil)
+		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, model.Reason{Message: msgNoConnection, Detail: a.Platform}, nil)
 	}
 	msg, err := w.q.cfg.Composer.AssignmentDM(ctx, a)
 	if err != nil {

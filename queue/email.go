@@ -8,7 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -36,7 +36,7 @@ func (a InvitationEmailArgs) base() string {
 // Kind names the job in River's table.
 func (InvitationEmailArgs) Kind() string { return "invitation_email" }
 
-// Mailer sends an invitation email; a *bot.PermanentError stops retries.
+// Mailer sends an invitation email; a *model.PermanentError stops retries.
 type Mailer interface {
 	SendInvitation(ctx context.Context, inv *storage.InvitationPage, link string) error
 }
@@ -77,7 +77,7 @@ func (w *emailWorker) Work(ctx context.Context, job *river.Job[InvitationEmailAr
 	if err == nil {
 		return w.q.store.InvitationSent(ctx, inv.ID)
 	}
-	var perm *bot.PermanentError
+	var perm *model.PermanentError
 	if !errors.As(err, &perm) {
 		// Shown in "invite list" while the queue keeps trying.
 		w.q.store.InvitationFailed(ctx, inv.ID, err.Error())

@@ -13,6 +13,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/pacer"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -32,7 +33,7 @@ func (s *pacedSender) SendDM(ctx context.Context, m bot.Message) error {
 	if m.Workspace == s.limited {
 		err := s.pacers.Do(ctx, m.Workspace+" chat.postMessage", func() error {
 			if !s.api.Allow() {
-				return &bot.RetryAfterError{After: time.Second, Err: errors.New("429")}
+				return &model.RetryAfterError{After: time.Second, Err: errors.New("429")}
 			}
 			return nil
 		})
@@ -59,17 +60,17 @@ func TestFairAcrossWorkspaces(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		sender := &pacedSender{limited: "TA", api: rate.NewLimiter(50, 5), pacers: pacer.NewSet(2*time.Second, nil),
 			sent: map[string][]time.Time{}}
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: sender})
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformSlack: sender})
 		ctx := context.Background()
 		assign := func(ws string, n int) time.Time {
 			t.Helper()
-			guide, err := b.Store.Identify(ctx, storage.Identity{Platform: bot.PlatformSlack, Workspace: ws, User: bot.User{ID: "UGUIDE", Name: "gina"}, Admin: true})
+			guide, err := b.Store.Identify(ctx, storage.Identity{Platform: model.PlatformSlack, Workspace: ws, User: model.User{ID: "UGUIDE", Name: "gina"}, Admin: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			users := make([]bot.User, n)
+			users := make([]model.User, n)
 			for i := range users {
-				users[i] = bot.User{ID: fmt.Sprintf("U%05d", i), Name: fmt.Sprintf("learner %d", i)}
+				users[i] = model.User{ID: fmt.Sprintf("U%05d", i), Name: fmt.Sprintf("learner %d", i)}
 			}
 			people, err := b.Store.EnsurePeople(ctx, guide.WorkspaceID, users)
 			if err != nil {

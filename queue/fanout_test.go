@@ -8,6 +8,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -33,15 +34,15 @@ func TestFanOut(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		defer queue.SetFanOutForTest(10, 4)()
 		sender := &countingSender{sent: map[string]int{}}
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: sender}, testbot.NoWorkers())
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: sender}, testbot.NoWorkers())
 		ctx := context.Background()
-		guide, err := b.Store.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: bot.User{ID: "gina"}, Admin: true})
+		guide, err := b.Store.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: model.User{ID: "gina"}, Admin: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		users := make([]bot.User, 25)
+		users := make([]model.User, 25)
 		for i := range users {
-			users[i] = bot.User{ID: fmt.Sprintf("u%04d", i)}
+			users[i] = model.User{ID: fmt.Sprintf("u%04d", i)}
 		}
 		people, err := b.Store.EnsurePeople(ctx, guide.WorkspaceID, users)
 		if err != nil {
@@ -70,7 +71,7 @@ func TestFanOut(t *testing.T) {
 		if dms, fanouts := count(`SELECT count(*) FROM river_job WHERE kind = 'dm'`), count(`SELECT count(*) FROM river_job WHERE kind = 'dm_fanout'`); dms != 0 || fanouts != 1 {
 			t.Fatalf("the assignment queued %d DM jobs and %d fan-outs; want 0 and 1", dms, fanouts)
 		}
-		testbot.Restart(t, b, map[string]bot.Sender{bot.PlatformConsole: sender})
+		testbot.Restart(t, b, map[string]bot.Sender{model.PlatformConsole: sender})
 		b.WaitJobs(t)
 		if n := count(`SELECT count(*) FROM river_job WHERE kind = 'dm_fanout' AND state = 'completed'`); n != 7 {
 			t.Errorf("%d fan-out chunks completed, want 7", n)

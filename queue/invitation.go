@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -46,7 +47,7 @@ func (w *invitationDMWorker) Work(ctx context.Context, job *river.Job[Invitation
 	}
 	sender, ok := w.q.cfg.Senders[inv.Platform]
 	if !ok {
-		return w.q.permanent(ctx, delivery{"invitation_dm", inv.ID, inv.Platform}, "no "+inv.Platform+" connection configured", nil)
+		return w.q.permanent(ctx, delivery{"invitation_dm", inv.ID, inv.Platform}, model.Reason{Message: msgNoConnection, Detail: inv.Platform}, nil)
 	}
 	msg, err := w.q.cfg.Composer.InvitationDM(ctx, inv)
 	if err != nil {

@@ -24,6 +24,8 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -358,8 +360,8 @@ func (q *Queue) dmResult(d delivery, result string) {
 // cancels, anything else is retried with backoff (logged at WARN) until the
 // job's last attempt, when it is given up like a permanent one.
 func (q *Queue) outcome(ctx context.Context, d delivery, job *rivertype.JobRow, err error) error {
-	var retry *bot.RetryAfterError
-	var perm *bot.PermanentError
+	var retry *model.RetryAfterError
+	var perm *model.PermanentError
 	switch {
 	case err == nil:
 		q.dmResult(d, "sent")
@@ -377,7 +379,7 @@ func (q *Queue) outcome(ctx context.Context, d delivery, job *rivertype.JobRow, 
 	case errors.As(err, &perm):
 		return q.permanent(ctx, d, perm.Reason, err)
 	case job.Attempt >= job.MaxAttempts:
-		return q.permanent(ctx, d, truncate(err.Error(), 300), err)
+		return q.permanent(ctx, d, model.Reason{Detail: truncate(err.Error(), 300)}, err)
 	}
 	q.dmResult(d, "retried")
 	if q.cfg.OnFailure != nil {
@@ -396,16 +398,16 @@ func (q *Queue) outcome(ctx context.Context, d delivery, job *rivertype.JobRow, 
 	return err
 }
 
-func (q *Queue) permanent(ctx context.Context, d delivery, reason string, cause error) error {
+func (q *Queue) permanent(ctx context.Context, d delivery, reason model.Reason, cause error) error {
 	var err error
 	switch d.kind {
 	case "dm":
-		err = q.store.SetDMError(ctx, d.id, reason)
+		err = q.store.SetDMError(ctx, d.id, reason.Stored())
 	case "reminder":
 		// Only logged: progress shows the assignment DM's fate, and a
 		// learner whose DMs fail shows there already.
 	default:
-		err = q.store.InvitationFailed(ctx, d.id, reason)
+		err = q.store.InvitationFailed(ctx, d.id, reason.Stored())
 	}
 	if err != nil {
 		return err // retried: the failure must be recorded
@@ -414,8 +416,8 @@ func (q *Queue) permanent(ctx context.Context, d delivery, reason string, cause 
 	if q.cfg.OnFailure != nil {
 		q.cfg.OnFailure(d.kind, true)
 	}
-	q.cfg.Log.ErrorContext(ctx, "delivery given up", "job", d.kind, "id", d.id, "platform", d.platform, "reason", reason, "error", cause)
-	return river.JobCancel(fmt.Errorf("%s: %w", reason, errors.Join(cause)))
+	q.cfg.Log.ErrorContext(ctx, "delivery given up", "job", d.kind, "id", d.id, "platform", d.platform, "reason", reason.Text(catalog.English), "error", cause)
+	return river.JobCancel(fmt.Errorf("%s: %w", reason.Text(catalog.English), errors.Join(cause)))
 }
 
 // truncate keeps an error shown to a guide readable.

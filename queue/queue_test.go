@@ -13,6 +13,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -47,19 +48,19 @@ func (f *flaky) count() int {
 	return len(f.delivered)
 }
 
-var gina = bot.User{ID: "gina", Name: "gina"}
+var gina = model.User{ID: "gina", Name: "gina"}
 
 func setup(t *testing.T, b *testbot.Bot) {
 	t.Helper()
-	if r := b.Run(bot.PlatformConsole, "console", gina, "task add git Git basics"); !strings.Contains(r.String(), "Added") {
+	if r := b.Run(model.PlatformConsole, "console", gina, "task add git Git basics"); !strings.Contains(r.String(), "Added") {
 		t.Fatal(r.String())
 	}
 }
 
 func assign(t *testing.T, b *testbot.Bot, who string) {
 	t.Helper()
-	r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console", Actor: gina,
-		Args: []bot.Arg{{Text: "assign"}, {Text: "git"}, {Text: "@" + who, User: &bot.User{ID: who, Name: who}}}})
+	r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console", Actor: gina,
+		Args: []bot.Arg{{Text: "assign"}, {Text: "git"}, {Text: "@" + who, User: &model.User{ID: who, Name: who}}}})
 	if !strings.Contains(r.String(), "Assigned") {
 		t.Fatal(r.String())
 	}
@@ -90,7 +91,7 @@ func TestDeliveryRetries(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
 		t.Run("TransientErrorRetriedWithBackoff", func(t *testing.T) {
 			s := &flaky{errs: []error{errors.New("connection reset")}}
-			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"))
+			b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: s}, testbot.Admins("console:gina"))
 			setup(t, b)
 			assign(t, b, "anna")
 			waitFor(t, 20*time.Second, "the retried DM", func() bool { return s.count() == 1 })
@@ -110,8 +111,8 @@ func TestDeliveryRetries(t *testing.T) {
 			}
 		})
 		t.Run("RateLimitSnoozes", func(t *testing.T) {
-			s := &flaky{errs: []error{&bot.RetryAfterError{After: 1500 * time.Millisecond, Err: errors.New("429")}}}
-			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"))
+			s := &flaky{errs: []error{&model.RetryAfterError{After: 1500 * time.Millisecond, Err: errors.New("429")}}}
+			b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: s}, testbot.Admins("console:gina"))
 			setup(t, b)
 			assign(t, b, "anna")
 			waitFor(t, 20*time.Second, "the snoozed DM", func() bool { return s.count() == 1 })
@@ -128,12 +129,12 @@ func TestDeliveryRetries(t *testing.T) {
 		t.Run("RetryingShownInProgressAndLoggedAtWarn", func(t *testing.T) {
 			s := &flaky{errs: []error{errors.New("slack: chat.postMessage: internal_error")}}
 			var logs lockedBuffer
-			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"),
+			b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: s}, testbot.Admins("console:gina"),
 				testbot.Logger(slog.New(slog.NewTextHandler(&logs, nil))))
 			setup(t, b)
 			assign(t, b, "anna")
 			waitFor(t, 10*time.Second, "progress to name the failing DM", func() bool {
-				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
+				r := b.Run(model.PlatformConsole, "console", gina, "progress git")
 				return strings.Contains(r.String(), "anna (DM failing, retrying: slack: chat.postMessage: internal_error)")
 			})
 			if got := logs.String(); !strings.Contains(got, `level=WARN msg="delivery failed; will retry" job=dm`) ||
@@ -142,19 +143,19 @@ func TestDeliveryRetries(t *testing.T) {
 			}
 			waitFor(t, 20*time.Second, "the retried DM", func() bool { return s.count() == 1 })
 			waitFor(t, 5*time.Second, "progress to forget the error once delivered", func() bool {
-				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
+				r := b.Run(model.PlatformConsole, "console", gina, "progress git")
 				return !strings.Contains(r.String(), "DM failing") && strings.Contains(r.String(), "anna")
 			})
 		})
 		t.Run("PermanentFailureShownInProgress", func(t *testing.T) {
-			s := &flaky{errs: []error{&bot.PermanentError{Reason: "DMs closed", Err: errors.New("50007")}}}
+			s := &flaky{errs: []error{&model.PermanentError{Reason: model.Reason{Detail: "DMs closed"}, Err: errors.New("50007")}}}
 			var logs lockedBuffer
-			b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformConsole: s}, testbot.Admins("console:gina"),
+			b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: s}, testbot.Admins("console:gina"),
 				testbot.Logger(slog.New(slog.NewTextHandler(&logs, nil))))
 			setup(t, b)
 			assign(t, b, "anna")
 			waitFor(t, 10*time.Second, "the failure to be recorded", func() bool {
-				r := b.Run(bot.PlatformConsole, "console", gina, "progress git")
+				r := b.Run(model.PlatformConsole, "console", gina, "progress git")
 				return strings.Contains(r.String(), "anna (DM not delivered: DMs closed)")
 			})
 			if got := logs.String(); !strings.Contains(got, `level=ERROR msg="delivery given up" job=dm`) {
@@ -194,15 +195,15 @@ func TestAssignmentAndDMCommitTogether(t *testing.T) {
 		t.Run("Rollback", func(t *testing.T) {
 			b.Store.SetOutbox(failingOutbox{b.Queue})
 			defer b.Store.SetOutbox(b.Queue)
-			r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console", Actor: gina,
-				Args: []bot.Arg{{Text: "assign"}, {Text: "git"}, {Text: "@ben", User: &bot.User{ID: "ben", Name: "ben"}}}})
+			r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console", Actor: gina,
+				Args: []bot.Arg{{Text: "assign"}, {Text: "git"}, {Text: "@ben", User: &model.User{ID: "ben", Name: "ben"}}}})
 			if !strings.Contains(r.String(), "went wrong") {
 				t.Fatalf("reply = %q; want the generic failure", r.String())
 			}
 			if n := jobs(t, b, "dm"); n != 1 {
 				t.Fatalf("dm jobs = %d; the failed transaction's job must be gone", n)
 			}
-			if p := b.Run(bot.PlatformConsole, "console", gina, "progress git"); strings.Contains(p.String(), "ben") {
+			if p := b.Run(model.PlatformConsole, "console", gina, "progress git"); strings.Contains(p.String(), "ben") {
 				t.Fatalf("progress = %q; the failed transaction's assignment must be gone", p.String())
 			}
 		})
@@ -227,7 +228,7 @@ func TestStuckJobRescued(t *testing.T) {
 			t.Fatalf("marking the job stuck: %v (%d rows)", err, n)
 		}
 		started := time.Now()
-		testbot.Restart(t, crashed, map[string]bot.Sender{bot.PlatformConsole: s})
+		testbot.Restart(t, crashed, map[string]bot.Sender{model.PlatformConsole: s})
 		waitFor(t, 60*time.Second, "the stuck DM to be rescued and delivered", func() bool { return s.count() == 1 })
 		t.Logf("rescued and delivered after %s", time.Since(started).Round(time.Millisecond))
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -111,7 +112,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 	}
 	sender, ok := w.q.cfg.Senders[a.Platform]
 	if !ok {
-		return w.q.permanent(ctx, delivery{"reminder", a.ID, a.Platform}, "no "+a.Platform+" connection configured", nil)
+		return w.q.permanent(ctx, delivery{"reminder", a.ID, a.Platform}, model.Reason{Message: msgNoConnection, Detail: a.Platform}, nil)
 	}
 	today := calendar.Today(w.q.store.Now(), calendar.Location(a.PersonZone, w.q.store.ReminderPolicy().Zone))
 	msg, err := w.q.cfg.Composer.ReminderDM(ctx, a, job.Args.ReminderKind, today)

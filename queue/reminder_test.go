@@ -10,6 +10,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -80,13 +81,13 @@ func TestReminders(t *testing.T) {
 		}
 
 		setup(t, b)
-		anna, err := b.Store.Identify(ctx, storage.Identity{Platform: bot.PlatformConsole, Workspace: "console",
-			User: bot.User{ID: "anna", Name: "anna", TZ: "Europe/Berlin"}})
+		anna, err := b.Store.Identify(ctx, storage.Identity{Platform: model.PlatformConsole, Workspace: "console",
+			User: model.User{ID: "anna", Name: "anna", TZ: "Europe/Berlin"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ben, err := b.Store.Identify(ctx, storage.Identity{Platform: bot.PlatformConsole, Workspace: "console",
-			User: bot.User{ID: "ben", Name: "ben"}}) // no time zone: LEARNBOT_TIMEZONE (UTC)
+		ben, err := b.Store.Identify(ctx, storage.Identity{Platform: model.PlatformConsole, Workspace: "console",
+			User: model.User{ID: "ben", Name: "ben"}}) // no time zone: LEARNBOT_TIMEZONE (UTC)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +139,7 @@ func TestReminders(t *testing.T) {
 		// The workers start (a restart: the reminder job was queued by a
 		// process that never worked it).
 		s := &flaky{}
-		testbot.Restart(t, b, map[string]bot.Sender{bot.PlatformConsole: s})
+		testbot.Restart(t, b, map[string]bot.Sender{model.PlatformConsole: s})
 		waitFor(t, 20*time.Second, "anna's reminder", func() bool { return len(s.texts()["anna"]) == 2 })
 		// The assignment DM and the reminder may arrive in either order.
 		reminder := s.find("Reminder:")
@@ -186,7 +187,7 @@ func TestReminders(t *testing.T) {
 		}
 
 		// Another restart and more scans send nothing more.
-		testbot.Restart(t, b, map[string]bot.Sender{bot.PlatformConsole: s})
+		testbot.Restart(t, b, map[string]bot.Sender{model.PlatformConsole: s})
 		if n := scan(time.Date(2026, 12, 30, 9, 0, 0, 0, time.UTC)); n != 0 {
 			t.Fatalf("%d reminders after all were sent", n)
 		}

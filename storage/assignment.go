@@ -11,8 +11,9 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // AssignParams names a task and its targets: people and groups of the
@@ -25,7 +26,7 @@ type AssignParams struct {
 	GroupIDs    []int64
 	// Users are chat users named (mentions); newcomers among them become
 	// learners in the same transaction.
-	Users []bot.User
+	Users []model.User
 	// TargetSet names the members of platform groups staged for the
 	// command (NewTargetSet, StageMembers), "" for none; newcomers among
 	// them become learners in the same transaction, and a decision keeps
@@ -302,7 +303,7 @@ type AssignmentView struct {
 	Workspace      string  `db:"workspace_external_id"`
 	// PersonLang is the learner's language, theirs or their platform's;
 	// empty: neither is known (LEARNBOT_LANGUAGE then).
-	PersonLang bot.Lang `db:"person_lang"`
+	PersonLang catalog.Lang `db:"person_lang"`
 	// DMChannel is the learner's DM channel as the platform last gave it
 	// (KeepDMChannel), nil when none is kept.
 	DMChannel *string `db:"dm_channel"`
@@ -517,7 +518,7 @@ type UnassignParams struct {
 	GuideID     int64 // who unassigns
 	PersonIDs   []int64
 	GroupIDs    []int64
-	Users       []bot.User
+	Users       []model.User
 	// TargetSet names the members of platform groups staged for the
 	// command; those learnbot has not met are missing, not created.
 	TargetSet string
@@ -529,7 +530,7 @@ type UnassignResult struct {
 	Names   []string // up to 10 of them
 	// Learners are the chat users who lost an assignment, for their App
 	// Home.
-	Learners []bot.User
+	Learners []model.User
 	// MissingTargets are the targets named who held nothing open,
 	// including chat users learnbot has not met.
 	MissingTargets
@@ -584,7 +585,7 @@ func (s *Store) Unassign(ctx context.Context, p UnassignParams) (*UnassignResult
 
 // knownPeople adds the people of the chat users learnbot knows to ids, and
 // names the chat users it does not know.
-func (s *Store) knownPeople(ctx context.Context, tx *sqlx.Tx, wsID int64, ids []int64, users []bot.User) ([]int64, []string, error) {
+func (s *Store) knownPeople(ctx context.Context, tx *sqlx.Tx, wsID int64, ids []int64, users []model.User) ([]int64, []string, error) {
 	if len(users) == 0 {
 		return ids, nil, nil
 	}
@@ -651,7 +652,7 @@ func (s *Store) removedLearners(ctx context.Context, tx *sqlx.Tx, people []int64
 			res.Names = append(res.Names, r.Name)
 		}
 		if r.ChatID != nil {
-			res.Learners = append(res.Learners, bot.User{ID: *r.ChatID, Name: r.Name})
+			res.Learners = append(res.Learners, model.User{ID: *r.ChatID, Name: r.Name})
 		}
 	}
 	return nil

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -37,14 +37,14 @@ func benchAssignGroup(b *testing.B, dialect string) {
 	if _, err := queue.New(s, queue.Config{}); err != nil { // the outbox; no workers run
 		b.Fatal(err)
 	}
-	guide, err := s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: bot.User{ID: "gina"}, Admin: true})
+	guide, err := s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: model.User{ID: "gina"}, Admin: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	ws := guide.WorkspaceID
-	users := make([]bot.User, 10000)
+	users := make([]model.User, 10000)
 	for i := range users {
-		users[i] = bot.User{ID: fmt.Sprintf("u%05d", i)}
+		users[i] = model.User{ID: fmt.Sprintf("u%05d", i)}
 	}
 	people, err := s.EnsurePeople(ctx, ws, users)
 	if err != nil {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -42,13 +42,13 @@ func TestKeepDMChannel(t *testing.T) {
 		if c := channel(); c != "" {
 			t.Fatalf("another workspace's channel %q kept for ben", c)
 		}
-		if err := f.s.KeepDMChannels(ctx, bot.PlatformConsole, []storage.KeptDMChannel{{Workspace: "console", ChatID: "ben", Channel: "DBEN"}}); err != nil {
+		if err := f.s.KeepDMChannels(ctx, model.PlatformConsole, []storage.KeptDMChannel{{Workspace: "console", ChatID: "ben", Channel: "DBEN"}}); err != nil {
 			t.Fatal(err)
 		}
 		if c := channel(); c != "DBEN" {
 			t.Fatalf("kept %q, want DBEN", c)
 		}
-		if err := f.s.KeepDMChannels(ctx, bot.PlatformConsole, []storage.KeptDMChannel{{Workspace: "console", ChatID: "ben", Channel: ""}}); err != nil {
+		if err := f.s.KeepDMChannels(ctx, model.PlatformConsole, []storage.KeptDMChannel{{Workspace: "console", ChatID: "ben", Channel: ""}}); err != nil {
 			t.Fatal(err)
 		}
 		if c := channel(); c != "" {

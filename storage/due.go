@@ -7,8 +7,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/model"
 )
 
 // SetDueParams names a task's open assignments whose due date changes: the
@@ -22,7 +22,7 @@ type SetDueParams struct {
 	Due       calendar.Date
 	PersonIDs []int64
 	GroupIDs  []int64
-	Users     []bot.User
+	Users     []model.User
 	// TargetSet names members of platform groups staged for the command;
 	// those learnbot has not met are missing.
 	TargetSet string
@@ -43,7 +43,7 @@ type MissingTargets struct {
 	Missing      int
 	MissingNames []string
 	// Learners are the chat users whose date changed, for their App Home.
-	Learners []bot.User
+	Learners []model.User
 }
 
 // SetDue sets or clears the due date of a task's open assignments and
@@ -111,7 +111,7 @@ func (s *Store) recordDue(ctx context.Context, tx *sqlx.Tx, p SetDueParams, peop
 			names = append(names, r.Name)
 		}
 		if r.ChatID != nil {
-			res.Learners = append(res.Learners, bot.User{ID: *r.ChatID, Name: r.Name})
+			res.Learners = append(res.Learners, model.User{ID: *r.ChatID, Name: r.Name})
 		}
 	}
 	return s.record(ctx, tx, Event{WorkspaceID: p.WorkspaceID, ActorID: ref(p.ActorID), Kind: EventDue, TaskID: ref(p.TaskID),

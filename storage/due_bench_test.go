@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -18,14 +18,14 @@ import (
 func benchPeople(b *testing.B, s *storage.Store, n int) (*storage.Person, []int64) {
 	b.Helper()
 	ctx := context.Background()
-	guide, err := s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: bot.User{ID: "gina"}, Admin: true})
+	guide, err := s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: model.User{ID: "gina"}, Admin: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	zones := []string{"", "Europe/Berlin", "America/New_York", "Asia/Tokyo"}
-	users := make([]bot.User, n)
+	users := make([]model.User, n)
 	for i := range users {
-		users[i] = bot.User{ID: fmt.Sprintf("u%05d", i), TZ: zones[i%len(zones)]}
+		users[i] = model.User{ID: fmt.Sprintf("u%05d", i), TZ: zones[i%len(zones)]}
 	}
 	people, err := s.EnsurePeople(ctx, guide.WorkspaceID, users)
 	if err != nil {

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -74,7 +74,7 @@ func TestDueDates(t *testing.T) {
 		now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 		f.s.SetClock(func() time.Time { return now })
 		berlin, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console",
-			User: bot.User{ID: "anna", Name: "anna", TZ: "Europe/Berlin"}})
+			User: model.User{ID: "anna", Name: "anna", TZ: "Europe/Berlin"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestDueDates(t *testing.T) {
 		ids := f.people(t, "ben", "cleo")
 		ben, cleo := ids[0], ids[1]
 		if _, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console",
-			User: bot.User{ID: "ben", TZ: "Not/AZone"}}); err != nil {
+			User: model.User{ID: "ben", TZ: "Not/AZone"}}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -175,7 +175,7 @@ func TestDueDates(t *testing.T) {
 				t.Fatalf("cleo's reminders = %v", rs)
 			}
 			if _, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console",
-				User: bot.User{ID: "cleo", TZ: "Asia/Tokyo"}}); err != nil {
+				User: model.User{ID: "cleo", TZ: "Asia/Tokyo"}}); err != nil {
 				t.Fatal(err)
 			}
 			rs := reminderRows(t, f.s)[list[0].ID]
@@ -185,7 +185,7 @@ func TestDueDates(t *testing.T) {
 		})
 		t.Run("MentionedInANewZoneMovesReminders", func(t *testing.T) {
 			// cleo moved to Berlin; she is only named (a mention, not a command of hers).
-			people, err := f.s.EnsurePeople(ctx, f.ws, []bot.User{{ID: "cleo", TZ: "Europe/Berlin"}, {ID: "ben"}})
+			people, err := f.s.EnsurePeople(ctx, f.ws, []model.User{{ID: "cleo", TZ: "Europe/Berlin"}, {ID: "ben"}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Errors of inviting.
@@ -28,13 +29,13 @@ var (
 type InviteParams struct {
 	WorkspaceID int64
 	Email       string
-	Role        bot.Role
+	Role        model.Role
 	InvitedBy   int64
-	ByRole      bot.Role // the granted role of who invites: only admins handle admin invitations
+	ByRole      model.Role // the granted role of who invites: only admins handle admin invitations
 	TTL         time.Duration
-	PublicURL   string    // the link is PublicURL/invite/<token>
-	ChatUser    *bot.User // the platform user with this address, if the platform found one
-	Send        bool      // queue the invitation email
+	PublicURL   string      // the link is PublicURL/invite/<token>
+	ChatUser    *model.User // the platform user with this address, if the platform found one
+	Send        bool        // queue the invitation email
 }
 
 // InviteResult is a new invitation and its secret link (shown once).
@@ -53,7 +54,7 @@ const invitationColumns = `i.id, i.workspace_id, i.email, i.role, i.invited_by, 
 // is ErrPending (the pending one is returned); an active person's address is
 // ErrActive. The email job is queued in the same transaction.
 func (s *Store) CreateInvitation(ctx context.Context, p InviteParams) (*InviteResult, error) {
-	out, err := s.CreateInvitations(ctx, p, []string{p.Email}, map[string]*bot.User{normalizeEmail(p.Email): p.ChatUser})
+	out, err := s.CreateInvitations(ctx, p, []string{p.Email}, map[string]*model.User{normalizeEmail(p.Email): p.ChatUser})
 	switch {
 	case err != nil:
 		return nil, err
@@ -80,8 +81,8 @@ type InviteOutcome struct {
 // the platform users found for some addresses. Each new invitation queues its
 // own email (and DM) and records its own event: each is a subject of the
 // history. An address given twice is handled once.
-func (s *Store) CreateInvitations(ctx context.Context, p InviteParams, emails []string, chatUsers map[string]*bot.User) ([]InviteOutcome, error) {
-	if p.Role == bot.RoleAdmin && p.ByRole != bot.RoleAdmin {
+func (s *Store) CreateInvitations(ctx context.Context, p InviteParams, emails []string, chatUsers map[string]*model.User) ([]InviteOutcome, error) {
+	if p.Role == model.RoleAdmin && p.ByRole != model.RoleAdmin {
 		return nil, fmt.Errorf("storage: create invitations: %w", ErrAdminInvitation)
 	}
 	var out []InviteOutcome
@@ -231,7 +232,7 @@ func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, er
 		if p.Role == "" {
 			p.Role = old.Role
 		}
-		if (old.Role == bot.RoleAdmin || p.Role == bot.RoleAdmin) && p.ByRole != bot.RoleAdmin {
+		if (old.Role == model.RoleAdmin || p.Role == model.RoleAdmin) && p.ByRole != model.RoleAdmin {
 			return ErrAdminInvitation
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'superseded' WHERE id = ?`), old.ID); err != nil {
@@ -254,7 +255,7 @@ func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, er
 
 // RevokeInvitation withdraws the pending invitation of an address for actor;
 // only an admin (by, the actor's role) may withdraw an admin invitation.
-func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string, actorID int64, by bot.Role) error {
+func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string, actorID int64, by model.Role) error {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var inv Invitation
 		err := tx.GetContext(ctx, &inv, s.q(`SELECT `+invitationColumns+` FROM invitations i
@@ -262,7 +263,7 @@ func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string, 
 		if err != nil {
 			return notFound(err)
 		}
-		if inv.Role == bot.RoleAdmin && by != bot.RoleAdmin {
+		if inv.Role == model.RoleAdmin && by != model.RoleAdmin {
 			return ErrAdminInvitation
 		}
 		if _, err = tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'revoked' WHERE id = ?`), inv.ID); err != nil {
@@ -435,7 +436,7 @@ type InvitationChat struct {
 	Name      string  `db:"person_name"`
 	// PersonLang is the invitee's language, theirs or their platform's;
 	// empty: neither is known.
-	PersonLang bot.Lang `db:"person_lang"`
+	PersonLang catalog.Lang `db:"person_lang"`
 }
 
 // InvitationDM loads the invitation DM of an invitation. A pending one past

@@ -12,8 +12,9 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Identity is a chat user talking to learnbot.
@@ -21,7 +22,7 @@ type Identity struct {
 	Platform      string
 	Workspace     string // platform's workspace ID
 	WorkspaceName string
-	User          bot.User
+	User          model.User
 	Admin         bool // named in LEARNBOT_ADMINS
 }
 
@@ -50,7 +51,7 @@ func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
 	id.User.Name, id.WorkspaceName = plainText(id.User.Name), plainText(id.WorkspaceName)
 	var p Person
 	err := s.getPrepared(ctx, &p, s.q(personByChatSQL), id.Platform, id.Workspace, id.User.ID)
-	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == bot.RoleAdmin && p.Status == StatusActive) &&
+	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == model.RoleAdmin && p.Status == StatusActive) &&
 		(id.User.Lang == "" || id.User.Lang == p.PlatformLanguage) && (zoneOf(id.User) == "" || zoneOf(id.User) == p.TimeZone) {
 		return &p, nil
 	}
@@ -127,7 +128,7 @@ func (s *Store) WorkspaceByID(ctx context.Context, id int64) (*Workspace, error)
 // ensurePerson returns the person behind a chat user in tx: known by chat
 // identity (name, platform language and admin status refreshed), an invited
 // person linked by email, or a new active learner (or admin).
-func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot.User, admin bool) (*Person, error) {
+func (s *Store) ensurePerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u model.User, admin bool) (*Person, error) {
 	p, err := s.lockPerson(ctx, tx, frag(`p.workspace_id = ? AND p.chat_id = ?`, wsID, u.ID))
 	switch {
 	case err == nil:
@@ -163,14 +164,14 @@ func (s *Store) lockPerson(ctx context.Context, tx *sqlx.Tx, where fragment) (*P
 // refreshPerson takes the platform's current display name, language and
 // time zone and,
 // for someone named in LEARNBOT_ADMINS, makes them an active admin.
-func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u bot.User, admin bool) (*Person, error) {
+func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u model.User, admin bool) (*Person, error) {
 	name, lang, zone := p.Name, platformLanguage(p, u), timeZone(p, u)
 	if u.Name != "" {
 		name = u.Name
 	}
 	role, status := p.Role, p.Status
 	if admin {
-		role, status = bot.RoleAdmin, StatusActive
+		role, status = model.RoleAdmin, StatusActive
 	}
 	if name == p.Name && role == p.Role && status == p.Status && lang == p.PlatformLanguage && zone == p.TimeZone {
 		return p, nil
@@ -193,19 +194,19 @@ func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u bot
 // us yet, but the address grants nothing. Only accepting the invitation (the
 // page's POST or the Accept button) gives its role; until then they are a
 // learner, still invited while an invitation is pending.
-func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u bot.User, admin bool) (*Person, error) {
+func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u model.User, admin bool) (*Person, error) {
 	var pending int
 	err := tx.GetContext(ctx, &pending, s.q(`SELECT count(*) FROM invitations
 		WHERE person_id = ? AND status = 'pending' AND expires_at > ?`), p.ID, s.now())
 	if err != nil {
 		return nil, err
 	}
-	role, status := bot.RoleLearner, StatusActive
+	role, status := model.RoleLearner, StatusActive
 	if pending > 0 {
 		status = StatusInvited
 	}
 	if admin {
-		role, status = bot.RoleAdmin, StatusActive
+		role, status = model.RoleAdmin, StatusActive
 	}
 	name, lang, zone := displayName(u), platformLanguage(p, u), timeZone(p, u)
 	_, err = tx.ExecContext(ctx, s.q(`UPDATE people SET chat_id = ?, status = ?, display_name = ?, role = ?, platform_language = ?, time_zone = ? WHERE id = ?`),
@@ -223,10 +224,10 @@ func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u bot.U
 }
 
 // insertPerson adds a chat user as an active learner (or admin).
-func (s *Store) insertPerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot.User, email string, admin bool) (*Person, error) {
-	role := bot.RoleLearner
+func (s *Store) insertPerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u model.User, email string, admin bool) (*Person, error) {
+	role := model.RoleLearner
 	if admin {
-		role = bot.RoleAdmin
+		role = model.RoleAdmin
 	}
 	var p Person
 	err := tx.GetContext(ctx, &p, s.q(`INSERT INTO people (workspace_id, role, status, email, display_name, chat_id, created_at, platform_language, time_zone)
@@ -243,20 +244,20 @@ func (s *Store) insertPerson(ctx context.Context, tx *sqlx.Tx, wsID int64, u bot
 // plainText is a name as the platform gives it, without what no store
 // should keep: invalid UTF-8 and control characters (PostgreSQL refuses NUL
 // and would refuse that user every command; SQLite would keep it), and
-// bidirectional controls (bot.BidiControl: a name would turn around the
+// bidirectional controls (model.BidiControl: a name would turn around the
 // names after it in a list). Names come from the platform, not from a
 // command, so they are cleaned rather than refused.
 func plainText(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || bot.BidiControl(r) {
+		if unicode.IsControl(r) || model.BidiControl(r) {
 			return -1
 		}
 		return r
 	}, s)
 }
 
-func displayName(u bot.User) string {
+func displayName(u model.User) string {
 	if u.Name != "" {
 		return u.Name
 	}
@@ -265,7 +266,7 @@ func displayName(u bot.User) string {
 
 // platformLanguage is the language the platform gives now, else the one it
 // gave last.
-func platformLanguage(p *Person, u bot.User) bot.Lang {
+func platformLanguage(p *Person, u model.User) catalog.Lang {
 	if u.Lang != "" {
 		return u.Lang
 	}
@@ -274,7 +275,7 @@ func platformLanguage(p *Person, u bot.User) bot.Lang {
 
 // timeZone is the time zone the platform gives now, else the one it gave
 // last.
-func timeZone(p *Person, u bot.User) string {
+func timeZone(p *Person, u model.User) string {
 	if z := zoneOf(u); z != "" {
 		return z
 	}
@@ -282,7 +283,7 @@ func timeZone(p *Person, u bot.User) string {
 }
 
 // zoneOf is the user's time zone if the platform gave a usable one, else "".
-func zoneOf(u bot.User) string {
+func zoneOf(u model.User) string {
 	if calendar.ValidZone(u.TZ) {
 		return u.TZ
 	}
@@ -296,7 +297,7 @@ const peopleChunk = 400
 // platform group), creating active learners for those not yet known. For
 // those known it takes the time zone and language the platform gives now
 // (see refreshPeople).
-func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) ([]Person, error) {
+func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []model.User) ([]Person, error) {
 	users = distinctUsers(users)
 	// Usually everyone named is known already and unchanged: one read, no
 	// transaction.
@@ -322,7 +323,7 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []bot.User) 
 // ensurePeople creates the chat users not yet known, in one INSERT,
 // refreshes those known, and returns everyone. Users are written in ID
 // order so that two transactions naming the same people cannot deadlock.
-func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []bot.User) ([]Person, error) {
+func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []model.User) ([]Person, error) {
 	users = distinctUsers(users)
 	if err := s.insertLearners(ctx, tx, wsID, users); err != nil {
 		return nil, err
@@ -341,7 +342,7 @@ func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users
 // differs from what learnbot keeps.
 type platformChange struct {
 	person *Person
-	lang   bot.Lang
+	lang   catalog.Lang
 	zone   string
 }
 
@@ -353,7 +354,7 @@ type platformChange struct {
 // names a mention typed as text "<@id>", Slack's label is the handle when
 // users.info fails), and Identify takes the real one when the person talks
 // to learnbot.
-func platformChanges(people []Person, users []bot.User) []platformChange {
+func platformChanges(people []Person, users []model.User) []platformChange {
 	byChat := make(map[string]*Person, len(people))
 	for i := range people {
 		if people[i].ChatID != nil {
@@ -379,7 +380,7 @@ func platformChanges(people []Person, users []bot.User) []platformChange {
 // and moves the reminders of those whose time zone changed. The language a
 // person chose (people.language) is theirs and stays. people are updated
 // in place.
-func (s *Store) refreshPeople(ctx context.Context, tx *sqlx.Tx, wsID int64, people []Person, users []bot.User) error {
+func (s *Store) refreshPeople(ctx context.Context, tx *sqlx.Tx, wsID int64, people []Person, users []model.User) error {
 	changes := platformChanges(people, users)
 	if len(changes) == 0 {
 		return nil
@@ -408,16 +409,16 @@ func (s *Store) refreshPeople(ctx context.Context, tx *sqlx.Tx, wsID int64, peop
 }
 
 // distinctUsers sorts users by ID and drops repeats.
-func distinctUsers(users []bot.User) []bot.User {
+func distinctUsers(users []model.User) []model.User {
 	users = slices.Clone(users)
 	for i := range users {
 		users[i].Name = plainText(users[i].Name)
 	}
-	slices.SortFunc(users, func(a, b bot.User) int { return strings.Compare(a.ID, b.ID) })
-	return slices.CompactFunc(users, func(a, b bot.User) bool { return a.ID == b.ID })
+	slices.SortFunc(users, func(a, b model.User) int { return strings.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(users, func(a, b model.User) bool { return a.ID == b.ID })
 }
 
-func userIDs(users []bot.User) []string {
+func userIDs(users []model.User) []string {
 	ids := make([]string, len(users))
 	for i, u := range users {
 		ids[i] = u.ID
@@ -427,7 +428,7 @@ func userIDs(users []bot.User) []string {
 
 // insertLearners adds the users not yet known as active learners, in one
 // statement whatever their number, in the order given.
-func (s *Store) insertLearners(ctx context.Context, db sqlx.ExecerContext, wsID int64, users []bot.User) error {
+func (s *Store) insertLearners(ctx context.Context, db sqlx.ExecerContext, wsID int64, users []model.User) error {
 	if len(users) == 0 {
 		return nil
 	}
@@ -472,7 +473,7 @@ func (s *Store) rows(alias string, names []string, cols ...[]string) fragment {
 }
 
 // peopleByChatID loads the people of the workspace behind users.
-func (s *Store) peopleByChatID(ctx context.Context, db sqlx.QueryerContext, wsID int64, users []bot.User) ([]Person, error) {
+func (s *Store) peopleByChatID(ctx context.Context, db sqlx.QueryerContext, wsID int64, users []model.User) ([]Person, error) {
 	var people []Person
 	q := join(frag(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.chat_id IN `, wsID), s.textSet(userIDs(users)))
 	err := sqlx.SelectContext(ctx, db, &people, s.q(q.sql), q.args...)
@@ -501,7 +502,7 @@ func (s *Store) PersonByChatID(ctx context.Context, wsID int64, chatID string) (
 }
 
 // SetRole changes a person's role; actor is who sets it.
-func (s *Store) SetRole(ctx context.Context, wsID, personID int64, role bot.Role, actorID int64) error {
+func (s *Store) SetRole(ctx context.Context, wsID, personID int64, role model.Role, actorID int64) error {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE people SET role = ? WHERE workspace_id = ? AND id = ?`), role, wsID, personID)
 		if err != nil {
@@ -521,7 +522,7 @@ func (s *Store) SetRole(ctx context.Context, wsID, personID int64, role bot.Role
 
 // SetLanguage records the language a person chose; empty means auto: follow
 // the platform.
-func (s *Store) SetLanguage(ctx context.Context, wsID, personID int64, lang bot.Lang) error {
+func (s *Store) SetLanguage(ctx context.Context, wsID, personID int64, lang catalog.Lang) error {
 	res, err := s.db.ExecContext(ctx, s.q(`UPDATE people SET language = ? WHERE workspace_id = ? AND id = ?`),
 		nullString(string(lang)), wsID, personID)
 	if err != nil {

@@ -4,8 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -16,7 +17,7 @@ func TestLanguage(t *testing.T) {
 	testdb.ForEach(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		f := open(t, url)
-		identify := func(u bot.User) *storage.Person {
+		identify := func(u model.User) *storage.Person {
 			t.Helper()
 			p, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: u})
 			if err != nil {
@@ -26,56 +27,65 @@ func TestLanguage(t *testing.T) {
 		}
 
 		t.Run("UnknownFallsBackToDefault", func(t *testing.T) {
-			p := identify(bot.User{ID: "uwe", Name: "uwe"})
-			if p.Language != "" || p.PlatformLanguage != "" || p.Lang(bot.German) != bot.German || p.Lang("") != "" {
-				t.Fatalf("person = %+v, Lang(de) = %q", p, p.Lang(bot.German))
+			p := identify(model.User{ID: "uwe", Name: "uwe"})
+			if p.Language != "" || p.PlatformLanguage != "" || p.Lang(catalog.Lang("de")) != catalog.Lang("de") || p.Lang("") != "" {
+				t.Fatalf("person = %+v, Lang(de) = %q", p, p.Lang(catalog.Lang("de")))
 			}
 		})
 		t.Run("PlatformLanguageKept", func(t *testing.T) {
-			identify(bot.User{ID: "dora", Name: "dora", Lang: bot.German})
-			p := identify(bot.User{ID: "dora", Name: "dora"}) // a later request without a locale
-			if p.PlatformLanguage != bot.German || p.Lang(bot.English) != bot.German {
+			identify(model.User{ID: "dora", Name: "dora", Lang: catalog.Lang("de")})
+			p := identify(model.User{ID: "dora", Name: "dora"}) // a later request without a locale
+			if p.PlatformLanguage != catalog.Lang("de") || p.Lang(catalog.English) != catalog.Lang("de") {
 				t.Fatalf("person = %+v; want the German platform language kept", p)
 			}
-			p = identify(bot.User{ID: "dora", Name: "dora", Lang: bot.English})
-			if p.PlatformLanguage != bot.English {
+			p = identify(model.User{ID: "dora", Name: "dora", Lang: catalog.English})
+			if p.PlatformLanguage != catalog.English {
 				t.Fatalf("person = %+v; want the platform's change followed", p)
 			}
 		})
 		t.Run("ChoiceOverPlatform", func(t *testing.T) {
-			p := identify(bot.User{ID: "emil", Name: "emil", Lang: bot.English})
-			if err := f.s.SetLanguage(ctx, f.ws, p.ID, bot.German); err != nil {
+			p := identify(model.User{ID: "emil", Name: "emil", Lang: catalog.English})
+			if err := f.s.SetLanguage(ctx, f.ws, p.ID, catalog.Lang("de")); err != nil {
 				t.Fatal(err)
 			}
-			p = identify(bot.User{ID: "emil", Name: "emil", Lang: bot.English})
-			if p.Language != bot.German || p.Lang(bot.English) != bot.German {
+			p = identify(model.User{ID: "emil", Name: "emil", Lang: catalog.English})
+			if p.Language != catalog.Lang("de") || p.Lang(catalog.English) != catalog.Lang("de") {
 				t.Fatalf("person = %+v; want German, chosen", p)
 			}
 			if err := f.s.SetLanguage(ctx, f.ws, p.ID, ""); err != nil {
 				t.Fatal(err)
 			}
-			if p = identify(bot.User{ID: "emil", Name: "emil"}); p.Language != "" || p.Lang(bot.German) != bot.English {
+			if p = identify(model.User{ID: "emil", Name: "emil"}); p.Language != "" || p.Lang(catalog.Lang("de")) != catalog.English {
 				t.Fatalf("person = %+v; want auto: the platform's English", p)
 			}
 		})
 		t.Run("RefusedOutsideItsWorkspace", func(t *testing.T) {
-			p := identify(bot.User{ID: "fritz", Name: "fritz"})
-			if err := f.s.SetLanguage(ctx, p.WorkspaceID+1000, p.ID, bot.German); err == nil {
+			p := identify(model.User{ID: "fritz", Name: "fritz"})
+			if err := f.s.SetLanguage(ctx, p.WorkspaceID+1000, p.ID, catalog.Lang("de")); err == nil {
 				t.Fatal("SetLanguage in another workspace succeeded")
 			}
 		})
-		t.Run("UnsupportedRefusedByTheDatabase", func(t *testing.T) {
-			p := identify(bot.User{ID: "gus", Name: "gus"})
-			if err := f.s.SetLanguage(ctx, f.ws, p.ID, "fr"); err == nil {
-				t.Fatal("SetLanguage(fr) succeeded")
+		t.Run("AnyTagKeptWithoutASchemaChange", func(t *testing.T) {
+			p := identify(model.User{ID: "gus", Name: "gus", Lang: "pt-br"})
+			if err := f.s.SetLanguage(ctx, f.ws, p.ID, "fr"); err != nil {
+				t.Fatal(err)
+			}
+			if p = identify(model.User{ID: "gus", Name: "gus", Lang: "pt-br"}); p.Language != "fr" || p.PlatformLanguage != "pt-br" {
+				t.Fatalf("person = %+v; want fr chosen, pt-br the platform's", p)
+			}
+		})
+		t.Run("NoTagRefusedByTheDatabase", func(t *testing.T) {
+			p := identify(model.User{ID: "hugo", Name: "hugo"})
+			if err := f.s.SetLanguage(ctx, f.ws, p.ID, "x"); err == nil {
+				t.Fatal("SetLanguage(x) succeeded")
 			}
 		})
 		t.Run("MentionedNewcomerAndTheirDM", func(t *testing.T) {
-			ps, err := f.s.EnsurePeople(ctx, f.ws, []bot.User{{ID: "hanna", Name: "hanna", Lang: bot.German}})
+			ps, err := f.s.EnsurePeople(ctx, f.ws, []model.User{{ID: "hanna", Name: "hanna", Lang: catalog.Lang("de")}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ps[0].PlatformLanguage != bot.German {
+			if ps[0].PlatformLanguage != catalog.Lang("de") {
 				t.Fatalf("mentioned newcomer = %+v; want German", ps[0])
 			}
 			res, err := f.s.Assign(ctx, storage.AssignParams{WorkspaceID: f.ws, TaskID: f.task.ID, GuideID: f.guide.ID,
@@ -87,7 +97,7 @@ func TestLanguage(t *testing.T) {
 			if err != nil || len(vs) != 1 {
 				t.Fatalf("AssignmentsOf = %+v, %v", vs, err)
 			}
-			if v, err := f.s.AssignmentByID(ctx, vs[0].ID); err != nil || v.PersonLang != bot.German {
+			if v, err := f.s.AssignmentByID(ctx, vs[0].ID); err != nil || v.PersonLang != catalog.Lang("de") {
 				t.Fatalf("assignment view = %+v, %v; want the learner's German", v, err)
 			}
 		})
@@ -107,14 +117,14 @@ func TestPlatformNamesCleaned(t *testing.T) {
 		}
 		t.Cleanup(func() { s.Close() })
 		p, err := s.Identify(ctx, storage.Identity{Platform: "slack", Workspace: "T1", WorkspaceName: "Acme\x00",
-			User: bot.User{ID: "U1", Name: "Ann\x00a\a \xffD\u202E"}})
+			User: model.User{ID: "U1", Name: "Ann\x00a\a \xffD\u202E"}})
 		if err != nil {
 			t.Fatalf("Identify: %v", err)
 		}
 		if p.Name != "Anna D" {
 			t.Errorf("name %q; want %q", p.Name, "Anna D")
 		}
-		people, err := s.EnsurePeople(ctx, p.WorkspaceID, []bot.User{{ID: "U2", Name: "B\x1b[31men"}})
+		people, err := s.EnsurePeople(ctx, p.WorkspaceID, []model.User{{ID: "U2", Name: "B\x1b[31men"}})
 		if err != nil {
 			t.Fatalf("EnsurePeople: %v", err)
 		}
@@ -131,7 +141,7 @@ func TestPlatformNamesCleaned(t *testing.T) {
 // display name is overwritten.
 func TestEnsurePeopleFollowsThePlatform(t *testing.T) {
 	onEachDatabase(t, func(t *testing.T, ctx context.Context, f *fixture) {
-		ensure := func(users ...bot.User) map[string]storage.Person {
+		ensure := func(users ...model.User) map[string]storage.Person {
 			t.Helper()
 			ps, err := f.s.EnsurePeople(ctx, f.ws, users)
 			if err != nil {
@@ -150,18 +160,18 @@ func TestEnsurePeopleFollowsThePlatform(t *testing.T) {
 			}
 			return out
 		}
-		ida := ensure(bot.User{ID: "ida", Name: "ida", Lang: bot.English, TZ: "Europe/Berlin"})["ida"]
-		if err := f.s.SetLanguage(ctx, f.ws, ida.ID, bot.English); err != nil {
+		ida := ensure(model.User{ID: "ida", Name: "ida", Lang: catalog.English, TZ: "Europe/Berlin"})["ida"]
+		if err := f.s.SetLanguage(ctx, f.ws, ida.ID, catalog.English); err != nil {
 			t.Fatal(err)
 		}
-		ensure(bot.User{ID: "jan", Name: "jan"})
+		ensure(model.User{ID: "jan", Name: "jan"})
 
 		t.Run("ChangesTaken", func(t *testing.T) {
-			got := ensure(bot.User{ID: "ida", Name: "<@ida>", Lang: bot.German, TZ: "Asia/Tokyo"})["ida"]
-			if got.PlatformLanguage != bot.German || got.TimeZone != "Asia/Tokyo" {
+			got := ensure(model.User{ID: "ida", Name: "<@ida>", Lang: catalog.Lang("de"), TZ: "Asia/Tokyo"})["ida"]
+			if got.PlatformLanguage != catalog.Lang("de") || got.TimeZone != "Asia/Tokyo" {
 				t.Fatalf("ida = %+v; want the platform's German and Tokyo", got)
 			}
-			if got.Language != bot.English || got.Lang(bot.German) != bot.English {
+			if got.Language != catalog.English || got.Lang(catalog.Lang("de")) != catalog.English {
 				t.Fatalf("ida = %+v; want the English she chose kept", got)
 			}
 			if got.Name != "ida" {
@@ -169,27 +179,27 @@ func TestEnsurePeopleFollowsThePlatform(t *testing.T) {
 			}
 		})
 		t.Run("NothingGivenNothingChanged", func(t *testing.T) {
-			got := ensure(bot.User{ID: "ida", Name: "ida", TZ: "Not/AZone"})["ida"]
-			if got.PlatformLanguage != bot.German || got.TimeZone != "Asia/Tokyo" {
+			got := ensure(model.User{ID: "ida", Name: "ida", TZ: "Not/AZone"})["ida"]
+			if got.PlatformLanguage != catalog.Lang("de") || got.TimeZone != "Asia/Tokyo" {
 				t.Fatalf("ida = %+v; want German and Tokyo kept", got)
 			}
 		})
 		t.Run("SeveralAlongsideANewcomer", func(t *testing.T) {
-			got := ensure(bot.User{ID: "jan", TZ: "America/New_York"}, bot.User{ID: "kai", Lang: bot.German, TZ: "Europe/Vienna"},
-				bot.User{ID: "ida", Lang: bot.English})
+			got := ensure(model.User{ID: "jan", TZ: "America/New_York"}, model.User{ID: "kai", Lang: catalog.Lang("de"), TZ: "Europe/Vienna"},
+				model.User{ID: "ida", Lang: catalog.English})
 			if got["jan"].TimeZone != "America/New_York" || got["jan"].PlatformLanguage != "" {
 				t.Errorf("jan = %+v; want New York", got["jan"])
 			}
-			if got["kai"].TimeZone != "Europe/Vienna" || got["kai"].PlatformLanguage != bot.German {
+			if got["kai"].TimeZone != "Europe/Vienna" || got["kai"].PlatformLanguage != catalog.Lang("de") {
 				t.Errorf("kai = %+v; want a German newcomer in Vienna", got["kai"])
 			}
-			if got["ida"].TimeZone != "Asia/Tokyo" || got["ida"].PlatformLanguage != bot.English {
+			if got["ida"].TimeZone != "Asia/Tokyo" || got["ida"].PlatformLanguage != catalog.English {
 				t.Errorf("ida = %+v; want English in Tokyo", got["ida"])
 			}
 		})
 		t.Run("AssignTakesThemToo", func(t *testing.T) {
 			res, err := f.s.Assign(ctx, storage.AssignParams{WorkspaceID: f.ws, TaskID: f.task.ID, GuideID: f.guide.ID,
-				Users: []bot.User{{ID: "jan", TZ: "Australia/Sydney"}}})
+				Users: []model.User{{ID: "jan", TZ: "Australia/Sydney"}}})
 			if err != nil || res.Assigned != 1 {
 				t.Fatalf("Assign = %+v, %v", res, err)
 			}

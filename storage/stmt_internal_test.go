@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 )
 
 // TestPreparedReadsAsSqlx holds getPrepared and selectPrepared, which scan
@@ -25,7 +25,7 @@ func TestPreparedReadsAsSqlx(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		gina, err := s.Identify(ctx, Identity{Platform: "console", Workspace: "console", User: bot.User{ID: "gina", Name: "gina"}, Admin: true})
+		gina, err := s.Identify(ctx, Identity{Platform: "console", Workspace: "console", User: model.User{ID: "gina", Name: "gina"}, Admin: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestPreparedReadsAsSqlx(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		anna, err := s.EnsurePeople(ctx, gina.WorkspaceID, []bot.User{{ID: "anna", Name: "Anna"}})
+		anna, err := s.EnsurePeople(ctx, gina.WorkspaceID, []model.User{{ID: "anna", Name: "Anna"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +45,7 @@ func TestPreparedReadsAsSqlx(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := s.Assign(ctx, AssignParams{WorkspaceID: gina.WorkspaceID, TaskID: task.ID, GuideID: gina.ID,
-			GroupIDs: []int64{g.ID}, Users: []bot.User{{ID: "ben", Name: "Ben"}}, DecisionTTL: time.Hour,
+			GroupIDs: []int64{g.ID}, Users: []model.User{{ID: "ben", Name: "Ben"}}, DecisionTTL: time.Hour,
 			Due: calendar.Date{Year: 2030, Month: 3, Day: 14}}); err != nil {
 			t.Fatal(err)
 		}

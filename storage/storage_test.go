@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -30,7 +30,7 @@ func open(t *testing.T, url string) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	guide, err := s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: bot.User{ID: "gina", Name: "gina"}, Admin: true})
+	guide, err := s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: model.User{ID: "gina", Name: "gina"}, Admin: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +48,9 @@ func onEachDatabase(t *testing.T, test func(t *testing.T, ctx context.Context, f
 
 func (f *fixture) people(t *testing.T, names ...string) []int64 {
 	t.Helper()
-	var users []bot.User
+	var users []model.User
 	for _, n := range names {
-		users = append(users, bot.User{ID: n, Name: n})
+		users = append(users, model.User{ID: n, Name: n})
 	}
 	ps, err := f.s.EnsurePeople(context.Background(), f.ws, users)
 	if err != nil {
@@ -166,7 +166,7 @@ func TestAssign(t *testing.T) {
 		})
 		t.Run("ErrNotFoundInOtherWorkspace", func(t *testing.T) {
 			res := f.assign(t, anna, nil)
-			other, err := f.s.Identify(ctx, storage.Identity{Platform: "slack", Workspace: "T2", User: bot.User{ID: "U1"}})
+			other, err := f.s.Identify(ctx, storage.Identity{Platform: "slack", Workspace: "T2", User: model.User{ID: "U1"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,7 +285,7 @@ func TestInvitations(t *testing.T) {
 	testdb.ForEach(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		f := open(t, url)
-		p := storage.InviteParams{WorkspaceID: f.ws, Email: "Anna@Example.com", Role: bot.RoleLearner, InvitedBy: f.guide.ID,
+		p := storage.InviteParams{WorkspaceID: f.ws, Email: "Anna@Example.com", Role: model.RoleLearner, InvitedBy: f.guide.ID,
 			TTL: 14 * 24 * time.Hour, PublicURL: "http://lb.test/"}
 		first, err := f.s.CreateInvitation(ctx, p)
 		if err != nil {
@@ -344,9 +344,9 @@ func TestInvitations(t *testing.T) {
 				t.Fatal(err)
 			}
 			ben, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console",
-				User: bot.User{ID: "U-ben", Name: "Ben", Email: "BEN@example.com"}})
+				User: model.User{ID: "U-ben", Name: "Ben", Email: "BEN@example.com"}})
 			if err != nil || ben.Email == nil || *ben.Email != "ben@example.com" || ben.Status != storage.StatusInvited ||
-				ben.Granted() != bot.RoleLearner {
+				ben.Granted() != model.RoleLearner {
 				t.Fatalf("ben = %+v, %v; want the invited person, linked, a learner until he accepts", ben, err)
 			}
 		})
@@ -383,7 +383,7 @@ func TestAssignmentsStayInTheirWorkspace(t *testing.T) {
 		ctx := context.Background()
 		f := open(t, url)
 		anna := f.people(t, "anna")[0]
-		other, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "elsewhere", User: bot.User{ID: "olga", Name: "olga"}})
+		other, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "elsewhere", User: model.User{ID: "olga", Name: "olga"}})
 		if err != nil {
 			t.Fatal(err)
 		}

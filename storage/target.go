@@ -5,9 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/learnbot/learnbot/model"
 	"github.com/lib/pq"
-
-	"github.com/learnbot/learnbot/bot"
 )
 
 // NewTargetSet starts a set of platform group members for a command (see
@@ -26,7 +25,7 @@ func (s *Store) NewTargetSet(ctx context.Context, wsID int64) (string, error) {
 // in one statement, however large the page: one row of arrays on
 // PostgreSQL (the view target_members unfolds them), a row per member on
 // SQLite. Who they are is settled in the command's transaction, as a set.
-func (s *Store) StageMembers(ctx context.Context, setID string, users []bot.User) error {
+func (s *Store) StageMembers(ctx context.Context, setID string, users []model.User) error {
 	if len(users) == 0 {
 		return nil
 	}

@@ -7,8 +7,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // ErrNotFound is returned when a row does not exist (in this workspace).
@@ -49,22 +50,22 @@ const (
 
 // Person is someone known in a workspace.
 type Person struct {
-	ID          int64    `db:"id"`
-	WorkspaceID int64    `db:"workspace_id"`
-	Role        bot.Role `db:"role"`
-	Status      string   `db:"status"`
-	Email       *string  `db:"email"`
-	Name        string   `db:"display_name"`
+	ID          int64      `db:"id"`
+	WorkspaceID int64      `db:"workspace_id"`
+	Role        model.Role `db:"role"`
+	Status      string     `db:"status"`
+	Email       *string    `db:"email"`
+	Name        string     `db:"display_name"`
 	// ChatID links the person to a platform user (Slack user ID, Discord
 	// user ID, console name); nil for someone invited who has not joined.
 	ChatID    *string   `db:"chat_id"`
 	CreatedAt time.Time `db:"created_at"`
 	// Language is the one the person chose with the language command;
 	// empty: auto, follow the platform.
-	Language bot.Lang `db:"language"`
+	Language catalog.Lang `db:"language"`
 	// PlatformLanguage is the platform's language for them as last seen;
 	// empty: unknown, or not one learnbot speaks.
-	PlatformLanguage bot.Lang `db:"platform_language"`
+	PlatformLanguage catalog.Lang `db:"platform_language"`
 	// TimeZone is the platform's IANA name for the person's time zone
 	// (Slack users.info tz); "" means LEARNBOT_TIMEZONE.
 	TimeZone string `db:"time_zone"`
@@ -72,16 +73,16 @@ type Person struct {
 
 // Lang is the language the person reads: their choice, else their
 // platform's, else def (LEARNBOT_LANGUAGE).
-func (p *Person) Lang(def bot.Lang) bot.Lang {
+func (p *Person) Lang(def catalog.Lang) catalog.Lang {
 	return p.Language.Or(p.PlatformLanguage.Or(def))
 }
 
 // Granted is the role that counts: only an active person's. An invited
 // person is a learner until they accept their invitation, whatever the row
 // says (DESIGN section 1).
-func (p *Person) Granted() bot.Role {
+func (p *Person) Granted() model.Role {
 	if p.Status != StatusActive {
-		return bot.RoleLearner
+		return model.RoleLearner
 	}
 	return p.Role
 }
@@ -181,7 +182,7 @@ type Invitation struct {
 	ID          int64      `db:"id"`
 	WorkspaceID int64      `db:"workspace_id"`
 	Email       string     `db:"email"`
-	Role        bot.Role   `db:"role"`
+	Role        model.Role `db:"role"`
 	InvitedBy   int64      `db:"invited_by"`
 	PersonID    int64      `db:"person_id"` // the invited person (status invited until accepted)
 	TokenHash   []byte     `db:"token_hash"`

@@ -21,6 +21,7 @@ import (
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/mail"
 	"github.com/learnbot/learnbot/mail/mailtest"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 	"github.com/learnbot/learnbot/web"
 )
@@ -64,8 +65,8 @@ func TestInvitationPageInBrowser(t *testing.T) {
 		testbot.Configure(func(c *handlers.Config) { c.PublicURL = srv.URL }))
 	web.New(b.Store, slog.New(slog.DiscardHandler)).Routes(mux)
 
-	maria := bot.User{ID: "maria", Name: "Maria <b>Rossi</b>"}
-	reply := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "acme",
+	maria := model.User{ID: "maria", Name: "Maria <b>Rossi</b>"}
+	reply := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "acme",
 		WorkspaceName: "Acme Academy", Actor: maria, Args: bot.Words("invite anna@example.com")})
 	if !strings.Contains(reply.String(), "on its way") {
 		t.Fatalf("invite reply: %q", reply.String())

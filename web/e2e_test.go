@@ -14,6 +14,7 @@ import (
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/mail"
 	"github.com/learnbot/learnbot/mail/mailtest"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 	"github.com/learnbot/learnbot/web"
 )
@@ -44,10 +45,10 @@ func TestInvitationEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := testbot.New(t, db, nil, testbot.Admins("console:maria"), testbot.Mailer(smtpMailer{m}))
-		maria := bot.User{ID: "maria", Name: "Maria Rossi"}
+		maria := model.User{ID: "maria", Name: "Maria Rossi"}
 		run := func(line string) *bot.Reply {
 			t.Helper()
-			return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "acme",
+			return b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "acme",
 				WorkspaceName: "Acme Academy", Actor: maria, Args: bot.Words(line)})
 		}
 

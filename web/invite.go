@@ -13,7 +13,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -42,7 +42,7 @@ type Handler struct {
 	log   *slog.Logger
 	// DefaultLang is LEARNBOT_LANGUAGE: for browsers that ask for neither
 	// German nor English. Unset means English.
-	DefaultLang bot.Lang
+	DefaultLang catalog.Lang
 }
 
 // New returns the invitation pages' handler.
@@ -134,13 +134,13 @@ func (h *Handler) render(w http.ResponseWriter, status int, p page) {
 
 // lang is the language of the page: the browser's first choice that
 // learnbot speaks, else the default.
-func (h *Handler) lang(r *http.Request) bot.Lang { return pageLang(r, h.DefaultLang) }
+func (h *Handler) lang(r *http.Request) catalog.Lang { return pageLang(r, h.DefaultLang) }
 
 // pageLang is the browser's first language that learnbot speaks
 // (Accept-Language), else def.
-func pageLang(r *http.Request, def bot.Lang) bot.Lang {
-	if l, ok := bot.AcceptLanguage(r.Header.Get("Accept-Language")); ok {
+func pageLang(r *http.Request, def catalog.Lang) catalog.Lang {
+	if l, ok := catalog.AcceptLanguage(r.Header.Get("Accept-Language")); ok {
 		return l
 	}
-	return def.Or(bot.English)
+	return def.Or(catalog.English)
 }

@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 	"github.com/learnbot/learnbot/web"
 )
@@ -83,7 +84,7 @@ func invitation(status string) *storage.InvitationPage {
 	return &storage.InvitationPage{
 		Invitation: storage.Invitation{
 			ID: 7, WorkspaceID: 1, PersonID: 3,
-			Email: "anna@example.com", Role: bot.RoleGuide, Status: status,
+			Email: "anna@example.com", Role: model.RoleGuide, Status: status,
 			ExpiresAt: expires,
 		},
 		WorkspaceName: "Acme <Learning>",
@@ -104,7 +105,7 @@ func newSite(t *testing.T, invs map[string]*storage.InvitationPage) *site {
 }
 
 // newSiteIn serves the pages with lang as LEARNBOT_LANGUAGE.
-func newSiteIn(t *testing.T, lang bot.Lang, invs map[string]*storage.InvitationPage) *site {
+func newSiteIn(t *testing.T, lang catalog.Lang, invs map[string]*storage.InvitationPage) *site {
 	t.Helper()
 	store := &fakeStore{byToken: invs}
 	logs := new(bytes.Buffer)
@@ -377,12 +378,12 @@ func TestInvitationPageInGerman(t *testing.T) {
 			"Diese Einladung ist abgelaufen", "ist am Donnerstag, 14. März 2030 um 09:30 UTC abgelaufen")
 	})
 	t.Run("EnglishWhenPreferred", func(t *testing.T) {
-		s := newSiteIn(t, bot.German, map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
+		s := newSiteIn(t, catalog.Lang("de"), map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
 		s.acceptLanguage = "en-GB,en;q=0.9,de;q=0.5"
 		wantPage(t, s.do(t, http.MethodGet, "/invite/tok"), http.StatusOK, `<html lang="en">`, "You are invited to")
 	})
 	t.Run("DefaultLanguageForOthers", func(t *testing.T) {
-		s := newSiteIn(t, bot.German, map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
+		s := newSiteIn(t, catalog.Lang("de"), map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
 		s.acceptLanguage = "fr-FR,it;q=0.5"
 		wantPage(t, s.do(t, http.MethodGet, "/invite/tok"), http.StatusOK, `<html lang="de">`, "Du bist zu Acme &lt;Learning&gt; eingeladen")
 		s.acceptLanguage = ""

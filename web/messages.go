@@ -1,117 +1,66 @@
 package web
 
-import (
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
-	"github.com/learnbot/learnbot/bot"
-)
+import "github.com/learnbot/learnbot/catalog"
 
 // The words of the invitation page and its error pages. Names and addresses
 // are placeholders; the template escapes them.
 var (
-	msgSomeGuide = bot.Define(&i18n.Message{ID: "web.some_guide",
-		Description: "stands in for an inviter without a name",
-		Other:       "A guide"})
-	msgThisWorkspace = bot.Define(&i18n.Message{ID: "web.this_workspace",
-		Description: "stands in for a workspace without a name",
-		Other:       "this workspace"})
-	msgAccept = bot.Define(&i18n.Message{ID: "web.accept",
-		Description: "the button that accepts (the email quotes it as mail.accept_button)",
-		Other:       "Accept invitation"})
-	msgGoBack = bot.Define(&i18n.Message{ID: "web.go_back",
-		Other: "Go back to Slack or Discord and type /tasks to see the learning tasks assigned to you."})
+	msgSomeGuide     = catalog.Msg("web.some_guide")
+	msgThisWorkspace = catalog.Msg("web.this_workspace")
+	msgAccept        = catalog.Msg("web.accept")
+	msgGoBack        = catalog.Msg("web.go_back")
 
-	msgInvitationTitle = bot.Define(&i18n.Message{ID: "web.invitation.title",
-		Other: "Invitation to {{.Workspace}}"})
-	msgInvitationHeading = bot.Define(&i18n.Message{ID: "web.invitation.heading",
-		Other: "You are invited to {{.Workspace}}"})
-	msgInvitationLead = bot.Define(&i18n.Message{ID: "web.invitation.lead",
-		Description: "AsRole is a role in prose: as a learner",
-		Other:       "{{.Inviter}} invited you to join {{.Workspace}} on learnbot {{.AsRole}}."})
-	msgTermWorkspace = bot.Define(&i18n.Message{ID: "web.invitation.workspace", Other: "Workspace"})
-	msgTermInviter   = bot.Define(&i18n.Message{ID: "web.invitation.invited_by", Other: "Invited by"})
-	msgTermRole      = bot.Define(&i18n.Message{ID: "web.invitation.role", Other: "Role"})
-	msgTermFor       = bot.Define(&i18n.Message{ID: "web.invitation.for", Other: "For"})
-	msgTermValid     = bot.Define(&i18n.Message{ID: "web.invitation.valid_until", Other: "Valid until"})
-	msgAfterAccept   = bot.Define(&i18n.Message{ID: "web.invitation.after_accepting",
-		Other: "After accepting, go back to Slack or Discord and type /tasks to see the learning tasks assigned to you."})
+	msgInvitationTitle   = catalog.Msg("web.invitation.title")
+	msgInvitationHeading = catalog.Msg("web.invitation.heading")
+	msgInvitationLead    = catalog.Msg("web.invitation.lead")
+	msgTermWorkspace     = catalog.Msg("web.invitation.workspace")
+	msgTermInviter       = catalog.Msg("web.invitation.invited_by")
+	msgTermRole          = catalog.Msg("web.invitation.role")
+	msgTermFor           = catalog.Msg("web.invitation.for")
+	msgTermValid         = catalog.Msg("web.invitation.valid_until")
+	msgAfterAccept       = catalog.Msg("web.invitation.after_accepting")
 
-	msgWelcomeTitle = bot.Define(&i18n.Message{ID: "web.welcome.title",
-		Other: "Welcome to {{.Workspace}}"})
-	msgWelcomeHeading = bot.Define(&i18n.Message{ID: "web.welcome.heading",
-		Other: "Welcome: you're in!"})
-	msgWelcomeLead = bot.Define(&i18n.Message{ID: "web.welcome.lead",
-		Other: "You joined {{.Workspace}} on learnbot {{.AsRole}}."})
-	msgWelcomeClose = bot.Define(&i18n.Message{ID: "web.welcome.close",
-		Other: "You can close this page."})
+	msgWelcomeTitle   = catalog.Msg("web.welcome.title")
+	msgWelcomeHeading = catalog.Msg("web.welcome.heading")
+	msgWelcomeLead    = catalog.Msg("web.welcome.lead")
+	msgWelcomeClose   = catalog.Msg("web.welcome.close")
 
-	msgAcceptedTitle = bot.Define(&i18n.Message{ID: "web.accepted.title",
-		Other: "Invitation already accepted"})
-	msgAcceptedHeading = bot.Define(&i18n.Message{ID: "web.accepted.heading",
-		Other: "You already accepted this invitation"})
-	msgAcceptedLead = bot.Define(&i18n.Message{ID: "web.accepted.lead",
-		Other: "You are already a member of {{.Workspace}}; there is nothing more to do here."})
-	msgAcceptedOnLead = bot.Define(&i18n.Message{ID: "web.accepted.lead_on",
-		Other: "You accepted the invitation to {{.Workspace}} on {{.When}}; there is nothing more to do here."})
+	msgAcceptedTitle   = catalog.Msg("web.accepted.title")
+	msgAcceptedHeading = catalog.Msg("web.accepted.heading")
+	msgAcceptedLead    = catalog.Msg("web.accepted.lead")
+	msgAcceptedOnLead  = catalog.Msg("web.accepted.lead_on")
 
-	msgRevokedTitle = bot.Define(&i18n.Message{ID: "web.revoked.title",
-		Other: "Invitation withdrawn"})
-	msgRevokedHeading = bot.Define(&i18n.Message{ID: "web.revoked.heading",
-		Other: "This invitation was withdrawn"})
-	msgRevokedLead = bot.Define(&i18n.Message{ID: "web.revoked.lead",
-		Other: "The invitation to {{.Workspace}} was withdrawn and can no longer be accepted."})
-	msgRevokedNote = bot.Define(&i18n.Message{ID: "web.revoked.note",
-		Other: "If you think this is a mistake, ask your guide ({{.Inviter}}) for a new invitation."})
+	msgRevokedTitle   = catalog.Msg("web.revoked.title")
+	msgRevokedHeading = catalog.Msg("web.revoked.heading")
+	msgRevokedLead    = catalog.Msg("web.revoked.lead")
+	msgRevokedNote    = catalog.Msg("web.revoked.note")
 
-	msgExpiredTitle = bot.Define(&i18n.Message{ID: "web.expired.title",
-		Other: "Invitation expired"})
-	msgExpiredHeading = bot.Define(&i18n.Message{ID: "web.expired.heading",
-		Other: "This invitation has expired"})
-	msgExpiredLead = bot.Define(&i18n.Message{ID: "web.expired.lead",
-		Other: "The invitation to {{.Workspace}} expired on {{.When}}."})
-	msgExpiredNote = bot.Define(&i18n.Message{ID: "web.expired.note",
-		Other: "Ask your guide ({{.Inviter}}) for a new invitation: they can send one with “invite again”."})
+	msgExpiredTitle   = catalog.Msg("web.expired.title")
+	msgExpiredHeading = catalog.Msg("web.expired.heading")
+	msgExpiredLead    = catalog.Msg("web.expired.lead")
+	msgExpiredNote    = catalog.Msg("web.expired.note")
 
-	msgSupersededTitle = bot.Define(&i18n.Message{ID: "web.superseded.title",
-		Other: "Link replaced by a newer invitation"})
-	msgSupersededHeading = bot.Define(&i18n.Message{ID: "web.superseded.heading",
-		Other: "This link was replaced by a newer email"})
-	msgSupersededLead = bot.Define(&i18n.Message{ID: "web.superseded.lead",
-		Other: "A newer invitation to {{.Workspace}} was sent to {{.Email}}, and only the link in that email works."})
-	msgSupersededNewest = bot.Define(&i18n.Message{ID: "web.superseded.newest",
-		Other: "Open the most recent invitation email from learnbot (check your spam folder too)."})
-	msgSupersededAsk = bot.Define(&i18n.Message{ID: "web.superseded.ask",
-		Other: "If you cannot find it, ask your guide ({{.Inviter}}) to invite you again."})
+	msgSupersededTitle   = catalog.Msg("web.superseded.title")
+	msgSupersededHeading = catalog.Msg("web.superseded.heading")
+	msgSupersededLead    = catalog.Msg("web.superseded.lead")
+	msgSupersededNewest  = catalog.Msg("web.superseded.newest")
+	msgSupersededAsk     = catalog.Msg("web.superseded.ask")
 
-	msgInvalidTitle = bot.Define(&i18n.Message{ID: "web.invalid.title",
-		Other: "Invitation no longer valid"})
-	msgInvalidHeading = bot.Define(&i18n.Message{ID: "web.invalid.heading",
-		Other: "This invitation is no longer valid"})
-	msgInvalidLead = bot.Define(&i18n.Message{ID: "web.invalid.lead",
-		Other: "The invitation to {{.Workspace}} can no longer be accepted."})
-	msgAskNew = bot.Define(&i18n.Message{ID: "web.ask_new",
-		Other: "Ask your guide for a new invitation."})
+	msgInvalidTitle   = catalog.Msg("web.invalid.title")
+	msgInvalidHeading = catalog.Msg("web.invalid.heading")
+	msgInvalidLead    = catalog.Msg("web.invalid.lead")
+	msgAskNew         = catalog.Msg("web.ask_new")
 
-	msgNotFoundTitle = bot.Define(&i18n.Message{ID: "web.not_found.title",
-		Other: "Invitation not found"})
-	msgNotFoundLead = bot.Define(&i18n.Message{ID: "web.not_found.lead",
-		Other: "This link does not match any invitation."})
-	msgNotFoundCheck = bot.Define(&i18n.Message{ID: "web.not_found.check",
-		Other: "Check that you opened the whole link from the email: some mail programs break long links in two."})
-	msgNotFoundAsk = bot.Define(&i18n.Message{ID: "web.not_found.ask",
-		Other: "If it still does not work, ask your guide for a new invitation."})
+	msgNotFoundTitle = catalog.Msg("web.not_found.title")
+	msgNotFoundLead  = catalog.Msg("web.not_found.lead")
+	msgNotFoundCheck = catalog.Msg("web.not_found.check")
+	msgNotFoundAsk   = catalog.Msg("web.not_found.ask")
 
-	msgErrorTitle = bot.Define(&i18n.Message{ID: "web.error.title",
-		Other: "Something went wrong"})
-	msgErrorLead = bot.Define(&i18n.Message{ID: "web.error.lead",
-		Other: "The invitation could not be loaded. Nothing was changed."})
-	msgErrorRetry = bot.Define(&i18n.Message{ID: "web.error.retry",
-		Other: "Please try again in a moment."})
+	msgErrorTitle = catalog.Msg("web.error.title")
+	msgErrorLead  = catalog.Msg("web.error.lead")
+	msgErrorRetry = catalog.Msg("web.error.retry")
 
-	msgReportNotFound = bot.Define(&i18n.Message{ID: "web.report.not_found",
-		Other: "No such report."})
-	msgReportExpired = bot.Define(&i18n.Message{ID: "web.report.expired",
-		Other: "This report link has expired (links work for an hour). Run the report command again."})
-	msgReportFailed = bot.Define(&i18n.Message{ID: "web.report.failed",
-		Other: "Something went wrong; please try again."})
+	msgReportNotFound = catalog.Msg("web.report.not_found")
+	msgReportExpired  = catalog.Msg("web.report.expired")
+	msgReportFailed   = catalog.Msg("web.report.failed")
 )

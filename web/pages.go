@@ -3,13 +3,13 @@ package web
 import (
 	"html/template"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/storage"
 )
 
 // page is everything one of the small pages shows; the template escapes it.
 type page struct {
-	Lang    bot.Lang
+	Lang    catalog.Lang
 	Title   string
 	Heading string
 	Tone    string // "info", "ok" or "warn": the accent colour
@@ -22,9 +22,9 @@ type page struct {
 type detail struct{ Term, Value string }
 
 // names fills the placeholders every invitation page may use.
-func names(l bot.Lang, inv *storage.InvitationPage) bot.Vars {
-	v := bot.Vars{"Inviter": inv.InviterName, "Workspace": inv.WorkspaceName, "Email": inv.Email,
-		"AsRole": l.AsRole(inv.Role)}
+func names(l catalog.Lang, inv *storage.InvitationPage) catalog.Vars {
+	v := catalog.Vars{"Inviter": inv.InviterName, "Workspace": inv.WorkspaceName, "Email": inv.Email,
+		"AsRole": inv.Role.As(l)}
 	if inv.InviterName == "" {
 		v["Inviter"] = l.Say(msgSomeGuide, nil)
 	}
@@ -34,7 +34,7 @@ func names(l bot.Lang, inv *storage.InvitationPage) bot.Vars {
 	return v
 }
 
-func invitationPage(l bot.Lang, inv *storage.InvitationPage) page {
+func invitationPage(l catalog.Lang, inv *storage.InvitationPage) page {
 	v := names(l, inv)
 	return page{
 		Lang:    l,
@@ -45,7 +45,7 @@ func invitationPage(l bot.Lang, inv *storage.InvitationPage) page {
 		Details: []detail{
 			{l.Say(msgTermWorkspace, nil), v["Workspace"].(string)},
 			{l.Say(msgTermInviter, nil), v["Inviter"].(string)},
-			{l.Say(msgTermRole, nil), l.RoleName(inv.Role)},
+			{l.Say(msgTermRole, nil), inv.Role.Name(l)},
 			{l.Say(msgTermFor, nil), inv.Email},
 			{l.Say(msgTermValid, nil), l.DateTime(inv.ExpiresAt)},
 		},
@@ -54,7 +54,7 @@ func invitationPage(l bot.Lang, inv *storage.InvitationPage) page {
 	}
 }
 
-func welcomePage(l bot.Lang, inv *storage.InvitationPage) page {
+func welcomePage(l catalog.Lang, inv *storage.InvitationPage) page {
 	v := names(l, inv)
 	return page{
 		Lang:    l,
@@ -68,7 +68,7 @@ func welcomePage(l bot.Lang, inv *storage.InvitationPage) page {
 
 // gonePage explains an invitation that can no longer be accepted, and what
 // to do about it.
-func gonePage(l bot.Lang, inv *storage.InvitationPage) page {
+func gonePage(l catalog.Lang, inv *storage.InvitationPage) page {
 	v := names(l, inv)
 	p := page{Lang: l, Tone: "warn"}
 	switch inv.Status {
@@ -107,7 +107,7 @@ func gonePage(l bot.Lang, inv *storage.InvitationPage) page {
 	return p
 }
 
-func notFoundPage(l bot.Lang) page {
+func notFoundPage(l catalog.Lang) page {
 	return page{
 		Lang:    l,
 		Title:   l.Say(msgNotFoundTitle, nil),
@@ -118,7 +118,7 @@ func notFoundPage(l bot.Lang) page {
 	}
 }
 
-func errorPage(l bot.Lang) page {
+func errorPage(l catalog.Lang) page {
 	return page{
 		Lang:    l,
 		Title:   l.Say(msgErrorTitle, nil),

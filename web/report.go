@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -32,7 +32,7 @@ type Reports struct {
 	log   *slog.Logger
 	// DefaultLang is LEARNBOT_LANGUAGE, for the error texts of a browser
 	// that asks for neither German nor English.
-	DefaultLang bot.Lang
+	DefaultLang catalog.Lang
 }
 
 // NewReports returns the report download's handler.

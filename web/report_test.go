@@ -14,6 +14,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/web"
 )
 
@@ -29,22 +30,22 @@ func TestReportEndToEnd(t *testing.T) {
 		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.NoWorkers())
 		now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 		b.Store.SetClock(func() time.Time { return now })
-		gina := bot.User{ID: "gina", Name: "gina"}
-		run := func(actor bot.User, line string) *bot.Reply {
+		gina := model.User{ID: "gina", Name: "gina"}
+		run := func(actor model.User, line string) *bot.Reply {
 			t.Helper()
 			var args []bot.Arg
 			for _, w := range strings.Fields(line) {
 				a := bot.Arg{Text: w}
 				if strings.HasPrefix(w, "@") {
-					a.User = &bot.User{ID: w[1:], Name: w[1:]}
+					a.User = &model.User{ID: w[1:], Name: w[1:]}
 				}
 				args = append(args, a)
 			}
-			return b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
+			return b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
 				Actor: actor, Args: args})
 		}
 		// A hostile name: a formula, a comma and quotes.
-		evil := bot.User{ID: "evil", Name: `=HYPERLINK("http://x.test","click"), "Eve"`}
+		evil := model.User{ID: "evil", Name: `=HYPERLINK("http://x.test","click"), "Eve"`}
 		for _, c := range []string{"task add git Git basics", "task add sql -1+1 SQL", "group create devs",
 			"group add devs @anna @ben", "assign git @anna @ben @cleo due 2026-12-01", "assign sql @anna"} {
 			run(gina, c)
@@ -52,17 +53,17 @@ func TestReportEndToEnd(t *testing.T) {
 		if got := run(gina, "report").String(); !strings.Contains(got, "Report: 2 tasks") {
 			t.Fatalf("report = %q", got)
 		}
-		r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console", Actor: gina,
+		r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console", Actor: gina,
 			Args: []bot.Arg{{Text: "assign"}, {Text: "sql"}, {Text: "@evil", User: &evil}}})
 		if !strings.Contains(r.String(), "Assigned") {
 			t.Fatal(r.String())
 		}
 		for _, a := range []string{"anna"} {
-			list := run(bot.User{ID: a, Name: a}, "tasks")
+			list := run(model.User{ID: a, Name: a}, "tasks")
 			for _, btn := range list.AllButtons() {
 				if strings.HasSuffix(btn.Label, "git") {
-					b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "console",
-						Actor: bot.User{ID: a, Name: a}, Action: &bot.Action{ID: btn.ID}})
+					b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console",
+						Actor: model.User{ID: a, Name: a}, Action: &bot.Action{ID: btn.ID}})
 				}
 			}
 		}
@@ -86,7 +87,7 @@ func TestReportEndToEnd(t *testing.T) {
 		if got := run(gina, "report nosuch").String(); !strings.Contains(got, "no group") {
 			t.Fatalf("report nosuch = %q", got)
 		}
-		if got := run(bot.User{ID: "anna", Name: "anna"}, "report").String(); strings.Contains(got, "/reports/") {
+		if got := run(model.User{ID: "anna", Name: "anna"}, "report").String(); strings.Contains(got, "/reports/") {
 			t.Fatalf("a learner got a report: %q", got)
 		}
 

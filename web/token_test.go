@@ -12,6 +12,7 @@ import (
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/mail"
 	"github.com/learnbot/learnbot/mail/mailtest"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/web"
 )
 
@@ -26,8 +27,8 @@ func TestInvitationTokenNeverStored(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := testbot.New(t, db, nil, testbot.Admins("console:maria"), testbot.Mailer(smtpMailer{m}))
-		r := b.Router.Handle(context.Background(), &bot.Request{Platform: bot.PlatformConsole, Workspace: "acme",
-			Actor: bot.User{ID: "maria", Name: "Maria"}, Args: bot.Words("invite anna@example.com guide")})
+		r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "acme",
+			Actor: model.User{ID: "maria", Name: "Maria"}, Args: bot.Words("invite anna@example.com guide")})
 		if linkRE.MatchString(r.String()) {
 			t.Errorf("with email the reply shows the link: %q", r.String())
 		}

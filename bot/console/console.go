@@ -15,6 +15,8 @@ import (
 	"sync"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Workspace is the console's workspace ID.
@@ -30,7 +32,7 @@ type Console struct {
 	// Lang is the language of the console as a platform (-lang): its own
 	// words, and the platform language of every console user, which a
 	// user's own choice (/language) overrides. Set it before Run.
-	Lang  bot.Lang
+	Lang  catalog.Lang
 	h     Handler
 	out   io.Writer
 	mu    sync.Mutex // guards out, buttons and actor: DMs arrive from workers
@@ -74,7 +76,7 @@ func (c *Console) SendDM(ctx context.Context, msg bot.Message) error {
 
 // printDM prints one DM. c.mu is held.
 func (c *Console) printDM(msg bot.Message) {
-	fmt.Fprintf(c.out, "%s ", c.Lang.Say(msgDMTo, bot.Vars{"Name": msg.To.ID}))
+	fmt.Fprintf(c.out, "%s ", c.Lang.Say(msgDMTo, catalog.Vars{"Name": msg.To.ID}))
 	c.render(&msg.Reply, func() string {
 		c.dmN++
 		return "d" + strconv.Itoa(c.dmN)
@@ -100,7 +102,7 @@ func (c *Console) settle(ctx context.Context) {
 // Run reads commands until in ends or ctx is done.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	c.mu.Lock()
-	fmt.Fprintln(c.out, c.Lang.Say(msgWelcome, bot.Vars{"Name": c.actor}))
+	fmt.Fprintln(c.out, c.Lang.Say(msgWelcome, catalog.Vars{"Name": c.actor}))
 	c.mu.Unlock()
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
@@ -144,16 +146,16 @@ func (c *Console) handle(ctx context.Context, line string) {
 		c.mu.Lock()
 		c.actor = name
 		c.mu.Unlock()
-		c.print("%s\n", c.Lang.Say(msgNowAs, bot.Vars{"Name": name}))
+		c.print("%s\n", c.Lang.Say(msgNowAs, catalog.Vars{"Name": name}))
 		return
 	}
-	req := &bot.Request{Platform: bot.PlatformConsole, Workspace: Workspace, WorkspaceName: "console"}
+	req := &bot.Request{Platform: model.PlatformConsole, Workspace: Workspace, WorkspaceName: "console"}
 	if isButton(line) {
 		c.mu.Lock()
 		id, ok := c.button[line]
 		c.mu.Unlock()
 		if !ok {
-			c.print("%s\n", c.Lang.Say(msgNoButton, bot.Vars{"Key": line}))
+			c.print("%s\n", c.Lang.Say(msgNoButton, catalog.Vars{"Key": line}))
 			return
 		}
 		req.Action = &bot.Action{ID: id}
@@ -166,7 +168,7 @@ func (c *Console) handle(ctx context.Context, line string) {
 		}
 	}
 	c.mu.Lock()
-	req.Actor = bot.User{ID: c.actor, Name: c.actor, Lang: c.Lang}
+	req.Actor = model.User{ID: c.actor, Name: c.actor, Lang: c.Lang}
 	c.mu.Unlock()
 	reply := c.h.Handle(ctx, req)
 	c.mu.Lock()
@@ -226,7 +228,7 @@ func Parse(line string) []bot.Arg {
 	for _, w := range strings.Fields(line) {
 		a := bot.Arg{Text: w}
 		if name, ok := strings.CutPrefix(w, "@"); ok && name != "" {
-			a.User = &bot.User{ID: name, Name: name}
+			a.User = &model.User{ID: name, Name: name}
 		}
 		args = append(args, a)
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/memo"
 	"github.com/learnbot/learnbot/internal/pacer"
+	"github.com/learnbot/learnbot/model"
 )
 
 // DefaultAPIURL is Discord's REST API base (version 10).
@@ -50,7 +51,7 @@ type Handler interface {
 // least need (the role of the command being typed); nothing for anyone
 // else.
 type TaskCompleter interface {
-	CompleteTasks(ctx context.Context, platform, workspace string, user bot.User, need bot.Role, prefix string) ([]string, error)
+	CompleteTasks(ctx context.Context, platform, workspace string, user model.User, need model.Role, prefix string) ([]string, error)
 }
 
 // commandLister is the part of bot.Router the adapter reads its command

@@ -11,9 +11,10 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Discord's rules for application command names and sizes.
@@ -86,7 +87,8 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 			return nil, fmt.Errorf("discord: /%s has %d subcommands; Discord allows %d", name, len(group), maxOptions)
 		}
 		seen := map[string]bool{}
-		var subs, germanSubs []string
+		var subs []string
+		localSubs := map[discordgo.Locale][]string{}
 		for _, c := range group {
 			sub := discordSub(c)
 			if sub == "" {
@@ -101,7 +103,9 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 			seen[sub] = true
 			subs = append(subs, sub)
 			subNames := localizedName(sub)
-			germanSubs = append(germanSubs, subNames[discordgo.German])
+			for loc, n := range subNames {
+				localSubs[loc] = append(localSubs[loc], n)
+			}
 			opts, err := options(c)
 			if err != nil {
 				return nil, err
@@ -117,8 +121,11 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 			})
 		}
 		ac.Description = description(strings.Join(subs, ", "), name)
-		ac.DescriptionLocalizations = &map[discordgo.Locale]string{
-			discordgo.German: description(strings.Join(germanSubs, ", "), names[discordgo.German])}
+		descs := map[discordgo.Locale]string{}
+		for loc, subs := range localSubs {
+			descs[loc] = description(strings.Join(subs, ", "), names[loc])
+		}
+		ac.DescriptionLocalizations = &descs
 		out = append(out, ac)
 	}
 	return out, nil
@@ -168,7 +175,7 @@ func options(c *bot.Command) ([]*discordgo.ApplicationCommandOption, error) {
 // permission (server admins can change that under Integrations); the role
 // check stays authoritative either way.
 func memberPermissions(group []*bot.Command) *int64 {
-	least := bot.RoleAdmin
+	least := model.RoleAdmin
 	for _, c := range group {
 		if c.Role.Rank() < least.Rank() {
 			least = c.Role
@@ -176,9 +183,9 @@ func memberPermissions(group []*bot.Command) *int64 {
 	}
 	var p int64
 	switch {
-	case least.Rank() <= bot.RoleLearner.Rank():
+	case least.Rank() <= model.RoleLearner.Rank():
 		return nil
-	case least == bot.RoleAdmin:
+	case least == model.RoleAdmin:
 		p = discordgo.PermissionManageGuild
 	default:
 		p = discordgo.PermissionManageMessages
@@ -206,22 +213,44 @@ func registration(cmds []*discordgo.ApplicationCommand) ([]map[string]any, error
 	return out, nil
 }
 
-// localizedName is a command, subcommand or option name for German clients
-// (Discord sends the English name back whichever a user typed); a name
-// without a German one keeps its own, which TestGermanCommandNames prevents.
-func localizedName(name string) map[discordgo.Locale]string {
-	german := name
-	if m, ok := names[name]; ok {
-		german = bot.German.Say(m, nil)
+// localized are the registered languages other than English that Discord
+// has a locale for: every command, subcommand and option gets their names
+// and descriptions.
+func localized() []catalog.Language {
+	var ls []catalog.Language
+	for _, l := range catalog.Languages() {
+		if l.Tag != catalog.English && l.Discord != "" {
+			ls = append(ls, l)
+		}
 	}
-	return map[discordgo.Locale]string{discordgo.German: german}
+	return ls
 }
 
-// localizedDescription is a description in English and, for German clients,
-// in German.
-func localizedDescription(m *i18n.Message, fallback string) (string, map[discordgo.Locale]string) {
-	return description(bot.English.Say(m, nil), fallback),
-		map[discordgo.Locale]string{discordgo.German: description(bot.German.Say(m, nil), fallback)}
+// localizedName is a command, subcommand or option name for the clients of
+// each other language (Discord sends the English name back whichever a user
+// typed); a name without a translation keeps its own, which
+// TestLocalizedCommandNames prevents.
+func localizedName(name string) map[discordgo.Locale]string {
+	out := map[discordgo.Locale]string{}
+	m := names[name]
+	for _, l := range localized() {
+		n := name
+		if m != nil {
+			n = l.Tag.Say(m, nil)
+		}
+		out[discordgo.Locale(l.Discord)] = n
+	}
+	return out
+}
+
+// localizedDescription is a description in English and in each other
+// language.
+func localizedDescription(m *catalog.Message, fallback string) (string, map[discordgo.Locale]string) {
+	descs := map[discordgo.Locale]string{}
+	for _, l := range localized() {
+		descs[discordgo.Locale(l.Discord)] = description(l.Tag.Say(m, nil), fallback)
+	}
+	return description(catalog.English.Say(m, nil), fallback), descs
 }
 
 // description fits a description into Discord's 1 to 100 characters.
@@ -261,7 +290,7 @@ func (a *Adapter) Register(ctx context.Context) error {
 	if err := a.call(ctx, http.MethodPut, endpoint, body, &got); err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
-	a.log.Info("registered Discord commands", "platform", bot.PlatformDiscord,
+	a.log.Info("registered Discord commands", "platform", model.PlatformDiscord,
 		"workspace", a.cfg.GuildID, "commands", len(got))
 	return nil
 }

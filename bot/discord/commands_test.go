@@ -16,6 +16,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/handlers"
 )
 
@@ -50,7 +51,7 @@ const designTable = `
 /group list:
 /role: member user required; role string required choices=admin,guide,learner
 /progress: task string required autocomplete
-/language: language string choices=en,de,auto
+/language: language string choices=en,de,fr,auto
 /history: of string required
 /help: command string
 `
@@ -156,29 +157,38 @@ func TestApplicationCommands(t *testing.T) {
 	})
 }
 
-// TestGermanCommandNames: every command, subcommand and option has a German
-// name and description for German clients, within Discord's rules.
-func TestGermanCommandNames(t *testing.T) {
+// TestLocalizedCommandNames: every command, subcommand and option has a name
+// and description for the clients of every registered language but English,
+// within Discord's rules.
+func TestLocalizedCommandNames(t *testing.T) {
 	cmds, err := discord.ApplicationCommands(tableCommands())
 	if err != nil {
 		t.Fatal(err)
 	}
+	var locales []discordgo.Locale
+	for _, l := range catalog.Languages()[1:] {
+		locales = append(locales, discordgo.Locale(l.Discord))
+	}
+	if len(locales) < 2 {
+		t.Fatalf("locales %v; want German and French at least", locales)
+	}
 	validName := regexp.MustCompile(`^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$`)
 	check := func(where, name string, names map[discordgo.Locale]string, desc string, descs map[discordgo.Locale]string) {
 		t.Helper()
-		de := names[discordgo.German]
-		if !validName.MatchString(de) {
-			t.Errorf("%s: German name %q is not a valid Discord name", where, de)
+		if len(names) != len(locales) || len(descs) != len(locales) {
+			t.Errorf("%s: localizations %v %v; want %v", where, names, descs, locales)
 		}
-		if len(names) != 1 || len(descs) != 1 {
-			t.Errorf("%s: localizations %v %v; want German only", where, names, descs)
-		}
-		d := descs[discordgo.German]
-		if d == "" || len([]rune(d)) > 100 || strings.HasSuffix(d, "…") {
-			t.Errorf("%s: German description %q is empty, too long or cut", where, d)
-		}
-		if d == desc && d != name {
-			t.Errorf("%s: German description is the English %q", where, d)
+		for _, loc := range locales {
+			if n := names[loc]; !validName.MatchString(n) {
+				t.Errorf("%s: %s name %q is not a valid Discord name", where, loc, n)
+			}
+			d := descs[loc]
+			if d == "" || len([]rune(d)) > 100 || strings.HasSuffix(d, "…") {
+				t.Errorf("%s: %s description %q is empty, too long or cut", where, loc, d)
+			}
+			if d == desc && d != name {
+				t.Errorf("%s: %s description is the English %q", where, loc, d)
+			}
 		}
 	}
 	translated := 0

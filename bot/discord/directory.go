@@ -11,6 +11,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 const (
@@ -36,14 +38,14 @@ var _ bot.Directory = (*directory)(nil)
 // List Guild Members at a time (1000, paged by after). Listing members needs
 // the privileged Server Members Intent; without it the user is told how to
 // turn it on.
-func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup, page func([]bot.User) error) error {
+func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup, page func([]model.User) error) error {
 	if g.Kind != "role" {
-		return bot.Fail(msgOnlyRoles, bot.Vars{"Kind": g.Kind})
+		return model.Fail(msgOnlyRoles, catalog.Vars{"Kind": g.Kind})
 	}
 	if d.guild == "" {
-		return bot.Fail(msgRolesInServer, nil)
+		return model.Fail(msgRolesInServer, nil)
 	}
-	users := make([]bot.User, 0, membersPage)
+	users := make([]model.User, 0, membersPage)
 	after := ""
 	for {
 		members, err := d.a.api.GuildMembers(d.guild, after, membersPage, discordgo.WithContext(ctx))
@@ -56,7 +58,7 @@ func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup, page 
 				continue
 			}
 			if g.ID == d.guild || slices.Contains(m.Roles, g.ID) {
-				users = append(users, bot.User{ID: m.User.ID, Name: memberName(m, m.User)})
+				users = append(users, model.User{ID: m.User.ID, Name: memberName(m, m.User)})
 			}
 		}
 		if len(users) > 0 {
@@ -79,17 +81,17 @@ func (d *directory) membersError(g bot.PlatformGroup, err error) error {
 	var rest *discordgo.RESTError
 	if errors.As(err, &rest) && (rest.Response != nil && rest.Response.StatusCode == http.StatusForbidden ||
 		rest.Message != nil && rest.Message.Code == codeMissingAccess) {
-		return bot.Fail(msgMembersIntent, bot.Vars{"Role": role})
+		return model.Fail(msgMembersIntent, catalog.Vars{"Role": role})
 	}
 	var limited *discordgo.RateLimitError
 	if errors.As(err, &limited) {
 		wait := max(limited.RetryAfter.Round(time.Second), time.Second)
-		return bot.Fail(msgMembersLimited, bot.Vars{"Role": role, "Wait": wait.String()})
+		return model.Fail(msgMembersLimited, catalog.Vars{"Role": role, "Wait": wait.String()})
 	}
 	return fmt.Errorf("discord: list members of role %s in guild %s: %w", g.ID, d.guild, err)
 }
 
 // UserByEmail: Discord does not let bots find users by email.
-func (d *directory) UserByEmail(context.Context, string) (*bot.User, error) {
-	return nil, bot.ErrNoUser
+func (d *directory) UserByEmail(context.Context, string) (*model.User, error) {
+	return nil, model.ErrNoUser
 }

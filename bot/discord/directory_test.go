@@ -9,6 +9,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
+	"github.com/learnbot/learnbot/model"
 )
 
 func TestGroupMembers(t *testing.T) {
@@ -67,7 +68,7 @@ func TestGroupMembers(t *testing.T) {
 		var fetched []int
 		n := 0
 		err := e.adapter.Directory(testGuild).GroupMembers(context.Background(), bot.PlatformGroup{Kind: "role", ID: role},
-			func(page []bot.User) error {
+			func(page []model.User) error {
 				fetched = append(fetched, len(e.fake.find("GET", "/guilds/"+testGuild+"/members")))
 				n += len(page)
 				return nil
@@ -83,7 +84,7 @@ func TestGroupMembers(t *testing.T) {
 		e, _ := setup(t)
 		stop := errors.New("stop")
 		err := e.adapter.Directory(testGuild).GroupMembers(context.Background(), bot.PlatformGroup{Kind: "role", ID: role},
-			func([]bot.User) error { return stop })
+			func([]model.User) error { return stop })
 		if !errors.Is(err, stop) {
 			t.Errorf("err = %v", err)
 		}
@@ -105,7 +106,7 @@ func TestGroupMembers(t *testing.T) {
 		e := newEnv(t, &recorder{}, nil)
 		e.fake.fail("GET", "/guilds/"+testGuild+"/members", failure{status: 403, body: `{"message": "Missing Access", "code": 50001}`})
 		_, err := members(e.adapter.Directory(testGuild), bot.PlatformGroup{Kind: "role", ID: role, Name: "cohort"})
-		var ue *bot.UserError
+		var ue *model.UserError
 		if !errors.As(err, &ue) {
 			t.Fatalf("err = %v, want a user error", err)
 		}
@@ -119,7 +120,7 @@ func TestGroupMembers(t *testing.T) {
 		e := newEnv(t, &recorder{}, nil)
 		e.fake.fail("GET", "/guilds/"+testGuild+"/members", failure{status: 500, body: `{"message": "boom", "code": 0}`})
 		_, err := members(e.adapter.Directory(testGuild), bot.PlatformGroup{Kind: "role", ID: role})
-		var ue *bot.UserError
+		var ue *model.UserError
 		if err == nil || errors.As(err, &ue) {
 			t.Errorf("err = %v", err)
 		}
@@ -127,7 +128,7 @@ func TestGroupMembers(t *testing.T) {
 	t.Run("ErrNotARole", func(t *testing.T) {
 		e := newEnv(t, &recorder{}, nil)
 		_, err := members(e.adapter.Directory(testGuild), bot.PlatformGroup{Kind: "usergroup", ID: "S1"})
-		var ue *bot.UserError
+		var ue *model.UserError
 		if !errors.As(err, &ue) {
 			t.Errorf("err = %v", err)
 		}
@@ -137,7 +138,7 @@ func TestGroupMembers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.Directory(testGuild).UserByEmail(context.Background(), "anna@example.com"); !errors.Is(err, bot.ErrNoUser) {
+		if _, err := a.Directory(testGuild).UserByEmail(context.Background(), "anna@example.com"); !errors.Is(err, model.ErrNoUser) {
 			t.Errorf("err = %v", err)
 		}
 	})
@@ -145,9 +146,9 @@ func TestGroupMembers(t *testing.T) {
 
 // members collects a group's members, failing the test when a page is
 // larger than bot.MembersPage or the adapter hands a slice it keeps.
-func members(dir bot.Directory, g bot.PlatformGroup) ([]bot.User, error) {
-	var all []bot.User
-	err := dir.GroupMembers(context.Background(), g, func(page []bot.User) error {
+func members(dir bot.Directory, g bot.PlatformGroup) ([]model.User, error) {
+	var all []model.User
+	err := dir.GroupMembers(context.Background(), g, func(page []model.User) error {
 		if len(page) == 0 || len(page) > bot.MembersPage {
 			return fmt.Errorf("a page of %d members", len(page))
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Discord's JSON error codes that no retry will fix, and one that a retry
@@ -28,11 +29,11 @@ var _ bot.Sender = (*Adapter)(nil)
 
 // SendDM delivers a direct message: it opens the DM channel with the user,
 // then posts the text with its buttons. A rate limit comes back as
-// *bot.RetryAfterError, a refusal that no retry fixes (DMs closed) as
-// *bot.PermanentError, anything else as an ordinary error to retry.
+// *model.RetryAfterError, a refusal that no retry fixes (DMs closed) as
+// *model.PermanentError, anything else as an ordinary error to retry.
 func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	if msg.To.ID == "" {
-		return &bot.PermanentError{Reason: bot.English.Say(msgNoUserID, nil), Err: errors.New("discord: DM without recipient")}
+		return &model.PermanentError{Reason: model.Reason{Message: msgNoUserID}, Err: errors.New("discord: DM without recipient")}
 	}
 	// A user's DM channel does not change: it is opened once and remembered.
 	channel, remembered := a.dms.Get(msg.To.ID)
@@ -121,20 +122,20 @@ func (a *Adapter) call(ctx context.Context, method, endpoint string, body, out a
 func dmError(step string, err error) error {
 	var limited *discordgo.RateLimitError
 	if errors.As(err, &limited) {
-		return &bot.RetryAfterError{After: limited.RetryAfter, Err: fmt.Errorf("discord: %s: %w", step, err)}
+		return &model.RetryAfterError{After: limited.RetryAfter, Err: fmt.Errorf("discord: %s: %w", step, err)}
 	}
 	var rest *discordgo.RESTError
 	if errors.As(err, &rest) && rest.Message != nil {
 		wrapped := fmt.Errorf("discord: %s: %w", step, err)
 		switch rest.Message.Code {
 		case codeCannotMessageUser:
-			return &bot.PermanentError{Reason: bot.English.Say(msgDMsClosed, nil), Err: wrapped}
+			return &model.PermanentError{Reason: model.Reason{Message: msgDMsClosed}, Err: wrapped}
 		case codeNoMutualGuildsToDM:
-			return &bot.PermanentError{Reason: bot.English.Say(msgNoSharedGuild, nil), Err: wrapped}
+			return &model.PermanentError{Reason: model.Reason{Message: msgNoSharedGuild}, Err: wrapped}
 		case codeUnknownUser:
-			return &bot.PermanentError{Reason: bot.English.Say(msgUnknownUser, nil), Err: wrapped}
+			return &model.PermanentError{Reason: model.Reason{Message: msgUnknownUser}, Err: wrapped}
 		case codeInvalidFormBody:
-			return &bot.PermanentError{Reason: "message refused by Discord: " + rest.Message.Message, Err: wrapped}
+			return &model.PermanentError{Reason: model.Reason{Message: msgRefused, Detail: rest.Message.Message}, Err: wrapped}
 		}
 	}
 	return fmt.Errorf("discord: %s: %w", step, err)

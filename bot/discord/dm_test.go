@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 func dm(to string) bot.Message {
-	return bot.Message{Platform: bot.PlatformDiscord, Workspace: testGuild, To: bot.User{ID: to, Name: "Anna"},
+	return bot.Message{Platform: model.PlatformDiscord, Workspace: testGuild, To: model.User{ID: to, Name: "Anna"},
 		Reply: bot.Reply{Text: "New learning task from Gina: Git basics (git-basics)\nhttps://learn.test/git",
 			Buttons: []bot.Button{{Label: "Mark done", ID: "done:42", Style: bot.StylePrimary}}}}
 }
@@ -57,7 +59,7 @@ func TestSendDM(t *testing.T) {
 		e.fake.fail("POST", "/channels/9"+learner.ID+"/messages", failure{status: 404, times: 1,
 			body: `{"message": "Unknown Channel", "code": 10003}`})
 		err := e.adapter.SendDM(context.Background(), dm(learner.ID))
-		var pe *bot.PermanentError
+		var pe *model.PermanentError
 		if err == nil || errors.As(err, &pe) {
 			t.Fatalf("err = %v, want an error to retry", err)
 		}
@@ -74,7 +76,7 @@ func TestSendDM(t *testing.T) {
 			body:    `{"message": "You are being rate limited.", "retry_after": 1.5, "global": false}`,
 			headers: map[string]string{"Retry-After": "2", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "60", "X-RateLimit-Global": "true"}})
 		err := e.adapter.SendDM(context.Background(), dm(learner.ID))
-		var ra *bot.RetryAfterError
+		var ra *model.RetryAfterError
 		if !errors.As(err, &ra) || ra.After != 1500*time.Millisecond {
 			t.Fatalf("err = %#v, want RetryAfterError of 1.5s", err)
 		}
@@ -134,8 +136,8 @@ func TestSendDM(t *testing.T) {
 		e.fake.fail("POST", "/channels/9"+learner.ID+"/messages", failure{status: 403,
 			body: `{"message": "Cannot send messages to this user", "code": 50007}`})
 		err := e.adapter.SendDM(context.Background(), dm(learner.ID))
-		var pe *bot.PermanentError
-		if !errors.As(err, &pe) || pe.Reason != "DMs closed" {
+		var pe *model.PermanentError
+		if !errors.As(err, &pe) || pe.Reason.Text(catalog.English) != "DMs closed" {
 			t.Errorf("err = %v, want PermanentError DMs closed", err)
 		}
 	})
@@ -143,8 +145,8 @@ func TestSendDM(t *testing.T) {
 		e := newEnv(t, &recorder{}, nil)
 		e.fake.fail("POST", "/users/@me/channels", failure{status: 500, body: `{"message": "500: Internal Server Error", "code": 0}`})
 		err := e.adapter.SendDM(context.Background(), dm(learner.ID))
-		var pe *bot.PermanentError
-		var ra *bot.RetryAfterError
+		var pe *model.PermanentError
+		var ra *model.RetryAfterError
 		if err == nil || errors.As(err, &pe) || errors.As(err, &ra) {
 			t.Errorf("err = %v, want an ordinary error", err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/learnbot/learnbot/bot/discord"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // senderRef lets the core's queue be built before the adapter that sends.
@@ -32,7 +33,7 @@ func (s *senderRef) SendDM(ctx context.Context, msg bot.Message) error {
 func coreEnv(t testing.TB, db string, opts ...testbot.Option) (*env, *testbot.Bot) {
 	t.Helper()
 	ref := &senderRef{}
-	b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformDiscord: ref},
+	b := testbot.New(t, db, map[string]bot.Sender{model.PlatformDiscord: ref},
 		append([]testbot.Option{testbot.Admins("discord:" + guide.ID)}, opts...)...)
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {

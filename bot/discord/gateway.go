@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // RunGateway receives interactions over the gateway (for a bot without a
@@ -42,7 +41,7 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 		remove()
 		return fmt.Errorf("discord: open gateway: %w", err)
 	}
-	a.log.Info("connected to the Discord gateway", "platform", bot.PlatformDiscord)
+	a.log.Info("connected to the Discord gateway", "platform", model.PlatformDiscord)
 	<-ctx.Done()
 	remove()
 	mu.Lock()
@@ -82,7 +81,7 @@ func (a *Adapter) answer(ctx context.Context, i *discordgo.Interaction) {
 	err := a.api.InteractionRespond(i, first, discordgo.WithContext(rctx))
 	cancel()
 	if err != nil {
-		a.log.Error("respond to interaction", "platform", bot.PlatformDiscord, "workspace", i.GuildID,
+		a.log.Error("respond to interaction", "platform", model.PlatformDiscord, "workspace", i.GuildID,
 			"command", commandName(i), "error", err)
 		return
 	}

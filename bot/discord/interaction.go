@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 const (
@@ -39,7 +40,7 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 	}
 	req, err := a.request(i)
 	if err != nil {
-		return message(actor(i).Lang.ErrorText(err)), nil
+		return message(model.ErrorText(actor(i).Lang, err)), nil
 	}
 	// The handler's context outlives the HTTP request when the reply is
 	// deferred; the interaction token bounds it.
@@ -59,7 +60,7 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 	return deferred(i), func(ctx context.Context) {
 		reply := <-done
 		if err := a.finish(ctx, i, reply); err != nil {
-			a.log.Error("finish deferred interaction", "platform", bot.PlatformDiscord,
+			a.log.Error("finish deferred interaction", "platform", model.PlatformDiscord,
 				"workspace", req.Workspace, "command", commandName(i), "error", err)
 		}
 	}
@@ -70,14 +71,14 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 func (a *Adapter) handle(ctx context.Context, req *bot.Request) (reply *bot.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
-			a.log.Error("panic in handler", "platform", bot.PlatformDiscord, "workspace", req.Workspace,
+			a.log.Error("panic in handler", "platform", model.PlatformDiscord, "workspace", req.Workspace,
 				"panic", p, "stack", string(debug.Stack()))
-			reply = req.Lang.Or(req.Actor.Lang).Failed()
+			reply = bot.Failed(req.Lang.Or(req.Actor.Lang))
 		}
 	}()
 	reply = a.handler.Handle(ctx, req)
 	if reply == nil {
-		reply = req.Lang.Or(req.Actor.Lang).Done()
+		reply = bot.Done(req.Lang.Or(req.Actor.Lang))
 	}
 	return reply
 }
@@ -177,16 +178,16 @@ func (a *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *d
 	if cmd != nil && !optionAutocompletes(cmd, focused.Name) {
 		return resp
 	}
-	need := bot.RoleGuide // a command of an older learnbot: keys for guides only
+	need := model.RoleGuide // a command of an older learnbot: keys for guides only
 	if cmd != nil {
 		need = cmd.Role
 	}
 	prefix, _ := focused.Value.(string)
 	ctx, cancel := context.WithTimeout(ctx, autocompleteTimeout)
 	defer cancel()
-	keys, err := a.tasks.CompleteTasks(ctx, bot.PlatformDiscord, i.GuildID, actor(i), need, strings.TrimSpace(prefix))
+	keys, err := a.tasks.CompleteTasks(ctx, model.PlatformDiscord, i.GuildID, actor(i), need, strings.TrimSpace(prefix))
 	if err != nil {
-		a.log.Error("autocomplete tasks", "platform", bot.PlatformDiscord, "workspace", i.GuildID,
+		a.log.Error("autocomplete tasks", "platform", model.PlatformDiscord, "workspace", i.GuildID,
 			"command", data.Name, "error", err)
 		return resp
 	}

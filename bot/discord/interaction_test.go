@@ -12,6 +12,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
+	"github.com/learnbot/learnbot/model"
 )
 
 // argString renders args as the test expects them: plain words, users as
@@ -97,10 +98,10 @@ func TestCommandBecomesRequest(t *testing.T) {
 			if got := argString(r.Args); got != c.want {
 				t.Errorf("args = %q, want %q", got, c.want)
 			}
-			if r.Platform != bot.PlatformDiscord || r.Workspace != testGuild || r.Action != nil {
+			if r.Platform != model.PlatformDiscord || r.Workspace != testGuild || r.Action != nil {
 				t.Errorf("request = %+v", r)
 			}
-			if r.Actor != (bot.User{ID: guide.ID, Name: "Gina"}) {
+			if r.Actor != (model.User{ID: guide.ID, Name: "Gina"}) {
 				t.Errorf("actor = %+v", r.Actor)
 			}
 			if r.Directory == nil {
@@ -320,7 +321,7 @@ type completer struct {
 	got  []string // "platform workspace prefix" of each call
 }
 
-func (c *completer) CompleteTasks(_ context.Context, platform, workspace string, _ bot.User, _ bot.Role, prefix string) ([]string, error) {
+func (c *completer) CompleteTasks(_ context.Context, platform, workspace string, _ model.User, _ model.Role, prefix string) ([]string, error) {
 	c.got = append(c.got, platform+" "+workspace+" "+prefix)
 	var out []string
 	for _, k := range c.keys {

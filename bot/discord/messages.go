@@ -1,10 +1,6 @@
 package discord
 
-import (
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
-	"github.com/learnbot/learnbot/bot"
-)
+import "github.com/learnbot/learnbot/catalog"
 
 // names are the German names Discord shows German clients for learnbot's
 // commands, subcommands and options (name_localizations). A name is a word
@@ -19,10 +15,10 @@ var names = defineNames(
 	"help", "command",
 )
 
-func defineNames(words ...string) map[string]*i18n.Message {
-	ms := make(map[string]*i18n.Message, len(words))
+func defineNames(words ...string) map[string]*catalog.Message {
+	ms := make(map[string]*catalog.Message, len(words))
 	for _, w := range words {
-		ms[w] = bot.Define(&i18n.Message{ID: "discord.name." + w, Other: w})
+		ms[w] = catalog.Msg("discord.name." + w)
 	}
 	return ms
 }
@@ -30,38 +26,28 @@ func defineNames(words ...string) map[string]*i18n.Message {
 // What the adapter itself tells a user: a request Discord sent incomplete,
 // a role it cannot list.
 var (
-	msgNoActor = bot.Define(&i18n.Message{ID: "discord.no_actor",
-		Other: "Discord did not say who you are; please try again."})
-	msgButtonInServer = bot.Define(&i18n.Message{ID: "discord.button_in_server",
-		Other: "This button works only in a server."})
-	msgNoValue = bot.Define(&i18n.Message{ID: "discord.no_value",
-		Other: "The option {{.Option}} has no usable value; nothing was changed. Fill it in and try again."})
-	msgNotMember = bot.Define(&i18n.Message{ID: "discord.not_member",
-		Other: "The option {{.Option}} does not name a member or a role; nothing was changed. Pick one from the list."})
-	msgOnlyRoles = bot.Define(&i18n.Message{ID: "discord.only_roles",
-		Other: "Discord has no {{.Kind}} groups; mention a role (@role) instead."})
-	msgRolesInServer = bot.Define(&i18n.Message{ID: "discord.roles_in_server",
-		Other: "Roles can be used only in a server."})
-	msgMembersIntent = bot.Define(&i18n.Message{ID: "discord.members_intent",
-		Other: "learnbot may not list the members of {{.Role}}: the Server Members Intent is off. Turn it on in the Discord Developer Portal → your application → Bot → Privileged Gateway Intents → Server Members Intent, then try again."})
-	msgMembersLimited = bot.Define(&i18n.Message{ID: "discord.members_limited",
-		Other: "Discord is limiting how fast learnbot may list members; try {{.Role}} again in {{.Wait}}."})
+	msgNoActor        = catalog.Msg("discord.no_actor")
+	msgButtonInServer = catalog.Msg("discord.button_in_server")
+	msgNoValue        = catalog.Msg("discord.no_value")
+	msgNotMember      = catalog.Msg("discord.not_member")
+	msgOnlyRoles      = catalog.Msg("discord.only_roles")
+	msgRolesInServer  = catalog.Msg("discord.roles_in_server")
+	msgMembersIntent  = catalog.Msg("discord.members_intent")
+	msgMembersLimited = catalog.Msg("discord.members_limited")
 )
 
 var (
-	msgServerOnly = bot.Define(&i18n.Message{ID: "discord.server_only",
-		Other: "learnbot's commands work in a server, not in direct messages."})
-	msgUnknownKind = bot.Define(&i18n.Message{ID: "discord.unknown_kind",
-		Other: "learnbot does not handle this kind of interaction."})
-	msgUnknownInteraction = bot.Define(&i18n.Message{ID: "discord.unknown_interaction",
-		Other: "learnbot does not handle interactions of type {{.Type}}."})
+	msgServerOnly         = catalog.Msg("discord.server_only")
+	msgUnknownKind        = catalog.Msg("discord.unknown_kind")
+	msgUnknownInteraction = catalog.Msg("discord.unknown_interaction")
 )
 
 // Why a DM cannot be delivered, as guides read it in progress (stored in
-// English, shown in the reader's language: bot.Lang.Translate).
+// English, shown in the reader's language: catalog.Lang.Translate).
 var (
-	msgNoUserID      = bot.Define(&i18n.Message{ID: "discord.reason.no_user_id", Other: "no Discord user ID"})
-	msgDMsClosed     = bot.Define(&i18n.Message{ID: "discord.reason.dms_closed", Other: "DMs closed"})
-	msgNoSharedGuild = bot.Define(&i18n.Message{ID: "discord.reason.no_shared_guild", Other: "no server shared with the bot"})
-	msgUnknownUser   = bot.Define(&i18n.Message{ID: "discord.reason.unknown_user", Other: "unknown Discord user"})
+	msgNoUserID      = catalog.Msg("discord.reason.no_user_id")
+	msgDMsClosed     = catalog.Msg("discord.reason.dms_closed")
+	msgNoSharedGuild = catalog.Msg("discord.reason.no_shared_guild")
+	msgUnknownUser   = catalog.Msg("discord.reason.unknown_user")
+	msgRefused       = catalog.Msg("discord.reason.refused")
 )

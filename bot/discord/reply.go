@@ -7,6 +7,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Discord's limits on a message.
@@ -67,7 +68,7 @@ func (a *Adapter) render(reply *bot.Reply, workspace string) (string, []discordg
 	comps := append(a.rows(itemButtons, workspace), replyRows...)
 	if len(comps) > maxActionRows {
 		a.log.Error("buttons dropped: a message holds at most 5 rows of buttons",
-			"platform", bot.PlatformDiscord, "rows", len(comps))
+			"platform", model.PlatformDiscord, "rows", len(comps))
 		comps = comps[:maxActionRows]
 	}
 	content := strings.Join(lines, "\n")
@@ -89,7 +90,7 @@ func (a *Adapter) rows(buttons []bot.Button, workspace string) []discordgo.Messa
 		}
 		if id == "" || utf8.RuneCountInString(id) > maxCustomID {
 			a.log.Error("button dropped: custom_id empty or over 100 characters",
-				"platform", bot.PlatformDiscord, "label", b.Label, "id", id)
+				"platform", model.PlatformDiscord, "label", b.Label, "id", id)
 			continue
 		}
 		row = append(row, discordgo.Button{

@@ -8,6 +8,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // mention matches Discord's user (<@id>, <@!id>) and role (<@&id>) mentions.
@@ -16,17 +18,17 @@ var mention = regexp.MustCompile(`<@([!&]?)(\d{1,20})>`)
 // request turns a command or a button press into a bot request.
 func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 	req := &bot.Request{
-		Platform:  bot.PlatformDiscord,
+		Platform:  model.PlatformDiscord,
 		Workspace: i.GuildID,
 		Actor:     actor(i),
 	}
 	if req.Actor.ID == "" {
-		return nil, bot.Fail(msgNoActor, nil)
+		return nil, model.Fail(msgNoActor, nil)
 	}
 	switch d := i.Data.(type) {
 	case discordgo.ApplicationCommandInteractionData:
 		if i.GuildID == "" {
-			return nil, bot.Fail(msgServerOnly, nil)
+			return nil, model.Fail(msgServerOnly, nil)
 		}
 		args, err := a.args(d)
 		if err != nil {
@@ -38,7 +40,7 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 		if i.GuildID == "" {
 			ws, inner, ok := parseDMCustomID(d.CustomID)
 			if !ok {
-				return nil, bot.Fail(msgButtonInServer, nil)
+				return nil, model.Fail(msgButtonInServer, nil)
 			}
 			req.Workspace, id = ws, inner
 		} else if _, inner, ok := parseDMCustomID(d.CustomID); ok {
@@ -46,7 +48,7 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 		}
 		req.Action = &bot.Action{ID: id}
 	default:
-		return nil, bot.Fail(msgUnknownInteraction, bot.Vars{"Type": int(i.Type)})
+		return nil, model.Fail(msgUnknownInteraction, catalog.Vars{"Type": int(i.Type)})
 	}
 	if g, err := a.session.State.Guild(req.Workspace); err == nil {
 		req.WorkspaceName = g.Name
@@ -58,15 +60,15 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 // actor is the user who caused the interaction: member.user in a guild,
 // user in a DM. Its language is the interaction's locale (the user's client
 // language), which the store keeps for later DMs.
-func actor(i *discordgo.Interaction) bot.User {
-	lang, _ := bot.ParseLang(string(i.Locale))
+func actor(i *discordgo.Interaction) model.User {
+	lang, _ := catalog.ParseLang(string(i.Locale))
 	if i.Member != nil && i.Member.User != nil {
-		return bot.User{ID: i.Member.User.ID, Name: memberName(i.Member, i.Member.User), Email: i.Member.User.Email, Lang: lang}
+		return model.User{ID: i.Member.User.ID, Name: memberName(i.Member, i.Member.User), Email: i.Member.User.Email, Lang: lang}
 	}
 	if i.User != nil {
-		return bot.User{ID: i.User.ID, Name: memberName(nil, i.User), Email: i.User.Email, Lang: lang}
+		return model.User{ID: i.User.ID, Name: memberName(nil, i.User), Email: i.User.Email, Lang: lang}
 	}
-	return bot.User{}
+	return model.User{}
 }
 
 // memberName is how Discord shows a person in a guild: the server nickname,
@@ -159,12 +161,12 @@ var snowflake = regexp.MustCompile(`^\d{1,20}$`)
 func valueArgs(o *discordgo.ApplicationCommandInteractionDataOption, rest bool, res *discordgo.ApplicationCommandInteractionDataResolved) ([]bot.Arg, error) {
 	s, ok := o.Value.(string)
 	if !ok {
-		return nil, bot.Fail(msgNoValue, bot.Vars{"Option": strconv.Quote(o.Name)})
+		return nil, model.Fail(msgNoValue, catalog.Vars{"Option": strconv.Quote(o.Name)})
 	}
 	switch o.Type {
 	case discordgo.ApplicationCommandOptionUser, discordgo.ApplicationCommandOptionRole:
 		if !snowflake.MatchString(s) {
-			return nil, bot.Fail(msgNotMember, bot.Vars{"Option": strconv.Quote(o.Name)})
+			return nil, model.Fail(msgNotMember, catalog.Vars{"Option": strconv.Quote(o.Name)})
 		}
 		if o.Type == discordgo.ApplicationCommandOptionRole {
 			return []bot.Arg{{Text: "<@&" + s + ">", Group: resolvedRole(s, res)}}, nil
@@ -216,8 +218,8 @@ func mentionArgs(word string, res *discordgo.ApplicationCommandInteractionDataRe
 // the ID: the user is then named by their mention, which Discord shows as
 // their name (replies allow no pings), never as a bare number; their own
 // name replaces it when they first use learnbot.
-func resolvedUser(id string, res *discordgo.ApplicationCommandInteractionDataResolved) *bot.User {
-	u := &bot.User{ID: id, Name: "<@" + id + ">"}
+func resolvedUser(id string, res *discordgo.ApplicationCommandInteractionDataResolved) *model.User {
+	u := &model.User{ID: id, Name: "<@" + id + ">"}
 	if res == nil {
 		return u
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/memo"
 	"github.com/learnbot/learnbot/internal/pacer"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Config is the Slack part of learnbot's configuration.
@@ -41,7 +42,7 @@ type Handler interface {
 	Handle(ctx context.Context, req *bot.Request) *bot.Reply
 	// Home is what a user's App Home tab shows: their tasks. It must not
 	// write (it runs whenever the tab is opened or refreshed).
-	Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error)
+	Home(ctx context.Context, platform, workspace string, user model.User) (*bot.Reply, error)
 }
 
 // EventDedup remembers which Slack events were handled, so that Slack's
@@ -203,7 +204,7 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 	if a.dedup == nil {
 		a.dedup = newMemoryDedup(time.Hour, a.now)
 	}
-	a.log = a.log.With("platform", bot.PlatformSlack)
+	a.log = a.log.With("platform", model.PlatformSlack)
 	if a.shared != nil {
 		a.pacers.Share(a.shared, a.replica, a.log)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // TestUserGroupOver65535 assigns a task to a Slack user group of 66,000
@@ -44,7 +45,7 @@ func TestUserGroupOver65535(t *testing.T) {
 		// The prompt and the outcome come back inline and through
 		// response_url however slow the race detector makes them.
 		env := newEnvWith(t, fake, slack.Config{}, core, slack.WithDedup(core), slack.WithAckWait(5*time.Minute))
-		b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: env.adapter}, testbot.Admins("slack:UG"), testbot.NoWorkers())
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformSlack: env.adapter}, testbot.Admins("slack:UG"), testbot.NoWorkers())
 		core.dedup.Store(slack.EventDedup(b.Store))
 		core.core.Store(b.Handlers)
 		b.Router.Timeout = 5 * time.Minute

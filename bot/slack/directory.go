@@ -9,6 +9,8 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // directory answers bot.Directory questions through the Web API.
@@ -30,7 +32,7 @@ var freePlanErrors = map[string]bool{
 // Members are named from the adapter's user cache, and at most maxLookups
 // of them through users.info per listing; the others go by their ID (see
 // lookupUsers) until they talk to learnbot or are looked up later.
-func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup, page func([]bot.User) error) error {
+func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup, page func([]model.User) error) error {
 	l := &lister{a: d.a, page: page, lookups: maxLookups}
 	switch g.Kind {
 	case "usergroup":
@@ -42,15 +44,15 @@ func (d *directory) GroupMembers(ctx context.Context, g bot.PlatformGroup, page 
 	case "channel":
 		return d.channelMembers(ctx, g, l)
 	}
-	return bot.Fail(msgCannotList, bot.Vars{"Kind": g.Kind})
+	return model.Fail(msgCannotList, catalog.Vars{"Kind": g.Kind})
 }
 
 // lister turns pages of member IDs into pages of users for one listing.
 type lister struct {
 	a       *Adapter
-	page    func([]bot.User) error
+	page    func([]model.User) error
 	lookups int // users.info calls left for this listing
-	buf     []bot.User
+	buf     []model.User
 }
 
 // hand names the members with these IDs and hands them over, at most
@@ -80,9 +82,9 @@ func (d *directory) usergroupMembers(ctx context.Context, g bot.PlatformGroup) (
 	}
 	switch code := errorCode(err); {
 	case freePlanErrors[code]:
-		return nil, bot.Fail(msgPaidPlan, bot.Vars{"Group": firstNonEmpty(g.Name, g.ID)})
+		return nil, model.Fail(msgPaidPlan, catalog.Vars{"Group": firstNonEmpty(g.Name, g.ID)})
 	case code == "no_such_subteam" || code == "subteam_not_found":
-		return nil, bot.Fail(msgUnknownUsergroup, bot.Vars{"Group": firstNonEmpty(g.Name, g.ID)})
+		return nil, model.Fail(msgUnknownUsergroup, catalog.Vars{"Group": firstNonEmpty(g.Name, g.ID)})
 	}
 	return nil, fmt.Errorf("slack: usergroups.users.list %s: %w", g.ID, err)
 }
@@ -94,7 +96,7 @@ func (d *directory) channelMembers(ctx context.Context, g bot.PlatformGroup, l *
 		if err != nil {
 			switch errorCode(err) {
 			case "channel_not_found", "not_in_channel":
-				return bot.Fail(msgChannelHidden, bot.Vars{"Channel": firstNonEmpty(g.Name, g.ID)})
+				return model.Fail(msgChannelHidden, catalog.Vars{"Channel": firstNonEmpty(g.Name, g.ID)})
 			}
 			return fmt.Errorf("slack: conversations.members %s: %w", g.ID, err)
 		}
@@ -109,17 +111,17 @@ func (d *directory) channelMembers(ctx context.Context, g bot.PlatformGroup, l *
 }
 
 // UserByEmail finds a workspace member by email (users.lookupByEmail).
-func (d *directory) UserByEmail(ctx context.Context, email string) (*bot.User, error) {
+func (d *directory) UserByEmail(ctx context.Context, email string) (*model.User, error) {
 	u, err := d.a.web.GetUserByEmailContext(ctx, email)
 	if err != nil {
 		if errorCode(err) == "users_not_found" {
-			return nil, bot.ErrNoUser
+			return nil, model.ErrNoUser
 		}
 		return nil, fmt.Errorf("slack: users.lookupByEmail: %w", err)
 	}
 	su := toSlackUser(u)
 	if su.NotPerson {
-		return nil, bot.ErrNoUser
+		return nil, model.ErrNoUser
 	}
 	d.a.users.put(su)
 	return &su.User, nil

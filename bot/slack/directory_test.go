@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // members collects a group's members, failing when a page is empty or
 // larger than bot.MembersPage.
-func members(dir bot.Directory, g bot.PlatformGroup) ([]bot.User, error) {
-	var all []bot.User
-	err := dir.GroupMembers(context.Background(), g, func(page []bot.User) error {
+func members(dir bot.Directory, g bot.PlatformGroup) ([]model.User, error) {
+	var all []model.User
+	err := dir.GroupMembers(context.Background(), g, func(page []model.User) error {
 		if len(page) == 0 || len(page) > bot.MembersPage {
 			return fmt.Errorf("a page of %d members", len(page))
 		}
@@ -34,7 +35,7 @@ func TestGroupMembersPageByPage(t *testing.T) {
 	t.Run("ChannelPageBeforeTheNextFetch", func(t *testing.T) {
 		var fetched []int
 		var got []string
-		err := dir.GroupMembers(context.Background(), bot.PlatformGroup{Kind: "channel", ID: "C9"}, func(page []bot.User) error {
+		err := dir.GroupMembers(context.Background(), bot.PlatformGroup{Kind: "channel", ID: "C9"}, func(page []model.User) error {
 			fetched = append(fetched, env.fake.Calls("conversations.members"))
 			got = append(got, describeUsers(page))
 			return nil
@@ -54,8 +55,8 @@ func TestGroupMembersPageByPage(t *testing.T) {
 		env.fake.SetUserGroup("SBIG", ids...)
 		before := env.fake.Calls("users.info")
 		var sizes []int
-		var first bot.User
-		err := dir.GroupMembers(context.Background(), bot.PlatformGroup{Kind: "usergroup", ID: "SBIG"}, func(page []bot.User) error {
+		var first model.User
+		err := dir.GroupMembers(context.Background(), bot.PlatformGroup{Kind: "usergroup", ID: "SBIG"}, func(page []model.User) error {
 			if len(sizes) == 0 {
 				first = page[0]
 			}

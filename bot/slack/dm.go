@@ -9,10 +9,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // defaultRetryAfter is the wait after a 429 that names none.
@@ -22,8 +23,8 @@ const defaultRetryAfter = 30 * time.Second
 // DM with conversations.open (once per user: the channel is remembered, and
 // kept in DMChannels for the other replicas and the next process) and
 // posts with chat.postMessage. A rate limit comes back as
-// *bot.RetryAfterError, and paces the workspace's later calls of that method
-// (internal/pacer); an unreachable user comes back as *bot.PermanentError.
+// *model.RetryAfterError, and paces the workspace's later calls of that method
+// (internal/pacer); an unreachable user comes back as *model.PermanentError.
 // The recipient's App Home is refreshed soon after.
 func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	key := teamUser{msg.Workspace, msg.To.ID}
@@ -66,7 +67,7 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 		_, _, err := a.web.PostMessageContext(ctx, channel, opts...)
 		return classify("chat.postMessage", err)
 	})
-	var permanent *bot.PermanentError
+	var permanent *model.PermanentError
 	switch {
 	case remembered && errors.As(err, &permanent) && staleChannelErrors[errorCode(err)]:
 		// The remembered channel is what is gone: the retry opens it
@@ -222,7 +223,7 @@ type teamUser struct{ team, user string }
 // Slack errors after which retrying a DM is pointless, with the reason shown
 // to guides (stored in English with the code: "the Slack user is a bot
 // (cannot_dm_bot)").
-var permanentDMErrors = map[string]*i18n.Message{
+var permanentDMErrors = map[string]*catalog.Message{
 	"user_not_found":          msgUserGone,
 	"users_not_found":         msgUserGone,
 	"cannot_dm_bot":           msgUserIsBot,
@@ -249,18 +250,18 @@ func classify(method string, err error) error {
 	wrapped := fmt.Errorf("slack: %s: %w", method, err)
 	var rl *slackgo.RateLimitedError
 	if errors.As(err, &rl) {
-		return &bot.RetryAfterError{After: max(rl.RetryAfter, time.Second), Err: wrapped}
+		return &model.RetryAfterError{After: max(rl.RetryAfter, time.Second), Err: wrapped}
 	}
 	var sc slackgo.StatusCodeError
 	if errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests {
-		return &bot.RetryAfterError{After: defaultRetryAfter, Err: wrapped}
+		return &model.RetryAfterError{After: defaultRetryAfter, Err: wrapped}
 	}
 	code := errorCode(err)
 	if code == "ratelimited" {
-		return &bot.RetryAfterError{After: defaultRetryAfter, Err: wrapped}
+		return &model.RetryAfterError{After: defaultRetryAfter, Err: wrapped}
 	}
 	if reason, ok := permanentDMErrors[code]; ok {
-		return &bot.PermanentError{Reason: bot.English.Say(reason, nil) + " (" + code + ")", Err: wrapped}
+		return &model.PermanentError{Reason: model.Reason{Message: reason, Detail: code}, Err: wrapped}
 	}
 	return wrapped
 }

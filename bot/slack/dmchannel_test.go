@@ -12,6 +12,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/internal/fakeslack"
+	"github.com/learnbot/learnbot/model"
 )
 
 // keptChannels is a DMChannels in memory, as the store is for the replicas.
@@ -57,7 +58,7 @@ func TestDMChannelKept(t *testing.T) {
 	addPeople(first.fake)
 	ctx := context.Background()
 	opens := func() int { return first.fake.Calls("conversations.open") }
-	msg := bot.Message{Platform: bot.PlatformSlack, Workspace: "T1", To: bot.User{ID: "U2"}, Reply: bot.Reply{Text: "Git basics"}}
+	msg := bot.Message{Platform: model.PlatformSlack, Workspace: "T1", To: model.User{ID: "U2"}, Reply: bot.Reply{Text: "Git basics"}}
 	if err := first.adapter.SendDM(ctx, msg); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestDMChannelKept(t *testing.T) {
 	// The kept channel is gone: an error to retry, the channel forgotten.
 	first.fake.FailPosts(fakeslack.FailWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"channel_not_found"}`))
 	third := newEnvWith(t, first.fake, slack.Config{}, newTestHandler(), slack.WithDMChannels(kept))
-	var pe *bot.PermanentError
+	var pe *model.PermanentError
 	if err := third.adapter.SendDM(ctx, next); err == nil || errors.As(err, &pe) {
 		t.Errorf("a kept channel not found: %#v, want an error to retry", err)
 	}
@@ -107,7 +108,7 @@ func TestDMChannelKept(t *testing.T) {
 	for i := range 20 {
 		wg.Go(func() {
 			m := msg
-			m.To = bot.User{ID: fmt.Sprintf("UB%02d", i)}
+			m.To = model.User{ID: fmt.Sprintf("UB%02d", i)}
 			if err := first.adapter.SendDM(ctx, m); err != nil {
 				t.Error(err)
 			}

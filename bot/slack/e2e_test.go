@@ -14,6 +14,7 @@ import (
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // lateCore lets the adapter exist before the core it hands requests to:
@@ -27,7 +28,7 @@ func (l *lateCore) Handle(ctx context.Context, req *bot.Request) *bot.Reply {
 	return l.core.Load().Handle(ctx, req)
 }
 
-func (l *lateCore) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
+func (l *lateCore) Home(ctx context.Context, platform, workspace string, user model.User) (*bot.Reply, error) {
 	return l.core.Load().Home(ctx, platform, workspace, user)
 }
 
@@ -52,7 +53,7 @@ func newCoreEnv(t testing.TB, db string, opts ...slack.Option) (*testEnv, *testb
 	fake.AddUser(fakeslack.User{ID: "UG", Name: "gina", Display: "Gina Guide", Email: "gina@example.com"})
 	core := &lateCore{}
 	env := newEnvWith(t, fake, slack.Config{}, core, append([]slack.Option{slack.WithDedup(core)}, opts...)...)
-	b := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: env.adapter}, testbot.Admins("slack:UG"))
+	b := testbot.New(t, db, map[string]bot.Sender{model.PlatformSlack: env.adapter}, testbot.Admins("slack:UG"))
 	core.dedup.Store(slack.EventDedup(b.Store))
 	core.core.Store(b.Handlers)
 	return env, b
@@ -251,7 +252,7 @@ func TestTimeZoneFromUsersInfo(t *testing.T) {
 		}
 		ctx := context.Background()
 		for user, want := range map[string]string{"UG": "Europe/Berlin", "U7": "America/New_York"} {
-			p, err := b.Store.PersonByChat(ctx, bot.PlatformSlack, "T1", user)
+			p, err := b.Store.PersonByChat(ctx, model.PlatformSlack, "T1", user)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -307,7 +308,7 @@ func TestNamedPersonFollowsSlack(t *testing.T) {
 		if len(texts) != 2 || !strings.Contains(texts[0], "New learning task") || !strings.Contains(texts[1], "Neue Lernaufgabe") {
 			t.Errorf("DMs %q; want git's in English, then sql's in German", texts)
 		}
-		p, err := b.Store.PersonByChat(context.Background(), bot.PlatformSlack, "T1", "U7")
+		p, err := b.Store.PersonByChat(context.Background(), model.PlatformSlack, "T1", "U7")
 		if err != nil {
 			t.Fatal(err)
 		}

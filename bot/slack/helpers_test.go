@@ -20,6 +20,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/internal/fakeslack"
+	"github.com/learnbot/learnbot/model"
 )
 
 const testSecret = "test-signing-secret"
@@ -180,15 +181,15 @@ func newTestHandler() *testHandler {
 	h := &testHandler{Router: bot.NewRouter(slog.New(slog.DiscardHandler)), slow: make(chan struct{})}
 	h.Use(func(next bot.HandlerFunc) bot.HandlerFunc {
 		return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			req.Caller = bot.Caller{Role: bot.RoleAdmin, Name: req.Actor.Name}
+			req.Caller = bot.Caller{Role: model.RoleAdmin, Name: req.Actor.Name}
 			return next(ctx, req)
 		}
 	})
 	h.Add(
-		&bot.Command{Name: "echo", Role: bot.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		&bot.Command{Name: "echo", Role: model.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			return bot.Text("%s", describe(req.Params)), nil
 		}},
-		&bot.Command{Name: "assign", Role: bot.RoleGuide, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		&bot.Command{Name: "assign", Role: model.RoleGuide, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			return &bot.Reply{Text: "git is held already by @anna.\nAssign to 3 targets?", Buttons: []bot.Button{
 				{Label: "Do not assign", ID: "decision:cancel:7"},
 				{Label: "Only new", ID: "decision:only_new:7", Style: bot.StylePrimary},
@@ -196,16 +197,16 @@ func newTestHandler() *testHandler {
 				{Label: "Show selected groups", ID: "decision:show:7"},
 			}}, nil
 		}},
-		&bot.Command{Name: "tasks", Role: bot.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		&bot.Command{Name: "tasks", Role: model.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			return &bot.Reply{Text: "Tasks of " + req.Actor.Name + ":\n1. Git basics (open)", Buttons: []bot.Button{{Label: "Mark done: Git basics", ID: "done:1"}}}, nil
 		}},
-		&bot.Command{Name: "members", Role: bot.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		&bot.Command{Name: "members", Role: model.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			var lines []string
 			for _, p := range req.Params {
 				switch {
 				case p.Group != nil:
-					var users []bot.User
-					err := req.Directory.GroupMembers(ctx, *p.Group, func(page []bot.User) error {
+					var users []model.User
+					err := req.Directory.GroupMembers(ctx, *p.Group, func(page []model.User) error {
 						users = append(users, page...)
 						return nil
 					})
@@ -218,23 +219,23 @@ func newTestHandler() *testHandler {
 					if err != nil {
 						return nil, err
 					}
-					lines = append(lines, fmt.Sprintf("%s: %s", p.Text, describeUsers([]bot.User{*u})))
+					lines = append(lines, fmt.Sprintf("%s: %s", p.Text, describeUsers([]model.User{*u})))
 				}
 			}
 			return bot.Text("%s", strings.Join(lines, "\n")), nil
 		}},
-		&bot.Command{Name: "slow", Role: bot.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		&bot.Command{Name: "slow", Role: model.RoleLearner, Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			<-h.slow
 			return bot.Text("slow done"), nil
 		}},
 	)
-	h.OnAction("decision", bot.RoleGuide, func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	h.OnAction("decision", model.RoleGuide, func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		if req.Action.Value() == "show:7" {
 			return &bot.Reply{Text: "Group @devs: @anna (holds it), @ben"}, nil
 		}
 		return &bot.Reply{Text: "Assigned git to 2 new learners.", Replace: true}, nil
 	})
-	h.OnAction("done", bot.RoleLearner, func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+	h.OnAction("done", model.RoleLearner, func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		return &bot.Reply{Text: "Marked done: Git basics.", Replace: true}, nil
 	})
 	return h
@@ -249,7 +250,7 @@ func (h *testHandler) Handle(ctx context.Context, req *bot.Request) *bot.Reply {
 
 // Home is the user's tasks, as the "tasks" command shows them, recorded as a
 // request without command words.
-func (h *testHandler) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
+func (h *testHandler) Home(ctx context.Context, platform, workspace string, user model.User) (*bot.Reply, error) {
 	h.mu.Lock()
 	h.requests = append(h.requests, &bot.Request{Platform: platform, Workspace: workspace, Actor: user})
 	h.mu.Unlock()
@@ -277,7 +278,7 @@ func describe(args []bot.Arg) string {
 	return strings.Join(parts, " ")
 }
 
-func describeUsers(users []bot.User) string {
+func describeUsers(users []model.User) string {
 	var parts []string
 	for _, u := range users {
 		parts = append(parts, u.ID+"="+u.Name)

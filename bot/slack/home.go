@@ -6,15 +6,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/learnbot/learnbot/model"
 	slackgo "github.com/slack-go/slack"
-
-	"github.com/learnbot/learnbot/bot"
 )
 
 // refreshHome publishes the user's App Home tab: their tasks, newest first,
 // with an optional notice on top.
-func (a *Adapter) refreshHome(ctx context.Context, team string, user bot.User, notice string) error {
-	reply, err := a.handler.Home(ctx, bot.PlatformSlack, team, user)
+func (a *Adapter) refreshHome(ctx context.Context, team string, user model.User, notice string) error {
+	reply, err := a.handler.Home(ctx, model.PlatformSlack, team, user)
 	if err != nil {
 		return fmt.Errorf("slack: App Home of %s: %w", user.ID, err)
 	}
@@ -40,14 +39,14 @@ const homeRefreshers = 2
 // the tab publishes it again.
 type homeQueue struct {
 	mu      sync.Mutex
-	pending map[teamUser]bot.User
+	pending map[teamUser]model.User
 	order   []teamUser
 	running int
 	stopped bool
 }
 
 // refreshHomeSoon queues a refresh of the user's Home unless one is waiting.
-func (a *Adapter) refreshHomeSoon(team string, user bot.User) {
+func (a *Adapter) refreshHomeSoon(team string, user model.User) {
 	q := &a.homes
 	key := teamUser{team, user.ID}
 	q.mu.Lock()
@@ -60,7 +59,7 @@ func (a *Adapter) refreshHomeSoon(team string, user bot.User) {
 		return
 	}
 	if q.pending == nil {
-		q.pending = map[teamUser]bot.User{}
+		q.pending = map[teamUser]model.User{}
 	}
 	q.pending[key] = user
 	q.order = append(q.order, key)
@@ -94,7 +93,7 @@ func (a *Adapter) refreshHomes() {
 		}
 		batch := q.order[:min(homeBatch, len(q.order))]
 		q.order = q.order[len(batch):]
-		users := make([]bot.User, len(batch))
+		users := make([]model.User, len(batch))
 		for i, key := range batch {
 			users[i] = q.pending[key]
 			delete(q.pending, key)

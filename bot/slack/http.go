@@ -12,6 +12,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Routes registers the Slack endpoints (HTTP mode). Every request's
@@ -130,7 +131,7 @@ const backgroundTimeout = 30 * time.Second
 // runCommand turns a slash command into a request and runs it.
 func (a *Adapter) runCommand(ctx context.Context, cmd slackgo.SlashCommand) *bot.Reply {
 	req := &bot.Request{
-		Platform:      bot.PlatformSlack,
+		Platform:      model.PlatformSlack,
 		Workspace:     cmd.TeamID,
 		WorkspaceName: cmd.TeamDomain,
 		Args:          commandArgs(a.cfg.CommandPrefix, cmd.Command, cmd.Text),
@@ -144,7 +145,7 @@ func (a *Adapter) runCommand(ctx context.Context, cmd slackgo.SlashCommand) *bot
 		wg.Wait()
 	} else {
 		// refused unread by the router; no need to ask Slack about anyone
-		req.Actor = bot.User{ID: cmd.UserID, Name: cmd.UserName}
+		req.Actor = model.User{ID: cmd.UserID, Name: cmd.UserName}
 	}
 	reply := a.handler.Handle(ctx, req)
 	for _, u := range reply.Homes {
@@ -164,7 +165,7 @@ func (a *Adapter) runActions(ctx context.Context, cb slackgo.InteractionCallback
 	fromHome := cb.View.Type == slackgo.VTHomeTab || cb.Container.Type == "view"
 	for _, act := range cb.ActionCallback.BlockActions {
 		req := &bot.Request{
-			Platform:      bot.PlatformSlack,
+			Platform:      model.PlatformSlack,
 			Workspace:     cb.Team.ID,
 			WorkspaceName: cb.Team.Domain,
 			Actor:         actor,

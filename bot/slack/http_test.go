@@ -14,6 +14,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/internal/fakeslack"
+	"github.com/learnbot/learnbot/model"
 )
 
 func addPeople(f *slackFake) {
@@ -38,10 +39,10 @@ func TestCommands(t *testing.T) {
 			t.Errorf("args %q\nwant %q", got, want)
 		}
 		req := h.Requests()[len(h.Requests())-1]
-		if req.Actor != (bot.User{ID: "U1", Name: "Anna D", Email: "anna@example.com"}) {
+		if req.Actor != (model.User{ID: "U1", Name: "Anna D", Email: "anna@example.com"}) {
 			t.Errorf("actor %+v", req.Actor)
 		}
-		if req.Platform != bot.PlatformSlack || req.Workspace != "T1" || req.WorkspaceName != "acme" || req.Directory == nil {
+		if req.Platform != model.PlatformSlack || req.Workspace != "T1" || req.WorkspaceName != "acme" || req.Directory == nil {
 			t.Errorf("request %+v", req)
 		}
 		if r.ResponseType != "ephemeral" {
@@ -296,7 +297,7 @@ func TestDirectory(t *testing.T) {
 	})
 	t.Run("UnknownChannelIsUserError", func(t *testing.T) {
 		_, err := members(dir, bot.PlatformGroup{Kind: "channel", ID: "C404", Name: "secret"})
-		var ue *bot.UserError
+		var ue *model.UserError
 		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "#secret") {
 			t.Errorf("error %v", err)
 		}
@@ -306,7 +307,7 @@ func TestDirectory(t *testing.T) {
 			env.fake.FailUserGroups(code)
 			defer env.fake.FailUserGroups("")
 			_, err := members(dir, bot.PlatformGroup{Kind: "usergroup", ID: "S1", Name: "devs"})
-			var ue *bot.UserError
+			var ue *model.UserError
 			if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "paid Slack plan") {
 				t.Errorf("error %v", err)
 			}
@@ -328,7 +329,7 @@ func TestDirectory(t *testing.T) {
 	})
 	t.Run("UserByEmailMissingIsErrNoUser", func(t *testing.T) {
 		_, err := dir.UserByEmail(ctx, "nobody@example.com")
-		if !errors.Is(err, bot.ErrNoUser) {
+		if !errors.Is(err, model.ErrNoUser) {
 			t.Errorf("error %v", err)
 		}
 	})
@@ -339,7 +340,7 @@ func TestSendDM(t *testing.T) {
 	env := newEnv(t, h)
 	addPeople(env.fake)
 	ctx := context.Background()
-	msg := bot.Message{Platform: bot.PlatformSlack, Workspace: "T1", To: bot.User{ID: "U2"},
+	msg := bot.Message{Platform: model.PlatformSlack, Workspace: "T1", To: model.User{ID: "U2"},
 		Reply: bot.Reply{Text: "Anna D assigned you Git basics: https://git-scm.com/book", Buttons: []bot.Button{{Label: "Mark done", ID: "done:42"}}}}
 
 	t.Run("Delivered", func(t *testing.T) {
@@ -381,7 +382,7 @@ func TestSendDM(t *testing.T) {
 		env.fake.FailPosts(fakeslack.FailWith(http.StatusTooManyRequests, http.Header{"Retry-After": {"7"}}, ""))
 		before := env.fake.Calls("chat.postMessage")
 		err := env.adapter.SendDM(ctx, msg)
-		var ra *bot.RetryAfterError
+		var ra *model.RetryAfterError
 		if !errors.As(err, &ra) || ra.After != 7*time.Second {
 			t.Errorf("error %#v", err)
 		}
@@ -410,7 +411,7 @@ func TestSendDM(t *testing.T) {
 		msg := msg
 		msg.Workspace = "T3" // T1 is paced after the last subtest's 429
 		env.fake.FailPosts(fakeslack.FailWith(http.StatusTooManyRequests, nil, ""))
-		var ra *bot.RetryAfterError
+		var ra *model.RetryAfterError
 		if err := env.adapter.SendDM(ctx, msg); !errors.As(err, &ra) || ra.After <= 0 {
 			t.Errorf("error %#v", err)
 		}
@@ -420,8 +421,8 @@ func TestSendDM(t *testing.T) {
 		msg.Workspace = "T4" // T1 and T3 are paced after a 429
 		env.fake.FailPosts(fakeslack.FailWith(http.StatusInternalServerError, nil, "oops"))
 		err := env.adapter.SendDM(ctx, msg)
-		var ra *bot.RetryAfterError
-		var pe *bot.PermanentError
+		var ra *model.RetryAfterError
+		var pe *model.PermanentError
 		if err == nil || errors.As(err, &ra) || errors.As(err, &pe) {
 			t.Errorf("error %#v, want an ordinary error", err)
 		}
@@ -430,8 +431,8 @@ func TestSendDM(t *testing.T) {
 		msg := msg
 		msg.Workspace = "T4"
 		env.fake.FailPosts(fakeslack.FailWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"internal_error"}`))
-		var pe *bot.PermanentError
-		var ra *bot.RetryAfterError
+		var pe *model.PermanentError
+		var ra *model.RetryAfterError
 		if err := env.adapter.SendDM(ctx, msg); err == nil || errors.As(err, &pe) || errors.As(err, &ra) {
 			t.Errorf("error %#v", err)
 		}
@@ -454,7 +455,7 @@ func TestSendDM(t *testing.T) {
 		// retry opens it again.
 		stale := fakeslack.FailWith(http.StatusOK, http.Header{"Content-Type": {"application/json"}}, `{"ok":false,"error":"channel_not_found"}`)
 		env.fake.FailPosts(stale)
-		var pe *bot.PermanentError
+		var pe *model.PermanentError
 		if err := env.adapter.SendDM(ctx, msg); err == nil || errors.As(err, &pe) {
 			t.Errorf("a remembered channel not found: %#v, want an error to retry", err)
 		}
@@ -470,7 +471,7 @@ func TestSendDM(t *testing.T) {
 	t.Run("RetryOfUnrecordedSendDoesNotSendAgain", func(t *testing.T) {
 		msg := msg
 		msg.Workspace = "T6"
-		msg.To = bot.User{ID: "U6"}
+		msg.To = model.User{ID: "U6"}
 		msg.Key = bot.DMKey{Kind: "assignment", ID: 42}
 		started := time.Now()
 		dmsTo := func(key string) int {
@@ -528,10 +529,10 @@ func TestSendDM(t *testing.T) {
 		t.Run("Permanent_"+code, func(t *testing.T) {
 			env.fake.FailOpen("U9", code)
 			m := msg
-			m.To = bot.User{ID: "U9"}
+			m.To = model.User{ID: "U9"}
 			err := env.adapter.SendDM(ctx, m)
-			var pe *bot.PermanentError
-			if !errors.As(err, &pe) || !strings.Contains(pe.Reason, code) {
+			var pe *model.PermanentError
+			if !errors.As(err, &pe) || pe.Reason.Detail != code {
 				t.Errorf("error %#v", err)
 			}
 		})
@@ -615,7 +616,7 @@ func TestHomesAfterDMsAskedTogether(t *testing.T) {
 		users = append(users, fmt.Sprintf("UX%03d", i))
 	}
 	for _, u := range users {
-		msg := bot.Message{Platform: bot.PlatformSlack, Workspace: "T1", To: bot.User{ID: u}, Reply: bot.Reply{Text: "DM"}}
+		msg := bot.Message{Platform: model.PlatformSlack, Workspace: "T1", To: model.User{ID: u}, Reply: bot.Reply{Text: "DM"}}
 		if err := env.adapter.SendDM(ctx, msg); err != nil {
 			t.Fatal(err)
 		}

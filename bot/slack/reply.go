@@ -8,6 +8,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 )
 
 // Block Kit limits.
@@ -196,7 +197,7 @@ func homeView(r *bot.Reply, notice, tasksCommand string) slackgo.HomeTabViewRequ
 		blocks = append(blocks, contextBlock("notice", notice))
 	}
 	more := func(n int) string {
-		return r.Lang.Say(msgHomeMore, bot.Vars{"Count": n, "Tasks": tasksCommand})
+		return r.Lang.Say(msgHomeMore, catalog.Vars{"Count": n, "Tasks": tasksCommand})
 	}
 	blocks = append(blocks, layout(r, maxViewBlocks-len(blocks), more)...)
 	return slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab, Blocks: slackgo.Blocks{BlockSet: blocks}}

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // Command names as registered in Slack, before the prefix. "/invite" is a
@@ -92,7 +93,7 @@ func parseEscape(s string) bot.Arg {
 	label = unescape(label)
 	switch {
 	case strings.HasPrefix(target, "@"):
-		u := &bot.User{ID: target[1:], Name: label}
+		u := &model.User{ID: target[1:], Name: label}
 		return bot.Arg{Text: "@" + firstNonEmpty(label, u.ID), User: u}
 	case strings.HasPrefix(target, "!subteam^"):
 		name := strings.TrimPrefix(label, "@")

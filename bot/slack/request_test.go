@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 func TestCommandArgs(t *testing.T) {
@@ -44,15 +45,15 @@ func TestParseTextMentions(t *testing.T) {
 		name, text string
 		want       bot.Arg
 	}{
-		{"User", "<@U123>", bot.Arg{Text: "@U123", User: &bot.User{ID: "U123"}}},
-		{"UserWithName", "<@U123|anna>", bot.Arg{Text: "@anna", User: &bot.User{ID: "U123", Name: "anna"}}},
+		{"User", "<@U123>", bot.Arg{Text: "@U123", User: &model.User{ID: "U123"}}},
+		{"UserWithName", "<@U123|anna>", bot.Arg{Text: "@anna", User: &model.User{ID: "U123", Name: "anna"}}},
 		{"UserGroup", "<!subteam^S123|@devs>", bot.Arg{Text: "@devs", Group: &bot.PlatformGroup{Kind: "usergroup", ID: "S123", Name: "devs"}}},
 		{"UserGroupWithoutLabel", "<!subteam^S123>", bot.Arg{Text: "@S123", Group: &bot.PlatformGroup{Kind: "usergroup", ID: "S123"}}},
 		{"Channel", "<#C123|general>", bot.Arg{Text: "#general", Group: &bot.PlatformGroup{Kind: "channel", ID: "C123", Name: "general"}}},
 		{"ChannelWithEmptyLabel", "<#C123|>", bot.Arg{Text: "#C123", Group: &bot.PlatformGroup{Kind: "channel", ID: "C123"}}},
 		{"Email", "<mailto:a@b.c|a@b.c>", bot.Arg{Text: "a@b.c"}},
 		{"Here", "<!here>", bot.Arg{Text: "@here"}},
-		{"LabelWithSpaces", "<@U1|Anna Smith>", bot.Arg{Text: "@Anna Smith", User: &bot.User{ID: "U1", Name: "Anna Smith"}}},
+		{"LabelWithSpaces", "<@U1|Anna Smith>", bot.Arg{Text: "@Anna Smith", User: &model.User{ID: "U1", Name: "Anna Smith"}}},
 		{"MentionInsideWordIsText", "x<@U1|anna>", bot.Arg{Text: "x@anna"}},
 		{"UnclosedBracketIsText", "a<b", bot.Arg{Text: "a<b"}},
 	} {

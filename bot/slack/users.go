@@ -10,11 +10,13 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/model"
 )
 
 // slackUser is what learnbot keeps of a users.info answer.
 type slackUser struct {
-	bot.User
+	model.User
 	// NotPerson marks bots, Slackbot and deactivated accounts: never
 	// assignment targets.
 	NotPerson bool
@@ -22,7 +24,7 @@ type slackUser struct {
 
 func toSlackUser(u *slackgo.User) slackUser {
 	return slackUser{
-		User: bot.User{
+		User: model.User{
 			ID:    u.ID,
 			Name:  firstNonEmpty(u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name, u.ID),
 			Email: u.Profile.Email,
@@ -36,8 +38,8 @@ func toSlackUser(u *slackgo.User) slackUser {
 
 // platformLang is the language of a Slack locale ("de-DE"), if learnbot
 // speaks it.
-func platformLang(locale string) bot.Lang {
-	l, _ := bot.ParseLang(locale)
+func platformLang(locale string) catalog.Lang {
+	l, _ := catalog.ParseLang(locale)
 	return l
 }
 
@@ -130,11 +132,11 @@ func (a *Adapter) fetchUser(ctx context.Context, id string) (slackUser, error) {
 
 // actor is the Slack user behind a request, with display name and email
 // from users.info. When Slack cannot tell, the name from the payload will do.
-func (a *Adapter) actor(ctx context.Context, id, name string) bot.User {
+func (a *Adapter) actor(ctx context.Context, id, name string) model.User {
 	u, err := a.users.get(ctx, id)
 	if err != nil {
 		a.log.Warn("users.info failed; using the name from the request", "user", id, "error", err)
-		return bot.User{ID: id, Name: firstNonEmpty(name, id)}
+		return model.User{ID: id, Name: firstNonEmpty(name, id)}
 	}
 	return u.User
 }
@@ -155,7 +157,7 @@ func (a *Adapter) lookupUsers(ctx context.Context, ids []string, lookups *int) [
 			out[i] = u
 			continue
 		}
-		out[i] = slackUser{User: bot.User{ID: id}}
+		out[i] = slackUser{User: model.User{ID: id}}
 		if *lookups > 0 {
 			*lookups--
 			missing = append(missing, i)

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // A full cache drops its oldest answers, not all of them: the users looked
@@ -16,7 +16,7 @@ func TestUserCacheEvictsOldest(t *testing.T) {
 	c := newUserCache(time.Hour, 100)
 	c.fetch = func(_ context.Context, id string) (slackUser, error) {
 		calls++
-		return slackUser{User: bot.User{ID: id, Name: "name of " + id}}, nil
+		return slackUser{User: model.User{ID: id, Name: "name of " + id}}, nil
 	}
 	ctx := context.Background()
 	for i := range 101 {

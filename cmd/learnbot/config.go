@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/queue"
 )
 
@@ -32,7 +32,7 @@ type Config struct {
 	DiscordAPIURL string
 	// Language (LEARNBOT_LANGUAGE) is for invitation emails, and for people
 	// whose language neither they nor their platform set.
-	Language bot.Lang
+	Language catalog.Lang
 	// TimeZone (LEARNBOT_TIMEZONE) is for due dates of people whose
 	// platform gives no time zone.
 	TimeZone *time.Location
@@ -113,9 +113,9 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("LEARNBOT_DECISION_TTL: %q is not a positive duration such as 24h", getenv("LEARNBOT_DECISION_TTL"))
 	}
 	c.DecisionTTL = ttl
-	lang, ok := bot.ParseLang(or("LEARNBOT_LANGUAGE", "en"))
+	lang, ok := catalog.ParseLang(or("LEARNBOT_LANGUAGE", "en"))
 	if !ok {
-		return nil, fmt.Errorf("LEARNBOT_LANGUAGE: %q is not en or de", getenv("LEARNBOT_LANGUAGE"))
+		return nil, fmt.Errorf("LEARNBOT_LANGUAGE: %q is not one of %s", getenv("LEARNBOT_LANGUAGE"), langList(", "))
 	}
 	c.Language = lang
 	zone := or("LEARNBOT_TIMEZONE", "UTC")
@@ -133,4 +133,13 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("SLACK_APP_TOKEN must start with xapp-")
 	}
 	return c, nil
+}
+
+// langList names the registered languages' tags, joined by sep.
+func langList(sep string) string {
+	var tags []string
+	for _, l := range catalog.Tags() {
+		tags = append(tags, string(l))
+	}
+	return strings.Join(tags, sep)
 }

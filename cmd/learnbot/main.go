@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
 	// Time zones by name (Slack's users.info tz, LEARNBOT_TIMEZONE) in
 	// containers without a zoneinfo database.
 	_ "time/tzdata"
@@ -25,10 +26,12 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/console"
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/foreground"
 	"github.com/learnbot/learnbot/mail"
 	"github.com/learnbot/learnbot/metrics"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -80,7 +83,7 @@ endpoints, the invitation page, /healthz, /readyz, /metrics), connects to the
 platforms that are configured and works the job queue. SIGINT or SIGTERM stops
 it gracefully; a second signal stops it at once.`,
 		setup: noFlags(func(ctx context.Context, e *invocation) error { return serve(ctx, e.cfg, e.log) })},
-	{name: "console", synopsis: "[-as name] [-lang en|de]", summary: "a local session on the configured database (default sqlite:learnbot.db)",
+	{name: "console", synopsis: "[-as name] [-lang " + langList("|") + "]", summary: "a local session on the configured database (default sqlite:learnbot.db)",
 		help: `Reads commands from the terminal or standard input (so a session can be scripted):
 type /assign ..., press a button by typing its number, switch user with /as <name>.
 DMs to other users are printed as they are delivered. The first user is an admin.
@@ -88,11 +91,11 @@ DMs to other users are printed as they are delivered. The first user is an admin
 inside the session overrides it for one user.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *invocation) error {
 			as := fs.String("as", "me", "the first (admin) user of the session")
-			lang := fs.String("lang", "", "the console's language: en or de (default LEARNBOT_LANGUAGE)")
+			lang := fs.String("lang", "", "the console's language: "+langList(", ")+" (default LEARNBOT_LANGUAGE)")
 			return func(ctx context.Context, e *invocation) error {
-				l, ok := bot.ParseLang(*lang)
+				l, ok := catalog.ParseLang(*lang)
 				if *lang != "" && (!ok || string(l) != strings.ToLower(*lang)) {
-					return fmt.Errorf("console: -lang %q is not en or de", *lang)
+					return fmt.Errorf("console: -lang %q is not one of %s", *lang, langList(", "))
 				}
 				return runConsole(ctx, e.cfg, *as, l, e.stdin, e.stdout)
 			}
@@ -300,7 +303,7 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	}
 	c.handlers = handlers.New(store, handlers.Config{Admins: cfg.Admins, DecisionTTL: cfg.DecisionTTL, PublicURL: cfg.PublicURL,
 		EmailEnabled: qcfg.Mailer != nil, MailFrom: cfg.MailFrom, Language: cfg.Language}, log)
-	c.handlers.Observer = c.metrics
+	c.handlers.Observer = observer{c.metrics}
 	qcfg.Composer = c.handlers
 	c.queue, err = queue.New(store, qcfg)
 	if err != nil {
@@ -318,7 +321,7 @@ func (m mailer) SendInvitation(ctx context.Context, inv *storage.InvitationPage,
 		WorkspaceName: inv.WorkspaceName, Link: link, ExpiresAt: inv.ExpiresAt})
 }
 
-func runConsole(ctx context.Context, cfg *Config, first string, lang bot.Lang, stdin io.Reader, stdout io.Writer) error {
+func runConsole(ctx context.Context, cfg *Config, first string, lang catalog.Lang, stdin io.Reader, stdout io.Writer) error {
 	first = strings.TrimPrefix(first, "@")
 	cfg.Admins["console:"+first] = true
 	// The console's own output is the conversation; only warnings and
@@ -341,7 +344,7 @@ func runConsole(ctx context.Context, cfg *Config, first string, lang bot.Lang, s
 	}
 	con := console.New(c.handlers, stdout, first, echo)
 	con.Lang = lang.Or(cfg.Language)
-	c.senders[bot.PlatformConsole] = con
+	c.senders[model.PlatformConsole] = con
 	con.Settle = func(ctx context.Context) {
 		// The DMs a command queued go out within a moment; a script then
 		// reads the same session every time.

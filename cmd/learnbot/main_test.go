@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/internal/testdb"
 )
 
@@ -153,7 +153,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 	t.Run("Defaults", func(t *testing.T) {
 		c, err := configFromEnv(envOf(nil))
-		if err != nil || c.DatabaseURL != "sqlite:learnbot.db" || c.Addr != ":8080" || c.DecisionTTL != 24*time.Hour || c.Language != bot.English {
+		if err != nil || c.DatabaseURL != "sqlite:learnbot.db" || c.Addr != ":8080" || c.DecisionTTL != 24*time.Hour || c.Language != catalog.English {
 			t.Fatalf("defaults = %+v, %v", c, err)
 		}
 	})
@@ -169,7 +169,7 @@ func TestConfigErrors(t *testing.T) {
 	})
 	t.Run("German", func(t *testing.T) {
 		c, err := configFromEnv(envOf(map[string]string{"LEARNBOT_LANGUAGE": "de"}))
-		if err != nil || c.Language != bot.German {
+		if err != nil || c.Language != catalog.Lang("de") {
 			t.Fatalf("LEARNBOT_LANGUAGE=de: %+v, %v", c, err)
 		}
 	})

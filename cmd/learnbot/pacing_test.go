@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/pacer"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -28,13 +28,13 @@ func TestSharedPaces(t *testing.T) {
 		a.Share(sharedPaces{store}, "a", log)
 		b.Share(sharedPaces{store}, "b", log)
 		const key = "T1 chat.postMessage"
-		limited := &bot.RetryAfterError{After: 5 * time.Second, Err: errors.New("429")}
-		if err := a.Do(ctx, key, func() error { return limited }); !errors.As(err, new(*bot.RetryAfterError)) {
+		limited := &model.RetryAfterError{After: 5 * time.Second, Err: errors.New("429")}
+		if err := a.Do(ctx, key, func() error { return limited }); !errors.As(err, new(*model.RetryAfterError)) {
 			t.Fatalf("a's call: %v, want the 429", err)
 		}
 		called := false
 		err = b.Do(ctx, key, func() error { called = true; return nil })
-		var later *bot.RetryAfterError
+		var later *model.RetryAfterError
 		if called || !errors.As(err, &later) || later.After < 4*time.Second {
 			t.Errorf("b called Slack (%v) or was not told to wait about 5s (%v) after a's 429", called, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/learnbot/learnbot/bot/discord"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/handlers"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -43,10 +44,10 @@ type connection struct {
 }
 
 var platforms = []platform{
-	{name: bot.PlatformSlack, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.SlackBotToken != "" }, open: openSlack, check: checkSlack},
-	{name: bot.PlatformDiscord, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.DiscordKey != "" || cfg.DiscordToken != "" }, open: openDiscord,
+	{name: model.PlatformSlack, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.SlackBotToken != "" }, open: openSlack, check: checkSlack},
+	{name: model.PlatformDiscord, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.DiscordKey != "" || cfg.DiscordToken != "" }, open: openDiscord,
 		check: checkDiscord},
-	{name: bot.PlatformConsole, adminID: "<name>"},
+	{name: model.PlatformConsole, adminID: "<name>"},
 }
 
 // openSlack serves Slack over HTTP, or over Socket Mode when an app token is
@@ -55,7 +56,7 @@ func openSlack(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
 		APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, foregroundHandler{c.handlers, c.gate},
 		slack.WithDedup(c.store), slack.WithDMChannels(keptChannels{c.store}), slack.WithLogger(log), slack.WithSharedPacing(sharedPaces{c.store}, c.replica),
-		slack.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(bot.PlatformSlack, next) }))
+		slack.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(model.PlatformSlack, next) }))
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,9 @@ func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, e
 	return discord.New(discord.Config{PublicKey: cfg.DiscordKey, BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID,
 		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, foregroundHandler{c.handlers, c.gate}, handlers.Completer{Store: c.store, Admins: cfg.Admins}, discord.WithLogger(log),
 		discord.WithSharedPacing(sharedPaces{c.store}, c.replica),
-		discord.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(bot.PlatformDiscord, next) }))
+		discord.WithTransport(func(next http.RoundTripper) http.RoundTripper {
+			return c.metrics.Transport(model.PlatformDiscord, next)
+		}))
 }
 
 // parseAdmin checks one LEARNBOT_ADMINS entry against the platforms table.
@@ -113,5 +116,5 @@ func (k keptChannels) KeepDMChannels(ctx context.Context, keep []slack.KeptChann
 	for i, c := range keep {
 		rows[i] = storage.KeptDMChannel{Workspace: c.Team, ChatID: c.User, Channel: c.Channel}
 	}
-	return k.store.KeepDMChannels(ctx, bot.PlatformSlack, rows)
+	return k.store.KeepDMChannels(ctx, model.PlatformSlack, rows)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 )
 
 func TestRunOpenLoop(t *testing.T) {
@@ -288,7 +289,7 @@ func againstCore(t *testing.T, db string, conns int) (*bench, *fakeslack.Server,
 	fakeSrv := httptest.NewServer(fake)
 	t.Cleanup(fakeSrv.Close)
 	slackRef, discordRef := &senderRef{}, &senderRef{}
-	core := testbot.New(t, db, map[string]bot.Sender{bot.PlatformSlack: slackRef, bot.PlatformDiscord: discordRef},
+	core := testbot.New(t, db, map[string]bot.Sender{model.PlatformSlack: slackRef, model.PlatformDiscord: discordRef},
 		testbot.Admins("slack:"+slackAdmin, "discord:"+discordAdmin))
 	quiet := slog.New(slog.DiscardHandler)
 	sa, err := slack.New(slack.Config{SigningSecret: "s3cret", BotToken: "xoxb-test", APIURL: fakeSrv.URL + "/api/"}, core.Handlers,
@@ -330,7 +331,7 @@ func (h slowHandler) Handle(ctx context.Context, req *bot.Request) *bot.Reply {
 	return bot.Text("slow answer")
 }
 
-func (h slowHandler) Home(ctx context.Context, platform, workspace string, user bot.User) (*bot.Reply, error) {
+func (h slowHandler) Home(ctx context.Context, platform, workspace string, user model.User) (*bot.Reply, error) {
 	return bot.Text("slow home"), nil
 }
 

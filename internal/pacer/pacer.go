@@ -58,7 +58,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/model"
 )
 
 const (
@@ -589,9 +589,9 @@ func (s *Set) For(key string) *Pacer {
 	return p
 }
 
-// Do makes call, which reports a rate limit as *bot.RetryAfterError, in the
+// Do makes call, which reports a rate limit as *model.RetryAfterError, in the
 // key's next slot. A slot further away than Pacer.held is not waited
-// for: Do returns a *bot.RetryAfterError for it without calling.
+// for: Do returns a *model.RetryAfterError for it without calling.
 func (s *Set) Do(ctx context.Context, key string, call func() error) error {
 	p := s.For(key)
 	s.mu.Lock()
@@ -611,11 +611,11 @@ func (s *Set) Do(ctx context.Context, key string, call func() error) error {
 		if err != nil {
 			return err
 		}
-		return &bot.RetryAfterError{After: later, Err: fmt.Errorf("%s: paced after a rate limit", key)}
+		return &model.RetryAfterError{After: later, Err: fmt.Errorf("%s: paced after a rate limit", key)}
 	}
 	err = call()
 	p.leave(err == nil)
-	var limited *bot.RetryAfterError
+	var limited *model.RetryAfterError
 	switch {
 	case err == nil:
 		p.Succeeded()

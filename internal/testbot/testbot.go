@@ -13,6 +13,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testdb"
+	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -134,12 +135,12 @@ func (b *Bot) WaitJobs(t testing.TB) {
 
 // Run sends a command line as a user of a console-like workspace and returns
 // the reply (a shortcut for handler tests).
-func (b *Bot) Run(platform, workspace string, user bot.User, line string) *bot.Reply {
+func (b *Bot) Run(platform, workspace string, user model.User, line string) *bot.Reply {
 	return b.Router.Handle(context.Background(), &bot.Request{Platform: platform, Workspace: workspace, Actor: user, Args: bot.Words(line)})
 }
 
 // Press presses a button as a user.
-func (b *Bot) Press(platform, workspace string, user bot.User, id string) *bot.Reply {
+func (b *Bot) Press(platform, workspace string, user model.User, id string) *bot.Reply {
 	return b.Router.Handle(context.Background(), &bot.Request{Platform: platform, Workspace: workspace, Actor: user, Action: &bot.Action{ID: id}})
 }
 

@@ -1,4 +1,4 @@
-package bot
+package model
 
 // BidiControl reports whether r is a bidirectional embedding, override or
 // isolate (U+202A to U+202E, U+2066 to U+2069). The text after one is laid

@@ -1,28 +1,29 @@
-package bot
-
-// Words a person reads live in one catalogue per language (go-i18n), by
-// message ID, never in logic.
+// Package catalog holds the words a person reads: one catalogue per
+// language (go-i18n), by message ID, and the registry of the languages
+// learnbot speaks. It imports nothing of the project.
 //
-// English is written in Go, next to the code that uses it: every package that
-// speaks to people declares its messages in its messages.go with Define, so
-// that a reader sees the words where they are used and the compiler checks
-// every ID. German is one embedded file, locales/de.toml, that a translator
-// can read top to bottom; TestCatalogues (in this package's tests) fails when
-// a message is in one language and not the other, or when their placeholders
-// or plural forms differ.
+// A language is data: one line in locales/languages.toml (tag, name, Discord
+// locale) and one file, locales/<tag>.toml, English included; nothing else in
+// the code names a language. Code refers to a message by its ID with Msg,
+// in the messages.go of the package that speaks it; Msg panics at start for
+// an ID the English catalogue lacks. TestCatalogues fails when a message is
+// missing from a catalogue or its placeholders or plural forms differ.
 //
-// The catalogue is built while packages initialise and only read after that,
-// like a compiled template; it is not configuration, so it is not passed
-// around. It lives here because bot imports nothing of the project and every
-// package that speaks to people already imports bot.
+// The catalogues are read once while packages initialise, like compiled
+// templates; they are not configuration, so they are not passed around.
+// Load adds languages from another file system (a test adds a fourth).
+package catalog
 
 import (
 	"embed"
 	"fmt"
+	"io/fs"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -30,27 +31,55 @@ import (
 	"golang.org/x/text/language"
 )
 
-// Lang is a language learnbot speaks.
+// Message is one message of the catalogue, as its English defines it.
+type Message = i18n.Message
+
+// Lang is a language learnbot speaks: a registered tag ("en", "de", "fr").
 type Lang string
 
-const (
-	English Lang = "en"
-	German  Lang = "de"
-)
+// English is the language every catalogue follows and the last fallback.
+const English Lang = "en"
 
-// Langs are the languages learnbot speaks, English (the default) first.
-var Langs = []Lang{English, German}
+// Language is one entry of the registry.
+type Language struct {
+	Tag  Lang   `toml:"tag"`
+	Name string `toml:"name"` // in the language itself: "Deutsch"
+	// Discord is the locale Discord gives this language's clients ("de",
+	// "fr", "en-US"), for command localizations; "" when Discord has none.
+	Discord string `toml:"discord"`
+}
+
+// Languages are the registered languages, English first.
+func Languages() []Language { return state.Load().languages }
+
+// Tags are the registered languages' tags, English first.
+func Tags() []Lang {
+	var tags []Lang
+	for _, l := range Languages() {
+		tags = append(tags, l.Tag)
+	}
+	return tags
+}
+
+// Name is the language's name in itself ("Deutsch"), or its tag when it is
+// not registered.
+func (l Lang) Name() string {
+	for _, lang := range Languages() {
+		if lang.Tag == l {
+			return lang.Name
+		}
+	}
+	return string(l)
+}
 
 // ParseLang reads a language or a platform locale: "de", "de-DE" and "de_AT"
-// are German, "en" and "en-GB" English. Anything else is not a language
+// are German when German is registered. Anything else is not a language
 // learnbot speaks.
 func ParseLang(s string) (Lang, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	base, _, _ := strings.Cut(strings.ReplaceAll(s, "_", "-"), "-")
-	for _, l := range Langs {
-		if base == string(l) {
-			return l, true
-		}
+	if _, ok := state.Load().localizers[Lang(base)]; ok && base != "" {
+		return Lang(base), true
 	}
 	return "", false
 }
@@ -70,12 +99,9 @@ func AcceptLanguage(header string) (Lang, bool) {
 	return "", false
 }
 
-// Or returns l, or fallback when l is not set.
+// Or returns l, or fallback when l is not a registered language.
 func (l Lang) Or(fallback Lang) Lang {
-	if l == English || l == German { // every Say asks; most are already one
-		return l
-	}
-	if _, ok := ParseLang(string(l)); ok {
+	if _, ok := state.Load().localizers[l]; ok {
 		return l
 	}
 	return fallback
@@ -86,79 +112,165 @@ func (l Lang) Or(fallback Lang) Lang {
 // it" come from one message.
 type Vars map[string]any
 
-//go:embed locales/de.toml
+//go:embed locales
 var locales embed.FS
 
-// The catalogue is a variable initialised by a function (not an init func)
-// so that Go builds it before any message of this package is defined.
-var catalogue = newCatalogue()
-
-type catalogueState struct {
-	sync.Mutex // only while packages initialise
+// catalogues is every registered language's catalogue. It is replaced, never
+// changed, so that Say reads it without a lock.
+type catalogues struct {
 	bundle     *i18n.Bundle
-	english    map[string]*i18n.Message
-	german     map[string]*i18n.Message // as de.toml has them, for fill
+	languages  []Language
+	messages   map[Lang]map[string]*i18n.Message // as each file has them
+	files      map[Lang][]byte
 	localizers map[Lang]*i18n.Localizer
+	// oneFor0 is set for languages whose singular covers 0 (French).
+	oneFor0 map[Lang]bool
 }
 
-func newCatalogue() *catalogueState {
-	b := i18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	buf, err := locales.ReadFile("locales/de.toml")
-	var file *i18n.MessageFile
-	if err == nil {
-		file, err = b.ParseMessageFileBytes(buf, "de.toml")
-	}
+// state is initialised before any message of a package is looked up: Msg
+// reads it, so Go initialises it first.
+var state = func() *atomic.Pointer[catalogues] {
+	sub, _ := fs.Sub(locales, "locales")
+	c, err := build(sub, nil)
 	if err != nil {
-		panic(fmt.Sprintf("bot: German catalogue: %v", err))
+		panic(fmt.Sprintf("catalog: embedded catalogues: %v", err))
 	}
-	c := &catalogueState{bundle: b, english: map[string]*i18n.Message{}, german: map[string]*i18n.Message{},
-		localizers: map[Lang]*i18n.Localizer{}}
-	for _, m := range file.Messages {
-		c.german[m.ID] = m
+	p := new(atomic.Pointer[catalogues])
+	p.Store(c)
+	return p
+}()
+
+var loadMu sync.Mutex // one Load at a time
+
+// Load registers the languages of fsys: a languages.toml with a
+// [[language]] table per language (tag, name, discord) and a <tag>.toml
+// catalogue for each. A language already registered is replaced.
+func Load(fsys fs.FS) error {
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	c, err := build(fsys, state.Load())
+	if err != nil {
+		return err
 	}
-	for _, l := range Langs {
-		c.localizers[l] = i18n.NewLocalizer(b, string(l))
-	}
-	return c
+	state.Store(c)
+	plain.Clear()
+	fills.Clear()
+	calendarsCache.Store(nil)
+	return nil
 }
 
-// Define adds an English message to the catalogue and returns it, for a
-// package's messages.go:
-//
-//	var msgUnknownTask = bot.Define(&i18n.Message{ID: "handlers.unknown_task", Other: "There is no task {{.Task}}."})
-//
-// Its German lives in locales/de.toml under the same ID. A second message
-// with the same ID is a programming error and panics at start.
-func Define(m *i18n.Message) *i18n.Message {
-	catalogue.Lock()
-	defer catalogue.Unlock()
-	if _, dup := catalogue.english[m.ID]; dup {
-		panic("bot: message " + m.ID + " defined twice")
+// build reads the languages of fsys on top of those of old (nil at start).
+func build(fsys fs.FS, old *catalogues) (*catalogues, error) {
+	var reg struct {
+		Language []Language `toml:"language"`
 	}
-	catalogue.english[m.ID] = m
-	// In the bundle its template is parsed once, not on every use.
-	catalogue.bundle.MustAddMessages(language.English, m)
+	buf, err := fs.ReadFile(fsys, "languages.toml")
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if err := toml.Unmarshal(buf, &reg); err != nil {
+		return nil, fmt.Errorf("catalog: languages.toml: %w", err)
+	}
+	c := &catalogues{bundle: i18n.NewBundle(language.English), messages: map[Lang]map[string]*i18n.Message{},
+		files: map[Lang][]byte{}, localizers: map[Lang]*i18n.Localizer{}, oneFor0: map[Lang]bool{}}
+	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	if old != nil {
+		for _, l := range old.languages {
+			if !registers(reg.Language, l.Tag) {
+				c.languages = append(c.languages, l)
+				c.files[l.Tag] = old.files[l.Tag]
+			}
+		}
+	}
+	for _, l := range reg.Language {
+		if _, err := language.Parse(string(l.Tag)); err != nil || l.Tag == "" || strings.ToLower(string(l.Tag)) != string(l.Tag) {
+			return nil, fmt.Errorf("catalog: languages.toml: bad tag %q", l.Tag)
+		}
+		if l.Name == "" {
+			return nil, fmt.Errorf("catalog: languages.toml: %s has no name", l.Tag)
+		}
+		file := string(l.Tag) + ".toml"
+		buf, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return nil, fmt.Errorf("catalog: %w", err)
+		}
+		c.languages = append(c.languages, l)
+		c.files[l.Tag] = buf
+	}
+	if _, ok := c.files[English]; !ok {
+		return nil, fmt.Errorf("catalog: no English catalogue")
+	}
+	sort.SliceStable(c.languages, func(i, j int) bool { return c.languages[i].Tag == English && c.languages[j].Tag != English })
+	for _, l := range c.languages {
+		file, err := c.bundle.ParseMessageFileBytes(c.files[l.Tag], path.Join(string(l.Tag), string(l.Tag)+".toml"))
+		if err != nil {
+			return nil, fmt.Errorf("catalog: %s.toml: %w", l.Tag, err)
+		}
+		ms := map[string]*i18n.Message{}
+		for _, m := range file.Messages {
+			ms[m.ID] = m
+		}
+		c.messages[l.Tag] = ms
+		c.localizers[l.Tag] = i18n.NewLocalizer(c.bundle, string(l.Tag))
+		// go-i18n applies a language's plural rule to the messages it has
+		// in that language, not to a default message.
+		tag := language.Make(string(l.Tag))
+		if err := c.bundle.AddMessages(tag, &i18n.Message{ID: "catalog.probe", One: "one", Other: "other"}); err != nil {
+			return nil, fmt.Errorf("catalog: %s: %w", l.Tag, err)
+		}
+		s, _ := c.localizers[l.Tag].Localize(&i18n.LocalizeConfig{MessageID: "catalog.probe", PluralCount: 0})
+		c.oneFor0[l.Tag] = s == "one"
+	}
+	if old != nil { // messages already handed out stay the same values
+		for id, m := range old.messages[English] {
+			if n := c.messages[English][id]; n != nil {
+				*m = *n
+				c.messages[English][id] = m
+			}
+		}
+	}
+	return c, nil
+}
+
+func registers(ls []Language, tag Lang) bool {
+	for _, l := range ls {
+		if l.Tag == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// Msg is the message with this ID, for a package's messages.go:
+//
+//	var msgUnknownTask = catalog.Msg("handlers.unknown_task")
+//
+// Its words live in every locales/<tag>.toml under the same ID. An ID the
+// English catalogue lacks is a programming error and panics at start.
+func Msg(id string) *Message {
+	m := state.Load().messages[English][id]
+	if m == nil {
+		panic("catalog: no message " + id + " in locales/en.toml")
+	}
 	return m
 }
 
-// Defined lists the English messages of every package linked in, by ID.
-func Defined() []*i18n.Message {
-	catalogue.Lock()
-	defer catalogue.Unlock()
-	ms := make([]*i18n.Message, 0, len(catalogue.english))
-	for _, m := range catalogue.english {
+// Messages are the English messages, by ID.
+func Messages() []*Message {
+	ms := make([]*Message, 0, len(state.Load().messages[English]))
+	for _, m := range state.Load().messages[English] {
 		ms = append(ms, m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].ID < ms[j].ID })
 	return ms
 }
 
-// GermanCatalogue is the embedded German file, for the catalogue tests.
-func GermanCatalogue() []byte {
-	buf, _ := locales.ReadFile("locales/de.toml")
-	return buf
-}
+// Translation is message id as language l's catalogue has it; nil when it
+// lacks it.
+func Translation(l Lang, id string) *Message { return state.Load().messages[l][id] }
+
+// File is language l's catalogue file as registered, for the catalogue tests.
+func File(l Lang) []byte { return state.Load().files[l] }
 
 // Say renders message m in language l (English when l is not set). A message
 // missing from l's catalogue falls back to English; one that cannot be
@@ -222,8 +334,10 @@ func (l Lang) fill(m *i18n.Message, vars Vars) (string, bool) {
 		if !isInt || c < 0 {
 			return "", false
 		}
-		// English and German have one plural rule: one for exactly 1.
-		if c == 1 && forms.one != nil {
+		// English and German take the singular for exactly 1, French for
+		// 0 and 1; counts of a million take French's "many", which no
+		// catalogue writes, so go-i18n falls back as fill does.
+		if (c == 1 || c == 0 && state.Load().oneFor0[l]) && forms.one != nil {
 			parts = forms.one
 		}
 	}
@@ -260,12 +374,9 @@ var fills sync.Map
 
 // fillable splits m's text in l, or returns nil.
 func (l Lang) fillable(m *i18n.Message) *fillForms {
-	if l != English && l != German {
-		return nil
-	}
-	src := m // a message German lacks is English (go-i18n falls back to it)
-	if g, ok := catalogue.german[m.ID]; ok && l == German {
-		src = g
+	src := m // a message a language lacks is English (go-i18n falls back to it)
+	if t := state.Load().messages[l][m.ID]; t != nil {
+		src = t
 	}
 	if src.Zero != "" || src.Two != "" || src.Few != "" || src.Many != "" || src.Other == "" ||
 		src.LeftDelim != "" || src.RightDelim != "" {
@@ -318,7 +429,7 @@ func isIdentifier(s string) bool {
 }
 
 func (l Lang) render(m *i18n.Message, vars Vars) string {
-	loc := catalogue.localizers[l]
+	loc := state.Load().localizers[l]
 	cfg := &i18n.LocalizeConfig{DefaultMessage: m}
 	if vars != nil {
 		cfg.TemplateData = map[string]any(vars)
@@ -393,9 +504,14 @@ var dateFields = map[string]dateField{"Day": fieldDay, "Month": fieldMonth, "Yea
 
 // calendars holds every language's calendarWords, built on first use (the
 // catalogue is complete once packages have initialised).
-var calendars = sync.OnceValue(func() map[Lang]*calendarWords {
+var calendarsCache atomic.Pointer[map[Lang]*calendarWords]
+
+func calendars() map[Lang]*calendarWords {
+	if m := calendarsCache.Load(); m != nil {
+		return *m
+	}
 	m := map[Lang]*calendarWords{}
-	for _, l := range Langs {
+	for _, l := range Tags() {
 		w := &calendarWords{date: l.pattern(msgDate), day: l.pattern(msgDay), dayYear: l.pattern(msgDayYear),
 			dateTime: l.pattern(msgDateTime)}
 		for i, msg := range msgMonths {
@@ -406,8 +522,9 @@ var calendars = sync.OnceValue(func() map[Lang]*calendarWords {
 		}
 		m[l] = w
 	}
+	calendarsCache.Store(&m)
 	return m
-})
+}
 
 func (l Lang) calendar() *calendarWords { return calendars()[l.Or(English)] }
 
@@ -458,76 +575,6 @@ func (w *calendarWords) appendPattern(b []byte, p []patternPart, t time.Time) []
 	return b
 }
 
-// AsRole names a role in prose, "as a guide"; an unknown role reads as
-// learner, the role it grants.
-func (l Lang) AsRole(r Role) string {
-	m, ok := msgAsRole[r]
-	if !ok {
-		m = msgAsRole[RoleLearner]
-	}
-	return l.Say(m, nil)
-}
-
-// RoleName names a role in prose: "guide", "Lernbegleiter:in".
-func (l Lang) RoleName(r Role) string {
-	m, ok := msgRoleName[r]
-	if !ok {
-		m = msgRoleName[RoleLearner]
-	}
-	return l.Say(m, nil)
-}
-
-// Reply is a reply with one message in language l.
-func (l Lang) Reply(m *i18n.Message, vars Vars) *Reply {
-	return &Reply{Text: l.Say(m, vars), Lang: l}
-}
-
-// Err is a user error in language l: the reply says it, nothing changes.
-func (l Lang) Err(m *i18n.Message, vars Vars) error {
-	return &UserError{Msg: l.Say(m, vars)}
-}
-
-// UsageErr is a user error in language l followed by the command's usage.
-func (l Lang) UsageErr(m *i18n.Message, vars Vars) error {
-	return &UserError{Msg: l.Say(m, vars), ShowUsage: true}
-}
-
-// Failed is the short reply to an error on our side (logged elsewhere).
-func (l Lang) Failed() *Reply { return l.Reply(msgFailed, nil) }
-
-// Done is the reply of a handler that had nothing more to say.
-func (l Lang) Done() *Reply { return l.Reply(msgDone, nil) }
-
 // MoreNotShown says that a platform left out the last n entries of a list
 // for want of room.
 func (l Lang) MoreNotShown(n int) string { return l.Say(msgMoreNotShown, Vars{"Count": n}) }
-
-// Translate renders in l the message whose English is english, for words
-// stored as English text (the reason a delivery failed, recorded when no
-// reader was known). A detail in parentheses at the end ("(cannot_dm_bot)")
-// is kept as it is; text that is no message without placeholders is
-// returned unchanged.
-func (l Lang) Translate(english string) string {
-	byEnglish.once.Do(func() {
-		byEnglish.m = map[string]*i18n.Message{}
-		for _, m := range Defined() {
-			if m.One == "" && !strings.Contains(m.Other, "{{") {
-				byEnglish.m[m.Other] = m
-			}
-		}
-	})
-	if m, ok := byEnglish.m[english]; ok {
-		return l.Say(m, nil)
-	}
-	if i := strings.LastIndex(english, " ("); i > 0 && strings.HasSuffix(english, ")") {
-		if m, ok := byEnglish.m[english[:i]]; ok {
-			return l.Say(m, nil) + english[i:]
-		}
-	}
-	return english
-}
-
-var byEnglish struct {
-	once sync.Once
-	m    map[string]*i18n.Message
-}

@@ -1,9 +1,10 @@
-package bot
+package catalog
 
 import (
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"testing"
 	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 // TestDatesAsTemplates holds Date, Day and DateTime to the catalogue's date
@@ -16,7 +17,7 @@ func TestDatesAsTemplates(t *testing.T) {
 	date := func(l Lang, t time.Time) string {
 		return l.Say(msgDate, Vars{"Day": t.Day(), "Month": month(l, t), "Year": t.Year()})
 	}
-	for _, l := range append(Langs, "", "fr") {
+	for _, l := range append(Tags(), "", "fr") {
 		for d := time.Date(2026, 1, 1, 7, 5, 0, 0, time.UTC); d.Year() < 2028; d = d.Add(24*time.Hour + 17*time.Hour) {
 			want := []string{
 				date(l, d),
@@ -39,12 +40,12 @@ func TestDatesAsTemplates(t *testing.T) {
 // all in), in every language, with each plural count that picks a
 // different form; and values fill leaves to go-i18n still render.
 func TestFillAsGoI18n(t *testing.T) {
-	msgs := Defined()
+	msgs := Messages()
 	filled := 0
-	for _, l := range Langs {
+	for _, l := range Tags() {
 		for _, m := range msgs {
 			names := map[string]bool{}
-			for _, src := range []*i18n.Message{m, catalogue.german[m.ID]} {
+			for _, src := range []*i18n.Message{m, Translation(l, m.ID)} {
 				if src == nil {
 					continue
 				}
@@ -89,7 +90,7 @@ func TestFillAsGoI18n(t *testing.T) {
 	// Values fill does not write go to go-i18n, with the same result.
 	m := &i18n.Message{ID: "bot.test.fill", One: "{{.Count}} item of {{.Who}}", Other: "{{.Count}} items of {{.Who}}"}
 	for _, vars := range []Vars{
-		{"Count": 1, "Who": Role("guide")},
+		{"Count": 1, "Who": struct{ R string }{"guide"}},
 		{"Count": "1", "Who": "anna"},
 		{"Count": -1, "Who": "anna"},
 		{"Count": 2},
