@@ -11,19 +11,26 @@ import (
 	"github.com/learnbot/learnbot/internal/testdb"
 )
 
-// TestREADMEGermanSession runs the README's German console session (the
-// block after "$ go run ./cmd/learnbot console -lang de") and checks that
-// every line it shows is printed; a line ending in " ..." is a prefix. DMs
-// arrive when the queue sends them, so they are looked for anywhere.
-func TestREADMEGermanSession(t *testing.T) {
+// TestREADMESessions runs the README's German and French console sessions
+// (the blocks after "$ go run ./cmd/learnbot console -lang de" and "fr") and
+// checks that every line they show is printed; a line ending in " ..." is a
+// prefix. DMs arrive when the queue sends them, so they are looked for
+// anywhere.
+func TestREADMESessions(t *testing.T) {
+	for _, lang := range []string{"de", "fr"} {
+		t.Run(lang, func(t *testing.T) { testREADMESession(t, lang) })
+	}
+}
+
+func testREADMESession(t *testing.T, lang string) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const start = "    $ go run ./cmd/learnbot console -lang de\n"
+	start := "    $ go run ./cmd/learnbot console -lang " + lang + "\n"
 	_, block, ok := strings.Cut(string(readme), start)
 	if !ok {
-		t.Fatal("README has no German console session")
+		t.Fatalf("README has no console session in %s", lang)
 	}
 	prompt := regexp.MustCompile(`^@[a-z]+> (.*)$`)
 	var script, want []string
@@ -38,12 +45,12 @@ func TestREADMEGermanSession(t *testing.T) {
 		want = append(want, strings.TrimSuffix(line, " ..."))
 	}
 	if len(script) < 5 || len(want) <= len(script) {
-		t.Fatalf("README's German session is too short: %q", want)
+		t.Fatalf("README's %s session is too short: %q", lang, want)
 	}
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
 			var out bytes.Buffer
-			err := run(context.Background(), []string{"console", "-lang", "de"},
+			err := run(context.Background(), []string{"console", "-lang", lang},
 				envOf(map[string]string{"LEARNBOT_DATABASE_URL": testdb.New(t, d)}),
 				strings.NewReader(strings.Join(script, "\n")+"\n"), &out)
 			if err != nil {
