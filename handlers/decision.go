@@ -56,37 +56,35 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if _, ok := choiceLabels[choice]; !ok || id == "" {
 		return nil, model.Err(req.Lang, msgNotOurs, nil)
 	}
-	info, err := h.store.DecisionByID(ctx, req.Caller.WorkspaceID, id)
+	if choice == choiceShowGroups {
+		return h.showGroups(ctx, req, id)
+	}
+	res, err := h.store.ResolveDecision(ctx, storage.ResolveParams{WorkspaceID: req.Caller.WorkspaceID, DecisionID: id,
+		PersonID: req.Caller.PersonID, Resolution: choice})
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, model.Err(req.Lang, msgDecisionMissing, nil)
+	}
+	var refused *storage.DecisionError
+	if errors.As(err, &refused) {
+		info := refused.Decision
+		switch {
+		case errors.Is(err, storage.ErrNotYours):
+			return nil, model.Err(req.Lang, msgDecisionNotYours, catalog.Vars{"Guide": info.GuideName})
+		case errors.Is(err, storage.ErrDecided):
+			return nil, model.Err(req.Lang, msgDecisionAlready, catalog.Vars{"Choice": req.Lang.Say(choiceLabels[*info.Resolution], nil),
+				"Resolver": deref(info.ResolverName)})
+		case errors.Is(err, storage.ErrExpired):
+			return nil, model.Err(req.Lang, msgDecisionExpired, catalog.Vars{"When": req.Lang.DateTime(info.ExpiresAt), "Assign": req.Slash("assign")})
+		case errors.Is(err, storage.ErrSetLost):
+			return nil, model.Err(req.Lang, msgDecisionSetLost, catalog.Vars{"Assign": req.Slash("assign")})
+		case errors.Is(err, storage.ErrArchived):
+			return nil, archivedErr(req, info.TaskKey)
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	if choice == choiceShowGroups {
-		return h.showGroups(ctx, req, info)
-	}
-	res, err := h.store.ResolveDecision(ctx, storage.ResolveParams{WorkspaceID: req.Caller.WorkspaceID, DecisionID: id,
-		PersonID: req.Caller.PersonID, Resolution: choice})
-	switch {
-	case errors.Is(err, storage.ErrNotYours):
-		return nil, model.Err(req.Lang, msgDecisionNotYours, catalog.Vars{"Guide": info.GuideName})
-	case errors.Is(err, storage.ErrDecided):
-		// Read again: the decision may have been made a moment ago.
-		if info, err = h.store.DecisionByID(ctx, req.Caller.WorkspaceID, id); err != nil {
-			return nil, err
-		}
-		return nil, model.Err(req.Lang, msgDecisionAlready, catalog.Vars{"Choice": req.Lang.Say(choiceLabels[*info.Resolution], nil),
-			"Resolver": deref(info.ResolverName)})
-	case errors.Is(err, storage.ErrArchived):
-		return nil, archivedErr(req, info.TaskKey)
-	case errors.Is(err, storage.ErrExpired):
-		return nil, model.Err(req.Lang, msgDecisionExpired, catalog.Vars{"When": req.Lang.DateTime(info.ExpiresAt), "Assign": req.Slash("assign")})
-	case errors.Is(err, storage.ErrSetLost):
-		return nil, model.Err(req.Lang, msgDecisionSetLost, catalog.Vars{"Assign": req.Slash("assign")})
-	case err != nil:
-		return nil, err
-	}
+	info := &res.Decision
 	vars := catalog.Vars{"Task": taskName(info.TaskTitle, info.TaskKey), "Count": res.Assigned,
 		"Names": nameList(req.Lang, res.Names, res.Assigned)}
 	outcome := map[string]*catalog.Message{
@@ -106,7 +104,14 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	return r, nil
 }
 
-func (h *Handlers) showGroups(ctx context.Context, req *bot.Request, info *storage.DecisionInfo) (*bot.Reply, error) {
+func (h *Handlers) showGroups(ctx context.Context, req *bot.Request, id string) (*bot.Reply, error) {
+	info, err := h.store.DecisionByID(ctx, req.Caller.WorkspaceID, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, model.Err(req.Lang, msgDecisionMissing, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
 	if info.GuideID != req.Caller.PersonID {
 		return nil, model.Err(req.Lang, msgGroupsNotYours, catalog.Vars{"Guide": info.GuideName})
 	}

@@ -39,13 +39,13 @@ type Config struct {
 // a new assignment (AssignmentDM).
 type Handlers struct {
 	*bot.Router
-	store *storage.Store
+	store Store
 	cfg   Config
 	log   *slog.Logger
 }
 
 // New returns the handlers with every command and button of learnbot.
-func New(store *storage.Store, cfg Config, log *slog.Logger) *Handlers {
+func New(store Store, cfg Config, log *slog.Logger) *Handlers {
 	if log == nil {
 		log = slog.Default()
 	}

@@ -354,65 +354,61 @@ func (s *Store) AssignmentsOf(ctx context.Context, wsID, personID int64, limit i
 // MarkDone marks a learner's own open assignment done. Someone else's
 // assignment is ErrNotYours; a done one is ErrDone.
 func (s *Store) MarkDone(ctx context.Context, wsID, assignmentID, personID int64) (*AssignmentView, error) {
-	var n int64
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE assignments SET state = 'done', done_at = ?
-			WHERE id = ? AND workspace_id = ? AND person_id = ? AND state = 'open'`), s.now(), assignmentID, wsID, personID)
-		if err != nil {
-			return err
-		}
-		if n, _ = res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return s.recordAssignment(ctx, tx, EventDone, assignmentID, personID)
-	})
+	v, err := s.setDone(ctx, wsID, assignmentID, personID, true)
 	if err != nil {
-		return nil, fmt.Errorf("storage: mark done: %w", err)
+		return v, fmt.Errorf("storage: mark done: %w", err)
 	}
-	v, err := s.AssignmentByID(ctx, assignmentID)
-	if err != nil || v.WorkspaceID != wsID || v.State == AssignmentRemoved {
-		return nil, fmt.Errorf("storage: mark done: %w", ErrNotFound)
-	}
-	switch {
-	case n == 1:
-		return v, nil
-	case v.PersonID != personID:
-		return nil, fmt.Errorf("storage: mark done: %w", ErrNotYours)
-	default:
-		return v, fmt.Errorf("storage: mark done: %w", ErrDone)
-	}
+	return v, nil
 }
 
 // Reopen undoes Mark done: a learner's own done assignment is open again.
 // Someone else's is ErrNotYours; an open one (a second Undo) is ErrNotDone;
 // a removed one, or one of another workspace, ErrNotFound.
 func (s *Store) Reopen(ctx context.Context, wsID, assignmentID, personID int64) (*AssignmentView, error) {
+	v, err := s.setDone(ctx, wsID, assignmentID, personID, false)
+	if err != nil {
+		return v, fmt.Errorf("storage: reopen: %w", err)
+	}
+	return v, nil
+}
+
+// setDone moves a learner's own assignment from open to done, or back, and
+// records it; a press that finds it already there returns it with ErrDone
+// or ErrNotDone.
+func (s *Store) setDone(ctx context.Context, wsID, assignmentID, personID int64, done bool) (*AssignmentView, error) {
+	update, kind, already := `UPDATE assignments SET state = 'open', done_at = NULL
+		WHERE id = ? AND workspace_id = ? AND person_id = ? AND state = 'done'`, EventUndo, ErrNotDone
+	args := []any{assignmentID, wsID, personID}
+	if done {
+		update, kind, already = `UPDATE assignments SET state = 'done', done_at = ?
+			WHERE id = ? AND workspace_id = ? AND person_id = ? AND state = 'open'`, EventDone, ErrDone
+		args = append([]any{s.now()}, args...)
+	}
 	var n int64
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE assignments SET state = 'open', done_at = NULL
-			WHERE id = ? AND workspace_id = ? AND person_id = ? AND state = 'done'`), assignmentID, wsID, personID)
+		res, err := tx.ExecContext(ctx, s.q(update), args...)
 		if err != nil {
 			return err
 		}
 		if n, _ = res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return s.recordAssignment(ctx, tx, EventUndo, assignmentID, personID)
+		return s.recordAssignment(ctx, tx, kind, assignmentID, personID)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("storage: reopen: %w", err)
+		return nil, err
 	}
 	v, err := s.AssignmentByID(ctx, assignmentID)
 	if err != nil || v.WorkspaceID != wsID || v.State == AssignmentRemoved {
-		return nil, fmt.Errorf("storage: reopen: %w", ErrNotFound)
+		return nil, ErrNotFound
 	}
 	switch {
 	case n == 1:
 		return v, nil
 	case v.PersonID != personID:
-		return nil, fmt.Errorf("storage: reopen: %w", ErrNotYours)
+		return nil, ErrNotYours
 	default:
-		return v, fmt.Errorf("storage: reopen: %w", ErrNotDone)
+		return v, already
 	}
 }
 

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,7 +19,7 @@ type ResolveParams struct {
 
 // ResolveResult is what a resolution did.
 type ResolveResult struct {
-	Decision Decision
+	Decision DecisionInfo
 	Assigned int
 	Names    []string // up to 10 of the people assigned
 }
@@ -53,15 +54,17 @@ func (s *Store) storeDecision(ctx context.Context, tx *sqlx.Tx, p AssignParams, 
 
 // ResolveDecision applies a button press once. A second press, a press by
 // anyone but the guide who asked, or a press after expiry changes nothing and
-// returns ErrDecided, ErrNotYours or ErrExpired (ErrSetLost when the
-// members of its platform groups were lost); a decision of another
-// workspace is ErrNotFound. "Only new" is evaluated now, not when asked.
+// returns a *DecisionError wrapping ErrDecided, ErrNotYours, ErrExpired or
+// ErrArchived (ErrSetLost when the members of its platform groups were
+// lost), with the
+// decision as it stands for the reply; a decision of another workspace is
+// ErrNotFound. "Only new" is evaluated now, not when asked.
 func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveResult, error) {
 	var res ResolveResult
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		res = ResolveResult{}
 		now := s.now()
-		d, err := s.claimDecision(ctx, tx, p, now)
+		info, err := s.claimDecision(ctx, tx, p, now)
 		if err != nil {
 			return err
 		}
@@ -69,7 +72,8 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 		if err := s.bulkMemory(ctx, tx, true); err != nil {
 			return err
 		}
-		res.Decision = *d
+		res.Decision = *info
+		d := &info.Decision
 		var people []int64
 		if p.Resolution != ResolutionDoNotAssign {
 			// Members of a platform group learnbot had not met become
@@ -98,22 +102,43 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 	return &res, nil
 }
 
+// DecisionError is a press that changes nothing (ErrDecided, ErrNotYours,
+// ErrExpired, ErrArchived, ErrSetLost), with the decision as it stands.
+type DecisionError struct {
+	Err      error
+	Decision DecisionInfo
+}
+
+func (e *DecisionError) Error() string { return e.Err.Error() }
+func (e *DecisionError) Unwrap() error { return e.Err }
+
+// decisionInfo is the query of a decision with the names replies show.
+const decisionInfo = `SELECT d.id, d.workspace_id, d.task_id, d.guide_id, d.created_at, d.expires_at,
+	d.resolution, d.resolved_by, d.resolved_at, d.due_date, d.target_set, t.key AS task_key, t.title AS task_title,
+	g.display_name AS guide_name, r.display_name AS resolver_name
+	FROM decisions d JOIN tasks t ON t.id = d.task_id JOIN people g ON g.id = d.guide_id
+	LEFT JOIN people r ON r.id = d.resolved_by
+	WHERE d.id = ? AND d.workspace_id = ?`
+
 // claimDecision locks the decision, checks that p may resolve it now, and
 // records the resolution. The task is locked too, as Assign locks it.
-func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams, now time.Time) (*Decision, error) {
-	var d Decision
-	err := tx.GetContext(ctx, &d, s.q(`SELECT id, workspace_id, task_id, guide_id, created_at, expires_at, resolution, resolved_by, resolved_at,
-		due_date, target_set FROM decisions WHERE id = ? AND workspace_id = ?`+s.forUpdate()), p.DecisionID, p.WorkspaceID)
-	if err != nil {
+func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams, now time.Time) (*DecisionInfo, error) {
+	var d DecisionInfo
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR UPDATE OF d"
+	}
+	if err := tx.GetContext(ctx, &d, s.q(decisionInfo+lock), p.DecisionID, p.WorkspaceID); err != nil {
 		return nil, notFound(err)
 	}
+	refuse := func(err error) (*DecisionInfo, error) { return nil, &DecisionError{Err: err, Decision: d} }
 	switch {
 	case d.GuideID != p.PersonID:
-		return nil, ErrNotYours
+		return refuse(ErrNotYours)
 	case d.Resolution != nil:
-		return nil, ErrDecided
+		return refuse(ErrDecided)
 	case !now.Before(d.ExpiresAt):
-		return nil, ErrExpired
+		return refuse(ErrExpired)
 	}
 	if d.TargetSet != nil {
 		// The set is gone when PostgreSQL lost its unlogged tables (a
@@ -124,13 +149,15 @@ func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams,
 			return nil, err
 		}
 		if !kept {
-			return nil, ErrSetLost
+			return refuse(ErrSetLost)
 		}
 	}
-	if err := s.lockTask(ctx, tx, d.WorkspaceID, d.TaskID); err != nil {
+	if err := s.lockTask(ctx, tx, d.WorkspaceID, d.TaskID); errors.Is(err, ErrArchived) {
+		return refuse(err)
+	} else if err != nil {
 		return nil, err
 	}
-	_, err = tx.ExecContext(ctx, s.q(`UPDATE decisions SET resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?`),
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE decisions SET resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?`),
 		p.Resolution, p.PersonID, now, d.ID)
 	if err != nil {
 		return nil, err
@@ -177,12 +204,7 @@ type DecisionInfo struct {
 // DecisionByID loads a decision of the workspace.
 func (s *Store) DecisionByID(ctx context.Context, wsID int64, id string) (*DecisionInfo, error) {
 	var d DecisionInfo
-	err := s.db.GetContext(ctx, &d, s.q(`SELECT d.id, d.workspace_id, d.task_id, d.guide_id, d.created_at, d.expires_at,
-		d.resolution, d.resolved_by, d.resolved_at, d.due_date, t.key AS task_key, t.title AS task_title, g.display_name AS guide_name,
-		r.display_name AS resolver_name
-		FROM decisions d JOIN tasks t ON t.id = d.task_id JOIN people g ON g.id = d.guide_id
-		LEFT JOIN people r ON r.id = d.resolved_by
-		WHERE d.id = ? AND d.workspace_id = ?`), id, wsID)
+	err := s.db.GetContext(ctx, &d, s.q(decisionInfo), id, wsID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: decision: %w", notFound(err))
 	}

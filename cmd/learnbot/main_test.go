@@ -124,9 +124,9 @@ func TestConsoleSessionInGerman(t *testing.T) {
 		})
 	}
 	t.Run("ErrBadLang", func(t *testing.T) {
-		err := run(context.Background(), []string{"console", "-lang", "fr"}, envOf(nil), strings.NewReader(""), io.Discard)
+		err := run(context.Background(), []string{"console", "-lang", "it"}, envOf(nil), strings.NewReader(""), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "-lang") {
-			t.Fatalf("console -lang fr = %v", err)
+			t.Fatalf("console -lang it = %v", err)
 		}
 	})
 }
@@ -138,7 +138,7 @@ func TestConfigErrors(t *testing.T) {
 		"BadAppToken":    {"SLACK_APP_TOKEN": "xoxb-1"},
 		"BadLogFormat":   {"LEARNBOT_LOG_FORMAT": "xml"},
 		"BadLogLevel":    {"LEARNBOT_LOG_LEVEL": "loud"},
-		"BadLanguage":    {"LEARNBOT_LANGUAGE": "fr"},
+		"BadLanguage":    {"LEARNBOT_LANGUAGE": "it"},
 		"BadTimeZone":    {"LEARNBOT_TIMEZONE": "Mars/Olympus"},
 		"LocalTimeZone":  {"LEARNBOT_TIMEZONE": "Local"},
 		"BadRemindHours": {"LEARNBOT_REMIND_BEFORE": "36h"},
