@@ -303,3 +303,17 @@ func sprintf(format string, a ...any) string {
 	}
 	return fmt.Sprintf(format, a...)
 }
+
+// Source kinds a rule can follow besides a learnbot group (DESIGN 3b):
+// PlatformGroup.Kind "channel" (Slack), "usergroup" (Slack), "role"
+// (Discord), and SourceEveryone, joining the workspace or server.
+const SourceEveryone = "everyone"
+
+// Joiner is told when people join a platform source: a channel, a user
+// group, a role, or the workspace itself (Kind SourceEveryone, ID ""). The
+// rules that follow the source apply to them. Adapters call it from the
+// platform's events; a platform may deliver an event more than once, and
+// Joined must be safe to repeat.
+type Joiner interface {
+	Joined(ctx context.Context, platform, workspace string, source PlatformGroup, users []model.User) error
+}
