@@ -46,8 +46,9 @@ type Option struct {
 type OptionKind string
 
 const (
-	OptionString OptionKind = "string"
-	OptionUser   OptionKind = "user"
+	OptionString  OptionKind = "string"
+	OptionUser    OptionKind = "user"
+	OptionInteger OptionKind = "integer"
 )
 
 // Command is a command declared as data. Name may hold a subcommand

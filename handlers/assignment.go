@@ -18,6 +18,12 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if len(req.Params) < 2 {
 		return nil, model.UsageErr(req.Lang, msgAssignMissing, nil)
 	}
+	if p, err := h.pathByKey(ctx, req, req.Params[0].Text); err != nil || p != nil {
+		if err != nil {
+			return nil, err
+		}
+		return h.enrol(ctx, req, p)
+	}
 	task, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {
 		return nil, err
@@ -156,7 +162,7 @@ const tasksLimit = 30
 
 // tasks is the learner's own list: "my tasks".
 func (h *Handlers) tasks(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-	return h.tasksOf(ctx, req.Lang, req.Caller.WorkspaceID, req.Caller.PersonID)
+	return h.tasksOf(ctx, req.Lang, req.Caller.WorkspaceID, req.Caller.PersonID, req.Caller.TimeZone)
 }
 
 // Home is a person's own page (Slack's App Home tab): their tasks, as the
@@ -170,18 +176,19 @@ func (h *Handlers) Home(ctx context.Context, platform, workspace string, user mo
 	if err != nil {
 		return nil, fmt.Errorf("handlers: home: %w", err)
 	}
-	return h.tasksOf(ctx, p.Lang(user.Lang.Or(h.cfg.Language)), p.WorkspaceID, p.ID)
+	return h.tasksOf(ctx, p.Lang(user.Lang.Or(h.cfg.Language)), p.WorkspaceID, p.ID, p.TimeZone)
 }
 
 // tasksOf lists a person's assignments, newest first, each with a Mark done
-// button while open.
-func (h *Handlers) tasksOf(ctx context.Context, l catalog.Lang, wsID, personID int64) (*bot.Reply, error) {
+// button while open, then the next step of each path they are on.
+func (h *Handlers) tasksOf(ctx context.Context, l catalog.Lang, wsID, personID int64, zone string) (*bot.Reply, error) {
 	list, total, err := h.store.AssignmentsOf(ctx, wsID, personID, tasksLimit)
 	if err != nil {
 		return nil, err
 	}
 	if total == 0 {
-		return bot.Say(l, msgNoTasks, nil), nil
+		r := bot.Say(l, msgNoTasks, nil)
+		return r, h.nextSteps(ctx, l, r, wsID, personID, h.personToday(zone))
 	}
 	open := 0
 	for _, a := range list {
@@ -218,7 +225,7 @@ func (h *Handlers) tasksOf(ctx context.Context, l catalog.Lang, wsID, personID i
 	if more := total - len(list); more > 0 {
 		r.Footer = l.Say(msgTasksOlder, catalog.Vars{"Count": more})
 	}
-	return r, nil
+	return r, h.nextSteps(ctx, l, r, wsID, personID, h.personToday(zone))
 }
 
 // stateWords name an assignment's state.
@@ -304,6 +311,12 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if len(req.Params) != 1 {
 		return nil, model.UsageErr(req.Lang, msgProgressMissing, nil)
 	}
+	if p, err := h.pathByKey(ctx, req, req.Params[0].Text); err != nil || p != nil {
+		if err != nil {
+			return nil, err
+		}
+		return h.pathProgress(ctx, req, p)
+	}
 	task, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {
 		return nil, err
@@ -362,6 +375,12 @@ func (h *Handlers) unassign(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	l := req.Lang
 	if len(req.Params) < 2 {
 		return nil, model.UsageErr(l, msgAssignMissing, nil)
+	}
+	if p, err := h.pathByKey(ctx, req, req.Params[0].Text); err != nil || p != nil {
+		if err != nil {
+			return nil, err
+		}
+		return h.endEnrolments(ctx, req, p)
 	}
 	task, err := h.task(ctx, req, req.Params[0].Text)
 	if err != nil {

@@ -27,6 +27,7 @@ func (h *Handlers) commands() []*bot.Command {
 	nameOpt := bot.Option{Name: "name", Description: msgOptName, Kind: bot.OptionString, Required: true}
 	addressOpt := bot.Option{Name: "address", Description: msgOptAddress, Kind: bot.OptionString, Required: true}
 	keyOpt := bot.Option{Name: "key", Description: msgOptTask, Kind: bot.OptionString, Required: true}
+	pathOpt := bot.Option{Name: "name", Description: msgOptPath, Kind: bot.OptionString, Required: true}
 	membersOpt := bot.Option{Name: "members", Description: msgOptMembers, Kind: bot.OptionString, Required: true, Rest: true}
 	return []*bot.Command{
 		{Name: "assign", Usage: "<task> <target>... [due <when>]", Role: model.RoleGuide, Handler: h.assign,
@@ -81,6 +82,23 @@ func (h *Handlers) commands() []*bot.Command {
 			Description: msgCmdTaskRestore},
 		{Name: "task list", Role: model.RoleGuide, Handler: h.taskList,
 			Description: msgCmdTaskList},
+		{Name: "path create", Usage: "<name> <title...>", Role: model.RoleGuide, Handler: h.pathCreate,
+			Description: msgCmdPathCreate, Examples: []string{"path create onboarding Onboarding, first two weeks"},
+			Options: []bot.Option{pathOpt, {Name: "title", Description: msgOptTitle, Kind: bot.OptionString, Required: true, Rest: true}}},
+		{Name: "path add", Usage: "<name> <task> [day <n>] [due <n>d|<n>w]", Role: model.RoleGuide, Handler: h.pathAdd,
+			Description: msgCmdPathAdd, Examples: []string{"path add onboarding git-basics day 0 due 3d", "path add onboarding sql-basics day 7"},
+			Options: []bot.Option{pathOpt, {Name: "task", Description: msgOptTask, Kind: bot.OptionString, Required: true, Autocomplete: true},
+				{Name: "day", Description: msgOptDay, Kind: bot.OptionInteger, Keyword: "day"},
+				{Name: "due", Description: msgOptStepDue, Kind: bot.OptionString, Keyword: dueKeyword}}},
+		{Name: "path remove", Usage: "<name> <task>", Role: model.RoleGuide, Handler: h.pathRemove, Description: msgCmdPathRemove,
+			Options: []bot.Option{pathOpt, {Name: "task", Description: msgOptTask, Kind: bot.OptionString, Required: true, Autocomplete: true}}},
+		{Name: "path show", Usage: "<name>", Role: model.RoleGuide, Handler: h.pathShow, Options: []bot.Option{pathOpt},
+			Description: msgCmdPathShow},
+		{Name: "path archive", Usage: "<name>", Role: model.RoleGuide, Handler: h.pathArchive, Options: []bot.Option{pathOpt},
+			Description: msgCmdPathArchive},
+		{Name: "path restore", Usage: "<name>", Role: model.RoleGuide, Handler: h.pathRestore, Options: []bot.Option{pathOpt},
+			Description: msgCmdPathRestore},
+		{Name: "path list", Role: model.RoleGuide, Handler: h.pathList, Description: msgCmdPathList},
 		{Name: "group create", Usage: "<name>", Role: model.RoleGuide, Handler: h.groupCreate, Options: []bot.Option{nameOpt},
 			Description: msgCmdGroupCreate, Examples: []string{"group create cohort-7"}},
 		{Name: "group delete", Usage: "<name>", Role: model.RoleGuide, Handler: h.groupDelete, Options: []bot.Option{nameOpt},

@@ -60,6 +60,7 @@ func New(store Store, cfg Config, log *slog.Logger) *Handlers {
 	h.Use(h.identify)
 	h.Add(h.commands()...)
 	h.OnAction(actionDecision, model.RoleGuide, h.decide)
+	h.OnAction(actionPathDecision, model.RoleGuide, h.decidePath)
 	h.OnAction(actionDone, model.RoleLearner, h.markDone)
 	h.OnAction(actionUndo, model.RoleLearner, h.undo)
 	h.OnAction(actionReinvite, model.RoleGuide, h.reinviteButton)

@@ -72,26 +72,30 @@ func (h *Handlers) history(ctx context.Context, req *bot.Request) (*bot.Reply, e
 
 // eventMessages says each kind of event in a sentence.
 var eventMessages = map[string]*catalog.Message{
-	storage.EventAssign:      msgEventAssign,
-	storage.EventDecide:      msgEventDecide,
-	storage.EventUnassign:    msgEventUnassign,
-	storage.EventDone:        msgEventDone,
-	storage.EventUndo:        msgEventUndo,
-	storage.EventInvite:      msgEventInvite,
-	storage.EventInviteAgain: msgEventInviteAgain,
-	storage.EventRevoke:      msgEventRevoke,
-	storage.EventAccept:      msgEventAccept,
-	storage.EventRole:        msgEventRole,
-	storage.EventTaskAdd:     msgEventTaskAdd,
-	storage.EventTaskEdit:    msgEventTaskEdit,
-	storage.EventTaskArchive: msgEventTaskArchive,
-	storage.EventTaskRestore: msgEventTaskRestore,
-	storage.EventGroupRename: msgEventGroupRename,
-	storage.EventGroupCreate: msgEventGroupCreate,
-	storage.EventGroupDelete: msgEventGroupDelete,
-	storage.EventGroupAdd:    msgEventGroupAdd,
-	storage.EventGroupRemove: msgEventGroupRemove,
-	storage.EventDue:         msgEventDue,
+	storage.EventAssign:         msgEventAssign,
+	storage.EventDecide:         msgEventDecide,
+	storage.EventUnassign:       msgEventUnassign,
+	storage.EventDone:           msgEventDone,
+	storage.EventUndo:           msgEventUndo,
+	storage.EventInvite:         msgEventInvite,
+	storage.EventInviteAgain:    msgEventInviteAgain,
+	storage.EventRevoke:         msgEventRevoke,
+	storage.EventAccept:         msgEventAccept,
+	storage.EventRole:           msgEventRole,
+	storage.EventTaskAdd:        msgEventTaskAdd,
+	storage.EventTaskEdit:       msgEventTaskEdit,
+	storage.EventTaskArchive:    msgEventTaskArchive,
+	storage.EventTaskRestore:    msgEventTaskRestore,
+	storage.EventGroupRename:    msgEventGroupRename,
+	storage.EventGroupCreate:    msgEventGroupCreate,
+	storage.EventGroupDelete:    msgEventGroupDelete,
+	storage.EventGroupAdd:       msgEventGroupAdd,
+	storage.EventGroupRemove:    msgEventGroupRemove,
+	storage.EventDue:            msgEventDue,
+	storage.EventEnrol:          msgEventEnrol,
+	storage.EventEnrolEnd:       msgEventEnrolEnd,
+	storage.EventPathStep:       msgEventPathStep,
+	storage.EventPathStepRemove: msgEventPathStepRemove,
 }
 
 // choiceNames name the duplicate prompt's choices in the history.
@@ -112,7 +116,7 @@ func eventText(l catalog.Lang, e *storage.Event) string {
 		actor = l.Say(msgEventSomeone, nil)
 	}
 	vars := catalog.Vars{"Actor": actor, "Task": e.TaskKey, "Person": e.PersonName, "Who": who(l, e), "Group": e.Details.Group,
-		"Email": e.Details.Email, "Role": e.Details.Role, "Title": e.Details.Title, "From": e.Details.From, "Kind": e.Kind, "Choice": l.Say(choiceNames[e.Details.Resolution], nil)}
+		"Email": e.Details.Email, "Role": e.Details.Role, "Title": e.Details.Title, "From": e.Details.From, "Kind": e.Kind, "Choice": l.Say(choiceNames[e.Details.Resolution], nil), "Path": e.Details.Path}
 	if e.Kind == storage.EventDecide && e.Details.Resolution == storage.ResolutionDoNotAssign {
 		m = msgEventDecideNone
 	}

@@ -64,6 +64,20 @@ type Store interface {
 	InvitationByID(ctx context.Context, wsID, id int64) (*storage.Invitation, error)
 	AcceptInvitationByID(ctx context.Context, wsID, id, personID int64) (*storage.InvitationPage, error)
 
+	// Learning paths and enrolments.
+	CreatePath(ctx context.Context, p *storage.Path, actorID int64) error
+	PathByKey(ctx context.Context, wsID int64, key string) (*storage.Path, error)
+	PathSteps(ctx context.Context, pathID int64) ([]storage.Step, error)
+	SetStep(ctx context.Context, wsID, pathID, taskID int64, day int, dueDays *int, actorID int64) (*storage.Step, error)
+	RemoveStep(ctx context.Context, wsID, pathID, taskID, actorID int64) error
+	SetPathArchived(ctx context.Context, wsID int64, key string, archived bool, actorID int64) (p *storage.Path, changed bool, err error)
+	ListPaths(ctx context.Context, wsID int64) ([]storage.PathSummary, error)
+	Enrol(ctx context.Context, p storage.EnrolParams) (*storage.EnrolResult, error)
+	ResolvePathDecision(ctx context.Context, p storage.ResolveParams) (*storage.ResolvePathResult, error)
+	EndEnrolments(ctx context.Context, p storage.EndEnrolmentsParams) (*storage.EndEnrolmentsResult, error)
+	PathProgress(ctx context.Context, wsID, pathID int64) ([]storage.EnrolmentProgress, error)
+	NextSteps(ctx context.Context, wsID, personID int64) ([]storage.NextStep, error)
+
 	// Reports and history.
 	CreateReport(ctx context.Context, wsID, groupID, actorID int64) (string, time.Time, error)
 	ReportTasks(ctx context.Context, wsID, groupID int64) ([]storage.ReportRow, error)

@@ -30,6 +30,9 @@ func (h *Handlers) taskAdd(ctx context.Context, req *bot.Request) (*bot.Reply, e
 	if errors.Is(err, storage.ErrConflict) {
 		return nil, model.Err(req.Lang, msgTaskExists, catalog.Vars{"Key": key})
 	}
+	if errors.Is(err, storage.ErrTaken) {
+		return nil, model.Err(req.Lang, msgPathTaken, catalog.Vars{"Key": key})
+	}
 	if err != nil {
 		return nil, err
 	}

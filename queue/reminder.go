@@ -80,13 +80,25 @@ type reminderScanWorker struct {
 	q *Queue
 }
 
-// Work runs one scan.
+// Work runs one scan: the reminders, and the steps of learning paths whose
+// day has come (released at 09:00 in the learner's time zone, as reminders
+// are sent).
 func (w *reminderScanWorker) Work(ctx context.Context, job *river.Job[ReminderScanArgs]) error {
 	n, err := w.q.ScanReminders(ctx)
 	if n > 0 {
 		w.q.cfg.Log.Info("reminders queued", "count", n)
 	}
-	return err
+	released, rerr := w.q.ScanReleases(ctx)
+	if released > 0 {
+		w.q.cfg.Log.Info("path steps released", "count", released)
+	}
+	return errors.Join(err, rerr)
+}
+
+// ScanReleases releases the path steps whose moment has come (the periodic
+// job runs it; tests call it after moving the clock).
+func (q *Queue) ScanReleases(ctx context.Context) (int, error) {
+	return q.store.ClaimDueReleases(ctx)
 }
 
 type reminderWorker struct {

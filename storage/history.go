@@ -13,27 +13,35 @@ import (
 // Event kinds: DESIGN section 1's Event list, as far as learnbot makes the
 // change.
 const (
-	EventAssign       = "assign"       // assigned to everyone named (no prompt)
-	EventDecide       = "decide"       // a duplicate prompt resolved
-	EventUnassign     = "unassign"     // open assignments removed
-	EventDone         = "done"         // Mark done
-	EventUndo         = "undo"         // Undo after Mark done
-	EventInvite       = "invite"       // an invitation created
-	EventInviteAgain  = "invite_again" // a new link for a pending invitation
-	EventRevoke       = "revoke"       // an invitation withdrawn
-	EventAccept       = "accept"       // an invitation accepted
-	EventRole         = "role"         // a role set
-	EventTaskAdd      = "task_add"
-	EventTaskEdit     = "task_edit"
-	EventTaskArchive  = "task_archive"
-	EventTaskRestore  = "task_restore"
-	EventGroupRename  = "group_rename"
-	EventGroupCreate  = "group_create"
-	EventGroupDelete  = "group_delete"
-	EventGroupAdd     = "group_add"
-	EventGroupRemove  = "group_remove"
-	EventDue          = "due" // due date set or cleared on open assignments
-	eventDetailsEmpty = "{}"
+	EventAssign      = "assign"       // assigned to everyone named (no prompt)
+	EventDecide      = "decide"       // a duplicate prompt resolved
+	EventUnassign    = "unassign"     // open assignments removed
+	EventDone        = "done"         // Mark done
+	EventUndo        = "undo"         // Undo after Mark done
+	EventInvite      = "invite"       // an invitation created
+	EventInviteAgain = "invite_again" // a new link for a pending invitation
+	EventRevoke      = "revoke"       // an invitation withdrawn
+	EventAccept      = "accept"       // an invitation accepted
+	EventRole        = "role"         // a role set
+	EventTaskAdd     = "task_add"
+	EventTaskEdit    = "task_edit"
+	EventTaskArchive = "task_archive"
+	EventTaskRestore = "task_restore"
+	EventGroupRename = "group_rename"
+	EventGroupCreate = "group_create"
+	EventGroupDelete = "group_delete"
+	EventGroupAdd    = "group_add"
+	EventGroupRemove = "group_remove"
+	EventDue         = "due" // due date set or cleared on open assignments
+	// Paths (DESIGN 3b); details name the path.
+	EventPathCreate     = "path_create"
+	EventPathStep       = "path_step"        // a step added or moved
+	EventPathStepRemove = "path_step_remove" // a step taken out
+	EventPathArchive    = "path_archive"
+	EventPathRestore    = "path_restore"
+	EventEnrol          = "enrol"     // enrolled everyone named (no prompt)
+	EventEnrolEnd       = "enrol_end" // enrolments ended (unassign <path>)
+	eventDetailsEmpty   = "{}"
 )
 
 // Event is one entry of the audit trail: who (Actor) changed what (Kind,
@@ -70,6 +78,7 @@ type EventDetails struct {
 	Title      string   `json:"title,omitempty"`      // task edit: the new title
 	From       string   `json:"from,omitempty"`       // group rename: the name before (Group is the new one)
 	Due        string   `json:"due,omitempty"`        // due: the date set (YYYY-MM-DD), "" when cleared
+	Path       string   `json:"path,omitempty"`       // the path's key, for path events
 }
 
 // Value stores the details as JSON.

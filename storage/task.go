@@ -23,6 +23,9 @@ const taskColumns = `t.id, t.workspace_id, t.key, t.title, t.url, t.description,
 func (s *Store) CreateTask(ctx context.Context, t *Task, actorID int64) error {
 	t.CreatedAt = s.now()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.keyFree(ctx, tx, t.WorkspaceID, t.Key, "paths"); err != nil {
+			return err
+		}
 		err := tx.GetContext(ctx, &t.ID, s.q(`INSERT INTO tasks (workspace_id, key, title, url, description, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), t.WorkspaceID, t.Key, t.Title, t.URL, t.Description, t.CreatedAt)
 		if err != nil {
@@ -32,6 +35,9 @@ func (s *Store) CreateTask(ctx context.Context, t *Task, actorID int64) error {
 	})
 	if isUnique(err) {
 		return fmt.Errorf("storage: create task: %w", ErrConflict)
+	}
+	if errors.Is(err, ErrTaken) {
+		return fmt.Errorf("storage: create task: %w", ErrTaken)
 	}
 	if err != nil {
 		return fmt.Errorf("storage: create task: %w", err)

@@ -153,6 +153,10 @@ func options(c *bot.Command) ([]*discordgo.ApplicationCommandOption, error) {
 		switch o.Kind {
 		case bot.OptionUser:
 			opt.Type = discordgo.ApplicationCommandOptionUser
+		case bot.OptionInteger:
+			opt.Type = discordgo.ApplicationCommandOptionInteger
+			zero := 0.0
+			opt.MinValue, opt.MaxValue = &zero, maxInteger
 		case bot.OptionString, "":
 			opt.Type = discordgo.ApplicationCommandOptionString
 			opt.Autocomplete = o.Autocomplete && len(o.Choices) == 0
@@ -167,6 +171,9 @@ func options(c *bot.Command) ([]*discordgo.ApplicationCommandOption, error) {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Required && !out[j].Required })
 	return out, nil
 }
+
+// maxInteger bounds integer options (a path step's day: ten years).
+const maxInteger = 3650
 
 // memberPermissions is the default_member_permissions of a command and its
 // subcommands: none when a learner may run one of them; Manage Messages

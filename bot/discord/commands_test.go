@@ -42,6 +42,13 @@ const designTable = `
 /task archive: key string required
 /task restore: key string required
 /task list:
+/path create: name string required; title string required
+/path add: name string required; task string required autocomplete; day integer; due string
+/path remove: name string required; task string required autocomplete
+/path show: name string required
+/path archive: name string required
+/path restore: name string required
+/path list:
 /group create: name string required
 /group delete: name string required
 /group rename: name string required; new_name string required
@@ -62,7 +69,7 @@ func describe(cmds []*discordgo.ApplicationCommand) []string {
 	options := func(prefix string, opts []*discordgo.ApplicationCommandOption) string {
 		var parts []string
 		for _, o := range opts {
-			kind := map[discordgo.ApplicationCommandOptionType]string{3: "string", 6: "user"}[o.Type]
+			kind := map[discordgo.ApplicationCommandOptionType]string{3: "string", 4: "integer", 6: "user"}[o.Type]
 			if kind == "" {
 				kind = o.Type.String()
 			}
@@ -117,7 +124,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign unassign due report tasks invite task group role progress language history help" {
+		if strings.Join(names, " ") != "assign unassign due report tasks invite task path group role progress language history help" {
 			t.Errorf("commands = %v", names)
 		}
 	})

@@ -8,9 +8,9 @@ import "github.com/learnbot/learnbot/catalog"
 var names = defineNames(
 	// commands and subcommands
 	"assign", "tasks", "invite", "email", "list", "again", "revoke", "task", "add",
-	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due", "report",
+	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due", "report", "path",
 	// options
-	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when",
+	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when", "day",
 	// help
 	"help", "command",
 )

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -159,6 +160,13 @@ var snowflake = regexp.MustCompile(`^\d{1,20}$`)
 // (null, a number for a string, a user that is no ID) is refused, never
 // turned into text such as "<nil>".
 func valueArgs(o *discordgo.ApplicationCommandInteractionDataOption, rest bool, res *discordgo.ApplicationCommandInteractionDataResolved) ([]bot.Arg, error) {
+	if o.Type == discordgo.ApplicationCommandOptionInteger {
+		f, ok := o.Value.(float64)
+		if !ok || f != math.Trunc(f) || math.Abs(f) > 1e15 {
+			return nil, model.Fail(msgNoValue, catalog.Vars{"Option": strconv.Quote(o.Name)})
+		}
+		return []bot.Arg{{Text: strconv.FormatInt(int64(f), 10)}}, nil
+	}
 	s, ok := o.Value.(string)
 	if !ok {
 		return nil, model.Fail(msgNoValue, catalog.Vars{"Option": strconv.Quote(o.Name)})
