@@ -49,6 +49,8 @@ const (
 	OptionString  OptionKind = "string"
 	OptionUser    OptionKind = "user"
 	OptionInteger OptionKind = "integer"
+	// OptionBoolean is a flag: when true, its name is a word of the line.
+	OptionBoolean OptionKind = "boolean"
 )
 
 // Command is a command declared as data. Name may hold a subcommand

@@ -105,9 +105,20 @@ func (h *Handlers) groupAdd(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if err != nil {
 		return nil, err
 	}
+	before, err := h.store.MemberIDs(ctx, req.Caller.WorkspaceID, g.ID)
+	if err != nil {
+		return nil, err
+	}
 	n, err := h.store.AddMembers(ctx, g, ids, req.Caller.PersonID)
 	if err != nil {
 		return nil, err
+	}
+	// The group's rules serve whoever joined now: those already in were
+	// served when they joined, or stay out as the rule chose. A rule that
+	// fails here is logged: the members are in, and the next
+	// reconciliation applies it.
+	if err := h.applyGroupRules(ctx, req.Caller.WorkspaceID, g.ID, joined(before, ids)); err != nil {
+		h.log.ErrorContext(ctx, "applying the group's rules failed", "workspace", req.Workspace, "group", g.Name, "error", err)
 	}
 	return bot.Say(req.Lang, msgGroupAdded, catalog.Vars{"Count": n, "Group": g.Name, "Already": len(dedupe(ids)) - n}), nil
 }
@@ -174,6 +185,21 @@ func dedupe(ids []int64) []int64 {
 	for _, id := range ids {
 		if !seen[id] {
 			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// joined are the people of ids not among before.
+func joined(before, ids []int64) []int64 {
+	was := make(map[int64]bool, len(before))
+	for _, id := range before {
+		was[id] = true
+	}
+	var out []int64
+	for _, id := range dedupe(ids) {
+		if !was[id] {
 			out = append(out, id)
 		}
 	}

@@ -32,6 +32,10 @@ type Config struct {
 	// Language is LEARNBOT_LANGUAGE: for people whose language neither they
 	// nor their platform set.
 	Language catalog.Lang
+	// Directory, when set, gives the directory of a platform's workspace
+	// outside any request (nil when it has none), so that the rules'
+	// reconciliation can list platform groups.
+	Directory func(platform, workspace string) bot.Directory
 }
 
 // Handlers is learnbot's router with every command and button, and the

@@ -131,7 +131,11 @@ func eventText(l catalog.Lang, e *storage.Event) string {
 	} else {
 		vars["Missing"] = ""
 	}
-	return l.Say(m, vars)
+	text := l.Say(m, vars)
+	if e.Details.Rule != 0 {
+		text = strings.TrimSuffix(text, ".") + l.Say(msgEventByRule, catalog.Vars{"Rule": e.Details.Rule}) + "."
+	}
+	return text
 }
 
 // who names the people a set-based event touched: the one person, or how

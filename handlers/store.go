@@ -78,6 +78,18 @@ type Store interface {
 	PathProgress(ctx context.Context, wsID, pathID int64) ([]storage.EnrolmentProgress, error)
 	NextSteps(ctx context.Context, wsID, personID int64) ([]storage.NextStep, error)
 
+	// Rules.
+	CreateRule(ctx context.Context, r *storage.Rule) error
+	ListRules(ctx context.Context, wsID int64) ([]storage.Rule, error)
+	RemoveRule(ctx context.Context, wsID, id int64) (*storage.Rule, error)
+	RulesFor(ctx context.Context, wsID int64, kind, sourceID string) ([]storage.Rule, error)
+	RulesForPlatform(ctx context.Context, platform, workspace, kind, sourceID string) ([]storage.Rule, error)
+	ActiveRules(ctx context.Context) ([]storage.Rule, error)
+	ApplyRule(ctx context.Context, r *storage.Rule, people []int64) (int, error)
+	MemberIDs(ctx context.Context, wsID, groupID int64) ([]int64, error)
+	ActivePeopleIDs(ctx context.Context, wsID int64) ([]int64, error)
+	WorkspaceByID(ctx context.Context, id int64) (*storage.Workspace, error)
+
 	// Reports and history.
 	CreateReport(ctx context.Context, wsID, groupID, actorID int64) (string, time.Time, error)
 	ReportTasks(ctx context.Context, wsID, groupID int64) ([]storage.ReportRow, error)

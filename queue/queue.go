@@ -5,6 +5,7 @@
 package queue
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -82,6 +83,10 @@ type Config struct {
 	// Gate, when set, admits each job before it runs, so that interactive
 	// requests go first (see gate.go).
 	Gate Gate
+	// Reconcile, when set, applies every rule to its source as it is now;
+	// it runs every ReconcileEvery (default 1h; see ReconcileArgs).
+	Reconcile      func(ctx context.Context) (int, error)
+	ReconcileEvery time.Duration
 }
 
 // Queue inserts and works jobs.
@@ -156,6 +161,7 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &reminderWorker{q: q})
 	river.AddWorker(workers, &reminderScanWorker{q: q})
 	river.AddWorker(workers, &pruneWorker{q: q})
+	river.AddWorker(workers, &reconcileWorker{q: q})
 	maxWorkers := cfg.Workers
 	if store.Dialect() == storage.SQLite {
 		// SQLite has one writer; more workers only queue on its lock.
@@ -182,6 +188,8 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(ScanInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return ReminderScanArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(cfg.ReconcileEvery, time.Hour)),
+				func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil }, nil),
 			river.NewPeriodicJob(river.PeriodicInterval(PruneInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),

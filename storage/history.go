@@ -79,6 +79,7 @@ type EventDetails struct {
 	From       string   `json:"from,omitempty"`       // group rename: the name before (Group is the new one)
 	Due        string   `json:"due,omitempty"`        // due: the date set (YYYY-MM-DD), "" when cleared
 	Path       string   `json:"path,omitempty"`       // the path's key, for path events
+	Rule       int64    `json:"rule,omitempty"`       // the rule that made the change (auto #3)
 }
 
 // Value stores the details as JSON.

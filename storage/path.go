@@ -347,6 +347,18 @@ func (s *Store) pathHolders(ctx context.Context, tx *sqlx.Tx, pathID int64, peop
 // and releases those due now.
 func (s *Store) enrol(ctx context.Context, tx *sqlx.Tx, wsID, pathID, guideID int64, start calendar.Date, people []int64,
 	forced bool, kind string, res *EnrolResult) error {
+	return s.enrolFor(ctx, tx, wsID, pathID, guideID, start, people, forced, kind, 0, res)
+}
+
+// enrolBy enrols people for a rule (never forced), recorded as the rule's.
+func (s *Store) enrolBy(ctx context.Context, tx *sqlx.Tx, wsID, pathID, makerID int64, start calendar.Date, people []int64,
+	ruleID int64, res *EnrolResult) error {
+	return s.enrolFor(ctx, tx, wsID, pathID, makerID, start, people, false, EventEnrol, ruleID, res)
+}
+
+// enrolFor is enrol, recorded as done by a rule when ruleID is set.
+func (s *Store) enrolFor(ctx context.Context, tx *sqlx.Tx, wsID, pathID, guideID int64, start calendar.Date, people []int64,
+	forced bool, kind string, ruleID int64, res *EnrolResult) error {
 	now := s.now()
 	q := join(frag(`UPDATE enrolments SET state = 'ended', ended_at = ? WHERE path_id = ? AND state = 'active' AND person_id IN `, now, pathID),
 		s.idSet(people))
@@ -377,7 +389,7 @@ func (s *Store) enrol(ctx context.Context, tx *sqlx.Tx, wsID, pathID, guideID in
 		return err
 	}
 	return s.record(ctx, tx, Event{WorkspaceID: wsID, ActorID: ref(guideID), Kind: kind, PersonID: onlyOne(people),
-		Count: res.Enrolled, Details: EventDetails{Path: s.pathKey(ctx, tx, pathID), Names: res.Names}})
+		Count: res.Enrolled, Details: EventDetails{Path: s.pathKey(ctx, tx, pathID), Names: res.Names, Rule: ruleID}})
 }
 
 // reschedulePath gives the active enrolments of a path the steps it has now:

@@ -153,6 +153,8 @@ func options(c *bot.Command) ([]*discordgo.ApplicationCommandOption, error) {
 		switch o.Kind {
 		case bot.OptionUser:
 			opt.Type = discordgo.ApplicationCommandOptionUser
+		case bot.OptionBoolean:
+			opt.Type = discordgo.ApplicationCommandOptionBoolean
 		case bot.OptionInteger:
 			opt.Type = discordgo.ApplicationCommandOptionInteger
 			zero := 0.0

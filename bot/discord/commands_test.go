@@ -49,6 +49,9 @@ const designTable = `
 /path archive: name string required
 /path restore: name string required
 /path list:
+/auto add: what string required autocomplete; source string required; every string; due string; existing boolean
+/auto list:
+/auto remove: id integer required
 /group create: name string required
 /group delete: name string required
 /group rename: name string required; new_name string required
@@ -69,7 +72,7 @@ func describe(cmds []*discordgo.ApplicationCommand) []string {
 	options := func(prefix string, opts []*discordgo.ApplicationCommandOption) string {
 		var parts []string
 		for _, o := range opts {
-			kind := map[discordgo.ApplicationCommandOptionType]string{3: "string", 4: "integer", 6: "user"}[o.Type]
+			kind := map[discordgo.ApplicationCommandOptionType]string{3: "string", 4: "integer", 5: "boolean", 6: "user"}[o.Type]
 			if kind == "" {
 				kind = o.Type.String()
 			}
@@ -124,7 +127,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign unassign due report tasks invite task path group role progress language history help" {
+		if strings.Join(names, " ") != "assign unassign due report tasks invite task path auto group role progress language history help" {
 			t.Errorf("commands = %v", names)
 		}
 	})

@@ -8,9 +8,9 @@ import "github.com/learnbot/learnbot/catalog"
 var names = defineNames(
 	// commands and subcommands
 	"assign", "tasks", "invite", "email", "list", "again", "revoke", "task", "add",
-	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due", "report", "path",
+	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due", "report", "path", "auto",
 	// options
-	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when", "day",
+	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when", "day", "what", "source", "every", "existing", "id",
 	// help
 	"help", "command",
 )

@@ -160,6 +160,16 @@ var snowflake = regexp.MustCompile(`^\d{1,20}$`)
 // (null, a number for a string, a user that is no ID) is refused, never
 // turned into text such as "<nil>".
 func valueArgs(o *discordgo.ApplicationCommandInteractionDataOption, rest bool, res *discordgo.ApplicationCommandInteractionDataResolved) ([]bot.Arg, error) {
+	if o.Type == discordgo.ApplicationCommandOptionBoolean {
+		on, ok := o.Value.(bool)
+		if !ok {
+			return nil, model.Fail(msgNoValue, catalog.Vars{"Option": strconv.Quote(o.Name)})
+		}
+		if on {
+			return []bot.Arg{{Text: o.Name}}, nil
+		}
+		return nil, nil
+	}
 	if o.Type == discordgo.ApplicationCommandOptionInteger {
 		f, ok := o.Value.(float64)
 		if !ok || f != math.Trunc(f) || math.Abs(f) > 1e15 {

@@ -305,6 +305,7 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 		EmailEnabled: qcfg.Mailer != nil, MailFrom: cfg.MailFrom, Language: cfg.Language}, log)
 	c.handlers.Observer = observer{c.metrics}
 	qcfg.Composer = c.handlers
+	qcfg.Reconcile, qcfg.ReconcileEvery = c.handlers.Reconcile, cfg.ReconcileEvery
 	c.queue, err = queue.New(store, qcfg)
 	if err != nil {
 		store.Close()
