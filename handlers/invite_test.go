@@ -3,8 +3,10 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/handlers"
@@ -161,4 +163,83 @@ func mustWorkspace(t *testing.T, b *testbot.Bot) int64 {
 		t.Fatal(err)
 	}
 	return p.WorkspaceID
+}
+
+var inviteLinkRE = regexp.MustCompile(`/invite/([A-Za-z0-9_-]+)`)
+
+// tokenOf is the token of the invitation link a reply shows.
+func tokenOf(t *testing.T, r *bot.Reply) string {
+	t.Helper()
+	m := inviteLinkRE.FindStringSubmatch(r.String())
+	if m == nil {
+		t.Fatalf("no invitation link in %q", r.String())
+	}
+	return m[1]
+}
+
+// TestInviteOfActiveRefused (issue 25): invite and invite again are refused
+// for an active member, even one whose old invitation is still stored as
+// pending, and accepting such an invitation changes no role: a guide
+// cannot give back a role an admin took away, nor take an admin's.
+func TestInviteOfActiveRefused(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.NoWorkers(), testbot.Admins("console:gina", "console:olga"))
+		ctx := context.Background()
+		ben := model.User{ID: "ben", Name: "ben"}
+		run(t, b, gina, "role @ben guide")
+		role := func(id string) model.Role {
+			t.Helper()
+			p, err := b.Store.PersonByChat(ctx, model.PlatformConsole, "console", id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.Granted()
+		}
+		// Anna lets her guide invitation expire, then talks to learnbot
+		// with its address: an active learner, the expired invitation
+		// still stored as pending.
+		annaToken := tokenOf(t, run(t, b, ben, "invite anna@example.com guide"))
+		start := time.Now()
+		b.Store.SetClock(func() time.Time { return start.Add(15 * 24 * time.Hour) })
+		run(t, b, model.User{ID: "anna", Name: "anna", Email: "anna@example.com"}, "tasks")
+		// Olga, an admin, has an invitation as a learner waiting when she
+		// first talks to learnbot with its address.
+		b.Store.SetClock(time.Now)
+		olgaToken := tokenOf(t, run(t, b, ben, "invite olga@example.com"))
+		run(t, b, model.User{ID: "olga", Name: "olga", Email: "olga@example.com"}, "tasks")
+		if role("anna") != model.RoleLearner || role("olga") != model.RoleAdmin {
+			t.Fatalf("before: anna %s, olga %s", role("anna"), role("olga"))
+		}
+		_, before := eventCounts(t, b)
+
+		for _, email := range []string{"anna@example.com", "olga@example.com"} {
+			t.Run("InviteAgain/"+email, func(t *testing.T) {
+				r := run(t, b, ben, "invite again "+email)
+				want := email + " is already an active member of this workspace, so nothing was sent: use /role to change their role."
+				if r.String() != want {
+					t.Fatalf("invite again: %q; want %q", r.String(), want)
+				}
+			})
+			t.Run("Invite/"+email, func(t *testing.T) {
+				r := run(t, b, ben, "invite "+email+" guide")
+				if !strings.Contains(r.String(), email+" is already an active member") || len(r.AllButtons()) != 0 {
+					t.Fatalf("invite: %q, buttons %v", r.String(), labels(r))
+				}
+			})
+		}
+		if _, after := eventCounts(t, b); after != before {
+			t.Fatalf("refused invitations wrote %d events", after-before)
+		}
+		t.Run("AcceptKeepsRole", func(t *testing.T) {
+			// The clock is back: Anna's invitation is valid again.
+			for _, token := range []string{annaToken, olgaToken} {
+				if _, err := b.Store.AcceptInvitation(ctx, token); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if role("anna") != model.RoleLearner || role("olga") != model.RoleAdmin {
+				t.Fatalf("after: anna %s, olga %s; want learner, admin", role("anna"), role("olga"))
+			}
+		})
+	})
 }
