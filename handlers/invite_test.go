@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -239,6 +240,83 @@ func TestInviteOfActiveRefused(t *testing.T) {
 			}
 			if role("anna") != model.RoleLearner || role("olga") != model.RoleAdmin {
 				t.Fatalf("after: anna %s, olga %s; want learner, admin", role("anna"), role("olga"))
+			}
+		})
+	})
+}
+
+// TestConcurrentInvites (issue 25): ten guides inviting one address at
+// once make one invitation, and the others are told it is pending; ten
+// invite again at once each send a new link, the last one standing. No one
+// is told that something went wrong or that nothing is pending.
+func TestConcurrentInvites(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.NoWorkers(), testbot.Admins("console:gina"))
+		run(t, b, gina, "tasks")
+		concurrently := func(line string) []string {
+			var wg sync.WaitGroup
+			replies := make([]string, 10)
+			for i := range replies {
+				wg.Go(func() { replies[i] = run(t, b, gina, line).String() })
+			}
+			wg.Wait()
+			return replies
+		}
+		pending := func(t *testing.T) int {
+			t.Helper()
+			list, err := b.Store.PendingInvitations(context.Background(), mustWorkspace(t, b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, inv := range list {
+				if inv.Email == "anna@example.com" {
+					n++
+				}
+			}
+			return n
+		}
+		t.Run("Invite", func(t *testing.T) {
+			created, already := 0, 0
+			for _, r := range concurrently("invite anna@example.com") {
+				switch {
+				case strings.Contains(r, "Invitation for anna@example.com (learner) created"):
+					created++
+				case strings.HasPrefix(r, "anna@example.com already has a pending invitation"):
+					already++
+				default:
+					t.Errorf("reply: %q", r)
+				}
+			}
+			if created != 1 || already != 9 || pending(t) != 1 {
+				t.Fatalf("%d created, %d already pending, %d stored; want 1, 9, 1", created, already, pending(t))
+			}
+		})
+		t.Run("ManyInEitherOrder", func(t *testing.T) {
+			var wg sync.WaitGroup
+			replies := make([]string, 10)
+			for i := range replies {
+				line := "invite b1@example.com b2@example.com"
+				if i%2 == 1 {
+					line = "invite b2@example.com b1@example.com"
+				}
+				wg.Go(func() { replies[i] = run(t, b, gina, line).String() })
+			}
+			wg.Wait()
+			for _, r := range replies {
+				if !strings.HasPrefix(r, "2 addresses: ") {
+					t.Errorf("reply: %q", r)
+				}
+			}
+		})
+		t.Run("InviteAgain", func(t *testing.T) {
+			for _, r := range concurrently("invite again anna@example.com") {
+				if !strings.HasPrefix(r, "New link: the old one no longer works.") {
+					t.Errorf("reply: %q", r)
+				}
+			}
+			if n := pending(t); n != 1 {
+				t.Fatalf("%d pending invitations; want 1", n)
 			}
 		})
 	})

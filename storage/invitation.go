@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,30 +86,56 @@ func (s *Store) CreateInvitations(ctx context.Context, p InviteParams, emails []
 	if p.Role == model.RoleAdmin && p.ByRole != model.RoleAdmin {
 		return nil, fmt.Errorf("storage: create invitations: %w", ErrAdminInvitation)
 	}
-	var out []InviteOutcome
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		out = out[:0]
-		seen := map[string]bool{}
-		for _, email := range emails {
-			email = normalizeEmail(email)
-			if seen[email] {
-				continue
-			}
+	// Addresses are written in sorted order, so that two commands naming
+	// the same ones cannot deadlock; the outcomes keep the order given.
+	var order []string
+	seen := map[string]bool{}
+	for _, email := range emails {
+		if email = normalizeEmail(email); !seen[email] {
 			seen[email] = true
+			order = append(order, email)
+		}
+	}
+	sorted := slices.Sorted(slices.Values(order))
+	byEmail := map[string]InviteOutcome{}
+	// Two commands inviting one address at once both find nobody, and the
+	// second insert breaks a unique index (people's email, the pending
+	// invitation's address): run again, and the address is found pending.
+	err := s.retryUnique(ctx, func(tx *sqlx.Tx) error {
+		clear(byEmail)
+		for _, email := range sorted {
 			q := p
 			q.Email, q.ChatUser = email, chatUsers[email]
 			o, err := s.inviteOne(ctx, tx, q)
 			if err != nil {
 				return fmt.Errorf("%s: %w", email, err)
 			}
-			out = append(out, o)
+			byEmail[email] = o
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: create invitations: %w", err)
 	}
+	out := make([]InviteOutcome, len(order))
+	for i, email := range order {
+		out[i] = byEmail[email]
+	}
 	return out, nil
+}
+
+// uniqueRetries bounds how often retryUnique runs a transaction again.
+const uniqueRetries = 3
+
+// retryUnique runs f in a transaction, and again when a concurrent one
+// broke a unique index first: the next run reads what it wrote.
+func (s *Store) retryUnique(ctx context.Context, f func(tx *sqlx.Tx) error) error {
+	for i := 0; ; i++ {
+		err := s.tx(ctx, f)
+		if !isUnique(err) || i == uniqueRetries {
+			return err
+		}
+	}
 }
 
 // inviteOne invites one address inside a batch's transaction.
