@@ -321,3 +321,33 @@ func TestConcurrentInvites(t *testing.T) {
 		})
 	})
 }
+
+// TestHiddenCharactersRefused (issue 25): invisible characters in titles,
+// names and emails, and a task link with user info, are refused and write
+// nothing; a joiner inside an emoji sequence is fine.
+func TestHiddenCharactersRefused(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.NoWorkers(), testbot.Admins("console:gina"))
+		run(t, b, gina, "tasks")
+		_, before := eventCounts(t, b)
+		for _, c := range []string{"\u200B", "\u200D", "\u2060", "\uFEFF", "\U000E0041", "\u202E"} {
+			for _, line := range []string{"task add sql SQL" + c + " basics", "invite ann" + c + "a@example.com",
+				"group create team" + c} {
+				if r := as(b, "console", gina, strings.Fields(line)...); !strings.Contains(r.String(), "character (U+") ||
+					!strings.Contains(r.String(), "Usage:") {
+					t.Errorf("%q: %q", line, r.String())
+				}
+			}
+		}
+		if r := run(t, b, gina, "task add sql SQL https://learn.example.com@evil.example/"); !strings.Contains(r.String(), "Usage:") {
+			t.Errorf("a link with user info: %q", r.String())
+		}
+		if _, after := eventCounts(t, b); after != before {
+			t.Fatalf("refused commands wrote %d events", after-before)
+		}
+		if r := run(t, b, gina, "task add dev Developer 👩\u200d💻 https://learn.example.com/dev"); !strings.Contains(r.String(), "dev") ||
+			strings.Contains(r.String(), "Usage:") {
+			t.Fatalf("an emoji sequence: %q", r.String())
+		}
+	})
+}
