@@ -11,6 +11,7 @@ var (
 	msgTooLong        = catalog.Msg("bot.too_long")
 	msgBadUTF8        = catalog.Msg("bot.bad_utf8")
 	msgControlChar    = catalog.Msg("bot.control_char")
+	msgHiddenChar     = catalog.Msg("bot.hidden_char")
 	msgNoCommand      = catalog.Msg("bot.no_command")
 	msgUnknownCommand = catalog.Msg("bot.unknown_command")
 	msgDone           = catalog.Msg("bot.done")

@@ -257,7 +257,8 @@ func authorize(min model.Role, next HandlerFunc) HandlerFunc {
 // characters, NUL included (PostgreSQL refuses NUL in text), but the
 // newline, which separates words and lines, and the bidirectional controls
 // that would turn around what follows them wherever the text is shown
-// (model.BidiControl). Text platforms split words at
+// (model.BidiControl), and invisible characters that make two texts look
+// alike (model.HiddenChar). Text platforms split words at
 // other whitespace before this, so a tab never reaches it from them.
 func badText(req *Request) *Reply {
 	for _, a := range req.Args {
@@ -268,6 +269,9 @@ func badText(req *Request) *Reply {
 			if c != '\n' && (unicode.IsControl(c) || model.BidiControl(c)) {
 				return usageReply(req, Say(req.Lang, msgControlChar, catalog.Vars{"Char": fmt.Sprintf("U+%04X", c)}))
 			}
+		}
+		if c, ok := model.HiddenChar(a.Text); ok {
+			return usageReply(req, Say(req.Lang, msgHiddenChar, catalog.Vars{"Char": fmt.Sprintf("U+%04X", c)}))
 		}
 	}
 	return nil

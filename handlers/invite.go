@@ -136,7 +136,7 @@ func (h *Handlers) invitedOne(req *bot.Request, o storage.InviteOutcome, chatUse
 		r.Buttons = []bot.Button{reinviteButton(*o.Pending, req.Lang.Say(msgInviteAgain, nil))}
 		return r, nil
 	case o.Active:
-		return nil, model.Err(req.Lang, msgInviteActive, catalog.Vars{"Email": o.Email})
+		return nil, activeError(req, o.Email)
 	}
 	return &bot.Reply{Text: h.sentText(req, o.Invited, chatUser)}, nil
 }
@@ -279,6 +279,9 @@ func (h *Handlers) reinvite(ctx context.Context, req *bot.Request, email string)
 	if errors.Is(err, storage.ErrAdminInvitation) {
 		return nil, adminInvitationError(req.Lang)
 	}
+	if errors.Is(err, storage.ErrActive) {
+		return nil, activeError(req, email)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -322,6 +325,12 @@ func (h *Handlers) inviteRevoke(ctx context.Context, req *bot.Request) (*bot.Rep
 		return nil, err
 	}
 	return bot.Say(req.Lang, msgRevoked, catalog.Vars{"Email": email}), nil
+}
+
+// activeError refuses to invite an active member: their role changes only
+// through role (DESIGN section 4).
+func activeError(req *bot.Request, email string) error {
+	return model.Err(req.Lang, msgInviteActive, catalog.Vars{"Email": email, "Command": req.Slash("role")})
 }
 
 // adminInvitationError refuses a guide who creates, re-sends or revokes an

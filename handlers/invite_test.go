@@ -3,8 +3,11 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/handlers"
@@ -161,4 +164,190 @@ func mustWorkspace(t *testing.T, b *testbot.Bot) int64 {
 		t.Fatal(err)
 	}
 	return p.WorkspaceID
+}
+
+var inviteLinkRE = regexp.MustCompile(`/invite/([A-Za-z0-9_-]+)`)
+
+// tokenOf is the token of the invitation link a reply shows.
+func tokenOf(t *testing.T, r *bot.Reply) string {
+	t.Helper()
+	m := inviteLinkRE.FindStringSubmatch(r.String())
+	if m == nil {
+		t.Fatalf("no invitation link in %q", r.String())
+	}
+	return m[1]
+}
+
+// TestInviteOfActiveRefused (issue 25): invite and invite again are refused
+// for an active member, even one whose old invitation is still stored as
+// pending, and accepting such an invitation changes no role: a guide
+// cannot give back a role an admin took away, nor take an admin's.
+func TestInviteOfActiveRefused(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.NoWorkers(), testbot.Admins("console:gina", "console:olga"))
+		ctx := context.Background()
+		ben := model.User{ID: "ben", Name: "ben"}
+		run(t, b, gina, "role @ben guide")
+		role := func(id string) model.Role {
+			t.Helper()
+			p, err := b.Store.PersonByChat(ctx, model.PlatformConsole, "console", id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.Granted()
+		}
+		// Anna lets her guide invitation expire, then talks to learnbot
+		// with its address: an active learner, the expired invitation
+		// still stored as pending.
+		annaToken := tokenOf(t, run(t, b, ben, "invite anna@example.com guide"))
+		start := time.Now()
+		b.Store.SetClock(func() time.Time { return start.Add(15 * 24 * time.Hour) })
+		run(t, b, model.User{ID: "anna", Name: "anna", Email: "anna@example.com"}, "tasks")
+		// Olga, an admin, has an invitation as a learner waiting when she
+		// first talks to learnbot with its address.
+		b.Store.SetClock(time.Now)
+		olgaToken := tokenOf(t, run(t, b, ben, "invite olga@example.com"))
+		run(t, b, model.User{ID: "olga", Name: "olga", Email: "olga@example.com"}, "tasks")
+		if role("anna") != model.RoleLearner || role("olga") != model.RoleAdmin {
+			t.Fatalf("before: anna %s, olga %s", role("anna"), role("olga"))
+		}
+		_, before := eventCounts(t, b)
+
+		for _, email := range []string{"anna@example.com", "olga@example.com"} {
+			t.Run("InviteAgain/"+email, func(t *testing.T) {
+				r := run(t, b, ben, "invite again "+email)
+				want := email + " is already an active member of this workspace, so nothing was sent: use /role to change their role."
+				if r.String() != want {
+					t.Fatalf("invite again: %q; want %q", r.String(), want)
+				}
+			})
+			t.Run("Invite/"+email, func(t *testing.T) {
+				r := run(t, b, ben, "invite "+email+" guide")
+				if !strings.Contains(r.String(), email+" is already an active member") || len(r.AllButtons()) != 0 {
+					t.Fatalf("invite: %q, buttons %v", r.String(), labels(r))
+				}
+			})
+		}
+		if _, after := eventCounts(t, b); after != before {
+			t.Fatalf("refused invitations wrote %d events", after-before)
+		}
+		t.Run("AcceptKeepsRole", func(t *testing.T) {
+			// The clock is back: Anna's invitation is valid again.
+			for _, token := range []string{annaToken, olgaToken} {
+				if _, err := b.Store.AcceptInvitation(ctx, token); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if role("anna") != model.RoleLearner || role("olga") != model.RoleAdmin {
+				t.Fatalf("after: anna %s, olga %s; want learner, admin", role("anna"), role("olga"))
+			}
+		})
+	})
+}
+
+// TestConcurrentInvites (issue 25): ten guides inviting one address at
+// once make one invitation, and the others are told it is pending; ten
+// invite again at once each send a new link, the last one standing. No one
+// is told that something went wrong or that nothing is pending.
+func TestConcurrentInvites(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.NoWorkers(), testbot.Admins("console:gina"))
+		run(t, b, gina, "tasks")
+		concurrently := func(line string) []string {
+			var wg sync.WaitGroup
+			replies := make([]string, 10)
+			for i := range replies {
+				wg.Go(func() { replies[i] = run(t, b, gina, line).String() })
+			}
+			wg.Wait()
+			return replies
+		}
+		pending := func(t *testing.T) int {
+			t.Helper()
+			list, err := b.Store.PendingInvitations(context.Background(), mustWorkspace(t, b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, inv := range list {
+				if inv.Email == "anna@example.com" {
+					n++
+				}
+			}
+			return n
+		}
+		t.Run("Invite", func(t *testing.T) {
+			created, already := 0, 0
+			for _, r := range concurrently("invite anna@example.com") {
+				switch {
+				case strings.Contains(r, "Invitation for anna@example.com (learner) created"):
+					created++
+				case strings.HasPrefix(r, "anna@example.com already has a pending invitation"):
+					already++
+				default:
+					t.Errorf("reply: %q", r)
+				}
+			}
+			if created != 1 || already != 9 || pending(t) != 1 {
+				t.Fatalf("%d created, %d already pending, %d stored; want 1, 9, 1", created, already, pending(t))
+			}
+		})
+		t.Run("ManyInEitherOrder", func(t *testing.T) {
+			var wg sync.WaitGroup
+			replies := make([]string, 10)
+			for i := range replies {
+				line := "invite b1@example.com b2@example.com"
+				if i%2 == 1 {
+					line = "invite b2@example.com b1@example.com"
+				}
+				wg.Go(func() { replies[i] = run(t, b, gina, line).String() })
+			}
+			wg.Wait()
+			for _, r := range replies {
+				if !strings.HasPrefix(r, "2 addresses: ") {
+					t.Errorf("reply: %q", r)
+				}
+			}
+		})
+		t.Run("InviteAgain", func(t *testing.T) {
+			for _, r := range concurrently("invite again anna@example.com") {
+				if !strings.HasPrefix(r, "New link: the old one no longer works.") {
+					t.Errorf("reply: %q", r)
+				}
+			}
+			if n := pending(t); n != 1 {
+				t.Fatalf("%d pending invitations; want 1", n)
+			}
+		})
+	})
+}
+
+// TestHiddenCharactersRefused (issue 25): invisible characters in titles,
+// names and emails, and a task link with user info, are refused and write
+// nothing; a joiner inside an emoji sequence is fine.
+func TestHiddenCharactersRefused(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		b := testbot.New(t, db, nil, testbot.NoWorkers(), testbot.Admins("console:gina"))
+		run(t, b, gina, "tasks")
+		_, before := eventCounts(t, b)
+		for _, c := range []string{"\u200B", "\u200D", "\u2060", "\uFEFF", "\U000E0041", "\u202E"} {
+			for _, line := range []string{"task add sql SQL" + c + " basics", "invite ann" + c + "a@example.com",
+				"group create team" + c} {
+				if r := as(b, "console", gina, strings.Fields(line)...); !strings.Contains(r.String(), "character (U+") ||
+					!strings.Contains(r.String(), "Usage:") {
+					t.Errorf("%q: %q", line, r.String())
+				}
+			}
+		}
+		if r := run(t, b, gina, "task add sql SQL https://learn.example.com@evil.example/"); !strings.Contains(r.String(), "Usage:") {
+			t.Errorf("a link with user info: %q", r.String())
+		}
+		if _, after := eventCounts(t, b); after != before {
+			t.Fatalf("refused commands wrote %d events", after-before)
+		}
+		if r := run(t, b, gina, "task add dev Developer 👩\u200d💻 https://learn.example.com/dev"); !strings.Contains(r.String(), "dev") ||
+			strings.Contains(r.String(), "Usage:") {
+			t.Fatalf("an emoji sequence: %q", r.String())
+		}
+	})
 }

@@ -51,7 +51,9 @@ func titleAndLink(l catalog.Lang, args []bot.Arg) (title, link string, err error
 	}
 	if last := words[len(words)-1]; strings.HasPrefix(last, "http://") || strings.HasPrefix(last, "https://") {
 		u, err := url.Parse(last)
-		if err != nil || u.Host == "" {
+		// User info ("https://learn.example.com@evil.example/") hides
+		// the real host behind a familiar name.
+		if err != nil || u.Host == "" || u.User != nil {
 			return "", "", model.UsageErr(l, msgBadLink, catalog.Vars{"Link": strconv.Quote(last)})
 		}
 		link, words = last, words[:len(words)-1]

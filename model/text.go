@@ -1,5 +1,7 @@
 package model
 
+import "unicode"
+
 // BidiControl reports whether r is a bidirectional embedding, override or
 // isolate (U+202A to U+202E, U+2066 to U+2069). The text after one is laid
 // out in another direction up to its end or the end of the paragraph, so a
@@ -9,4 +11,39 @@ package model
 // are the joiners of emoji and of Indic and Persian script.
 func BidiControl(r rune) bool {
 	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
+}
+
+// HiddenChar finds the first invisible format character of s that no
+// title, name or email should hold: zero-width spaces and word joiners
+// (U+200B, U+2060, U+FEFF), Unicode tag characters (U+E0000 to U+E007F),
+// and the joiners U+200C and U+200D outside the sequences that need them
+// (an emoji sequence such as 👩‍💻, or two letters of a script other than
+// Latin, as Persian and Indic writing use them). They make two different
+// texts look the same, or hide text from the reader.
+func HiddenChar(s string) (rune, bool) {
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case r == '\u200B' || r == '\u2060' || r == '\uFEFF' || r >= 0xE0000 && r <= 0xE007F:
+			return r, true
+		case r == '\u200C' || r == '\u200D':
+			if i == 0 || i == len(rs)-1 || !joined(rs[i-1], rs[i+1]) {
+				return r, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// joined reports whether a joiner between before and after belongs there:
+// inside an emoji sequence, or between two letters of a non-Latin script.
+func joined(before, after rune) bool {
+	emoji := func(r rune) bool { return unicode.Is(unicode.So, r) }
+	if (emoji(before) || before == '\uFE0F' || before >= 0x1F3FB && before <= 0x1F3FF) && emoji(after) {
+		return true
+	}
+	script := func(r rune) bool {
+		return r > unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsMark(r)) && !unicode.Is(unicode.Latin, r)
+	}
+	return script(before) && script(after)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,37 +86,79 @@ func (s *Store) CreateInvitations(ctx context.Context, p InviteParams, emails []
 	if p.Role == model.RoleAdmin && p.ByRole != model.RoleAdmin {
 		return nil, fmt.Errorf("storage: create invitations: %w", ErrAdminInvitation)
 	}
-	var out []InviteOutcome
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		out = out[:0]
-		seen := map[string]bool{}
-		for _, email := range emails {
-			email = normalizeEmail(email)
-			if seen[email] {
-				continue
-			}
+	// Addresses are written in sorted order, so that two commands naming
+	// the same ones cannot deadlock; the outcomes keep the order given.
+	var order []string
+	seen := map[string]bool{}
+	for _, email := range emails {
+		if email = normalizeEmail(email); !seen[email] {
 			seen[email] = true
+			order = append(order, email)
+		}
+	}
+	sorted := slices.Sorted(slices.Values(order))
+	byEmail := map[string]InviteOutcome{}
+	// Two commands inviting one address at once both find nobody, and the
+	// second insert breaks a unique index (people's email, the pending
+	// invitation's address): run again, and the address is found pending.
+	err := s.retryUnique(ctx, func(tx *sqlx.Tx) error {
+		clear(byEmail)
+		for _, email := range sorted {
 			q := p
 			q.Email, q.ChatUser = email, chatUsers[email]
 			o, err := s.inviteOne(ctx, tx, q)
 			if err != nil {
 				return fmt.Errorf("%s: %w", email, err)
 			}
-			out = append(out, o)
+			byEmail[email] = o
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: create invitations: %w", err)
 	}
+	out := make([]InviteOutcome, len(order))
+	for i, email := range order {
+		out[i] = byEmail[email]
+	}
 	return out, nil
+}
+
+// uniqueRetries bounds how often retryUnique runs a transaction again.
+const uniqueRetries = 3
+
+// retryUnique runs f in a transaction, and again when a concurrent one
+// broke a unique index first: the next run reads what it wrote.
+func (s *Store) retryUnique(ctx context.Context, f func(tx *sqlx.Tx) error) error {
+	for i := 0; ; i++ {
+		err := s.tx(ctx, f)
+		if !isUnique(err) || i == uniqueRetries {
+			return err
+		}
+	}
 }
 
 // inviteOne invites one address inside a batch's transaction.
 func (s *Store) inviteOne(ctx context.Context, tx *sqlx.Tx, p InviteParams) (InviteOutcome, error) {
 	o := InviteOutcome{Email: p.Email}
+	// An active member is told so even when an invitation of theirs is
+	// still stored as pending: it must not be offered to them again, as
+	// accepting it would change their role (only role does that).
+	var active int
+	err := tx.GetContext(ctx, &active, s.q(`SELECT count(*) FROM people
+		WHERE workspace_id = ? AND status = 'active' AND (email = ? OR chat_id = ?)`), p.WorkspaceID, p.Email, chatIDOf(p.ChatUser))
+	if err != nil {
+		return o, err
+	}
+	if active > 0 {
+		if _, _, err := s.invitedPerson(ctx, tx, p); err != nil && !errors.Is(err, ErrActive) {
+			return o, err // an active chat user gets the address they were found by
+		}
+		o.Active = true
+		return o, nil
+	}
 	var pending Invitation
-	err := tx.GetContext(ctx, &pending, s.q(`SELECT `+invitationColumns+` FROM invitations i
+	err = tx.GetContext(ctx, &pending, s.q(`SELECT `+invitationColumns+` FROM invitations i
 		WHERE i.workspace_id = ? AND i.email = ? AND i.status = 'pending'`), p.WorkspaceID, p.Email)
 	if err == nil {
 		o.Pending = &pending
@@ -217,17 +260,18 @@ func (s *Store) insertInvitation(ctx context.Context, tx *sqlx.Tx, p InviteParam
 
 // Reinvite replaces the pending (or expired) invitation of an address with
 // a new link; the old link then answers "superseded". The role stays unless
-// p.Role is set.
+// p.Role is set. An address whose person is active is ErrActive: accepting
+// would change their role, which only role does.
 func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, error) {
 	p.Email = normalizeEmail(p.Email)
 	var res *InviteResult
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		var old Invitation
-		err := tx.GetContext(ctx, &old, s.q(`SELECT `+invitationColumns+` FROM invitations i
-			WHERE i.workspace_id = ? AND i.email = ? AND i.status IN ('pending', 'expired')
-			ORDER BY i.created_at DESC, i.id DESC LIMIT 1`+s.forUpdate()), p.WorkspaceID, p.Email)
+		old, person, err := s.lockInvitation(ctx, tx, p.WorkspaceID, p.Email, `'pending', 'expired'`)
 		if err != nil {
-			return notFound(err)
+			return err
+		}
+		if person.Status == StatusActive {
+			return ErrActive
 		}
 		if p.Role == "" {
 			p.Role = old.Role
@@ -238,11 +282,7 @@ func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, er
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'superseded' WHERE id = ?`), old.ID); err != nil {
 			return err
 		}
-		var chatID *string
-		if err := tx.GetContext(ctx, &chatID, s.q(`SELECT chat_id FROM people WHERE id = ?`), old.PersonID); err != nil {
-			return err
-		}
-		if res, err = s.insertInvitation(ctx, tx, p, old.PersonID, old.SendCount, chatID != nil); err != nil {
+		if res, err = s.insertInvitation(ctx, tx, p, old.PersonID, old.SendCount, person.ChatID != nil); err != nil {
 			return err
 		}
 		return s.recordInvitation(ctx, tx, EventInviteAgain, p.InvitedBy, &res.Invitation)
@@ -253,15 +293,36 @@ func (s *Store) Reinvite(ctx context.Context, p InviteParams) (*InviteResult, er
 	return res, nil
 }
 
+// lockInvitation finds the latest invitation of an address in one of the
+// statuses (an SQL list) and locks its person, then the invitation. The
+// person is locked first, as accepting does: two commands on one address
+// queue on the person, and the one that waited reads the invitation anew,
+// so it finds the link the other made rather than the one it replaced.
+func (s *Store) lockInvitation(ctx context.Context, tx *sqlx.Tx, wsID int64, email, statuses string) (*Invitation, *Person, error) {
+	query := s.q(`SELECT ` + invitationColumns + ` FROM invitations i
+		WHERE i.workspace_id = ? AND i.email = ? AND i.status IN (` + statuses + `)
+		ORDER BY i.created_at DESC, i.id DESC LIMIT 1`)
+	var inv Invitation
+	if err := tx.GetContext(ctx, &inv, query, wsID, email); err != nil {
+		return nil, nil, notFound(err)
+	}
+	person, err := s.lockPerson(ctx, tx, frag(`p.id = ?`, inv.PersonID))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.GetContext(ctx, &inv, query+s.forUpdate(), wsID, email); err != nil {
+		return nil, nil, notFound(err)
+	}
+	return &inv, person, nil
+}
+
 // RevokeInvitation withdraws the pending invitation of an address for actor;
 // only an admin (by, the actor's role) may withdraw an admin invitation.
 func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string, actorID int64, by model.Role) error {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		var inv Invitation
-		err := tx.GetContext(ctx, &inv, s.q(`SELECT `+invitationColumns+` FROM invitations i
-			WHERE i.workspace_id = ? AND i.email = ? AND i.status = 'pending'`+s.forUpdate()), wsID, normalizeEmail(email))
+		inv, _, err := s.lockInvitation(ctx, tx, wsID, normalizeEmail(email), `'pending'`)
 		if err != nil {
-			return notFound(err)
+			return err
 		}
 		if inv.Role == model.RoleAdmin && by != model.RoleAdmin {
 			return ErrAdminInvitation
@@ -269,7 +330,7 @@ func (s *Store) RevokeInvitation(ctx context.Context, wsID int64, email string, 
 		if _, err = tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'revoked' WHERE id = ?`), inv.ID); err != nil {
 			return err
 		}
-		return s.recordInvitation(ctx, tx, EventRevoke, actorID, &inv)
+		return s.recordInvitation(ctx, tx, EventRevoke, actorID, inv)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: revoke invitation: %w", err)
@@ -334,11 +395,18 @@ func (s *Store) AcceptInvitation(ctx context.Context, token string) (*Invitation
 	var page *InvitationPage
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		page, err = s.invitationByToken(ctx, tx, token, s.forUpdate())
+		if page, err = s.invitationByToken(ctx, tx, token, ""); err != nil {
+			return err
+		}
+		// The person first, then the invitation, as Reinvite locks them.
+		person, err := s.lockPerson(ctx, tx, frag(`p.id = ?`, page.PersonID))
 		if err != nil {
 			return err
 		}
-		return s.accept(ctx, tx, page)
+		if page, err = s.invitationByToken(ctx, tx, token, s.forUpdate()); err != nil {
+			return err
+		}
+		return s.accept(ctx, tx, page, person)
 	})
 	if err != nil {
 		return page, fmt.Errorf("storage: accept invitation: %w", err)
@@ -352,7 +420,12 @@ func (s *Store) AcceptInvitation(ctx context.Context, token string) (*Invitation
 func (s *Store) AcceptInvitationByID(ctx context.Context, wsID, id, personID int64) (*InvitationPage, error) {
 	var page InvitationPage
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &page, s.q(invitationPage+` WHERE i.workspace_id = ? AND i.id = ? AND i.person_id = ?`+s.forUpdate()),
+		// The person first, then the invitation, as Reinvite locks them.
+		person, err := s.lockPerson(ctx, tx, frag(`p.workspace_id = ? AND p.id = ?`, wsID, personID))
+		if err != nil {
+			return err
+		}
+		err = tx.GetContext(ctx, &page, s.q(invitationPage+` WHERE i.workspace_id = ? AND i.id = ? AND i.person_id = ?`+s.forUpdate()),
 			wsID, id, personID)
 		if err != nil {
 			return notFound(err)
@@ -360,7 +433,7 @@ func (s *Store) AcceptInvitationByID(ctx context.Context, wsID, id, personID int
 		if page.Status == InvitationPending && !s.now().Before(page.ExpiresAt) {
 			page.Status = InvitationExpired
 		}
-		return s.accept(ctx, tx, &page)
+		return s.accept(ctx, tx, &page, person)
 	})
 	if err != nil {
 		if page.ID == 0 {
@@ -372,8 +445,11 @@ func (s *Store) AcceptInvitationByID(ctx context.Context, wsID, id, personID int
 }
 
 // accept marks a pending invitation accepted and gives its person the
-// invited role; the page was read under lock.
-func (s *Store) accept(ctx context.Context, tx *sqlx.Tx, page *InvitationPage) error {
+// invited role; the page and the person were read under lock. A person
+// already active keeps their role (only role changes it: an invitation
+// left pending from before they became active must not give an admin's
+// role back, or take it away); the page then shows the role they have.
+func (s *Store) accept(ctx context.Context, tx *sqlx.Tx, page *InvitationPage, person *Person) error {
 	if page.Status != InvitationPending {
 		return ErrGone
 	}
@@ -381,7 +457,9 @@ func (s *Store) accept(ctx context.Context, tx *sqlx.Tx, page *InvitationPage) e
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE invitations SET status = 'accepted', accepted_at = ? WHERE id = ?`), now, page.ID); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET status = 'active', role = ? WHERE id = ?`), page.Role, page.PersonID); err != nil {
+	if person.Status == StatusActive {
+		page.Role = person.Role
+	} else if _, err := tx.ExecContext(ctx, s.q(`UPDATE people SET status = 'active', role = ? WHERE id = ?`), page.Role, page.PersonID); err != nil {
 		return err
 	}
 	page.Status, page.AcceptedAt = InvitationAccepted, &now
@@ -411,6 +489,13 @@ func (s *Store) MintInvitationLink(ctx context.Context, id int64, publicURL stri
 		return "", fmt.Errorf("storage: mint invitation link: %w", ErrGone)
 	}
 	return inviteLink(publicURL, token), nil
+}
+
+func chatIDOf(u *model.User) *string {
+	if u == nil {
+		return nil
+	}
+	return &u.ID
 }
 
 func inviteLink(publicURL, token string) string {

@@ -51,7 +51,7 @@ func (s *Store) Identify(ctx context.Context, id Identity) (*Person, error) {
 	id.User.Name, id.WorkspaceName = plainText(id.User.Name), plainText(id.WorkspaceName)
 	var p Person
 	err := s.getPrepared(ctx, &p, s.q(personByChatSQL), id.Platform, id.Workspace, id.User.ID)
-	if err == nil && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == model.RoleAdmin && p.Status == StatusActive) &&
+	if err == nil && p.Status != StatusInvited && (id.User.Name == "" || id.User.Name == p.Name) && (!id.Admin || p.Role == model.RoleAdmin && p.Status == StatusActive) &&
 		(id.User.Lang == "" || id.User.Lang == p.PlatformLanguage) && (zoneOf(id.User) == "" || zoneOf(id.User) == p.TimeZone) {
 		return &p, nil
 	}
@@ -162,14 +162,25 @@ func (s *Store) lockPerson(ctx context.Context, tx *sqlx.Tx, where fragment) (*P
 }
 
 // refreshPerson takes the platform's current display name, language and
-// time zone and,
-// for someone named in LEARNBOT_ADMINS, makes them an active admin.
+// time zone and, for someone named in LEARNBOT_ADMINS, makes them an active
+// admin. An invited person whose invitation is no longer pending (revoked,
+// expired) becomes an active learner: it grants nothing, and they are not
+// left invited for ever.
 func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u model.User, admin bool) (*Person, error) {
 	name, lang, zone := p.Name, platformLanguage(p, u), timeZone(p, u)
 	if u.Name != "" {
 		name = u.Name
 	}
 	role, status := p.Role, p.Status
+	if status == StatusInvited {
+		invited, err := s.stillInvited(ctx, tx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !invited {
+			role, status = model.RoleLearner, StatusActive
+		}
+	}
 	if admin {
 		role, status = model.RoleAdmin, StatusActive
 	}
@@ -195,14 +206,12 @@ func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u mod
 // page's POST or the Accept button) gives its role; until then they are a
 // learner, still invited while an invitation is pending.
 func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u model.User, admin bool) (*Person, error) {
-	var pending int
-	err := tx.GetContext(ctx, &pending, s.q(`SELECT count(*) FROM invitations
-		WHERE person_id = ? AND status = 'pending' AND expires_at > ?`), p.ID, s.now())
+	invited, err := s.stillInvited(ctx, tx, p.ID)
 	if err != nil {
 		return nil, err
 	}
 	role, status := model.RoleLearner, StatusActive
-	if pending > 0 {
+	if invited {
 		status = StatusInvited
 	}
 	if admin {
@@ -221,6 +230,15 @@ func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u model
 	}
 	p.ChatID, p.Status, p.Name, p.Role, p.PlatformLanguage, p.TimeZone = &u.ID, status, name, role, lang, zone
 	return p, nil
+}
+
+// stillInvited reports whether a person has an invitation they may still
+// accept.
+func (s *Store) stillInvited(ctx context.Context, tx *sqlx.Tx, personID int64) (bool, error) {
+	var pending int
+	err := tx.GetContext(ctx, &pending, s.q(`SELECT count(*) FROM invitations
+		WHERE person_id = ? AND status = 'pending' AND expires_at > ?`), personID, s.now())
+	return pending > 0, err
 }
 
 // insertPerson adds a chat user as an active learner (or admin).

@@ -353,6 +353,60 @@ func TestInvitations(t *testing.T) {
 	})
 }
 
+// TestInviteeWithoutInvitationBecomesActive (issue 25): a chat user linked
+// by email when invited stays invited while the invitation is pending, and
+// becomes an active learner on their next contact once it was revoked or
+// has expired, whatever role it offered.
+func TestInviteeWithoutInvitationBecomesActive(t *testing.T) {
+	onEachDatabase(t, func(t *testing.T, ctx context.Context, f *fixture) {
+		invite := func(t *testing.T, id string) model.User {
+			t.Helper()
+			u := model.User{ID: id, Name: id, Email: id + "@example.com"}
+			_, err := f.s.CreateInvitation(ctx, storage.InviteParams{WorkspaceID: f.ws, Email: u.Email, Role: model.RoleGuide,
+				InvitedBy: f.guide.ID, ByRole: model.RoleAdmin, TTL: 24 * time.Hour, PublicURL: "http://lb.test", ChatUser: &u})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		contact := func(t *testing.T, u model.User) *storage.Person {
+			t.Helper()
+			p, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: u})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		t.Run("Pending", func(t *testing.T) {
+			p := contact(t, invite(t, "anna"))
+			if p.Status != storage.StatusInvited || p.Granted() != model.RoleLearner {
+				t.Fatalf("anna = %s %s; want invited, a learner", p.Status, p.Granted())
+			}
+		})
+		t.Run("Revoked", func(t *testing.T) {
+			u := invite(t, "ben")
+			if p := contact(t, u); p.Status != storage.StatusInvited {
+				t.Fatalf("ben before revoke: %s", p.Status)
+			}
+			if err := f.s.RevokeInvitation(ctx, f.ws, u.Email, f.guide.ID, model.RoleAdmin); err != nil {
+				t.Fatal(err)
+			}
+			if p := contact(t, u); p.Status != storage.StatusActive || p.Role != model.RoleLearner {
+				t.Fatalf("ben after revoke = %s %s; want an active learner", p.Status, p.Role)
+			}
+		})
+		t.Run("Expired", func(t *testing.T) {
+			u := invite(t, "cleo")
+			start := time.Now()
+			f.s.SetClock(func() time.Time { return start.Add(25 * time.Hour) })
+			defer f.s.SetClock(time.Now)
+			if p := contact(t, u); p.Status != storage.StatusActive || p.Role != model.RoleLearner {
+				t.Fatalf("cleo after expiry = %s %s; want an active learner", p.Status, p.Role)
+			}
+		})
+	})
+}
+
 func TestFirstSeen(t *testing.T) {
 	testdb.ForEach(t, func(t *testing.T, url string) {
 		f := open(t, url)

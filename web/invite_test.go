@@ -384,7 +384,7 @@ func TestInvitationPageInGerman(t *testing.T) {
 	})
 	t.Run("DefaultLanguageForOthers", func(t *testing.T) {
 		s := newSiteIn(t, catalog.Lang("de"), map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
-		s.acceptLanguage = "fr-FR,it;q=0.5"
+		s.acceptLanguage = "it-IT,es;q=0.5"
 		wantPage(t, s.do(t, http.MethodGet, "/invite/tok"), http.StatusOK, `<html lang="de">`, "Du bist zu Acme &lt;Learning&gt; eingeladen")
 		s.acceptLanguage = ""
 		wantPage(t, s.do(t, http.MethodGet, "/invite/tok"), http.StatusOK, `<html lang="de">`)
