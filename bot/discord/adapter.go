@@ -78,6 +78,8 @@ type Adapter struct {
 	key      ed25519.PublicKey
 	handler  Handler
 	tasks    TaskCompleter
+	joiner   bot.Joiner // told who joins the server or a role; may be nil
+	roles    *seenRoles // roles last seen per member, for GUILD_MEMBER_UPDATE
 	commands func() []*bot.Command
 
 	session *discordgo.Session
@@ -208,6 +210,13 @@ func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, 
 	s.MaxRestRetries = 0
 	// Interactions need no intent; guilds give the state its guild names.
 	s.Identify.Intents = discordgo.IntentsGuilds
+	if a.joiner != nil {
+		// Joins and role changes come with the privileged members intent.
+		// The adapter remembers roles itself, within a bound (seenRoles).
+		s.Identify.Intents |= discordgo.IntentsGuildMembers
+		s.State.TrackMembers = false
+		a.roles = newSeenRoles()
+	}
 	s.LogLevel = libraryLogLevel(a.log)
 	a.session, a.api = s, s
 	return a, nil

@@ -8,11 +8,14 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+
 	"github.com/learnbot/learnbot/model"
 )
 
 // RunGateway receives interactions over the gateway (for a bot without a
-// public interactions endpoint) until ctx ends, answering them with the same
+// public interactions endpoint), and with a Joiner the members who join
+// the server or a role, until ctx ends, answering them with the same
 // code as the HTTP endpoint, through the interaction callback. It returns
 // once the connection is closed and the interactions in flight are answered.
 func (a *Adapter) RunGateway(ctx context.Context) error {
@@ -26,7 +29,7 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 	)
 	// discordgo runs each handler call in a goroutine of its own; one that
 	// starts after shutdown began is dropped rather than raced with Wait.
-	remove := a.session.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+	guard := func(f func()) {
 		mu.Lock()
 		if closing {
 			mu.Unlock()
@@ -35,9 +38,29 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 		inflight.Add(1)
 		mu.Unlock()
 		defer inflight.Done()
-		a.answer(ctx, ic.Interaction)
-	})
-	if err := a.session.Open(); err != nil {
+		f()
+	}
+	removers := []func(){a.session.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+		guard(func() { a.answer(ctx, ic.Interaction) })
+	})}
+	if a.joiner != nil {
+		removers = append(removers,
+			a.session.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildCreate) {
+				guard(func() { a.guildSeen(e.Guild) })
+			}),
+			a.session.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildMemberAdd) {
+				guard(func() { a.memberAdded(ctx, e.Member) })
+			}),
+			a.session.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildMemberUpdate) {
+				guard(func() { a.memberUpdated(ctx, e.Member) })
+			}))
+	}
+	remove := func() {
+		for _, r := range removers {
+			r()
+		}
+	}
+	if err := a.open(); err != nil {
 		remove()
 		return fmt.Errorf("discord: open gateway: %w", err)
 	}
@@ -50,6 +73,27 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 	err := a.close()
 	inflight.Wait()
 	return err
+}
+
+// closeDisallowedIntents is the gateway's close code for a privileged
+// intent the application may not use.
+const closeDisallowedIntents = 4014
+
+// open connects to the gateway. Discord refuses a connection that asks for
+// the Server Members Intent while it is off in the Developer Portal; the
+// adapter then connects without it, so that commands keep working, and
+// says what to switch on.
+func (a *Adapter) open() error {
+	err := a.session.Open()
+	var closed *websocket.CloseError
+	if err == nil || !errors.As(err, &closed) || closed.Code != closeDisallowedIntents ||
+		a.session.Identify.Intents&discordgo.IntentsGuildMembers == 0 {
+		return err
+	}
+	a.log.Warn("Discord refused the Server Members Intent: switch it on in the Developer Portal (Bot, Privileged Gateway Intents); "+
+		"until then rules see no one join the server or a role, and cannot list members", "platform", model.PlatformDiscord)
+	a.session.Identify.Intents &^= discordgo.IntentsGuildMembers
+	return a.session.Open()
 }
 
 // closeTimeout bounds closing the gateway: discordgo's Close waits for the

@@ -3,28 +3,60 @@ package discord_test
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
 )
 
+// dispatch is one gateway event (op 0) the fake sends.
+type dispatch struct {
+	T string         // event name: "INTERACTION_CREATE", "GUILD_MEMBER_ADD"
+	D map[string]any // its data
+}
+
+func interactionCreate(d map[string]any) dispatch { return dispatch{"INTERACTION_CREATE", d} }
+
+// gatewayPlay is what the fake gateway does in a session.
+type gatewayPlay struct {
+	identified chan<- map[string]any // gets each IDENTIFY's data
+	dispatches []dispatch            // sent after READY
+	live       <-chan dispatch       // sent as the test hands them over, after the dispatches
+	// membersIntentOff closes a session that asks for the Server Members
+	// Intent with 4014, as Discord does while the intent is off in the
+	// Developer Portal.
+	membersIntentOff bool
+}
+
 // gatewayScript plays Discord's side of a gateway session: HELLO, wait for
 // IDENTIFY, READY, then the given dispatches; heartbeats are acknowledged.
-func gatewayScript(t *testing.T, identified chan<- map[string]any, dispatches ...map[string]any) func(*websocket.Conn) {
+func gatewayScript(t *testing.T, play gatewayPlay) func(*websocket.Conn) {
 	return func(conn *websocket.Conn) {
+		var (
+			wmu sync.Mutex // one writer at a time
+			seq int
+		)
 		send := func(v any) bool {
-			if err := conn.WriteJSON(v); err != nil {
-				return false
-			}
-			return true
+			wmu.Lock()
+			defer wmu.Unlock()
+			return conn.WriteJSON(v) == nil
+		}
+		sendEvent := func(d dispatch) bool {
+			wmu.Lock()
+			defer wmu.Unlock()
+			seq++
+			return conn.WriteJSON(map[string]any{"op": 0, "t": d.T, "s": seq, "d": d.D}) == nil
 		}
 		if !send(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}}) {
 			return
 		}
+		done := make(chan struct{})
+		defer close(done)
 		for {
 			var msg struct {
 				Op int             `json:"op"`
@@ -37,20 +69,36 @@ func gatewayScript(t *testing.T, identified chan<- map[string]any, dispatches ..
 			case 1:
 				send(map[string]any{"op": 11})
 			case 6: // resume after a reconnect
-				send(map[string]any{"op": 0, "t": "RESUMED", "s": 100, "d": map[string]any{}})
+				sendEvent(dispatch{"RESUMED", map[string]any{}})
 			case 2:
 				var d map[string]any
 				json.Unmarshal(msg.D, &d)
-				identified <- d
-				seq := 1
-				send(map[string]any{"op": 0, "t": "READY", "s": seq, "d": map[string]any{
+				play.identified <- d
+				if intents, _ := d["intents"].(float64); play.membersIntentOff && int(intents)&int(discordgo.IntentsGuildMembers) != 0 {
+					wmu.Lock()
+					conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."), time.Now().Add(time.Second))
+					wmu.Unlock()
+					return
+				}
+				sendEvent(dispatch{"READY", map[string]any{
 					"v": 10, "session_id": "s1", "resume_gateway_url": "ws://127.0.0.1:1",
 					"user":        map[string]any{"id": testApp, "username": "learnbot", "bot": true},
 					"guilds":      []any{map[string]any{"id": testGuild, "unavailable": true}},
 					"application": map[string]any{"id": testApp}}})
-				for _, d := range dispatches {
-					seq++
-					send(map[string]any{"op": 0, "t": "INTERACTION_CREATE", "s": seq, "d": d})
+				for _, d := range play.dispatches {
+					sendEvent(d)
+				}
+				if play.live != nil {
+					go func() {
+						for {
+							select {
+							case d := <-play.live:
+								sendEvent(d)
+							case <-done:
+								return
+							}
+						}
+					}()
 				}
 			}
 		}
@@ -65,7 +113,7 @@ func TestGateway(t *testing.T) {
 	identified := make(chan map[string]any, 1)
 	interaction := slash(testGuild, guide, "tasks")
 	pressed := press(testGuild, guide, "decision:do_not_assign:1")
-	fake.gateway = gatewayScript(t, identified, interaction, pressed)
+	fake.gateway = gatewayScript(t, gatewayPlay{identified: identified, dispatches: []dispatch{interactionCreate(interaction), interactionCreate(pressed)}})
 
 	a, err := discord.New(discord.Config{BotToken: testToken, AppID: testApp, APIURL: fake.URL()}, rec, nil,
 		discord.WithCommands(tableCommands()...), discord.WithLogger(quietLog))
@@ -80,6 +128,10 @@ func TestGateway(t *testing.T) {
 	case id := <-identified:
 		if id["token"] != "Bot "+testToken {
 			t.Errorf("identify token = %v", id["token"])
+		}
+		// without a Joiner, no privileged intent: guilds only
+		if id["intents"] != float64(discordgo.IntentsGuilds) {
+			t.Errorf("identify intents = %v, want %d", id["intents"], discordgo.IntentsGuilds)
 		}
 	case err := <-done:
 		t.Fatalf("RunGateway returned early: %v", err)

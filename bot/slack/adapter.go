@@ -85,6 +85,7 @@ type Adapter struct {
 	log     *slog.Logger
 	now     func() time.Time
 	dedup   EventDedup
+	joiner  bot.Joiner // told who joined channels, user groups, the workspace; may be nil
 	users   *userCache
 	dir     *directory
 	// pacers space Web API calls per workspace and method after a 429.
@@ -141,6 +142,12 @@ func WithDMChannels(k DMChannels) Option { return func(a *Adapter) { a.kept = k 
 // WithDedup shares event deduplication between replicas (the store
 // implements it). Without it, a process-local memory is used.
 func WithDedup(d EventDedup) Option { return func(a *Adapter) { a.dedup = d } }
+
+// WithJoiner hands the people who join a channel, a user group or the
+// workspace (events member_joined_channel, subteam_members_changed,
+// team_join) to j, for the rules that follow them. Without it those events
+// are acknowledged and ignored.
+func WithJoiner(j bot.Joiner) Option { return func(a *Adapter) { a.joiner = j } }
 
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }

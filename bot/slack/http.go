@@ -91,11 +91,33 @@ type eventEnvelope struct {
 	Challenge string `json:"challenge"`
 	TeamID    string `json:"team_id"`
 	EventID   string `json:"event_id"`
-	Event     struct {
-		Type string `json:"type"`
-		User string `json:"user"`
-		Tab  string `json:"tab"`
-	} `json:"event"`
+	// Authorizations name the installation the event is for: its bot
+	// user, whose own joins rules ignore.
+	Authorizations []struct {
+		UserID string `json:"user_id"`
+		IsBot  bool   `json:"is_bot"`
+	} `json:"authorizations"`
+	Event eventBody `json:"event"`
+}
+
+// eventBody is the part of an event learnbot reads.
+type eventBody struct {
+	Type string `json:"type"`
+	// User is a user ID, except in team_join: the whole user object.
+	User       json.RawMessage `json:"user"`
+	Tab        string          `json:"tab"`
+	Channel    string          `json:"channel"`
+	Subteam    string          `json:"subteam_id"`
+	AddedUsers []string        `json:"added_users"`
+}
+
+// userID is the event's user when it is given by ID; "" otherwise.
+func (e eventBody) userID() string {
+	var id string
+	if json.Unmarshal(e.User, &id) != nil {
+		return ""
+	}
+	return id
 }
 
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
@@ -115,6 +137,15 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	case "event_callback":
 		retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
+		if joinEvents[env.Event.Type] {
+			// Rules may take a while (a DM each); Slack needs nothing
+			// but the 200, so it gets it now.
+			if a.joiner != nil {
+				ctx := context.WithoutCancel(r.Context())
+				a.background.Go(func() { a.runEvent(ctx, env, retry) })
+			}
+			break
+		}
 		a.respond(r.Context(), func(ctx context.Context) *bot.Reply {
 			a.runEvent(ctx, env, retry)
 			return nil
@@ -189,13 +220,17 @@ func (a *Adapter) runActions(ctx context.Context, cb slackgo.InteractionCallback
 // runEvent handles one Events API event, once: Slack retries an event it
 // thinks was lost, and replicas share the memory of which were seen.
 func (a *Adapter) runEvent(ctx context.Context, env eventEnvelope, retry int) {
+	if joinEvents[env.Event.Type] && a.joiner == nil {
+		return // nobody follows joins: not worth a deduplication key
+	}
 	ctx, cancel := context.WithTimeout(ctx, backgroundTimeout)
 	defer cancel()
 	if env.EventID != "" {
 		first, err := a.dedup.FirstSeen(ctx, "slack:event:"+env.EventID)
 		switch {
 		case err != nil:
-			// handling twice beats not at all: publishing Home is idempotent
+			// handling twice beats not at all: publishing Home and
+			// Joined are idempotent
 			a.log.Warn("event deduplication failed; handling the event anyway", "event_id", env.EventID, "error", err)
 		case !first:
 			a.log.Debug("event already handled", "event_id", env.EventID, "retry", retry)
@@ -204,18 +239,21 @@ func (a *Adapter) runEvent(ctx context.Context, env eventEnvelope, retry int) {
 	}
 	switch env.Event.Type {
 	case "app_home_opened":
-		if env.Event.Tab != "home" || env.Event.User == "" {
+		user := env.Event.userID()
+		if env.Event.Tab != "home" || user == "" {
 			return
 		}
 		// Each opening renews the visit, so that pruning forgets only Homes
 		// not opened for a while.
-		if err := a.dedup.Touch(ctx, homeOpenedKey(env.TeamID, env.Event.User)); err != nil {
-			a.log.Warn("recording an App Home visit failed", "workspace", env.TeamID, "user", env.Event.User, "error", err)
+		if err := a.dedup.Touch(ctx, homeOpenedKey(env.TeamID, user)); err != nil {
+			a.log.Warn("recording an App Home visit failed", "workspace", env.TeamID, "user", user, "error", err)
 		}
-		actor := a.actor(ctx, env.Event.User, "")
+		actor := a.actor(ctx, user, "")
 		if err := a.refreshHome(ctx, env.TeamID, actor, ""); err != nil {
 			a.log.Error("publishing App Home failed", "workspace", env.TeamID, "user", actor.ID, "error", err)
 		}
+	case "member_joined_channel", "subteam_members_changed", "team_join":
+		a.handOverJoin(ctx, env)
 	}
 }
 

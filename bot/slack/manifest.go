@@ -9,17 +9,28 @@ import (
 )
 
 // botScopes are the bot token scopes learnbot uses, each for the Web API
-// methods it calls (views.publish and app_home_opened need none).
+// methods it calls and the events it subscribes to (views.publish and
+// app_home_opened need none). The rules' events need no scope of their
+// own: the ones the directory needs already cover them.
 var botScopes = []string{
-	"channels:read",    // conversations.members of a public channel
+	"channels:read",    // conversations.members of a public channel; member_joined_channel there
 	"chat:write",       // chat.postMessage (DMs)
 	"commands",         // the slash commands
-	"groups:read",      // conversations.members of a private channel
+	"groups:read",      // conversations.members of a private channel; member_joined_channel there
 	"im:history",       // conversations.history of a DM, when a retried DM may have gone out already
 	"im:write",         // conversations.open (DMs)
-	"usergroups:read",  // usergroups.users.list
-	"users:read",       // users.info
+	"usergroups:read",  // usergroups.users.list; subteam_members_changed
+	"users:read",       // users.info; team_join
 	"users:read.email", // emails in users.info, users.lookupByEmail
+}
+
+// botEvents are the bot events learnbot subscribes to: the App Home, and
+// the joins that rules follow (DESIGN 3b).
+var botEvents = []string{
+	"app_home_opened",
+	"member_joined_channel",
+	"subteam_members_changed",
+	"team_join",
 }
 
 type manifest struct {
@@ -126,7 +137,7 @@ func Manifest(prefix, publicURL string, socketMode bool) ([]byte, error) {
 		m.Features.SlashCommands = append(m.Features.SlashCommands, c)
 	}
 	m.OAuthConfig.Scopes.Bot = botScopes
-	m.Settings.EventSubscriptions.BotEvents = []string{"app_home_opened"}
+	m.Settings.EventSubscriptions.BotEvents = botEvents
 	m.Settings.Interactivity.IsEnabled = true
 	if socketMode {
 		m.Settings.SocketModeEnabled = true

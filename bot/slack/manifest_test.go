@@ -3,6 +3,7 @@ package slack_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -84,6 +85,11 @@ func TestManifestValidAgainstSlackSchema(t *testing.T) {
 	})
 }
 
+// wantEvents are the bot events: the App Home, and the joins rules follow
+// (their scopes, channels:read, groups:read, usergroups:read and
+// users:read, are the directory's already).
+var wantEvents = []string{"app_home_opened", "member_joined_channel", "subteam_members_changed", "team_join"}
+
 func TestManifestContent(t *testing.T) {
 	doc, err := slack.Manifest("acme-", "https://learnbot.example.com/", false)
 	if err != nil {
@@ -131,7 +137,7 @@ func TestManifestContent(t *testing.T) {
 	if !m.Features.AppHome["home_tab_enabled"] || !m.Features.AppHome["messages_tab_enabled"] || m.Features.BotUser["display_name"] == nil {
 		t.Errorf("app home %v, bot user %v", m.Features.AppHome, m.Features.BotUser)
 	}
-	if m.Settings.Events.RequestURL != "https://learnbot.example.com/slack/events" || !reflect.DeepEqual(m.Settings.Events.BotEvents, []string{"app_home_opened"}) {
+	if m.Settings.Events.RequestURL != "https://learnbot.example.com/slack/events" || !reflect.DeepEqual(m.Settings.Events.BotEvents, wantEvents) {
 		t.Errorf("events %+v", m.Settings.Events)
 	}
 	if !m.Settings.Interactivity.IsEnabled || m.Settings.Interactivity.RequestURL != "https://learnbot.example.com/slack/interactions" {
@@ -234,8 +240,8 @@ func TestManifestSocketMode(t *testing.T) {
 		t.Error("interactivity is off")
 	}
 	events := settings["event_subscriptions"].(map[string]any)["bot_events"].([]any)
-	if len(events) != 1 || events[0] != "app_home_opened" {
-		t.Errorf("bot events %v", events)
+	if fmt.Sprint(events) != fmt.Sprint(wantEvents) {
+		t.Errorf("bot events %v, want %v", events, wantEvents)
 	}
 	cmds := v["features"].(map[string]any)["slash_commands"].([]any)
 	if len(cmds) != 3 || cmds[0].(map[string]any)["command"] != "/acme-assign" {
