@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -142,71 +141,46 @@ func (s *Store) ApplyRule(ctx context.Context, r *Rule, people []int64) (int, er
 	return n, nil
 }
 
-// claim records (rule, person, period) for the people given with their
-// periods and returns those claimed now (not before).
-func (s *Store) claim(ctx context.Context, tx *sqlx.Tx, ruleID int64, periods map[int64]string) ([]int64, error) {
+// claimFor inserts the claims (rule, person, period) that sel yields as
+// rows (person_id, period) and returns the people claimed now, not before:
+// one statement for any number of people.
+func (s *Store) claimFor(ctx context.Context, tx *sqlx.Tx, ruleID int64, sel fragment) ([]int64, error) {
 	var claimed []int64
-	now := s.now()
-	for person, period := range periods {
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO rule_applications (rule_id, person_id, period, applied_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`), ruleID, person, period, now)
-		if err != nil {
-			return nil, err
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			claimed = append(claimed, person)
-		}
+	q := join(frag(`INSERT INTO rule_applications (rule_id, person_id, period, applied_at)
+		SELECT ?, c.person_id, c.period, ? FROM (`, ruleID, s.now()), sel, frag(`) c
+		WHERE true -- SQLite would read ON CONFLICT as a join's ON without it
+		ON CONFLICT DO NOTHING RETURNING person_id`))
+	if err := tx.SelectContext(ctx, &claimed, s.q(q.sql), q.args...); err != nil {
+		return nil, err
 	}
 	return sortedCopy(claimed), nil
 }
 
-// applyTaskRule claims and assigns the rule's task.
+// applyTaskRule claims and assigns the rule's task. Without a period every
+// person named is claimed once, and those who hold the task in any state
+// are skipped (served); with one, those who hold nothing open of it and
+// nothing newer than the period are claimed for the period their latest
+// assignment opened, and assigned.
 func (s *Store) applyTaskRule(ctx context.Context, tx *sqlx.Tx, r *Rule, people []int64) (int, error) {
 	if err := s.lockTask(ctx, tx, r.WorkspaceID, *r.TaskID); err != nil {
 		return 0, err
 	}
-	// Each person's latest assignment of the task, and whether one is open.
 	now := s.now()
-	var rows []struct {
-		Person int64  `db:"person_id"`
-		Latest *int64 `db:"latest"`
-		Recent int    `db:"recent"` // assignments within the period
-		Open   int    `db:"open"`
+	var sel fragment
+	if r.EveryDays == nil {
+		sel = join(frag(`SELECT p.id AS person_id, 'once' AS period FROM people p WHERE p.workspace_id = ? AND p.id IN `, r.WorkspaceID),
+			s.idSet(people))
+	} else {
+		sel = join(frag(`SELECT p.id AS person_id, 'a' || CAST(COALESCE((SELECT MAX(a.id) FROM assignments a
+			WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'), 0) AS TEXT) AS period
+			FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.TaskID, r.WorkspaceID), s.idSet(people), frag(`
+			AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state = 'open')
+			AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'
+				AND a.created_at > ?)`, *r.TaskID, *r.TaskID, periodStart(r, now)))
 	}
-	q := join(frag(`SELECT p.id AS person_id,
-		(SELECT MAX(a.id) FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed') AS latest,
-		(SELECT count(*) FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed' AND a.created_at > ?) AS recent,
-		(SELECT count(*) FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state = 'open') AS open
-		FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.TaskID, *r.TaskID, periodStart(r, now), *r.TaskID, r.WorkspaceID), s.idSet(people))
-	if err := tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
+	claimed, err := s.claimFor(ctx, tx, r.ID, sel)
+	if err != nil || len(claimed) == 0 {
 		return 0, err
-	}
-	periods := map[int64]string{}
-	serve := map[int64]bool{}
-	for _, row := range rows {
-		if r.EveryDays == nil {
-			periods[row.Person] = "once"
-			serve[row.Person] = row.Latest == nil // holding it in any state counts as served
-			continue
-		}
-		if row.Open > 0 || row.Recent > 0 {
-			continue // not due again
-		}
-		periods[row.Person] = "a" + strconv.FormatInt(deref64(row.Latest), 10)
-		serve[row.Person] = true
-	}
-	claimed, err := s.claim(ctx, tx, r.ID, periods)
-	if err != nil {
-		return 0, err
-	}
-	var assign []int64
-	for _, p := range claimed {
-		if serve[p] {
-			assign = append(assign, p)
-		}
-	}
-	if len(assign) == 0 {
-		return 0, nil
 	}
 	var due calendar.Date
 	if r.DueDays != nil {
@@ -216,66 +190,47 @@ func (s *Store) applyTaskRule(ctx context.Context, tx *sqlx.Tx, r *Rule, people 
 	if !due.IsZero() {
 		dueVal = due
 	}
-	people, names, err := s.assignFrom(ctx, tx, due, join(
+	skip := fragment{}
+	if r.EveryDays == nil { // holding it in any state counts as served
+		skip = frag(` AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed')`, *r.TaskID)
+	}
+	assigned, names, err := s.assignFrom(ctx, tx, due, join(
 		frag(`SELECT ?, ?, p.id, ?, NULL, FALSE, 'open', ?, `+s.typed("DATE")+` FROM people p WHERE p.workspace_id = ? AND p.id IN `,
-			r.WorkspaceID, *r.TaskID, r.CreatedBy, now, dueVal, r.WorkspaceID), s.idSet(assign)))
-	if err != nil {
+			r.WorkspaceID, *r.TaskID, r.CreatedBy, now, dueVal, r.WorkspaceID), s.idSet(claimed), skip))
+	if err != nil || len(assigned) == 0 {
 		return 0, err
 	}
-	return len(people), s.record(ctx, tx, Event{WorkspaceID: r.WorkspaceID, ActorID: ref(r.CreatedBy), Kind: EventAssign,
-		TaskID: r.TaskID, PersonID: onlyOne(people), Count: len(people), Details: EventDetails{Names: names, Rule: r.ID}})
+	return len(assigned), s.record(ctx, tx, Event{WorkspaceID: r.WorkspaceID, ActorID: ref(r.CreatedBy), Kind: EventAssign,
+		TaskID: r.TaskID, PersonID: onlyOne(assigned), Count: len(assigned), Details: EventDetails{Names: names, Rule: r.ID}})
 }
 
-// applyPathRule claims and enrols in the rule's path.
+// applyPathRule claims and enrols in the rule's path, as applyTaskRule
+// assigns: those on the path (an active, unfinished enrolment) are skipped.
 func (s *Store) applyPathRule(ctx context.Context, tx *sqlx.Tx, r *Rule, people []int64) (int, error) {
 	if err := s.lockPath(ctx, tx, r.WorkspaceID, *r.PathID); err != nil {
 		return 0, err
 	}
 	now := s.now()
-	var rows []struct {
-		Person int64  `db:"person_id"`
-		Latest *int64 `db:"latest"`
-		Recent int    `db:"recent"` // enrolments within the period
-	}
-	q := join(frag(`SELECT p.id AS person_id,
-		(SELECT MAX(e.id) FROM enrolments e WHERE e.path_id = ? AND e.person_id = p.id) AS latest,
-		(SELECT count(*) FROM enrolments e WHERE e.path_id = ? AND e.person_id = p.id AND e.created_at > ?) AS recent
-		FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.PathID, *r.PathID, periodStart(r, now), r.WorkspaceID), s.idSet(people))
-	if err := tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
-		return 0, err
-	}
 	holders, err := s.pathHolders(ctx, tx, *r.PathID, sortedCopy(people))
 	if err != nil {
 		return 0, err
 	}
-	holds := map[int64]bool{}
-	for _, h := range holders {
-		holds[h] = true
+	var sel fragment
+	if r.EveryDays == nil {
+		sel = join(frag(`SELECT p.id AS person_id, 'once' AS period FROM people p WHERE p.workspace_id = ? AND p.id IN `, r.WorkspaceID),
+			s.idSet(people))
+	} else {
+		sel = join(frag(`SELECT p.id AS person_id, 'e' || CAST(COALESCE((SELECT MAX(e.id) FROM enrolments e
+			WHERE e.path_id = ? AND e.person_id = p.id), 0) AS TEXT) AS period
+			FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.PathID, r.WorkspaceID), s.idSet(without(sortedCopy(people), holders)), frag(`
+			AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.path_id = ? AND e.person_id = p.id AND e.created_at > ?)`,
+			*r.PathID, periodStart(r, now)))
 	}
-	periods := map[int64]string{}
-	serve := map[int64]bool{}
-	for _, row := range rows {
-		if r.EveryDays == nil {
-			periods[row.Person] = "once"
-			serve[row.Person] = !holds[row.Person]
-			continue
-		}
-		if holds[row.Person] || row.Recent > 0 {
-			continue
-		}
-		periods[row.Person] = "e" + strconv.FormatInt(deref64(row.Latest), 10)
-		serve[row.Person] = true
-	}
-	claimed, err := s.claim(ctx, tx, r.ID, periods)
+	claimed, err := s.claimFor(ctx, tx, r.ID, sel)
 	if err != nil {
 		return 0, err
 	}
-	var enrol []int64
-	for _, p := range claimed {
-		if serve[p] {
-			enrol = append(enrol, p)
-		}
-	}
+	enrol := without(claimed, holders)
 	if len(enrol) == 0 {
 		return 0, nil
 	}
@@ -295,57 +250,4 @@ func periodStart(r *Rule, now time.Time) time.Time {
 		return now
 	}
 	return now.Add(-time.Duration(*r.EveryDays) * 24 * time.Hour)
-}
-
-func deref64(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
-// ActiveRules lists every rule not removed, in every workspace, for the
-// reconciliation.
-func (s *Store) ActiveRules(ctx context.Context) ([]Rule, error) {
-	var out []Rule
-	if err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+ruleColumns+` WHERE r.removed_at IS NULL ORDER BY r.id`)); err != nil {
-		return nil, fmt.Errorf("storage: active rules: %w", err)
-	}
-	return out, nil
-}
-
-// MemberIDs lists the people in a group, by ID.
-func (s *Store) MemberIDs(ctx context.Context, wsID, groupID int64) ([]int64, error) {
-	var ids []int64
-	err := s.db.SelectContext(ctx, &ids, s.q(`SELECT person_id FROM group_members WHERE workspace_id = ? AND group_id = ? ORDER BY person_id`), wsID, groupID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: member IDs: %w", err)
-	}
-	return ids, nil
-}
-
-// ActivePeopleIDs lists the active people of a workspace: "everyone" as
-// learnbot knows it.
-func (s *Store) ActivePeopleIDs(ctx context.Context, wsID int64) ([]int64, error) {
-	var ids []int64
-	err := s.db.SelectContext(ctx, &ids, s.q(`SELECT id FROM people WHERE workspace_id = ? AND status = 'active' ORDER BY id`), wsID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: active people: %w", err)
-	}
-	return ids, nil
-}
-
-// RulesForPlatform lists the rules that follow a platform source in the
-// workspace the platform calls workspace; none when learnbot has not met
-// the workspace. It is the cheap first question of every join event.
-func (s *Store) RulesForPlatform(ctx context.Context, platform, workspace, kind, sourceID string) ([]Rule, error) {
-	var out []Rule
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+ruleColumns+`
-		JOIN workspaces w ON w.id = r.workspace_id
-		WHERE w.platform = ? AND w.external_id = ? AND r.source_kind = ? AND r.source_id = ? AND r.removed_at IS NULL
-		ORDER BY r.id`), platform, workspace, kind, sourceID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: rules for platform source: %w", err)
-	}
-	return out, nil
 }

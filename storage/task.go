@@ -118,14 +118,20 @@ func (s *Store) ListTasks(ctx context.Context, wsID int64) ([]TaskSummary, error
 	return out, nil
 }
 
-// TaskKeys returns up to limit keys of tasks not archived starting with
-// prefix (autocomplete).
+// TaskKeys returns up to limit keys of tasks and paths not archived
+// starting with prefix (autocomplete).
 func (s *Store) TaskKeys(ctx context.Context, platform, workspace, prefix string, limit int) ([]string, error) {
 	var out []string
 	prefix = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(prefix))
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT t.key FROM tasks t JOIN workspaces w ON w.id = t.workspace_id
+	// Paths share the tasks' namespace and are assigned, unassigned and
+	// followed by the same commands.
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT k.key FROM (
+		SELECT t.key FROM tasks t JOIN workspaces w ON w.id = t.workspace_id
 		WHERE w.platform = ? AND w.external_id = ? AND t.key LIKE ? ESCAPE '\' AND t.archived_at IS NULL
-		ORDER BY t.key LIMIT ?`), platform, workspace, prefix+"%", limit)
+		UNION ALL
+		SELECT p.key FROM paths p JOIN workspaces w ON w.id = p.workspace_id
+		WHERE w.platform = ? AND w.external_id = ? AND p.key LIKE ? ESCAPE '\' AND p.archived_at IS NULL) k
+		ORDER BY k.key LIMIT ?`), platform, workspace, prefix+"%", platform, workspace, prefix+"%", limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: task keys: %w", err)
 	}
