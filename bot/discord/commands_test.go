@@ -53,6 +53,8 @@ const designTable = `
 /progress: task string required autocomplete
 /language: language string choices=en,de,fr,auto
 /history: of string required
+/nudge: what string required autocomplete
+/digest: how string choices=daily,weekly,off,now
 /help: command string
 `
 
@@ -117,7 +119,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign unassign due report tasks invite task group role progress language history help" {
+		if strings.Join(names, " ") != "assign unassign due report tasks invite task group role progress language history nudge digest help" {
 			t.Errorf("commands = %v", names)
 		}
 	})

@@ -39,6 +39,9 @@ type Config struct {
 	// RemindBefore (LEARNBOT_REMIND_BEFORE) is how many days before a due
 	// date the first reminder goes out; 0 turns reminders off.
 	RemindBefore int
+	// EscalateAfter (LEARNBOT_ESCALATE_AFTER) is how many days after its
+	// due date an open assignment is reported to its guide; 0: never.
+	EscalateAfter int
 	// RescueAfter (LEARNBOT_QUEUE_RESCUE_AFTER) is how long a job may stay
 	// running before another process takes it for one left by a crash.
 	RescueAfter time.Duration
@@ -125,6 +128,9 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	c.TimeZone = calendar.Location(zone, time.UTC)
 	if c.RemindBefore, err = calendar.ParseLead(or("LEARNBOT_REMIND_BEFORE", "2d")); err != nil {
 		return nil, fmt.Errorf("LEARNBOT_REMIND_BEFORE: %q is not a number of days such as 2d, 1w or 0", getenv("LEARNBOT_REMIND_BEFORE"))
+	}
+	if c.EscalateAfter, err = calendar.ParseLead(or("LEARNBOT_ESCALATE_AFTER", "7d")); err != nil {
+		return nil, fmt.Errorf("LEARNBOT_ESCALATE_AFTER: %q is not a number of days such as 7d, 2w or 0", getenv("LEARNBOT_ESCALATE_AFTER"))
 	}
 	if c.RescueAfter, err = time.ParseDuration(or("LEARNBOT_QUEUE_RESCUE_AFTER", queue.RescueAfter.String())); err != nil || c.RescueAfter <= 0 {
 		return nil, fmt.Errorf("LEARNBOT_QUEUE_RESCUE_AFTER: %q is not a positive duration such as 20s", getenv("LEARNBOT_QUEUE_RESCUE_AFTER"))

@@ -258,7 +258,7 @@ func openStore(ctx context.Context, cfg *Config) (*storage.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	store.SetReminderPolicy(storage.ReminderPolicy{Zone: cfg.TimeZone, Lead: cfg.RemindBefore})
+	store.SetReminderPolicy(storage.ReminderPolicy{Zone: cfg.TimeZone, Lead: cfg.RemindBefore, EscalateAfter: cfg.EscalateAfter})
 	if err := queue.Migrate(ctx, store); err != nil {
 		store.Close()
 		return nil, err
