@@ -139,6 +139,12 @@ func (h *Handlers) commands() []*bot.Command {
 		{Name: "history", Usage: "<task|member|email>", Role: model.RoleGuide, Handler: h.history,
 			Description: msgCmdHistory, Examples: []string{"history git-basics", "history @anna", "history anna@example.com"},
 			Options: []bot.Option{{Name: "of", Description: msgOptOf, Kind: bot.OptionString, Required: true}}},
+		{Name: "nudge", Usage: "<task>", Role: model.RoleGuide, Handler: h.nudge, Description: msgCmdNudge,
+			Examples: []string{"nudge git-basics"},
+			Options:  []bot.Option{{Name: "what", Description: msgOptNudgeWhat, Kind: bot.OptionString, Required: true, Autocomplete: true}}},
+		{Name: "digest", Usage: "[" + strings.Join(digestChoices, "|") + "]", Role: model.RoleGuide, Handler: h.digest,
+			Description: msgCmdDigest, Examples: []string{"digest", "digest daily", "digest now"},
+			Options: []bot.Option{{Name: "how", Description: msgOptHow, Kind: bot.OptionString, Choices: digestChoices}}},
 		{Name: "help", Usage: "[command]", Role: model.RoleLearner, Handler: h.help, Description: msgCmdHelp,
 			Options: []bot.Option{{Name: "command", Description: msgOptHelpCommand, Kind: bot.OptionString}}},
 	}

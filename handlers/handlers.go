@@ -69,6 +69,7 @@ func New(store Store, cfg Config, log *slog.Logger) *Handlers {
 	h.OnAction(actionUndo, model.RoleLearner, h.undo)
 	h.OnAction(actionReinvite, model.RoleGuide, h.reinviteButton)
 	h.OnAction(actionAccept, model.RoleLearner, h.acceptButton)
+	h.OnAction(actionNudge, model.RoleGuide, h.nudgeButton)
 	return h
 }
 

@@ -25,6 +25,8 @@ func (h *Handlers) ReminderDM(ctx context.Context, a *storage.AssignmentView, ki
 		text = l.Say(msgReminderBefore, vars)
 	case storage.ReminderOverdue:
 		text = l.Say(msgReminderOverdue, vars)
+	case storage.ReminderNudge:
+		text = l.Say(msgReminderNudge, vars)
 	default:
 		return bot.Message{}, fmt.Errorf("handlers: unknown reminder kind %q", kind)
 	}

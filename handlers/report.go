@@ -43,7 +43,7 @@ func (h *Handlers) report(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if len(rows) == 0 {
 		return bot.Say(l, msgReportNone, nil), nil
 	}
-	token, until, err := h.store.CreateReport(ctx, req.Caller.WorkspaceID, groupID, req.Caller.PersonID)
+	link, err := h.reportLink(ctx, l, req.Caller.WorkspaceID, groupID, req.Caller.PersonID)
 	if err != nil {
 		return nil, err
 	}
@@ -72,9 +72,20 @@ func (h *Handlers) report(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		r.Footer = l.Say(msgReportMore, catalog.Vars{"Count": len(rest), "Done": sum.Done, "Open": sum.Open,
 			"Overdue": sum.Overdue}) + "\n"
 	}
-	r.Footer += l.Say(msgReportCSV, catalog.Vars{"Link": h.cfg.PublicURL + "/reports/" + token + ".csv",
-		"Until": l.DateTime(until)})
+	r.Footer += link
 	return r, nil
+}
+
+// reportLink makes the CSV link of a report of the workspace (or of a
+// group's members; 0: everyone) and says it in l: the report's footer,
+// and the digest's.
+func (h *Handlers) reportLink(ctx context.Context, l catalog.Lang, wsID, groupID, actorID int64) (string, error) {
+	token, until, err := h.store.CreateReport(ctx, wsID, groupID, actorID)
+	if err != nil {
+		return "", err
+	}
+	return l.Say(msgReportCSV, catalog.Vars{"Link": h.cfg.PublicURL + "/reports/" + token + ".csv",
+		"Until": l.DateTime(until)}), nil
 }
 
 // reportFields are one task's figures.

@@ -94,6 +94,12 @@ type Store interface {
 	CreateReport(ctx context.Context, wsID, groupID, actorID int64) (string, time.Time, error)
 	ReportTasks(ctx context.Context, wsID, groupID int64) ([]storage.ReportRow, error)
 	History(ctx context.Context, wsID int64, of storage.HistoryOf, limit int) ([]storage.Event, error)
+
+	// Digests and nudges.
+	DigestSetting(ctx context.Context, wsID, personID int64) (string, error)
+	SetDigest(ctx context.Context, wsID, personID int64, freq string) error
+	QueueDigestNow(ctx context.Context, wsID, personID int64) (bool, error)
+	Nudge(ctx context.Context, wsID, taskID int64) (*storage.NudgeResult, error)
 }
 
 var _ Store = (*storage.Store)(nil)

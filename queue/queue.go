@@ -58,6 +58,11 @@ type Composer interface {
 	// is storage.ReminderBefore or ReminderOverdue, today the learner's
 	// date.
 	ReminderDM(ctx context.Context, a *storage.AssignmentView, kind string, today calendar.Date) (bot.Message, error)
+	// DigestDM is a guide's digest of the open assignments they made.
+	DigestDM(ctx context.Context, d *storage.Digest) (bot.Message, error)
+	// EscalationDM tells a guide of the assignments still open
+	// LEARNBOT_ESCALATE_AFTER after their due date.
+	EscalationDM(ctx context.Context, e *storage.Escalation) (bot.Message, error)
 }
 
 // Config wires the queue.
@@ -160,6 +165,8 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &invitationDMWorker{q: q})
 	river.AddWorker(workers, &reminderWorker{q: q})
 	river.AddWorker(workers, &reminderScanWorker{q: q})
+	river.AddWorker(workers, &noticeWorker{q: q})
+	river.AddWorker(workers, &noticeScanWorker{q: q})
 	river.AddWorker(workers, &pruneWorker{q: q})
 	river.AddWorker(workers, &reconcileWorker{q: q})
 	maxWorkers := cfg.Workers
@@ -190,6 +197,9 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 				&river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(cfg.ReconcileEvery, time.Hour)),
 				func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil }, nil),
+			river.NewPeriodicJob(river.PeriodicInterval(ScanInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return NoticeScanArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(PruneInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
@@ -353,7 +363,11 @@ type delivery struct {
 }
 
 func (d delivery) isDM() bool {
-	return d.kind == "dm" || d.kind == "invitation_dm" || d.kind == "reminder"
+	switch d.kind {
+	case "dm", "invitation_dm", "reminder", storage.NoticeDigest, storage.NoticeEscalation:
+		return true
+	}
+	return false
 }
 
 // dmResult counts a DM's attempt (metrics).
@@ -411,7 +425,7 @@ func (q *Queue) permanent(ctx context.Context, d delivery, reason model.Reason, 
 	switch d.kind {
 	case "dm":
 		err = q.store.SetDMError(ctx, d.id, reason.Stored())
-	case "reminder":
+	case "reminder", storage.NoticeDigest, storage.NoticeEscalation:
 		// Only logged: progress shows the assignment DM's fate, and a
 		// learner whose DMs fail shows there already.
 	default:

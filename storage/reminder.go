@@ -23,6 +23,9 @@ const (
 type ReminderPolicy struct {
 	Zone *time.Location // LEARNBOT_TIMEZONE
 	Lead int            // LEARNBOT_REMIND_BEFORE in days
+	// EscalateAfter is LEARNBOT_ESCALATE_AFTER in days: an assignment still
+	// open this long after its due date is reported to its guide; 0: never.
+	EscalateAfter int
 }
 
 // SetReminderPolicy sets LEARNBOT_TIMEZONE and LEARNBOT_REMIND_BEFORE.

@@ -251,3 +251,49 @@ func periodStart(r *Rule, now time.Time) time.Time {
 	}
 	return now.Add(-time.Duration(*r.EveryDays) * 24 * time.Hour)
 }
+
+// ActiveRules lists every rule not removed, in every workspace, for the
+// reconciliation.
+func (s *Store) ActiveRules(ctx context.Context) ([]Rule, error) {
+	var out []Rule
+	if err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+ruleColumns+` WHERE r.removed_at IS NULL ORDER BY r.id`)); err != nil {
+		return nil, fmt.Errorf("storage: active rules: %w", err)
+	}
+	return out, nil
+}
+
+// MemberIDs lists the people in a group, by ID.
+func (s *Store) MemberIDs(ctx context.Context, wsID, groupID int64) ([]int64, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, s.q(`SELECT person_id FROM group_members WHERE workspace_id = ? AND group_id = ? ORDER BY person_id`), wsID, groupID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: member IDs: %w", err)
+	}
+	return ids, nil
+}
+
+// ActivePeopleIDs lists the active people of a workspace: "everyone" as
+// learnbot knows it.
+func (s *Store) ActivePeopleIDs(ctx context.Context, wsID int64) ([]int64, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, s.q(`SELECT id FROM people WHERE workspace_id = ? AND status = 'active' ORDER BY id`), wsID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: active people: %w", err)
+	}
+	return ids, nil
+}
+
+// RulesForPlatform lists the rules that follow a platform source in the
+// workspace the platform calls workspace; none when learnbot has not met
+// the workspace. It is the cheap first question of every join event.
+func (s *Store) RulesForPlatform(ctx context.Context, platform, workspace, kind, sourceID string) ([]Rule, error) {
+	var out []Rule
+	err := s.db.SelectContext(ctx, &out, s.q(`SELECT `+ruleColumns+`
+		JOIN workspaces w ON w.id = r.workspace_id
+		WHERE w.platform = ? AND w.external_id = ? AND r.source_kind = ? AND r.source_id = ? AND r.removed_at IS NULL
+		ORDER BY r.id`), platform, workspace, kind, sourceID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: rules for platform source: %w", err)
+	}
+	return out, nil
+}

@@ -48,6 +48,9 @@ type Outbox interface {
 	QueueInvitationDM(ctx context.Context, tx *sql.Tx, invitationID int64) error
 	// QueueReminders queues the reminder DMs whose moment has come.
 	QueueReminders(ctx context.Context, tx *sql.Tx, reminders []Reminder) error
+	// QueueNotices queues scheduled DMs to guides: digests and
+	// escalations, each claimed (or asked for) in tx.
+	QueueNotices(ctx context.Context, tx *sql.Tx, notices []Notice) error
 }
 
 // Store keeps learnbot's state.
@@ -95,7 +98,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("storage: connect: %w", err)
 	}
 	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() },
-		reminders: ReminderPolicy{Zone: time.UTC, Lead: 2}}
+		reminders: ReminderPolicy{Zone: time.UTC, Lead: 2, EscalateAfter: 7}}
 	if dialect == Postgres {
 		if s.locker, err = s.newLocker(ctx); err != nil {
 			db.Close()

@@ -63,6 +63,8 @@ const designTable = `
 /progress: task string required autocomplete
 /language: language string choices=en,de,fr,auto
 /history: of string required
+/nudge: what string required autocomplete
+/digest: how string choices=daily,weekly,off,now
 /help: command string
 `
 
@@ -127,7 +129,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign unassign due report tasks invite task path auto group role progress language history help" {
+		if strings.Join(names, " ") != "assign unassign due report tasks invite task path auto group role progress language history nudge digest help" {
 			t.Errorf("commands = %v", names)
 		}
 	})

@@ -13,6 +13,8 @@ var names = defineNames(
 	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when", "day", "what", "source", "every", "existing", "id",
 	// help
 	"help", "command",
+	// digests and nudges
+	"nudge", "digest", "what", "how",
 )
 
 func defineNames(words ...string) map[string]*catalog.Message {

@@ -42,6 +42,9 @@ type Config struct {
 	// ReconcileEvery (LEARNBOT_RECONCILE_EVERY, default 1h) is how often
 	// every rule is applied to its source as it is now.
 	ReconcileEvery time.Duration
+	// EscalateAfter (LEARNBOT_ESCALATE_AFTER) is how many days after its
+	// due date an open assignment is reported to its guide; 0: never.
+	EscalateAfter int
 	// RescueAfter (LEARNBOT_QUEUE_RESCUE_AFTER) is how long a job may stay
 	// running before another process takes it for one left by a crash.
 	RescueAfter time.Duration
@@ -131,6 +134,9 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	}
 	if c.ReconcileEvery, err = time.ParseDuration(or("LEARNBOT_RECONCILE_EVERY", "1h")); err != nil || c.ReconcileEvery < time.Minute {
 		return nil, fmt.Errorf("LEARNBOT_RECONCILE_EVERY: %q is not a duration of a minute or more such as 1h", getenv("LEARNBOT_RECONCILE_EVERY"))
+	}
+	if c.EscalateAfter, err = calendar.ParseLead(or("LEARNBOT_ESCALATE_AFTER", "7d")); err != nil {
+		return nil, fmt.Errorf("LEARNBOT_ESCALATE_AFTER: %q is not a number of days such as 7d, 2w or 0", getenv("LEARNBOT_ESCALATE_AFTER"))
 	}
 	if c.RescueAfter, err = time.ParseDuration(or("LEARNBOT_QUEUE_RESCUE_AFTER", queue.RescueAfter.String())); err != nil || c.RescueAfter <= 0 {
 		return nil, fmt.Errorf("LEARNBOT_QUEUE_RESCUE_AFTER: %q is not a positive duration such as 20s", getenv("LEARNBOT_QUEUE_RESCUE_AFTER"))

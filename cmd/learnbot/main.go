@@ -21,7 +21,6 @@ import (
 
 	// Time zones by name (Slack's users.info tz, LEARNBOT_TIMEZONE) in
 	// containers without a zoneinfo database.
-	_ "time/tzdata"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/console"
@@ -258,7 +257,7 @@ func openStore(ctx context.Context, cfg *Config) (*storage.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	store.SetReminderPolicy(storage.ReminderPolicy{Zone: cfg.TimeZone, Lead: cfg.RemindBefore})
+	store.SetReminderPolicy(storage.ReminderPolicy{Zone: cfg.TimeZone, Lead: cfg.RemindBefore, EscalateAfter: cfg.EscalateAfter})
 	if err := queue.Migrate(ctx, store); err != nil {
 		store.Close()
 		return nil, err

@@ -143,6 +143,7 @@ func TestConfigErrors(t *testing.T) {
 		"LocalTimeZone":  {"LEARNBOT_TIMEZONE": "Local"},
 		"BadRemindHours": {"LEARNBOT_REMIND_BEFORE": "36h"},
 		"BadRemind":      {"LEARNBOT_REMIND_BEFORE": "soon"},
+		"BadEscalate":    {"LEARNBOT_ESCALATE_AFTER": "a week"},
 	}
 	for name, vars := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -165,6 +166,18 @@ func TestConfigErrors(t *testing.T) {
 		c, err = configFromEnv(envOf(map[string]string{"LEARNBOT_TIMEZONE": "Europe/Berlin", "LEARNBOT_REMIND_BEFORE": "0"}))
 		if err != nil || c.TimeZone.String() != "Europe/Berlin" || c.RemindBefore != 0 {
 			t.Fatalf("Europe/Berlin, 0 = %v, %d, %v", c.TimeZone, c.RemindBefore, err)
+		}
+	})
+	t.Run("EscalateAfter", func(t *testing.T) {
+		c, err := configFromEnv(envOf(nil))
+		if err != nil || c.EscalateAfter != 7 {
+			t.Fatalf("default = %d, %v; want 7 days", c.EscalateAfter, err)
+		}
+		for in, want := range map[string]int{"0": 0, "2w": 14, "3d": 3} {
+			c, err = configFromEnv(envOf(map[string]string{"LEARNBOT_ESCALATE_AFTER": in}))
+			if err != nil || c.EscalateAfter != want {
+				t.Fatalf("LEARNBOT_ESCALATE_AFTER=%s: %d, %v; want %d", in, c.EscalateAfter, err, want)
+			}
 		}
 	})
 	t.Run("German", func(t *testing.T) {

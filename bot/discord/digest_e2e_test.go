@@ -1,0 +1,64 @@
+package discord_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/learnbot/learnbot/internal/testbot"
+)
+
+// TestDigestAndNudgeEndToEnd: /digest how:now sends the guide a digest DM
+// through Discord with a Nudge overdue button; pressed in the DM by the
+// guide it nudges the overdue learner (once that day); /nudge what:<task>
+// counts sent and skipped.
+func TestDigestAndNudgeEndToEnd(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		e, b := coreEnv(t, db)
+		now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+		b.Store.SetClock(func() time.Time { return now })
+		e.fake.setMembers(testGuild, guide.JSON(), learner.JSON())
+		expect(t, e, slash(testGuild, guide, "digest"), 4, "every Monday at 09:00")
+		expect(t, e, slash(testGuild, guide, "digest", str("how", "now")), 4, "Nothing you assigned is open")
+		expect(t, e, slash(testGuild, guide, "task", sub("add", str("key", "git"), str("title", "Git basics"))), 4, "Added the task git")
+		expect(t, e, slash(testGuild, guide, "assign", str("task", "git"), str("targets", "<@"+learner.ID+">"), str("due", "tomorrow")),
+			4, "Assigned")
+		b.WaitJobs(t)
+		e.fake.waitFor(t, 1, "POST", "/channels/9"+learner.ID+"/messages")
+
+		now = time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC) // a day overdue
+		expect(t, e, slash(testGuild, guide, "digest", str("how", "now")), 4, "Your digest is on its way")
+		b.WaitJobs(t)
+		dms := e.fake.waitFor(t, 1, "POST", "/channels/9"+guide.ID+"/messages")
+		var dm struct {
+			Content    string      `json:"content"`
+			Components []actionRow `json:"components"`
+		}
+		json.Unmarshal(dms[0].Body, &dm)
+		if !strings.Contains(dm.Content, "Your digest: 1 task") || !strings.Contains(dm.Content, "overdue 1, Overdue: <@"+learner.ID+">") ||
+			!strings.Contains(dm.Content, "/reports/") || len(dm.Components) != 1 || dm.Components[0].Components[0].Label != "Nudge overdue" {
+			t.Fatalf("digest DM = %s", dms[0].Body)
+		}
+		button := dm.Components[0].Components[0].CustomID
+		if !strings.HasPrefix(button, "dm:"+testGuild+":nudge:") {
+			t.Fatalf("button ID = %q", button)
+		}
+		expect(t, e, press("", learner, button), 4, "You need the guide role")
+		expect(t, e, press("", guide, button), 4, "1 reminded now, 0 skipped")
+		b.WaitJobs(t)
+		// The assignment, the reminder two days before (armed late: at once)
+		// and the nudge.
+		sent := e.fake.waitFor(t, 3, "POST", "/channels/9"+learner.ID+"/messages")
+		nudged := 0
+		for _, c := range sent {
+			if strings.Contains(string(c.Body), "A nudge from your guide: Git basics (git)") {
+				nudged++
+			}
+		}
+		if nudged != 1 {
+			t.Fatalf("%d nudge DMs among %d", nudged, len(sent))
+		}
+		expect(t, e, slash(testGuild, guide, "nudge", str("what", "git")), 4, "0 reminded now, 1 skipped")
+	})
+}
