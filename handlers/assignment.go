@@ -18,15 +18,12 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if len(req.Params) < 2 {
 		return nil, model.UsageErr(req.Lang, msgAssignMissing, nil)
 	}
-	if p, err := h.pathByKey(ctx, req, req.Params[0].Text); err != nil || p != nil {
-		if err != nil {
-			return nil, err
-		}
-		return h.enrol(ctx, req, p)
-	}
-	task, err := h.task(ctx, req, req.Params[0].Text)
+	task, p, err := h.taskOrPath(ctx, req, req.Params[0].Text)
 	if err != nil {
 		return nil, err
+	}
+	if p != nil {
+		return h.enrol(ctx, req, p)
 	}
 	if task.Archived() {
 		return nil, archivedErr(req, task.Key)
@@ -311,15 +308,12 @@ func (h *Handlers) progress(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if len(req.Params) != 1 {
 		return nil, model.UsageErr(req.Lang, msgProgressMissing, nil)
 	}
-	if p, err := h.pathByKey(ctx, req, req.Params[0].Text); err != nil || p != nil {
-		if err != nil {
-			return nil, err
-		}
-		return h.pathProgress(ctx, req, p)
-	}
-	task, err := h.task(ctx, req, req.Params[0].Text)
+	task, p, err := h.taskOrPath(ctx, req, req.Params[0].Text)
 	if err != nil {
 		return nil, err
+	}
+	if p != nil {
+		return h.pathProgress(ctx, req, p)
 	}
 	rows, err := h.store.Progress(ctx, req.Caller.WorkspaceID, task.ID)
 	if err != nil {
@@ -376,15 +370,12 @@ func (h *Handlers) unassign(ctx context.Context, req *bot.Request) (*bot.Reply, 
 	if len(req.Params) < 2 {
 		return nil, model.UsageErr(l, msgAssignMissing, nil)
 	}
-	if p, err := h.pathByKey(ctx, req, req.Params[0].Text); err != nil || p != nil {
-		if err != nil {
-			return nil, err
-		}
-		return h.endEnrolments(ctx, req, p)
-	}
-	task, err := h.task(ctx, req, req.Params[0].Text)
+	task, p, err := h.taskOrPath(ctx, req, req.Params[0].Text)
 	if err != nil {
 		return nil, err
+	}
+	if p != nil {
+		return h.endEnrolments(ctx, req, p)
 	}
 	t, err := h.targets(ctx, req, req.Params[1:])
 	if err != nil {

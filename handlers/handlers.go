@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/learnbot/learnbot/bot"
@@ -32,10 +33,6 @@ type Config struct {
 	// Language is LEARNBOT_LANGUAGE: for people whose language neither they
 	// nor their platform set.
 	Language catalog.Lang
-	// Directory, when set, gives the directory of a platform's workspace
-	// outside any request (nil when it has none), so that the rules'
-	// reconciliation can list platform groups.
-	Directory func(platform, workspace string) bot.Directory
 }
 
 // Handlers is learnbot's router with every command and button, and the
@@ -46,6 +43,24 @@ type Handlers struct {
 	store Store
 	cfg   Config
 	log   *slog.Logger
+	// directory gives the directory of a platform's workspace outside any
+	// request (nil when it has none), so that the rules' reconciliation
+	// can list platform groups; set once adapters exist (SetDirectory).
+	directory atomic.Pointer[func(platform, workspace string) bot.Directory]
+}
+
+// SetDirectory tells the handlers how to list a platform's groups outside
+// a request: the adapters are made after the handlers.
+func (h *Handlers) SetDirectory(f func(platform, workspace string) bot.Directory) {
+	h.directory.Store(&f)
+}
+
+// directoryOf is the directory of a platform's workspace, or nil.
+func (h *Handlers) directoryOf(platform, workspace string) bot.Directory {
+	if f := h.directory.Load(); f != nil {
+		return (*f)(platform, workspace)
+	}
+	return nil
 }
 
 // New returns the handlers with every command and button of learnbot.

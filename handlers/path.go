@@ -30,6 +30,21 @@ func (h *Handlers) pathByKey(ctx context.Context, req *bot.Request, key string) 
 	return p, err
 }
 
+// taskOrPath resolves a key of the namespace tasks and paths share: the
+// task, or else the path (asked second: most commands name tasks).
+func (h *Handlers) taskOrPath(ctx context.Context, req *bot.Request, key string) (*storage.Task, *storage.Path, error) {
+	t, err := h.store.TaskByKey(ctx, req.Caller.WorkspaceID, strings.ToLower(key))
+	if err == nil || !errors.Is(err, storage.ErrNotFound) {
+		return t, nil, err
+	}
+	p, err := h.pathByKey(ctx, req, key)
+	if err != nil || p != nil {
+		return nil, p, err
+	}
+	_, err = h.task(ctx, req, key) // the unknown task's reply
+	return nil, nil, err
+}
+
 // path resolves a path name; an unknown one is a user error.
 func (h *Handlers) path(ctx context.Context, req *bot.Request, key string) (*storage.Path, error) {
 	p, err := h.pathByKey(ctx, req, key)

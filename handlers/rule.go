@@ -84,13 +84,8 @@ func (h *Handlers) auto(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 	if r.PathID != nil && r.DueDays != nil {
 		return nil, model.UsageErr(l, msgRulePathDue, catalog.Vars{"Path": r.What, "Show": req.Slash("path show")})
 	}
-	if err := h.store.CreateRule(ctx, r); err != nil {
-		return nil, err
-	}
-	reply := bot.Say(l, msgRuleCreated, catalog.Vars{"ID": r.ID, "Rule": ruleText(l, r)})
-	if !existing {
-		return reply, nil
-	}
+	// The source's members now: served with existing, else left alone.
+	// A source the platform cannot list is refused before the rule exists.
 	var people []int64
 	switch {
 	case group != nil:
@@ -102,6 +97,14 @@ func (h *Handlers) auto(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 	}
 	if err != nil {
 		return nil, err
+	}
+	if err := h.store.CreateRule(ctx, r); err != nil {
+		return nil, err
+	}
+	reply := bot.Say(l, msgRuleCreated, catalog.Vars{"ID": r.ID, "Rule": ruleText(l, r)})
+	if !existing {
+		// Those in the source now are left alone, by the reconciliation too.
+		return reply, h.store.ExcludeFromRule(ctx, r, people)
 	}
 	n, err := h.store.ApplyRule(ctx, r, people)
 	if err != nil {
@@ -267,7 +270,7 @@ func (h *Handlers) Joined(ctx context.Context, platform, workspace string, sourc
 // only) and serving the periodic rules again when their period is over.
 // Learnbot groups are read from the store; a platform source is listed
 // through the directory the platform gives for its workspace
-// (Config.Directory), at the platform's pace. It returns how many people
+// (SetDirectory), at the platform's pace. It returns how many people
 // were served.
 func (h *Handlers) Reconcile(ctx context.Context) (int, error) {
 	rules, err := h.store.ActiveRules(ctx)
@@ -303,19 +306,16 @@ func (h *Handlers) sourceMembers(ctx context.Context, r *storage.Rule) ([]int64,
 		}
 		return h.store.MemberIDs(ctx, r.WorkspaceID, id)
 	case storage.SourceEveryone:
-		if h.cfg.Directory == nil {
-			return nil, nil
-		}
-		return h.store.ActivePeopleIDs(ctx, r.WorkspaceID)
-	}
-	if h.cfg.Directory == nil {
+		// Nobody to make good: whoever talks to learnbot or is named in a
+		// command joins the workspace through the platform's event, and
+		// no platform lists a whole workspace here.
 		return nil, nil
 	}
 	ws, err := h.store.WorkspaceByID(ctx, r.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
-	dir := h.cfg.Directory(ws.Platform, ws.ExternalID)
+	dir := h.directoryOf(ws.Platform, ws.ExternalID)
 	if dir == nil {
 		return nil, nil
 	}

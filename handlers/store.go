@@ -86,6 +86,7 @@ type Store interface {
 	RulesForPlatform(ctx context.Context, platform, workspace, kind, sourceID string) ([]storage.Rule, error)
 	ActiveRules(ctx context.Context) ([]storage.Rule, error)
 	ApplyRule(ctx context.Context, r *storage.Rule, people []int64) (int, error)
+	ExcludeFromRule(ctx context.Context, r *storage.Rule, people []int64) error
 	MemberIDs(ctx context.Context, wsID, groupID int64) ([]int64, error)
 	ActivePeopleIDs(ctx context.Context, wsID int64) ([]int64, error)
 	WorkspaceByID(ctx context.Context, id int64) (*storage.Workspace, error)

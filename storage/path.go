@@ -812,7 +812,8 @@ type NextStep struct {
 // still to come, that next step.
 func (s *Store) NextSteps(ctx context.Context, wsID, personID int64) ([]NextStep, error) {
 	var out []NextStep
-	err := s.db.SelectContext(ctx, &out, s.q(`SELECT n.path_key, n.path_title, n.task_key, n.task_title, n.release_date FROM (
+	// Prepared: every /tasks and App Home asks it, mostly of people on no path.
+	err := s.selectPrepared(ctx, &out, s.q(`SELECT n.path_key, n.path_title, n.task_key, n.task_title, n.release_date FROM (
 		SELECT pa.key AS path_key, pa.title AS path_title, t.key AS task_key, t.title AS task_title, r.release_date,
 			ROW_NUMBER() OVER (PARTITION BY e.id ORDER BY r.release_at, t.key) AS k
 		FROM enrolments e JOIN paths pa ON pa.id = e.path_id JOIN releases r ON r.enrolment_id = e.id JOIN tasks t ON t.id = r.task_id

@@ -166,18 +166,7 @@ func (s *Store) applyTaskRule(ctx context.Context, tx *sqlx.Tx, r *Rule, people 
 		return 0, err
 	}
 	now := s.now()
-	var sel fragment
-	if r.EveryDays == nil {
-		sel = join(frag(`SELECT p.id AS person_id, 'once' AS period FROM people p WHERE p.workspace_id = ? AND p.id IN `, r.WorkspaceID),
-			s.idSet(people))
-	} else {
-		sel = join(frag(`SELECT p.id AS person_id, 'a' || CAST(COALESCE((SELECT MAX(a.id) FROM assignments a
-			WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'), 0) AS TEXT) AS period
-			FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.TaskID, r.WorkspaceID), s.idSet(people), frag(`
-			AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state = 'open')
-			AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'
-				AND a.created_at > ?)`, *r.TaskID, *r.TaskID, periodStart(r, now)))
-	}
+	sel := s.taskClaims(r, people, now)
 	claimed, err := s.claimFor(ctx, tx, r.ID, sel)
 	if err != nil || len(claimed) == 0 {
 		return 0, err
@@ -215,17 +204,7 @@ func (s *Store) applyPathRule(ctx context.Context, tx *sqlx.Tx, r *Rule, people 
 	if err != nil {
 		return 0, err
 	}
-	var sel fragment
-	if r.EveryDays == nil {
-		sel = join(frag(`SELECT p.id AS person_id, 'once' AS period FROM people p WHERE p.workspace_id = ? AND p.id IN `, r.WorkspaceID),
-			s.idSet(people))
-	} else {
-		sel = join(frag(`SELECT p.id AS person_id, 'e' || CAST(COALESCE((SELECT MAX(e.id) FROM enrolments e
-			WHERE e.path_id = ? AND e.person_id = p.id), 0) AS TEXT) AS period
-			FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.PathID, r.WorkspaceID), s.idSet(without(sortedCopy(people), holders)), frag(`
-			AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.path_id = ? AND e.person_id = p.id AND e.created_at > ?)`,
-			*r.PathID, periodStart(r, now)))
-	}
+	sel := s.pathClaims(r, people, holders, now)
 	claimed, err := s.claimFor(ctx, tx, r.ID, sel)
 	if err != nil {
 		return 0, err
@@ -240,6 +219,69 @@ func (s *Store) applyPathRule(ctx context.Context, tx *sqlx.Tx, r *Rule, people 
 		return 0, err
 	}
 	return res.Enrolled, nil
+}
+
+// taskClaims is the claims a task rule makes of people now: rows
+// (person_id, period).
+func (s *Store) taskClaims(r *Rule, people []int64, now time.Time) fragment {
+	var sel fragment
+	if r.EveryDays == nil {
+		sel = join(frag(`SELECT p.id AS person_id, 'once' AS period FROM people p WHERE p.workspace_id = ? AND p.id IN `, r.WorkspaceID),
+			s.idSet(people))
+	} else {
+		sel = join(frag(`SELECT p.id AS person_id, 'a' || CAST(COALESCE((SELECT MAX(a.id) FROM assignments a
+			WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'), 0) AS TEXT) AS period
+			FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.TaskID, r.WorkspaceID), s.idSet(people), frag(`
+			AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state = 'open')
+			AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'
+				AND a.created_at > ?)`, *r.TaskID, *r.TaskID, periodStart(r, now)))
+	}
+	return sel
+}
+
+// pathClaims is the claims a path rule makes of people now (holders: those
+// on the path): rows (person_id, period).
+func (s *Store) pathClaims(r *Rule, people, holders []int64, now time.Time) fragment {
+	var sel fragment
+	if r.EveryDays == nil {
+		sel = join(frag(`SELECT p.id AS person_id, 'once' AS period FROM people p WHERE p.workspace_id = ? AND p.id IN `, r.WorkspaceID),
+			s.idSet(people))
+	} else {
+		sel = join(frag(`SELECT p.id AS person_id, 'e' || CAST(COALESCE((SELECT MAX(e.id) FROM enrolments e
+			WHERE e.path_id = ? AND e.person_id = p.id), 0) AS TEXT) AS period
+			FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.PathID, r.WorkspaceID), s.idSet(without(sortedCopy(people), holders)), frag(`
+			AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.path_id = ? AND e.person_id = p.id AND e.created_at > ?)`,
+			*r.PathID, periodStart(r, now)))
+	}
+	return sel
+}
+
+// ExcludeFromRule marks people as served by a rule without serving them:
+// those already in the source when a rule without existing is made are
+// left alone, by events and by the reconciliation alike.
+func (s *Store) ExcludeFromRule(ctx context.Context, r *Rule, people []int64) error {
+	if len(people) == 0 {
+		return nil
+	}
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		now := s.now()
+		var sel fragment
+		if r.TaskID != nil {
+			sel = s.taskClaims(r, people, now)
+		} else {
+			holders, err := s.pathHolders(ctx, tx, *r.PathID, sortedCopy(people))
+			if err != nil {
+				return err
+			}
+			sel = s.pathClaims(r, people, holders, now)
+		}
+		_, err := s.claimFor(ctx, tx, r.ID, sel)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("storage: exclude from rule %d: %w", r.ID, err)
+	}
+	return nil
 }
 
 // periodStart is the moment a periodic rule's period began: anything made

@@ -43,6 +43,8 @@ func TestRuleFollowsChannelEndToEnd(t *testing.T) {
 		if got := say("task add git Git basics"); !strings.Contains(got, "git") {
 			t.Fatalf("task add: %q", got)
 		}
+		// Anna is in the channel when the rule is made: she is left alone.
+		env.fake.SetChannel("C5", "U1")
 		if got := say("auto git <#C5|general>"); !strings.Contains(got, "Rule #1") {
 			t.Fatalf("auto: %q", got)
 		}
@@ -70,10 +72,21 @@ func TestRuleFollowsChannelEndToEnd(t *testing.T) {
 		if len(dms) != 1 || dms[0].Channel != "DU2" || !strings.Contains(dms[0].Text, "Git basics") {
 			t.Fatalf("DMs: %+v; want one to ben", dms)
 		}
+		// The reconciliation serves whoever joined while no event came, and
+		// leaves anna alone (she was there when the rule was made).
+		env.fake.SetChannel("C5", "U1", "U2", "U3")
+		b.Handlers.SetDirectory(func(platform, workspace string) bot.Directory { return env.adapter.Directory() })
+		if _, err := b.Handlers.Reconcile(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		b.WaitJobs(t)
+		if dms := env.fake.DMs(); len(dms) != 2 || dms[1].Channel != "DU3" {
+			t.Fatalf("DMs after reconciling: %+v; want one more, to cleo", dms)
+		}
 		if got := say("history <@U2|ben>"); !strings.Contains(got, "(auto #1)") {
 			t.Fatalf("history: %q; want the rule named", got)
 		}
-		if got := say("auto list"); !strings.Contains(got, "#1") || !strings.Contains(got, "served 1") {
+		if got := say("auto list"); !strings.Contains(got, "#1") || !strings.Contains(got, "served 2") {
 			t.Fatalf("auto list: %q", got)
 		}
 	})

@@ -41,6 +41,9 @@ type connection struct {
 	run    func(ctx context.Context) error // its stream (Socket Mode, gateway); nil when it has none
 	sender bot.Sender                      // delivers its DMs
 	wait   func()                          // waits for its follow-ups still running after a stop
+	// directory lists platform groups of a workspace outside any request,
+	// for the rules' reconciliation; nil when the platform has none.
+	directory func(workspace string) bot.Directory
 }
 
 var platforms = []platform{
@@ -60,7 +63,9 @@ func openSlack(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn := &connection{via: "http", routes: a.Routes, sender: a, wait: a.Wait}
+	// A bot token belongs to one Slack workspace: its directory is the one.
+	conn := &connection{via: "http", routes: a.Routes, sender: a, wait: a.Wait,
+		directory: func(string) bot.Directory { return a.Directory() }}
 	if cfg.SlackAppToken != "" {
 		conn.via, conn.routes, conn.run = "socket mode", nil, a.RunSocketMode
 	}
@@ -74,7 +79,7 @@ func openDiscord(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn := &connection{via: "http", routes: a.Routes, sender: a, wait: a.Wait}
+	conn := &connection{via: "http", routes: a.Routes, sender: a, wait: a.Wait, directory: a.Directory}
 	if cfg.DiscordKey == "" {
 		conn.via, conn.routes, conn.run = "gateway", nil, a.RunGateway
 	}

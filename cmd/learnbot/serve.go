@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/web"
@@ -67,6 +68,7 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	reports := web.NewReports(c.store, log)
 	reports.DefaultLang = cfg.Language
 	reports.Routes(mux)
+	directories := map[string]func(string) bot.Directory{}
 	for _, p := range platforms {
 		if p.enabled == nil || !p.enabled(cfg) {
 			continue
@@ -84,8 +86,17 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 			s.runners = append(s.runners, conn.run)
 		}
 		s.waits = append(s.waits, conn.wait)
+		if conn.directory != nil {
+			directories[p.name] = conn.directory
+		}
 		log.Info("platform enabled", "platform", p.name, "via", conn.via)
 	}
+	c.handlers.SetDirectory(func(platform, workspace string) bot.Directory {
+		if dir := directories[platform]; dir != nil {
+			return dir(workspace)
+		}
+		return nil
+	})
 	s.handler = c.metrics.Middleware(foregroundHTTP(c.gate, mux))
 	return s, nil
 }
