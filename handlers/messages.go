@@ -417,3 +417,6 @@ var (
 	msgRuleRemoved       = catalog.Msg("handlers.rule.removed")
 	msgEventByRule       = catalog.Msg("handlers.event.by_rule")
 )
+
+// The paths of a report.
+var msgReportPath = catalog.Msg("handlers.report.path")

@@ -56,6 +56,7 @@ func TestPathAndRuleCommands(t *testing.T) {
 		})
 		t.Run("EnrolAndPrompt", func(t *testing.T) {
 			says(t, b, gina, "assign onboarding @ben @cleo", "onboarding already has 1 person of the 2 targets you chose enrolled: ben.")
+			says(t, b, gina, "report", "Path onboarding (First two weeks): 1 enrolled, 0 finished, 0 behind")
 			says(t, b, gina, "unassign onboarding @ben @dora", "Ended 1 enrolment in onboarding: ben.", "1 named was not enrolled: dora.")
 		})
 	})

@@ -72,6 +72,19 @@ func (h *Handlers) report(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		r.Footer = l.Say(msgReportMore, catalog.Vars{"Count": len(rest), "Done": sum.Done, "Open": sum.Open,
 			"Overdue": sum.Overdue}) + "\n"
 	}
+	// Paths beside the tasks: how many are on each, finished and behind.
+	if group == nil {
+		paths, err := h.store.ListPaths(ctx, req.Caller.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range paths {
+			if p.Enrolled > 0 {
+				r.Items = append(r.Items, bot.Item{Text: l.Say(msgReportPath, catalog.Vars{"Path": p.Key + " (" + p.Title + ")",
+					"Enrolled": p.Enrolled, "Finished": p.Finished, "Behind": p.Behind})})
+			}
+		}
+	}
 	r.Footer += link
 	return r, nil
 }
