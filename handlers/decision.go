@@ -119,10 +119,16 @@ func (h *Handlers) showGroups(ctx context.Context, req *bot.Request, id string) 
 	if err != nil {
 		return nil, err
 	}
+	return groupsReply(req.Lang, taskName(info.TaskTitle, info.TaskKey), groups, info.Resolution == nil), nil
+}
+
+// groupsReply lists the groups a prompt named, * marking who holds what it
+// was about (a task, or a path), and says whether the prompt is still open.
+func groupsReply(l catalog.Lang, what string, groups []storage.GroupHolding, open bool) *bot.Reply {
 	if len(groups) == 0 {
-		return bot.Say(req.Lang, msgGroupsEmpty, nil), nil
+		return bot.Say(l, msgGroupsEmpty, nil)
 	}
-	r := bot.Say(req.Lang, msgGroupsHeading, catalog.Vars{"Task": taskName(info.TaskTitle, info.TaskKey)})
+	r := bot.Say(l, msgGroupsHeading, catalog.Vars{"Task": what})
 	for _, g := range groups {
 		names := make([]string, len(g.Members))
 		for i, m := range g.Members {
@@ -131,13 +137,13 @@ func (h *Handlers) showGroups(ctx context.Context, req *bot.Request, id string) 
 				names[i] += " *"
 			}
 		}
-		r.Items = append(r.Items, bot.Item{Text: req.Lang.Say(msgGroupsItem, catalog.Vars{"Group": g.Name,
-			"Members": count(req.Lang, msgMembers, g.Size), "Count": g.Holders, "Names": nameList(req.Lang, names, g.Size)})})
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgGroupsItem, catalog.Vars{"Group": g.Name,
+			"Members": count(l, msgMembers, g.Size), "Count": g.Holders, "Names": nameList(l, names, g.Size)})})
 	}
-	if info.Resolution == nil {
-		r.Footer = req.Lang.Say(msgGroupsOpen, nil)
+	if open {
+		r.Footer = l.Say(msgGroupsOpen, nil)
 	}
-	return r, nil
+	return r
 }
 
 func deref(s *string) string {

@@ -329,14 +329,30 @@ func (h *Handlers) pathPrompt(l catalog.Lang, p *storage.Path, res *storage.Enro
 		buttons = append(buttons, button(storage.ResolutionOnlyNew, bot.StylePrimary))
 	}
 	buttons = append(buttons, button(storage.ResolutionForce, bot.StyleDanger))
+	if groups {
+		buttons = append(buttons, button(choiceShowGroups, bot.StyleDefault))
+	}
 	return &bot.Reply{Text: b.String(), Buttons: buttons}
 }
 
 // decidePath handles a press on a path's prompt.
 func (h *Handlers) decidePath(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 	choice, id, _ := strings.Cut(req.Action.Value(), ":")
-	if _, ok := choiceLabels[choice]; !ok || choice == choiceShowGroups || id == "" {
+	if _, ok := choiceLabels[choice]; !ok || id == "" {
 		return nil, model.Err(req.Lang, msgNotOurs, nil)
+	}
+	if choice == choiceShowGroups {
+		d, groups, err := h.store.PathDecisionGroups(ctx, req.Caller.WorkspaceID, id, groupListLimit)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, model.Err(req.Lang, msgDecisionMissing, nil)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if d.GuideID != req.Caller.PersonID {
+			return nil, model.Err(req.Lang, msgGroupsNotYours, catalog.Vars{"Guide": d.GuideName})
+		}
+		return groupsReply(req.Lang, d.PathKey, groups, d.Resolution == nil), nil
 	}
 	res, err := h.store.ResolvePathDecision(ctx, storage.ResolveParams{WorkspaceID: req.Caller.WorkspaceID, DecisionID: id,
 		PersonID: req.Caller.PersonID, Resolution: choice})

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/learnbot/learnbot/internal/testbot"
@@ -56,6 +57,23 @@ func TestPathAndRuleCommands(t *testing.T) {
 		})
 		t.Run("EnrolAndPrompt", func(t *testing.T) {
 			says(t, b, gina, "assign onboarding @ben @cleo", "onboarding already has 1 person of the 2 targets you chose enrolled: ben.")
+			r := says(t, b, gina, "assign onboarding cohort-7 @dora", "already has 1 person of the 2 targets")
+			show := ""
+			for _, btn := range r.AllButtons() {
+				if strings.Contains(btn.ID, ":show_groups:") {
+					show = btn.ID
+				}
+			}
+			if show == "" {
+				t.Fatalf("no Show selected groups button: %+v", r.AllButtons())
+			}
+			if got := b.Press("console", "console", anna, show).String(); !strings.Contains(got, "You need the guide role") {
+				t.Fatalf("someone else's press: %q", got)
+			}
+			if got := b.Press("console", "console", gina, show).String(); !strings.Contains(got, "Selected groups for onboarding") ||
+				!strings.Contains(got, "ben *") {
+				t.Fatalf("Show selected groups: %q", got)
+			}
 			says(t, b, gina, "report", "Path onboarding (First two weeks): 1 enrolled, 0 finished, 0 behind")
 			says(t, b, gina, "unassign onboarding @ben @dora", "Ended 1 enrolment in onboarding: ben.", "1 named was not enrolled: dora.")
 		})

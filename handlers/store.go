@@ -74,6 +74,7 @@ type Store interface {
 	ListPaths(ctx context.Context, wsID int64) ([]storage.PathSummary, error)
 	Enrol(ctx context.Context, p storage.EnrolParams) (*storage.EnrolResult, error)
 	ResolvePathDecision(ctx context.Context, p storage.ResolveParams) (*storage.ResolvePathResult, error)
+	PathDecisionGroups(ctx context.Context, wsID int64, id string, limit int) (*storage.PathDecision, []storage.GroupHolding, error)
 	EndEnrolments(ctx context.Context, p storage.EndEnrolmentsParams) (*storage.EndEnrolmentsResult, error)
 	PathProgress(ctx context.Context, wsID, pathID int64) ([]storage.EnrolmentProgress, error)
 	NextSteps(ctx context.Context, wsID, personID int64) ([]storage.NextStep, error)

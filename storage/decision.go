@@ -229,15 +229,8 @@ type MemberHolding struct {
 // DecisionGroups lists the groups a decision named, with up to limit members
 // each and who holds the task now.
 func (s *Store) DecisionGroups(ctx context.Context, wsID int64, id string, limit int) ([]GroupHolding, error) {
-	var rows []struct {
-		Group string `db:"group_name"`
-		Name  string `db:"display_name"`
-		Holds bool   `db:"holds"`
-		Size  int    `db:"size"`
-		Total int    `db:"holders"`
-		Rank  int    `db:"rn"`
-	}
-	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT x.group_name, x.display_name, x.holds, x.size, x.holders, x.rn FROM (
+	var rows []holdingRow
+	err := s.db.SelectContext(ctx, &rows, s.q(`SELECT x.group_name, x.display_name, x.holds, x.size, x.holders FROM (
 		SELECT y.group_name, y.display_name, y.holds,
 			count(*) OVER (PARTITION BY y.group_id) AS size,
 			SUM(y.holds) OVER (PARTITION BY y.group_id) AS holders,
@@ -257,6 +250,20 @@ func (s *Store) DecisionGroups(ctx context.Context, wsID int64, id string, limit
 	if err != nil {
 		return nil, fmt.Errorf("storage: decision groups: %w", err)
 	}
+	return foldHoldings(rows), nil
+}
+
+// holdingRow is one member of a group a prompt named, in group order.
+type holdingRow struct {
+	Group string `db:"group_name"`
+	Name  string `db:"display_name"`
+	Holds bool   `db:"holds"`
+	Size  int    `db:"size"`
+	Total int    `db:"holders"`
+}
+
+// foldHoldings gathers the rows of each group into its GroupHolding.
+func foldHoldings(rows []holdingRow) []GroupHolding {
 	var out []GroupHolding
 	for _, r := range rows {
 		if len(out) == 0 || out[len(out)-1].Name != r.Group {
@@ -265,5 +272,5 @@ func (s *Store) DecisionGroups(ctx context.Context, wsID int64, id string, limit
 		g := &out[len(out)-1]
 		g.Members = append(g.Members, MemberHolding{Name: r.Name, Holds: r.Holds})
 	}
-	return out, nil
+	return out
 }

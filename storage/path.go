@@ -553,9 +553,13 @@ func (s *Store) storePathDecision(ctx context.Context, tx *sqlx.Tx, p EnrolParam
 	if err != nil {
 		return "", err
 	}
+	groups, err := json.Marshal(append([]int64{}, p.GroupIDs...))
+	if err != nil {
+		return "", err
+	}
 	now := s.now()
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO path_decisions (id, workspace_id, path_id, guide_id, people, start_date, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), id, p.WorkspaceID, p.PathID, p.GuideID, string(buf), p.Start, now, now.Add(p.DecisionTTL))
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO path_decisions (id, workspace_id, path_id, guide_id, people, group_ids, start_date, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), id, p.WorkspaceID, p.PathID, p.GuideID, string(buf), string(groups), p.Start, now, now.Add(p.DecisionTTL))
 	return id, err
 }
 
@@ -570,10 +574,50 @@ type PathDecision struct {
 	GuideID      int64         `db:"guide_id"`
 	GuideName    string        `db:"guide_name"`
 	People       string        `db:"people"`
+	GroupIDs     string        `db:"group_ids"`
 	Start        calendar.Date `db:"start_date"`
 	ExpiresAt    time.Time     `db:"expires_at"`
 	Resolution   *string       `db:"resolution"`
 	ResolverName *string       `db:"resolver_name"`
+}
+
+// pathDecisionColumns are a path decision's columns with the names replies
+// show, and the tables they come from.
+const pathDecisionColumns = `d.id, d.workspace_id, d.path_id, pa.key AS path_key, pa.title AS path_title,
+	d.guide_id, g.display_name AS guide_name, d.people, d.group_ids, d.start_date, d.expires_at, d.resolution,
+	r.display_name AS resolver_name
+	FROM path_decisions d JOIN paths pa ON pa.id = d.path_id JOIN people g ON g.id = d.guide_id
+	LEFT JOIN people r ON r.id = d.resolved_by`
+
+// PathDecisionGroups loads a path's decision and lists the groups it named
+// with up to limit members each and who of them is on the path now.
+func (s *Store) PathDecisionGroups(ctx context.Context, wsID int64, id string, limit int) (*PathDecision, []GroupHolding, error) {
+	var d PathDecision
+	if err := s.db.GetContext(ctx, &d, s.q(`SELECT `+pathDecisionColumns+` WHERE d.id = ? AND d.workspace_id = ?`), id, wsID); err != nil {
+		return nil, nil, fmt.Errorf("storage: path decision: %w", notFound(err))
+	}
+	var groupIDs []int64
+	if err := json.Unmarshal([]byte(d.GroupIDs), &groupIDs); err != nil {
+		return nil, nil, fmt.Errorf("storage: path decision groups: %w", err)
+	}
+	var rows []holdingRow
+	q := join(frag(`SELECT x.group_name, x.display_name, x.holds, x.size, x.holders FROM (
+		SELECT y.group_name, y.display_name, y.holds,
+			count(*) OVER (PARTITION BY y.group_id) AS size,
+			SUM(y.holds) OVER (PARTITION BY y.group_id) AS holders,
+			ROW_NUMBER() OVER (PARTITION BY y.group_id ORDER BY lower(y.display_name), y.person_id) AS rn
+		FROM (
+			SELECT g.id AS group_id, g.name AS group_name, p.id AS person_id, p.display_name,
+				CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.path_id = ? AND e.person_id = p.id AND e.state = 'active')
+				THEN 1 ELSE 0 END AS holds
+			FROM groups g JOIN group_members m ON m.group_id = g.id JOIN people p ON p.id = m.person_id
+			WHERE g.workspace_id = ? AND g.id IN `, d.PathID, wsID), s.idSet(groupIDs), frag(`
+		) y
+	) x WHERE x.rn <= ? ORDER BY x.group_name, x.rn`, limit))
+	if err := s.db.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
+		return nil, nil, fmt.Errorf("storage: path decision groups: %w", err)
+	}
+	return &d, foldHoldings(rows), nil
 }
 
 // ResolvePathResult says what a press on a path's prompt did.
@@ -594,10 +638,7 @@ func (s *Store) ResolvePathDecision(ctx context.Context, p ResolveParams) (*Reso
 		if s.dialect == Postgres {
 			lock = " FOR UPDATE OF d"
 		}
-		err := tx.GetContext(ctx, &res.Decision, s.q(`SELECT d.id, d.workspace_id, d.path_id, pa.key AS path_key, pa.title AS path_title,
-			d.guide_id, g.display_name AS guide_name, d.people, d.start_date, d.expires_at, d.resolution, r.display_name AS resolver_name
-			FROM path_decisions d JOIN paths pa ON pa.id = d.path_id JOIN people g ON g.id = d.guide_id
-			LEFT JOIN people r ON r.id = d.resolved_by WHERE d.id = ? AND d.workspace_id = ?`+lock), p.DecisionID, p.WorkspaceID)
+		err := tx.GetContext(ctx, &res.Decision, s.q(`SELECT `+pathDecisionColumns+` WHERE d.id = ? AND d.workspace_id = ?`+lock), p.DecisionID, p.WorkspaceID)
 		if err != nil {
 			return notFound(err)
 		}

@@ -67,6 +67,7 @@ CREATE TABLE path_decisions (
     path_id      BIGINT NOT NULL REFERENCES paths (id) ON DELETE CASCADE,
     guide_id     BIGINT NOT NULL,
     people       TEXT NOT NULL,
+    group_ids    TEXT NOT NULL DEFAULT '[]',
     start_date   DATE NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL,
     expires_at   TIMESTAMPTZ NOT NULL,

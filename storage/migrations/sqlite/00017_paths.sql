@@ -68,6 +68,7 @@ CREATE TABLE path_decisions (
     path_id      BIGINT NOT NULL REFERENCES paths (id) ON DELETE CASCADE,
     guide_id     BIGINT NOT NULL,
     people       TEXT NOT NULL,
+    group_ids    TEXT NOT NULL DEFAULT '[]',
     start_date   TEXT NOT NULL,
     created_at   TIMESTAMP NOT NULL,
     expires_at   TIMESTAMP NOT NULL,
