@@ -226,7 +226,7 @@ func printUsage(w io.Writer) {
 	for _, sc := range subcommands {
 		fmt.Fprintf(w, "  learnbot %-26s %s\n", strings.TrimSpace(sc.name+" "+sc.synopsis), sc.summary)
 	}
-	fmt.Fprint(w, "\nlearnbot <subcommand> --help describes one. Configuration is read from the environment; see README.md.\n")
+	fmt.Fprint(w, "\nlearnbot <subcommand> --help describes one. Configuration is read from the environment; see docs/operating.md.\n")
 }
 
 func printHelp(w io.Writer, sc *subcommand) {
