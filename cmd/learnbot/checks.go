@@ -81,6 +81,10 @@ func discordMode(cfg *Config) string {
 // halfConfigurations names settings that do not work without another.
 func halfConfigurations(cfg *Config) []string {
 	var w []string
+	if slackMode(cfg) == "off" && discordMode(cfg) == "off" {
+		w = append(w, "no platform is configured (SLACK_BOT_TOKEN, DISCORD_BOT_TOKEN or DISCORD_PUBLIC_KEY): "+
+			"serving only the invitation pages, reports and probes")
+	}
 	if cfg.SlackBotToken == "" && (cfg.SlackSecret != "" || cfg.SlackAppToken != "") {
 		w = append(w, "Slack is off: SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not")
 	}

@@ -47,7 +47,9 @@ func TestStartupChecks(t *testing.T) {
 				`"msg":"integrations","slack":"http","discord":"http","email":"smtp"`}, nil},
 		{"Unreachable", []string{"SLACK_APP_TOKEN=xapp-1", "SLACK_BOT_TOKEN=xoxb-good",
 			"LEARNBOT_SLACK_API_URL=http://127.0.0.1:1/api/", "LEARNBOT_ADMINS=slack:U1"}, false,
-			[]string{`"msg":"platform unreachable at start; going on","platform":"slack"`}, []string{"LEARNBOT_ADMINS is empty"}},
+			[]string{`"msg":"platform unreachable at start; going on","platform":"slack"`}, []string{"LEARNBOT_ADMINS is empty", "no platform"}},
+		{"NoPlatform", []string{"LEARNBOT_ADMINS=console:me"}, false,
+			[]string{`"level":"WARN","msg":"no platform is configured`, `"msg":"database","url":"sqlite:`}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

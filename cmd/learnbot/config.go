@@ -1,8 +1,11 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,7 +16,10 @@ import (
 
 // Config is learnbot's whole configuration, read once from the environment.
 type Config struct {
-	DatabaseURL   string
+	DatabaseURL string
+	// DBWait (LEARNBOT_DB_WAIT) is how long serve and migrate try again to
+	// open a database that is not up yet; 0 fails at the first try.
+	DBWait        time.Duration
 	Addr          string
 	PublicURL     string
 	Admins        map[string]bool
@@ -141,8 +147,23 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	if c.RescueAfter, err = time.ParseDuration(or("LEARNBOT_QUEUE_RESCUE_AFTER", queue.RescueAfter.String())); err != nil || c.RescueAfter <= 0 {
 		return nil, fmt.Errorf("LEARNBOT_QUEUE_RESCUE_AFTER: %q is not a positive duration such as 20s", getenv("LEARNBOT_QUEUE_RESCUE_AFTER"))
 	}
+	if c.DBWait, err = time.ParseDuration(or("LEARNBOT_DB_WAIT", "0s")); err != nil || c.DBWait < 0 {
+		return nil, fmt.Errorf("LEARNBOT_DB_WAIT: %q is not a duration such as 60s or 0", getenv("LEARNBOT_DB_WAIT"))
+	}
+	// Links in emails and the Slack manifest are built on it: a value that
+	// is not an absolute web address would make every one of them wrong.
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("LEARNBOT_PUBLIC_URL: %q is not an absolute http:// or https:// URL such as https://learnbot.example.com",
+			getenv("LEARNBOT_PUBLIC_URL"))
+	}
+	if c.DiscordKey != "" {
+		if k, err := hex.DecodeString(c.DiscordKey); err != nil || len(k) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("DISCORD_PUBLIC_KEY: not 64 hex digits (the application's Public Key, " +
+				"Discord Developer Portal, General Information)")
+		}
+	}
 	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
-		return nil, fmt.Errorf("SLACK_APP_TOKEN must start with xapp-")
+		return nil, fmt.Errorf("SLACK_APP_TOKEN: must start with xapp-")
 	}
 	return c, nil
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -80,7 +81,8 @@ var subcommands = []subcommand{
 		help: `Applies the migrations, then serves HTTP on LEARNBOT_ADDR (the Slack and Discord
 endpoints, the invitation page, /healthz, /readyz, /metrics), connects to the
 platforms that are configured and works the job queue. SIGINT or SIGTERM stops
-it gracefully; a second signal stops it at once.`,
+it gracefully; a second signal stops it at once. LEARNBOT_DB_WAIT (e.g. 60s)
+waits that long for a database that is not up yet.`,
 		setup: noFlags(func(ctx context.Context, e *invocation) error { return serve(ctx, e.cfg, e.log) })},
 	{name: "console", synopsis: "[-as name] [-lang " + langList("|") + "]", summary: "a local session on the configured database (default sqlite:learnbot.db)",
 		help: `Reads commands from the terminal or standard input (so a session can be scripted):
@@ -101,7 +103,8 @@ inside the session overrides it for one user.`,
 		}},
 	{name: "migrate", summary: "apply migrations and exit",
 		help: `Applies learnbot's and the job queue's migrations to LEARNBOT_DATABASE_URL and exits.
-Several replicas may migrate at once: the migrations run under a database lock.`,
+Several replicas may migrate at once: the migrations run under a database lock.
+LEARNBOT_DB_WAIT (e.g. 60s) waits that long for a database that is not up yet.`,
 		setup: noFlags(migrate)},
 	{name: "discord register", summary: "register the Discord application commands",
 		help: `Registers the application commands with DISCORD_BOT_TOKEN and DISCORD_APP_ID:
@@ -226,7 +229,7 @@ func printUsage(w io.Writer) {
 	for _, sc := range subcommands {
 		fmt.Fprintf(w, "  learnbot %-26s %s\n", strings.TrimSpace(sc.name+" "+sc.synopsis), sc.summary)
 	}
-	fmt.Fprint(w, "\nlearnbot <subcommand> --help describes one. Configuration is read from the environment; see README.md.\n")
+	fmt.Fprint(w, "\nlearnbot <subcommand> --help describes one. Configuration is read from the environment; see docs/operating.md.\n")
 }
 
 func printHelp(w io.Writer, sc *subcommand) {
@@ -242,7 +245,7 @@ func printHelp(w io.Writer, sc *subcommand) {
 }
 
 func migrate(ctx context.Context, e *invocation) error {
-	store, err := openStore(ctx, e.cfg)
+	store, err := openStore(ctx, e.cfg, e.log)
 	if err != nil {
 		return err
 	}
@@ -251,9 +254,10 @@ func migrate(ctx context.Context, e *invocation) error {
 	return nil
 }
 
-// openStore opens the database and applies learnbot's and River's migrations.
-func openStore(ctx context.Context, cfg *Config) (*storage.Store, error) {
-	store, err := storage.Open(ctx, cfg.DatabaseURL)
+// openStore opens the database, trying again while cfg.DBWait lasts, and
+// applies learnbot's and River's migrations.
+func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (*storage.Store, error) {
+	store, err := connect(ctx, cfg.DatabaseURL, cfg.DBWait, log)
 	if err != nil {
 		return nil, err
 	}
@@ -263,6 +267,47 @@ func openStore(ctx context.Context, cfg *Config) (*storage.Store, error) {
 		return nil, err
 	}
 	return store, nil
+}
+
+// dbRetryEvery is the pause between tries to open the database while
+// LEARNBOT_DB_WAIT lasts.
+const dbRetryEvery = time.Second
+
+// connect opens the database at rawURL. A database that is not up yet (a
+// container started beside learnbot, a restart of its host) is tried again
+// every dbRetryEvery until wait is over, with one log line per failed try;
+// a URL that cannot name a database fails at once. Errors name
+// LEARNBOT_DATABASE_URL, with the password masked.
+func connect(ctx context.Context, rawURL string, wait time.Duration, log *slog.Logger) (*storage.Store, error) {
+	if _, _, _, err := storage.ParseURL(rawURL); err != nil {
+		// The store's message quotes the URL, password and all.
+		return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: %s", strings.ReplaceAll(err.Error(), rawURL, redact(rawURL)))
+	}
+	deadline := time.Now().Add(wait)
+	for try := 1; ; try++ {
+		store, err := storage.Open(ctx, rawURL)
+		if err == nil {
+			if try > 1 {
+				log.Info("database is up", "database", redact(rawURL), "tries", try)
+			}
+			return store, nil
+		}
+		left := time.Until(deadline)
+		if wait <= 0 {
+			return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: cannot open %s (LEARNBOT_DB_WAIT waits for a database that is not up yet): %w",
+				redact(rawURL), err)
+		}
+		if left <= 0 || ctx.Err() != nil {
+			return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: %s is not up after LEARNBOT_DB_WAIT=%s: %w", redact(rawURL), wait, err)
+		}
+		log.Warn("database not up yet; trying again", "database", redact(rawURL), "try", try,
+			"left", left.Round(time.Second).String(), "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: %s: stopped while waiting: %w", redact(rawURL), err)
+		case <-time.After(min(dbRetryEvery, left)):
+		}
+	}
 }
 
 // core is what every way of running learnbot shares.
@@ -280,7 +325,7 @@ type core struct {
 }
 
 func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) {
-	store, err := openStore(ctx, cfg)
+	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -324,6 +369,9 @@ func (m mailer) SendInvitation(ctx context.Context, inv *storage.InvitationPage,
 func runConsole(ctx context.Context, cfg *Config, first string, lang catalog.Lang, stdin io.Reader, stdout io.Writer) error {
 	first = strings.TrimPrefix(first, "@")
 	cfg.Admins["console:"+first] = true
+	// A person is at the keyboard: a database that is not there is said at
+	// once, not waited for (LEARNBOT_DB_WAIT is for serve and migrate).
+	cfg.DBWait = 0
 	// The console's own output is the conversation; only warnings and
 	// errors are logged unless LEARNBOT_LOG_LEVEL asks for more.
 	level := cfg.LogLevel
@@ -373,12 +421,22 @@ func runConsole(ctx context.Context, cfg *Config, first string, lang catalog.Lan
 	return errors.Join(err, <-done)
 }
 
-// redact hides a password in a database URL for logs.
-func redact(url string) string {
-	if i := strings.Index(url, "@"); i > 0 && strings.HasPrefix(url, "postgres") {
-		if j := strings.Index(url, "://"); j > 0 {
-			return url[:j+3] + "***" + url[i:]
+// redact masks the password of a database URL for logs and errors: the
+// user information's and a password query parameter's (lib/pq reads both).
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		if i := strings.LastIndex(rawURL, "@"); i > 0 {
+			return "xxxxx" + rawURL[i:] // unparsable: keep only the host part
 		}
+		return rawURL
 	}
-	return url
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

@@ -133,25 +133,48 @@ func TestConsoleSessionInGerman(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	cases := map[string]map[string]string{
-		"BadAdmin":       {"LEARNBOT_ADMINS": "irc:bob"},
-		"BadDecisionTTL": {"LEARNBOT_DECISION_TTL": "soon"},
-		"BadAppToken":    {"SLACK_APP_TOKEN": "xoxb-1"},
-		"BadLogFormat":   {"LEARNBOT_LOG_FORMAT": "xml"},
-		"BadLogLevel":    {"LEARNBOT_LOG_LEVEL": "loud"},
-		"BadLanguage":    {"LEARNBOT_LANGUAGE": "it"},
-		"BadTimeZone":    {"LEARNBOT_TIMEZONE": "Mars/Olympus"},
-		"LocalTimeZone":  {"LEARNBOT_TIMEZONE": "Local"},
-		"BadRemindHours": {"LEARNBOT_REMIND_BEFORE": "36h"},
-		"BadRemind":      {"LEARNBOT_REMIND_BEFORE": "soon"},
-		"BadEscalate":    {"LEARNBOT_ESCALATE_AFTER": "a week"},
+		"BadAdmin":           {"LEARNBOT_ADMINS": "irc:bob"},
+		"BadDecisionTTL":     {"LEARNBOT_DECISION_TTL": "soon"},
+		"BadAppToken":        {"SLACK_APP_TOKEN": "xoxb-1"},
+		"BadLogFormat":       {"LEARNBOT_LOG_FORMAT": "xml"},
+		"BadLogLevel":        {"LEARNBOT_LOG_LEVEL": "loud"},
+		"BadLanguage":        {"LEARNBOT_LANGUAGE": "it"},
+		"BadTimeZone":        {"LEARNBOT_TIMEZONE": "Mars/Olympus"},
+		"LocalTimeZone":      {"LEARNBOT_TIMEZONE": "Local"},
+		"BadRemindHours":     {"LEARNBOT_REMIND_BEFORE": "36h"},
+		"BadRemind":          {"LEARNBOT_REMIND_BEFORE": "soon"},
+		"BadEscalate":        {"LEARNBOT_ESCALATE_AFTER": "a week"},
+		"BadDBWait":          {"LEARNBOT_DB_WAIT": "a minute"},
+		"NegativeDBWait":     {"LEARNBOT_DB_WAIT": "-5s"},
+		"PublicURLNotAURL":   {"LEARNBOT_PUBLIC_URL": "notaurl"},
+		"PublicURLNoScheme":  {"LEARNBOT_PUBLIC_URL": "learnbot.example.com"},
+		"PublicURLNotWeb":    {"LEARNBOT_PUBLIC_URL": "ftp://learnbot.example.com"},
+		"DiscordKeyNotHex":   {"DISCORD_PUBLIC_KEY": "not-a-key"},
+		"DiscordKeyTooShort": {"DISCORD_PUBLIC_KEY": "abcd"},
 	}
 	for name, vars := range cases {
 		t.Run(name, func(t *testing.T) {
-			if _, err := configFromEnv(envOf(vars)); err == nil {
+			_, err := configFromEnv(envOf(vars))
+			if err == nil {
 				t.Fatalf("configFromEnv(%v) accepted it", vars)
+			}
+			for variable := range vars {
+				if !strings.Contains(err.Error(), variable) {
+					t.Errorf("the error %q does not name %s", err, variable)
+				}
 			}
 		})
 	}
+	t.Run("DBWait", func(t *testing.T) {
+		c, err := configFromEnv(envOf(nil))
+		if err != nil || c.DBWait != 0 {
+			t.Fatalf("default = %v, %v; want 0 (no wait)", c.DBWait, err)
+		}
+		c, err = configFromEnv(envOf(map[string]string{"LEARNBOT_DB_WAIT": "60s"}))
+		if err != nil || c.DBWait != time.Minute {
+			t.Fatalf("LEARNBOT_DB_WAIT=60s: %v, %v", c.DBWait, err)
+		}
+	})
 	t.Run("Defaults", func(t *testing.T) {
 		c, err := configFromEnv(envOf(nil))
 		if err != nil || c.DatabaseURL != "sqlite:learnbot.db" || c.Addr != ":8080" || c.DecisionTTL != 24*time.Hour || c.Language != catalog.English {

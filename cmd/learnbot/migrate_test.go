@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 
@@ -24,7 +25,7 @@ func TestConcurrentMigrations(t *testing.T) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						store, err := openStore(context.Background(), cfg)
+						store, err := openStore(context.Background(), cfg, slog.New(slog.DiscardHandler))
 						if err == nil {
 							var n int
 							if n, err = store.Pending(context.Background()); err == nil && n > 0 {

@@ -218,6 +218,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	if err := startupChecks(ctx, cfg, log); err != nil {
 		return err
 	}
+	log.Info("database", "url", redact(cfg.DatabaseURL))
 	s, err := newServer(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -225,7 +226,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		s.core.store.Close()
-		return err
+		return fmt.Errorf("LEARNBOT_ADDR: %w", err)
 	}
 	aside := []struct {
 		addr, variable string
