@@ -139,7 +139,7 @@ func (h *Handlers) commands() []*bot.Command {
 		{Name: "history", Usage: "<task|member|email>", Role: model.RoleGuide, Handler: h.history,
 			Description: msgCmdHistory, Examples: []string{"history git-basics", "history @anna", "history anna@example.com"},
 			Options: []bot.Option{{Name: "of", Description: msgOptOf, Kind: bot.OptionString, Required: true}}},
-		{Name: "nudge", Usage: "<task>", Role: model.RoleGuide, Handler: h.nudge, Description: msgCmdNudge,
+		{Name: "nudge", Usage: "<task|path>", Role: model.RoleGuide, Handler: h.nudge, Description: msgCmdNudge,
 			Examples: []string{"nudge git-basics"},
 			Options:  []bot.Option{{Name: "what", Description: msgOptNudgeWhat, Kind: bot.OptionString, Required: true, Autocomplete: true}}},
 		{Name: "digest", Usage: "[" + strings.Join(digestChoices, "|") + "]", Role: model.RoleGuide, Handler: h.digest,

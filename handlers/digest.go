@@ -101,9 +101,13 @@ func (h *Handlers) nudge(ctx context.Context, req *bot.Request) (*bot.Reply, err
 	if len(req.Params) != 1 {
 		return nil, model.UsageErr(req.Lang, msgNudgeArgs, nil)
 	}
-	t, err := h.task(ctx, req, req.Params[0].Text)
+	t, p, err := h.taskOrPath(ctx, req, req.Params[0].Text)
 	if err != nil {
 		return nil, err
+	}
+	if p != nil {
+		res, err := h.store.NudgePath(ctx, req.Caller.WorkspaceID, p.ID)
+		return h.nudged(req, res, err)
 	}
 	return h.nudgeTask(ctx, req, t.ID)
 }
@@ -126,6 +130,11 @@ func (h *Handlers) nudgeButton(ctx context.Context, req *bot.Request) (*bot.Repl
 // nudgeTask nudges a task's overdue learners and counts what it did.
 func (h *Handlers) nudgeTask(ctx context.Context, req *bot.Request, taskID int64) (*bot.Reply, error) {
 	res, err := h.store.Nudge(ctx, req.Caller.WorkspaceID, taskID)
+	return h.nudged(req, res, err)
+}
+
+// nudged says what a nudge of a task or path did.
+func (h *Handlers) nudged(req *bot.Request, res *storage.NudgeResult, err error) (*bot.Reply, error) {
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, model.Err(req.Lang, msgNudgeGone, nil)
 	}

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/learnbot/learnbot/internal/testbot"
 )
@@ -75,6 +76,12 @@ func TestPathAndRuleCommands(t *testing.T) {
 				t.Fatalf("Show selected groups: %q", got)
 			}
 			says(t, b, gina, "report", "Path onboarding (First two weeks): 1 enrolled, 0 finished, 0 behind")
+			says(t, b, gina, "nudge onboarding", "Nobody is overdue on First two weeks (onboarding).")
+			// Ten days on, ben's first step (due 3 days after day 0) is overdue.
+			b.Store.SetClock(func() time.Time { return time.Now().Add(10 * 24 * time.Hour) })
+			defer b.Store.SetClock(time.Now)
+			says(t, b, gina, "nudge onboarding", "Nudged on First two weeks (onboarding): 1 reminded now, 0 skipped")
+			says(t, b, gina, "nudge onboarding", "0 reminded now, 1 skipped")
 			says(t, b, gina, "unassign onboarding @ben @dora", "Ended 1 enrolment in onboarding: ben.", "1 named was not enrolled: dora.")
 		})
 	})

@@ -102,6 +102,7 @@ type Store interface {
 	SetDigest(ctx context.Context, wsID, personID int64, freq string) error
 	QueueDigestNow(ctx context.Context, wsID, personID int64) (bool, error)
 	Nudge(ctx context.Context, wsID, taskID int64) (*storage.NudgeResult, error)
+	NudgePath(ctx context.Context, wsID, pathID int64) (*storage.NudgeResult, error)
 }
 
 var _ Store = (*storage.Store)(nil)

@@ -446,9 +446,23 @@ type NudgeResult struct {
 // by assignment and day, inserted with the DM's job). ErrNotFound: no such
 // task in the workspace.
 func (s *Store) Nudge(ctx context.Context, wsID, taskID int64) (*NudgeResult, error) {
+	return s.nudge(ctx, wsID, frag(`SELECT key, title FROM tasks WHERE workspace_id = ? AND id = ?`, wsID, taskID),
+		frag(` AND a.task_id = ?`, taskID))
+}
+
+// NudgePath is Nudge for a path: the overdue steps its active enrolments
+// released.
+func (s *Store) NudgePath(ctx context.Context, wsID, pathID int64) (*NudgeResult, error) {
+	return s.nudge(ctx, wsID, frag(`SELECT key, title FROM paths WHERE workspace_id = ? AND id = ?`, wsID, pathID),
+		frag(` AND a.enrolment_id IN (SELECT e.id FROM enrolments e WHERE e.path_id = ? AND e.state = 'active')`, pathID))
+}
+
+// nudge nudges the overdue open assignments that and (" AND ...") picks,
+// of the task or path that named (key, title) says.
+func (s *Store) nudge(ctx context.Context, wsID int64, named, and fragment) (*NudgeResult, error) {
 	res := &NudgeResult{}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, res, s.q(`SELECT key, title FROM tasks WHERE workspace_id = ? AND id = ?`), wsID, taskID); err != nil {
+		if err := tx.GetContext(ctx, res, s.q(named.sql), named.args...); err != nil {
 			return notFound(err)
 		}
 		today, _, err := s.todayByZone(ctx, tx, wsID)
@@ -457,7 +471,7 @@ func (s *Store) Nudge(ctx context.Context, wsID, taskID int64) (*NudgeResult, er
 		}
 		var overdue []Reminder
 		q := join(frag(`SELECT a.id AS assignment_id, 'nudge' AS kind, a.due_date FROM assignments a JOIN people p ON p.id = a.person_id
-			WHERE a.workspace_id = ? AND a.task_id = ? AND a.state = 'open' AND a.due_date < `, wsID, taskID), today)
+			WHERE a.workspace_id = ?`, wsID), and, frag(` AND a.state = 'open' AND a.due_date < `), today)
 		if err := tx.SelectContext(ctx, &overdue, s.q(q.sql), q.args...); err != nil {
 			return err
 		}
