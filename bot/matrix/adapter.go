@@ -86,6 +86,10 @@ type Adapter struct {
 	// after their answers went out.
 	handling sync.WaitGroup
 	retryMax time.Duration
+	// ready is closed once the first sync is through: from then on, what
+	// is said in the bot's rooms is answered.
+	ready     chan struct{}
+	readyOnce sync.Once
 }
 
 // Option changes an adapter's defaults.
@@ -109,7 +113,7 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 	a := &Adapter{cfg: cfg, client: client, api: client, handler: h, log: slog.Default(),
 		joinedAt: map[id.RoomID]time.Time{}, encrypted: map[id.RoomID]bool{},
 		dms: memo.New[string, id.RoomID](100_000), prompts: memo.New[id.EventID, []choice](10_000),
-		names: memo.New[id.UserID, string](10_000), retryMax: time.Minute}
+		names: memo.New[id.UserID, string](10_000), retryMax: time.Minute, ready: make(chan struct{})}
 	for _, o := range opts {
 		o(a)
 	}
@@ -146,6 +150,10 @@ func (a *Adapter) self() id.UserID {
 	defer a.mu.Unlock()
 	return a.me
 }
+
+// Ready is closed once the adapter has synced for the first time: what is
+// said in its rooms from then on is answered, what was said before is not.
+func (a *Adapter) Ready() <-chan struct{} { return a.ready }
 
 // errRejected marks a token the homeserver refused: no retry helps.
 var errRejected = errors.New("matrix: MATRIX_ACCESS_TOKEN was rejected by the homeserver")
@@ -230,6 +238,7 @@ func (a *Adapter) onSync(ctx context.Context, resp *mautrix.RespSync, since stri
 		for room := range resp.Rooms.Invite {
 			a.join(ctx, room)
 		}
+		a.readyOnce.Do(func() { close(a.ready) })
 		return false
 	}
 	me := a.self()

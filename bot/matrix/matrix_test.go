@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
@@ -66,15 +67,7 @@ func TestMatrixOnDendrite(t *testing.T) {
 		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformMatrix: a}, testbot.Admins("matrix:"+guide.id().String()))
 		fwd.set(b.Router)
 		matrix.WithDMRooms(storeRooms{b.Store})(a)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- a.Run(ctx) }()
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		})
+		stop := run(t, a)
 
 		// The guide makes a room and invites the bot and anna; the bot
 		// accepts by itself.
@@ -174,10 +167,85 @@ func TestMatrixOnDendrite(t *testing.T) {
 				strings.Contains(body(evt), "Git basics")
 		})
 		b.WaitJobs(t)
+		kept, err := b.Store.AssignmentByID(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept.DMChannel == nil || *kept.DMChannel != dm.String() {
+			t.Errorf("the store keeps %v as anna's direct room; want %s", kept.DMChannel, dm)
+		}
 		if n := anna.count(func(evt *event.Event) bool {
 			return evt.RoomID == dm && evt.Type == event.EventMessage && strings.Contains(body(evt), "Git basics")
 		}); n != 1 {
 			t.Errorf("anna got %d DMs of git; want 1 (Only new leaves her out)", n)
 		}
+
+		// A DM sent again with the same key (a retry whose first outcome
+		// was lost) is posted once: its transaction ID comes from the key.
+		again := bot.Message{Platform: model.PlatformMatrix, Workspace: "localhost", To: model.User{ID: anna.id().String()},
+			Key: bot.DMKey{Kind: "test", ID: 1}, Reply: bot.Reply{Text: "Only once"}}
+		for range 2 {
+			if err := a.SendDM(context.Background(), again); err != nil {
+				t.Fatal(err)
+			}
+		}
+		after := again
+		after.Key, after.Text = bot.DMKey{Kind: "test", ID: 2}, "After"
+		if err := a.SendDM(context.Background(), after); err != nil {
+			t.Fatal(err)
+		}
+		anna.wait("the DM after", func(evt *event.Event) bool { return evt.RoomID == dm && body(evt) == "After" })
+		if n := anna.count(func(evt *event.Event) bool { return evt.RoomID == dm && body(evt) == "Only once" }); n != 1 {
+			t.Errorf("the DM sent twice with one key arrived %d times; want 1", n)
+		}
+
+		// A prompt outlives a restart: its choices are in the message, and
+		// a reply with a label chooses.
+		cmd = guide.say(room, "!assign sql "+anna.id().String())
+		prompt = guide.wait("the second duplicate prompt", noticeReplying(botUser, cmd))
+		stop()
+		a2, err := matrix.New(matrix.Config{HomeserverURL: hs.URL, UserID: botUser.String(), AccessToken: botToken}, fwd,
+			matrix.WithLogger(log), matrix.WithDMRooms(storeRooms{b.Store}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, a2)
+		choice := &event.MessageEventContent{MsgType: event.MsgText, Body: "do not assign",
+			RelatesTo: (&event.RelatesTo{}).SetReplyTo(prompt.ID)}
+		if _, err := guide.c.SendMessageEvent(context.Background(), room, event.EventMessage, choice); err != nil {
+			t.Fatal(err)
+		}
+		outcome = guide.wait("the second prompt edited", func(evt *event.Event) bool {
+			return evt.Type == event.EventMessage && evt.Sender == botUser &&
+				evt.Content.AsMessage().RelatesTo.GetReplaceID() == prompt.ID
+		})
+		if newBody := outcome.Content.AsMessage().NewContent.Body; !strings.Contains(newBody, "Do not assign") {
+			t.Errorf("the second prompt became %q", newBody)
+		}
 	})
+}
+
+// run runs the adapter until the test ends or stop is called, and waits
+// until it has synced once.
+func run(t *testing.T, a *matrix.Adapter) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	select {
+	case <-a.Ready():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the adapter did not sync within 30s")
+	}
+	return stop
 }
