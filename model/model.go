@@ -10,6 +10,7 @@ const (
 	PlatformSlack   = "slack"
 	PlatformDiscord = "discord"
 	PlatformConsole = "console"
+	PlatformMatrix  = "matrix"
 )
 
 // Role is what a person may do in a workspace. Roles are ordered:

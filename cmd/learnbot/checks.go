@@ -36,7 +36,7 @@ func startupChecks(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	if cfg.SMTPURL != "" {
 		email = "smtp"
 	}
-	log.Info("integrations", "slack", slackMode(cfg), "discord", discordMode(cfg), "email", email)
+	log.Info("integrations", "slack", slackMode(cfg), "discord", discordMode(cfg), "matrix", matrixMode(cfg), "email", email)
 	var errs []error
 	for _, p := range platforms {
 		if p.check == nil || p.enabled == nil || !p.enabled(cfg) {
@@ -78,6 +78,13 @@ func discordMode(cfg *Config) string {
 	return "off"
 }
 
+func matrixMode(cfg *Config) string {
+	if cfg.MatrixURL != "" && cfg.MatrixToken != "" {
+		return "sync"
+	}
+	return "off"
+}
+
 // halfConfigurations names settings that do not work without another.
 func halfConfigurations(cfg *Config) []string {
 	var w []string
@@ -96,6 +103,9 @@ func halfConfigurations(cfg *Config) []string {
 	}
 	if cfg.DiscordToken != "" && cfg.DiscordAppID == "" {
 		w = append(w, "DISCORD_BOT_TOKEN is set but DISCORD_APP_ID is not: slow commands cannot be followed up and commands cannot be registered")
+	}
+	if (cfg.MatrixURL == "") != (cfg.MatrixToken == "") {
+		w = append(w, "Matrix is off: it needs both MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN")
 	}
 	if cfg.SMTPURL != "" && isLocalURL(cfg.PublicURL) {
 		w = append(w, fmt.Sprintf("invitation emails will link to %s/invite/...: set LEARNBOT_PUBLIC_URL to the address people reach learnbot at", cfg.PublicURL))
@@ -182,6 +192,34 @@ func checkDiscord(ctx context.Context, cfg *Config) (string, error) {
 		return "", fmt.Errorf("discord GET /users/@me: HTTP %d", status)
 	}
 	return out.Username + " (" + out.ID + ")", nil
+}
+
+// checkMatrix asks the homeserver's whoami who MATRIX_ACCESS_TOKEN belongs to.
+func checkMatrix(ctx context.Context, cfg *Config) (string, error) {
+	base := strings.TrimRight(cfg.MatrixURL, "/")
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/_matrix/client/v3/account/whoami", nil)
+	if err != nil {
+		return "", fmt.Errorf("MATRIX_HOMESERVER_URL: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+cfg.MatrixToken)
+	var out struct {
+		UserID  string `json:"user_id"`
+		ErrCode string `json:"errcode"`
+		Error   string `json:"error"`
+	}
+	status, err := callJSON(req, &out)
+	switch {
+	case err != nil:
+		return "", err
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return "", fmt.Errorf("MATRIX_ACCESS_TOKEN was %w by the homeserver (whoami: %s): check the bot account's access token",
+			errRejected, firstNonEmpty(out.ErrCode, http.StatusText(status)))
+	case status != http.StatusOK:
+		return "", fmt.Errorf("matrix whoami: HTTP %d", status)
+	case cfg.MatrixUserID != "" && out.UserID != cfg.MatrixUserID:
+		return "", fmt.Errorf("MATRIX_ACCESS_TOKEN was %w: it belongs to %s, not to MATRIX_USER_ID %s", errRejected, out.UserID, cfg.MatrixUserID)
+	}
+	return out.UserID, nil
 }
 
 // callJSON sends req and decodes a JSON answer of any status into out.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -23,6 +25,13 @@ func TestStartupChecks(t *testing.T) {
 	bin := learnbotBinary(t)
 	fake := httptest.NewServer(fakeslack.New("xoxb-good", "discord-good"))
 	defer fake.Close()
+	// A homeserver that knows no token.
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"errcode":"M_UNKNOWN_TOKEN","error":"Unknown token"}`)
+	}))
+	defer hs.Close()
 	const key = "0000000000000000000000000000000000000000000000000000000000000000"
 	cases := []struct {
 		name    string
@@ -37,6 +46,11 @@ func TestStartupChecks(t *testing.T) {
 		{"DiscordTokenRejected", []string{"DISCORD_BOT_TOKEN=stolen", "DISCORD_APP_ID=1",
 			"LEARNBOT_DISCORD_API_URL=" + fake.URL + "/discord/api/v10/"}, true,
 			[]string{"DISCORD_BOT_TOKEN was rejected by Discord"}, nil},
+		{"MatrixTokenRejected", []string{"MATRIX_HOMESERVER_URL=" + hs.URL, "MATRIX_ACCESS_TOKEN=stolen"}, true,
+			[]string{"MATRIX_ACCESS_TOKEN was rejected by the homeserver (whoami: M_UNKNOWN_TOKEN)"}, nil},
+		{"MatrixUnreachable", []string{"MATRIX_HOMESERVER_URL=http://127.0.0.1:1", "MATRIX_ACCESS_TOKEN=t",
+			"LEARNBOT_ADMINS=matrix:@guide:example.org"}, false,
+			[]string{`"msg":"platform unreachable at start; going on","platform":"matrix"`, `"matrix":"sync"`}, nil},
 		{"AcceptedAndHalfConfigurations", []string{"SLACK_SIGNING_SECRET=s", "SLACK_BOT_TOKEN=xoxb-good",
 			"LEARNBOT_SLACK_API_URL=" + fake.URL + "/api/", "DISCORD_PUBLIC_KEY=" + key,
 			"LEARNBOT_SMTP_URL=smtp://127.0.0.1:2525", "LEARNBOT_PUBLIC_URL=http://localhost:8080"}, false,
@@ -44,7 +58,7 @@ func TestStartupChecks(t *testing.T) {
 				"DISCORD_PUBLIC_KEY is set but DISCORD_BOT_TOKEN is not",
 				"invitation emails will link to http://localhost:8080/invite/",
 				"LEARNBOT_ADMINS is empty", "Copy member ID",
-				`"msg":"integrations","slack":"http","discord":"http","email":"smtp"`}, nil},
+				`"msg":"integrations","slack":"http","discord":"http","matrix":"off","email":"smtp"`}, nil},
 		{"Unreachable", []string{"SLACK_APP_TOKEN=xapp-1", "SLACK_BOT_TOKEN=xoxb-good",
 			"LEARNBOT_SLACK_API_URL=http://127.0.0.1:1/api/", "LEARNBOT_ADMINS=slack:U1"}, false,
 			[]string{`"msg":"platform unreachable at start; going on","platform":"slack"`}, []string{"LEARNBOT_ADMINS is empty", "no platform"}},

@@ -36,6 +36,11 @@ type Config struct {
 	DiscordAppID  string
 	DiscordGuild  string
 	DiscordAPIURL string
+	// Matrix: the bot account (MATRIX_HOMESERVER_URL, MATRIX_USER_ID,
+	// MATRIX_ACCESS_TOKEN).
+	MatrixURL    string
+	MatrixUserID string
+	MatrixToken  string
 	// Language (LEARNBOT_LANGUAGE) is for invitation emails, and for people
 	// whose language neither they nor their platform set.
 	Language catalog.Lang
@@ -96,6 +101,9 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		DiscordAppID:    or("DISCORD_APP_ID", ""),
 		DiscordGuild:    or("DISCORD_GUILD_ID", ""),
 		DiscordAPIURL:   or("LEARNBOT_DISCORD_API_URL", "https://discord.com/api/v10/"),
+		MatrixURL:       or("MATRIX_HOMESERVER_URL", ""),
+		MatrixUserID:    or("MATRIX_USER_ID", ""),
+		MatrixToken:     or("MATRIX_ACCESS_TOKEN", ""),
 		PprofAddr:       or("LEARNBOT_PPROF_ADDR", ""),
 		MetricsAddr:     or("LEARNBOT_METRICS_ADDR", ""),
 		LogFormat:       strings.ToLower(or("LEARNBOT_LOG_FORMAT", "text")),

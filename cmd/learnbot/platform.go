@@ -9,6 +9,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
+	"github.com/learnbot/learnbot/bot/matrix"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/model"
@@ -50,6 +51,8 @@ var platforms = []platform{
 	{name: model.PlatformSlack, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.SlackBotToken != "" }, open: openSlack, check: checkSlack},
 	{name: model.PlatformDiscord, adminID: "<user-id>", enabled: func(cfg *Config) bool { return cfg.DiscordKey != "" || cfg.DiscordToken != "" }, open: openDiscord,
 		check: checkDiscord},
+	{name: model.PlatformMatrix, adminID: "<@user:server>", enabled: func(cfg *Config) bool { return cfg.MatrixURL != "" && cfg.MatrixToken != "" },
+		open: openMatrix, check: checkMatrix},
 	{name: model.PlatformConsole, adminID: "<name>"},
 }
 
@@ -95,6 +98,17 @@ func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, e
 		}))
 }
 
+// openMatrix syncs with the homeserver as the bot account; learners'
+// direct rooms are kept in the store.
+func openMatrix(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
+	a, err := matrix.New(matrix.Config{HomeserverURL: cfg.MatrixURL, UserID: cfg.MatrixUserID, AccessToken: cfg.MatrixToken},
+		foregroundHandler{c.handlers, c.gate}, matrix.WithLogger(log), matrix.WithDMRooms(keptRooms{c.store}))
+	if err != nil {
+		return nil, err
+	}
+	return &connection{via: "sync", run: a.Run, sender: a, wait: func() {}}, nil
+}
+
 // parseAdmin checks one LEARNBOT_ADMINS entry against the platforms table.
 func parseAdmin(entry string) error {
 	prefix, id, ok := strings.Cut(entry, ":")
@@ -122,4 +136,12 @@ func (k keptChannels) KeepDMChannels(ctx context.Context, keep []slack.KeptChann
 		rows[i] = storage.KeptDMChannel{Workspace: c.Team, ChatID: c.User, Channel: c.Channel}
 	}
 	return k.store.KeepDMChannels(ctx, model.PlatformSlack, rows)
+}
+
+// keptRooms keeps Matrix direct rooms in the store (matrix.DMRooms), where
+// Slack keeps its DM channels.
+type keptRooms struct{ store *storage.Store }
+
+func (k keptRooms) KeepDMRoom(ctx context.Context, workspace, user, room string) error {
+	return k.store.KeepDMChannels(ctx, model.PlatformMatrix, []storage.KeptDMChannel{{Workspace: workspace, ChatID: user, Channel: room}})
 }

@@ -63,18 +63,18 @@ func TestPlatformsTable(t *testing.T) {
 // TestAdminsFromTable accepts every platform of the table as a
 // LEARNBOT_ADMINS prefix and names them all when refusing one.
 func TestAdminsFromTable(t *testing.T) {
-	c, err := configFromEnv(envOf(map[string]string{"LEARNBOT_ADMINS": "slack:U1, discord:42,console:me"}))
+	c, err := configFromEnv(envOf(map[string]string{"LEARNBOT_ADMINS": "slack:U1, discord:42,console:me, matrix:@guide:example.org"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range []string{"slack:U1", "discord:42", "console:me"} {
+	for _, a := range []string{"slack:U1", "discord:42", "console:me", "matrix:@guide:example.org"} {
 		if !c.Admins[a] {
 			t.Errorf("Admins lacks %q: %v", a, c.Admins)
 		}
 	}
 	for _, bad := range []string{"irc:bob", "slack:", "U123"} {
 		_, err := configFromEnv(envOf(map[string]string{"LEARNBOT_ADMINS": bad}))
-		if err == nil || !strings.Contains(err.Error(), "slack:<user-id>, discord:<user-id> or console:<name>") {
+		if err == nil || !strings.Contains(err.Error(), "slack:<user-id>, discord:<user-id>, matrix:<@user:server> or console:<name>") {
 			t.Errorf("LEARNBOT_ADMINS=%q: err = %v; want it to name the accepted forms", bad, err)
 		}
 	}
