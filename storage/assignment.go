@@ -562,9 +562,11 @@ func (s *Store) Unassign(ctx context.Context, p UnassignParams) (*UnassignResult
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		if err := s.removedLearners(ctx, tx, people, &res); err != nil {
+		who, err := s.touchedPeople(ctx, tx, people)
+		if err != nil {
 			return err
 		}
+		res.Removed, res.Names, res.Learners = who.count, who.names, who.learners
 		q := join(frag(`DELETE FROM reminders WHERE assignment_id IN `), s.idSet(ids))
 		if _, err := tx.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
 			return err
@@ -631,25 +633,32 @@ func (s *Store) removeAssignments(ctx context.Context, tx *sqlx.Tx, wsID, taskID
 	return ids, people, nil
 }
 
-// removedLearners fills res with the people who lost an assignment: how
-// many, some names, and the chat users among them.
-func (s *Store) removedLearners(ctx context.Context, tx *sqlx.Tx, people []int64, res *UnassignResult) error {
+// touched is who a change to some people's assignments touched, for its
+// reply and its audit event.
+type touched struct {
+	count    int
+	names    []string     // the first summaryNames, by name
+	learners []model.User // the chat users among them, for their App Home
+}
+
+// touchedPeople reads the names and chat identities of these people.
+func (s *Store) touchedPeople(ctx context.Context, tx *sqlx.Tx, people []int64) (touched, error) {
 	var rows []struct {
 		Name   string  `db:"display_name"`
 		ChatID *string `db:"chat_id"`
 	}
 	q := join(frag(`SELECT display_name, chat_id FROM people WHERE id IN `), s.idSet(people), frag(` ORDER BY lower(display_name), id`))
 	if err := tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
-		return err
+		return touched{}, err
 	}
-	res.Removed = len(rows)
+	t := touched{count: len(rows)}
 	for i, r := range rows {
 		if i < summaryNames {
-			res.Names = append(res.Names, r.Name)
+			t.names = append(t.names, r.Name)
 		}
 		if r.ChatID != nil {
-			res.Learners = append(res.Learners, model.User{ID: *r.ChatID, Name: r.Name})
+			t.learners = append(t.learners, model.User{ID: *r.ChatID, Name: r.Name})
 		}
 	}
-	return nil
+	return t, nil
 }

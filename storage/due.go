@@ -97,25 +97,13 @@ func (s *Store) SetDue(ctx context.Context, p SetDueParams) (*SetDueResult, erro
 // recordDue writes the audit event of a due date change to these people's
 // open assignments, and fills res with the chat users among them.
 func (s *Store) recordDue(ctx context.Context, tx *sqlx.Tx, p SetDueParams, people []int64, res *SetDueResult) error {
-	var rows []struct {
-		Name   string  `db:"display_name"`
-		ChatID *string `db:"chat_id"`
-	}
-	q := join(frag(`SELECT display_name, chat_id FROM people WHERE id IN `), s.idSet(people), frag(` ORDER BY lower(display_name), id`))
-	if err := tx.SelectContext(ctx, &rows, s.q(q.sql), q.args...); err != nil {
+	who, err := s.touchedPeople(ctx, tx, people)
+	if err != nil {
 		return err
 	}
-	var names []string
-	for i, r := range rows {
-		if i < summaryNames {
-			names = append(names, r.Name)
-		}
-		if r.ChatID != nil {
-			res.Learners = append(res.Learners, model.User{ID: *r.ChatID, Name: r.Name})
-		}
-	}
+	res.Learners = append(res.Learners, who.learners...)
 	return s.record(ctx, tx, Event{WorkspaceID: p.WorkspaceID, ActorID: ref(p.ActorID), Kind: EventDue, TaskID: ref(p.TaskID),
-		PersonID: onlyOne(people), Count: len(people), Details: EventDetails{Names: names, Missing: res.Missing, Due: p.Due.String()}})
+		PersonID: onlyOne(people), Count: len(people), Details: EventDetails{Names: who.names, Missing: res.Missing, Due: p.Due.String()}})
 }
 
 // changeDue sets the date on the open assignments matched by where whose

@@ -143,11 +143,7 @@ func (s *Store) SetStep(ctx context.Context, wsID, pathID, taskID int64, day int
 		if err != nil {
 			return err
 		}
-		if err := s.reschedulePath(ctx, tx, pathID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, Event{WorkspaceID: wsID, ActorID: ref(actorID), Kind: EventPathStep, TaskID: ref(taskID),
-			Details: EventDetails{Path: s.pathKey(ctx, tx, pathID)}})
+		return s.stepChanged(ctx, tx, wsID, pathID, taskID, actorID, EventPathStep)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: set step: %w", err)
@@ -166,16 +162,22 @@ func (s *Store) RemoveStep(ctx context.Context, wsID, pathID, taskID, actorID in
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
 		}
-		if err := s.reschedulePath(ctx, tx, pathID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, Event{WorkspaceID: wsID, ActorID: ref(actorID), Kind: EventPathStepRemove, TaskID: ref(taskID),
-			Details: EventDetails{Path: s.pathKey(ctx, tx, pathID)}})
+		return s.stepChanged(ctx, tx, wsID, pathID, taskID, actorID, EventPathStepRemove)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: remove step: %w", err)
 	}
 	return nil
+}
+
+// stepChanged reschedules a path whose steps changed and records the
+// change (kind) to its step of taskID.
+func (s *Store) stepChanged(ctx context.Context, tx *sqlx.Tx, wsID, pathID, taskID, actorID int64, kind string) error {
+	if err := s.reschedulePath(ctx, tx, pathID); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, Event{WorkspaceID: wsID, ActorID: ref(actorID), Kind: kind, TaskID: ref(taskID),
+		Details: EventDetails{Path: s.pathKey(ctx, tx, pathID)}})
 }
 
 func (s *Store) pathKey(ctx context.Context, tx *sqlx.Tx, pathID int64) string {

@@ -224,36 +224,35 @@ func (s *Store) applyPathRule(ctx context.Context, tx *sqlx.Tx, r *Rule, people 
 // taskClaims is the claims a task rule makes of people now: rows
 // (person_id, period).
 func (s *Store) taskClaims(r *Rule, people []int64, now time.Time) fragment {
-	var sel fragment
 	if r.EveryDays == nil {
-		sel = join(frag(`SELECT p.id AS person_id, 'once' AS period FROM people p WHERE p.workspace_id = ? AND p.id IN `, r.WorkspaceID),
-			s.idSet(people))
-	} else {
-		sel = join(frag(`SELECT p.id AS person_id, 'a' || CAST(COALESCE((SELECT MAX(a.id) FROM assignments a
-			WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'), 0) AS TEXT) AS period
-			FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.TaskID, r.WorkspaceID), s.idSet(people), frag(`
-			AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state = 'open')
-			AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'
-				AND a.created_at > ?)`, *r.TaskID, *r.TaskID, periodStart(r, now)))
+		return s.onceClaims(r, people)
 	}
-	return sel
+	return join(frag(`SELECT p.id AS person_id, 'a' || CAST(COALESCE((SELECT MAX(a.id) FROM assignments a
+		WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'), 0) AS TEXT) AS period
+		FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.TaskID, r.WorkspaceID), s.idSet(people), frag(`
+		AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state = 'open')
+		AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed'
+			AND a.created_at > ?)`, *r.TaskID, *r.TaskID, periodStart(r, now)))
+}
+
+// onceClaims is the claims of a rule that serves each person once: rows
+// (person_id, 'once').
+func (s *Store) onceClaims(r *Rule, people []int64) fragment {
+	return join(frag(`SELECT p.id AS person_id, 'once' AS period FROM people p WHERE p.workspace_id = ? AND p.id IN `, r.WorkspaceID),
+		s.idSet(people))
 }
 
 // pathClaims is the claims a path rule makes of people now (holders: those
 // on the path): rows (person_id, period).
 func (s *Store) pathClaims(r *Rule, people, holders []int64, now time.Time) fragment {
-	var sel fragment
 	if r.EveryDays == nil {
-		sel = join(frag(`SELECT p.id AS person_id, 'once' AS period FROM people p WHERE p.workspace_id = ? AND p.id IN `, r.WorkspaceID),
-			s.idSet(people))
-	} else {
-		sel = join(frag(`SELECT p.id AS person_id, 'e' || CAST(COALESCE((SELECT MAX(e.id) FROM enrolments e
-			WHERE e.path_id = ? AND e.person_id = p.id), 0) AS TEXT) AS period
-			FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.PathID, r.WorkspaceID), s.idSet(without(sortedCopy(people), holders)), frag(`
-			AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.path_id = ? AND e.person_id = p.id AND e.created_at > ?)`,
-			*r.PathID, periodStart(r, now)))
+		return s.onceClaims(r, people)
 	}
-	return sel
+	return join(frag(`SELECT p.id AS person_id, 'e' || CAST(COALESCE((SELECT MAX(e.id) FROM enrolments e
+		WHERE e.path_id = ? AND e.person_id = p.id), 0) AS TEXT) AS period
+		FROM people p WHERE p.workspace_id = ? AND p.id IN `, *r.PathID, r.WorkspaceID), s.idSet(without(sortedCopy(people), holders)), frag(`
+		AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.path_id = ? AND e.person_id = p.id AND e.created_at > ?)`,
+		*r.PathID, periodStart(r, now)))
 }
 
 // ExcludeFromRule marks people as served by a rule without serving them:

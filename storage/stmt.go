@@ -50,41 +50,30 @@ func (s *Store) prepared(ctx context.Context, query string) (*preparedStmt, erro
 // into dest, a struct by its db tags or a single value; sql.ErrNoRows when
 // there is none.
 func (s *Store) getPrepared(ctx context.Context, dest any, query string, args ...any) error {
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		return err
-	}
-	rows, err := st.Stmt.Stmt.QueryContext(ctx, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
-	}
-	v := reflect.ValueOf(dest)
-	if v.Kind() != reflect.Pointer || v.IsNil() {
-		return fmt.Errorf("storage: scan into %T: want a non-nil pointer", dest)
-	}
-	into, err := st.scanner(rows, v.Elem().Type(), s.db.Mapper)
-	if err != nil {
-		return fmt.Errorf("storage: scan into %T: %w", dest, err)
-	}
-	if err := rows.Scan(into.targets(v.Elem())...); err != nil {
-		return err
-	}
-	return rows.Close()
+	return s.scanPrepared(ctx, dest, true, query, args)
 }
 
 // selectPrepared is SelectContext through a prepared statement: every row
 // appended to dest, a pointer to a slice of structs.
 func (s *Store) selectPrepared(ctx context.Context, dest any, query string, args ...any) error {
+	return s.scanPrepared(ctx, dest, false, query, args)
+}
+
+// scanPrepared runs query through its prepared statement and scans its
+// rows into dest: the first row only (one), or every row appended to the
+// slice dest points to. Neither takes a closure or an interface, which
+// would cost the hot queries an allocation each.
+func (s *Store) scanPrepared(ctx context.Context, dest any, one bool, query string, args []any) error {
 	v := reflect.ValueOf(dest)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Slice {
-		return fmt.Errorf("storage: scan into %T: want a pointer to a slice", dest)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return fmt.Errorf("storage: scan into %T: want a non-nil pointer", dest)
+	}
+	target, elem := v.Elem(), v.Elem().Type()
+	if !one {
+		if target.Kind() != reflect.Slice {
+			return fmt.Errorf("storage: scan into %T: want a pointer to a slice", dest)
+		}
+		elem = elem.Elem()
 	}
 	st, err := s.prepared(ctx, query)
 	if err != nil {
@@ -95,28 +84,36 @@ func (s *Store) selectPrepared(ctx context.Context, dest any, query string, args
 		return err
 	}
 	defer rows.Close()
-	list := v.Elem()
 	var into *rowScanner
 	for rows.Next() {
 		if into == nil {
-			if into, err = st.scanner(rows, list.Type().Elem(), s.db.Mapper); err != nil {
+			if into, err = st.scanner(rows, elem, s.db.Mapper); err != nil {
 				return fmt.Errorf("storage: scan into %T: %w", dest, err)
 			}
 		}
-		n := list.Len()
-		if n == list.Cap() {
-			list.Grow(1)
+		if one {
+			if err := rows.Scan(into.targets(target)...); err != nil {
+				return err
+			}
+			return rows.Close()
 		}
-		list.SetLen(n + 1)
-		row := list.Index(n)
+		n := target.Len()
+		if n == target.Cap() {
+			target.Grow(1)
+		}
+		target.SetLen(n + 1)
+		row := target.Index(n)
 		row.SetZero()
 		if err := rows.Scan(into.targets(row)...); err != nil {
-			list.SetLen(n)
+			target.SetLen(n)
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	if one {
+		return sql.ErrNoRows
 	}
 	return rows.Close()
 }
