@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/model"
 )
 
 // TestPathAndRuleCommands: the path and auto commands as a guide types
@@ -52,6 +53,7 @@ func TestPathAndRuleCommands(t *testing.T) {
 			says(t, b, gina, "auto onboarding cohort-7", "Rule #1: whoever joins cohort-7 is enrolled in onboarding.")
 			says(t, b, gina, "group add cohort-7 @ben", "Added 1 person to cohort-7")
 			says(t, b, gina, "progress onboarding", "onboarding (First two weeks): 1 person enrolled.", "ben: 0 of 1 released steps done")
+			says(t, b, model.User{ID: "ben", Name: "ben"}, "tasks", "Git basics (git)", "Next in onboarding: SQL basics (sql)")
 			says(t, b, gina, "group remove cohort-7 @ben", "Removed")
 			says(t, b, gina, "group add cohort-7 @ben", "Added 1 person to cohort-7")
 			says(t, b, gina, "auto list", "#1: whoever joins cohort-7 is enrolled in onboarding; served 1")

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -266,6 +267,12 @@ func TestPaths(t *testing.T) {
 			err = f.s.CreateTask(ctx, &storage.Task{WorkspaceID: f.ws, Key: "onboarding", Title: "x"}, f.guide.ID)
 			if !errors.Is(err, storage.ErrTaken) {
 				t.Fatalf("task named as a path: %v; want ErrTaken", err)
+			}
+		})
+		t.Run("AutocompleteOffersPaths", func(t *testing.T) {
+			keys, err := f.s.TaskKeys(ctx, "console", "console", "", 25)
+			if err != nil || strings.Join(keys, " ") != "docker git onboarding sql" {
+				t.Fatalf("TaskKeys = %v, %v; want tasks and paths in order", keys, err)
 			}
 		})
 		t.Run("ArchivedPathRefused", func(t *testing.T) {
