@@ -150,7 +150,8 @@ func (h *Handlers) nudged(req *bot.Request, res *storage.NudgeResult, err error)
 
 // DigestDM is a guide's digest (the queue delivers it), in their language:
 // per task with open assignments they made, its figures, the overdue by
-// name and a Nudge overdue button; the report link at the end.
+// name and a Nudge overdue button; per path they enrolled people in, how
+// many are on it, finished and behind; the report link at the end.
 func (h *Handlers) DigestDM(ctx context.Context, d *storage.Digest) (bot.Message, error) {
 	l := d.Lang.Or(h.cfg.Language)
 	r := bot.Reply{Text: l.Say(msgDigestHeading, catalog.Vars{"Count": len(d.Tasks)}), Lang: l}
@@ -168,6 +169,10 @@ func (h *Handlers) DigestDM(ctx context.Context, d *storage.Digest) (bot.Message
 				ID: actionNudge + ":" + strconv.FormatInt(t.TaskID, 10) + ":" + strconv.FormatInt(d.PersonID, 10)}}
 		}
 		r.Items = append(r.Items, item)
+	}
+	for _, p := range d.Paths {
+		r.Items = append(r.Items, bot.Item{Text: l.Say(msgReportPath, catalog.Vars{"Path": p.PathKey + " (" + p.PathTitle + ")",
+			"Enrolled": p.Enrolled, "Finished": p.Finished, "Behind": p.Behind})})
 	}
 	link, err := h.reportLink(ctx, l, d.WorkspaceID, 0, d.PersonID)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/model"
 )
@@ -86,5 +87,31 @@ func TestPathAndRuleCommands(t *testing.T) {
 			says(t, b, gina, "nudge onboarding", "0 reminded now, 1 skipped")
 			says(t, b, gina, "unassign onboarding @ben @dora", "Ended 1 enrolment in onboarding: ben.", "1 named was not enrolled: dora.")
 		})
+	})
+}
+
+// TestDigestNamesPaths: a guide's digest has a line per path they enrolled
+// people in, beside the tasks (whose counts hold the paths' steps).
+func TestDigestNamesPaths(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		in := &inbox{}
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: in}, testbot.Admins("console:gina"))
+		says(t, b, gina, "task add git Git basics", "Added the task git")
+		says(t, b, gina, "path create onboarding First two weeks", "Path onboarding created")
+		says(t, b, gina, "path add onboarding git due 3d", "step 1 of onboarding")
+		says(t, b, gina, "assign onboarding @ben", "Enrolled 1 person in onboarding: ben.")
+		says(t, b, gina, "digest now", "Your digest is on its way")
+		b.WaitJobs(t)
+		var items []string
+		for _, m := range in.to("gina") {
+			if strings.HasPrefix(m.Reply.Text, "Your digest") {
+				for _, it := range m.Reply.Items {
+					items = append(items, it.Text)
+				}
+			}
+		}
+		if strings.Join(items, "|") != "Git basics (git)|Path onboarding (First two weeks): 1 enrolled, 0 finished, 0 behind" {
+			t.Fatalf("digest items %q", items)
+		}
 	})
 }

@@ -74,9 +74,21 @@ const recipients = `SELECT p.id, p.workspace_id, p.display_name, p.chat_id, p.dm
 // Digest is what a guide is told of the assignments they made.
 type Digest struct {
 	Recipient
-	// Tasks are the tasks with open assignments the guide made, by key.
-	// (Paths will be a list of their own beside it, built the same way.)
+	// Tasks are the tasks with open assignments the guide made, by key;
+	// the steps of paths count under their tasks.
 	Tasks []DigestTask
+	// Paths are the paths with active enrolments the guide made, by key.
+	Paths []DigestPath
+}
+
+// DigestPath is one path of a digest: the guide's active enrolments in it,
+// how many finished and how many are behind (an overdue released step).
+type DigestPath struct {
+	PathKey   string `db:"path_key"`
+	PathTitle string `db:"path_title"`
+	Enrolled  int    `db:"enrolled"`
+	Finished  int    `db:"finished"`
+	Behind    int    `db:"behind"`
 }
 
 // DigestTask is one task of a digest: the guide's assignments of it that
@@ -220,6 +232,24 @@ func (s *Store) Digests(ctx context.Context, personIDs []int64) (map[int64]*Dige
 	for _, n := range names {
 		if t := index[key{n.GuideID, n.TaskID}]; t != nil {
 			t.OverdueNames = append(t.OverdueNames, n.Name)
+		}
+	}
+	var paths []struct {
+		GuideID int64 `db:"guide_id"`
+		DigestPath
+	}
+	q = join(frag(`SELECT e.enrolled_by AS guide_id, pa.key AS path_key, pa.title AS path_title, count(*) AS enrolled,
+		SUM(CASE WHEN `), s.finished(), frag(` THEN 1 ELSE 0 END) AS finished,
+		SUM(CASE WHEN `), s.behind(), frag(` THEN 1 ELSE 0 END) AS behind
+		FROM enrolments e JOIN paths pa ON pa.id = e.path_id
+		WHERE e.state = 'active' AND e.enrolled_by IN `), s.idSet(personIDs), frag(`
+		GROUP BY e.enrolled_by, pa.key, pa.title ORDER BY e.enrolled_by, pa.key`))
+	if err := s.db.SelectContext(ctx, &paths, s.q(q.sql), q.args...); err != nil {
+		return nil, fmt.Errorf("storage: digests: %w", err)
+	}
+	for _, p := range paths {
+		if d := out[p.GuideID]; d != nil {
+			d.Paths = append(d.Paths, p.DigestPath)
 		}
 	}
 	return out, nil
