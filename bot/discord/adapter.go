@@ -26,6 +26,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/memo"
 	"github.com/learnbot/learnbot/internal/pacer"
+	"github.com/learnbot/learnbot/internal/redact"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -239,7 +240,7 @@ func (t *rebase) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	nu, err := url.Parse(t.to + strings.TrimPrefix(u, t.from))
 	if err != nil {
-		return nil, fmt.Errorf("discord: rebase %s: %w", u, err)
+		return nil, fmt.Errorf("discord: rebase %s: %w", redact.URL(u), err)
 	}
 	r2 := r.Clone(r.Context())
 	r2.URL, r2.Host = nu, ""

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
+	"github.com/learnbot/learnbot/internal/redact"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -126,7 +127,7 @@ func (a *Adapter) answer(ctx context.Context, i *discordgo.Interaction) {
 	cancel()
 	if err != nil {
 		a.log.Error("respond to interaction", "platform", model.PlatformDiscord, "workspace", i.GuildID,
-			"command", commandName(i), "error", err)
+			"command", commandName(i), "error", redact.Error(err))
 		return
 	}
 	if later != nil {

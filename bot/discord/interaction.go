@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/redact"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -96,7 +97,8 @@ func deferred(i *discordgo.Interaction) *discordgo.InteractionResponse {
 	}
 }
 
-// finish delivers a deferred reply: it edits the original response (the
+// finish delivers a deferred reply (its errors carry no interaction token:
+// the URL of a failed call names it): it edits the original response (the
 // "thinking" message of a command, or the message whose button was pressed
 // when the reply replaces it) or sends a new ephemeral follow-up.
 func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *bot.Reply) error {
@@ -110,13 +112,13 @@ func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *b
 			params.Flags = discordgo.MessageFlagsEphemeral
 		}
 		if _, err := a.api.FollowupMessageCreate(i, false, params, opt); err != nil {
-			return fmt.Errorf("discord: follow-up message: %w", err)
+			return fmt.Errorf("discord: follow-up message: %w", redact.Error(err))
 		}
 		return nil
 	}
 	edit := &discordgo.WebhookEdit{Content: &content, Components: &comps, AllowedMentions: noMentions()}
 	if _, err := a.api.InteractionResponseEdit(i, edit, opt); err != nil {
-		return fmt.Errorf("discord: edit original response: %w", err)
+		return fmt.Errorf("discord: edit original response: %w", redact.Error(err))
 	}
 	return nil
 }

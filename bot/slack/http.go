@@ -12,6 +12,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/redact"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -270,7 +271,8 @@ func (a *Adapter) postResponse(ctx context.Context, responseURL string, reply *b
 		m.ResponseType = "" // the replaced message keeps its visibility
 	}
 	if err := slackgo.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, m); err != nil {
-		a.log.Error("posting to response_url failed", "error", err)
+		// the response_url is a credential: it answers for the user for 30 minutes
+		a.log.Error("posting to response_url failed", "url", redact.URL(responseURL), "error", redact.Error(err))
 	}
 }
 

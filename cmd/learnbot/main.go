@@ -247,7 +247,7 @@ func migrate(ctx context.Context, e *invocation) error {
 		return err
 	}
 	defer store.Close()
-	e.log.Info("migrations applied", "database", redact(e.cfg.DatabaseURL))
+	e.log.Info("migrations applied", "database", maskDatabaseURL(e.cfg.DatabaseURL))
 	return nil
 }
 
@@ -373,8 +373,8 @@ func runConsole(ctx context.Context, cfg *Config, first string, lang catalog.Lan
 	return errors.Join(err, <-done)
 }
 
-// redact hides a password in a database URL for logs.
-func redact(url string) string {
+// maskDatabaseURL hides a password in a database URL for logs.
+func maskDatabaseURL(url string) string {
 	if i := strings.Index(url, "@"); i > 0 && strings.HasPrefix(url, "postgres") {
 		if j := strings.Index(url, "://"); j > 0 {
 			return url[:j+3] + "***" + url[i:]
