@@ -85,6 +85,7 @@ type Adapter struct {
 
 	session *discordgo.Session
 	api     discordAPI
+	dedup   Dedup
 
 	log        *slog.Logger
 	now        func() time.Time
@@ -160,6 +161,9 @@ func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, 
 	}
 	if a.commands == nil {
 		a.commands = func() []*bot.Command { return nil }
+	}
+	if a.dedup == nil {
+		a.dedup = newMemoryDedup(a.now)
 	}
 	if a.shared != nil {
 		a.pacers.Share(a.shared, a.replica, a.log)

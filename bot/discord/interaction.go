@@ -45,21 +45,33 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 	}
 	// The handler's context outlives the HTTP request when the reply is
 	// deferred; the interaction token bounds it.
+	// The replay check runs on the handler's clock: a slow database must
+	// not push the first response past 3 s.
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tokenLifetime)
 	done := make(chan *bot.Reply, 1)
 	go func() {
 		defer cancel()
+		if a.replayed(hctx, i) {
+			done <- nil
+			return
+		}
 		done <- a.handle(hctx, req)
 	}()
 	timer := time.NewTimer(a.deferAfter)
 	defer timer.Stop()
 	select {
 	case reply := <-done:
+		if reply == nil {
+			return message(req.Actor.Lang.Say(msgAlreadyHandled, nil)), nil
+		}
 		return a.response(i, reply), nil
 	case <-timer.C:
 	}
 	return deferred(i), func(ctx context.Context) {
 		reply := <-done
+		if reply == nil {
+			return // a replay: the original's reply stays as it is
+		}
 		if err := a.finish(ctx, i, reply); err != nil {
 			a.log.Error("finish deferred interaction", "platform", model.PlatformDiscord,
 				"workspace", req.Workspace, "command", commandName(i), "error", err)

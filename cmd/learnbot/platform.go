@@ -84,6 +84,7 @@ func openDiscord(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, error) {
 	return discord.New(discord.Config{PublicKey: cfg.DiscordKey, BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID,
 		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, foregroundHandler{c.handlers, c.gate}, handlers.Completer{Store: c.store, Admins: cfg.Admins}, discord.WithLogger(log), discord.WithJoiner(c.handlers),
+		discord.WithDedup(c.store),
 		discord.WithSharedPacing(sharedPaces{c.store}, c.replica),
 		discord.WithTransport(func(next http.RoundTripper) http.RoundTripper {
 			return c.metrics.Transport(model.PlatformDiscord, next)
