@@ -27,6 +27,7 @@ import (
 	"github.com/learnbot/learnbot/internal/memo"
 	"github.com/learnbot/learnbot/internal/pacer"
 	"github.com/learnbot/learnbot/internal/redact"
+	"github.com/learnbot/learnbot/internal/throttle"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -86,6 +87,7 @@ type Adapter struct {
 	session *discordgo.Session
 	api     discordAPI
 	dedup   Dedup
+	guard   *throttle.Guard // limits addresses that send bad signatures; may be nil
 
 	log        *slog.Logger
 	now        func() time.Time
@@ -108,6 +110,10 @@ type Option func(*Adapter)
 
 // WithClock replaces time.Now, for the signature timestamp window.
 func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = now } }
+
+// WithGuard limits the addresses that send requests with bad signatures
+// (429 beyond throttle.PerSecond a second) and logs them by the count.
+func WithGuard(g *throttle.Guard) Option { return func(a *Adapter) { a.guard = g } }
 
 // WithLogger sets the logger (slog.Default otherwise).
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }

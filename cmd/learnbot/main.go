@@ -28,6 +28,7 @@ import (
 	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/foreground"
+	"github.com/learnbot/learnbot/internal/throttle"
 	"github.com/learnbot/learnbot/mail"
 	"github.com/learnbot/learnbot/metrics"
 	"github.com/learnbot/learnbot/model"
@@ -277,6 +278,9 @@ type core struct {
 	// (serve marks its requests; the console marks nothing, so it stays
 	// open there).
 	gate *foreground.Gate
+	// guard limits unauthenticated requests per client address, across
+	// all endpoints of this process.
+	guard *throttle.Guard
 }
 
 func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) {
@@ -284,7 +288,8 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	if err != nil {
 		return nil, err
 	}
-	c := &core{store: store, senders: map[string]bot.Sender{}, replica: replicaName(), gate: foreground.New(foreground.Config{})}
+	c := &core{store: store, senders: map[string]bot.Sender{}, replica: replicaName(), gate: foreground.New(foreground.Config{}),
+		guard: throttle.New(log)}
 	b := readBuildInfo()
 	c.metrics = metrics.New(metrics.Build{Version: b.Version, Commit: b.Commit, GoVersion: b.GoVersion}, log)
 	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure, OnDM: c.metrics.DM,

@@ -63,9 +63,11 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	}
 	pages := web.New(c.store, log)
 	pages.DefaultLang = cfg.Language
+	pages.Guard = c.guard
 	pages.Routes(mux)
 	reports := web.NewReports(c.store, log)
 	reports.DefaultLang = cfg.Language
+	reports.Guard = c.guard
 	reports.Routes(mux)
 	for _, p := range platforms {
 		if p.enabled == nil || !p.enabled(cfg) {
