@@ -89,14 +89,15 @@ type Adapter struct {
 	dedup   Dedup
 	guard   *throttle.Guard // limits addresses that send bad signatures; may be nil
 
-	log        *slog.Logger
-	now        func() time.Time
-	deferAfter time.Duration
-	httpClient *http.Client
-	pacers     *pacer.Set   // DM calls after a 429
-	shared     pacer.Shared // shares the pacers' episodes with other replicas; may be nil
-	replica    string
-	dms        *memo.Map[string, string] // DM channel by user ID
+	log          *slog.Logger
+	now          func() time.Time
+	deferAfter   time.Duration
+	gatewayRetry time.Duration // the first wait after a failed gateway connection; doubles up to a minute
+	httpClient   *http.Client
+	pacers       *pacer.Set   // DM calls after a 429
+	shared       pacer.Shared // shares the pacers' episodes with other replicas; may be nil
+	replica      string
+	dms          *memo.Map[string, string] // DM channel by user ID
 
 	// followUps counts work still running after an interaction was
 	// acknowledged (deferred replies), so that shutdown can wait for it.
@@ -149,15 +150,16 @@ func WithCommands(cmds ...*bot.Command) Option {
 // New builds an adapter. tasks may be nil (autocomplete then offers nothing).
 func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, error) {
 	a := &Adapter{
-		cfg:        cfg,
-		handler:    h,
-		tasks:      tasks,
-		log:        slog.Default(),
-		now:        time.Now,
-		deferAfter: 2 * time.Second,
-		httpClient: &http.Client{Timeout: 20 * time.Second, Transport: keepAlive()},
-		pacers:     pacer.NewSet(2*time.Second, nil),
-		dms:        memo.New[string, string](100_000),
+		cfg:          cfg,
+		handler:      h,
+		tasks:        tasks,
+		log:          slog.Default(),
+		now:          time.Now,
+		deferAfter:   2 * time.Second,
+		gatewayRetry: time.Second,
+		httpClient:   &http.Client{Timeout: 20 * time.Second, Transport: keepAlive()},
+		pacers:       pacer.NewSet(2*time.Second, nil),
+		dms:          memo.New[string, string](100_000),
 	}
 	if cl, ok := h.(commandLister); ok {
 		a.commands = cl.Commands
