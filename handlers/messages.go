@@ -315,6 +315,7 @@ var (
 	msgInviteManyInvited = catalog.Msg("handlers.invite.many_invited")
 	msgInviteManyLink    = catalog.Msg("handlers.invite.many_link")
 	msgInviteManyNoEmail = catalog.Msg("handlers.invite.many_no_email")
+	msgInviteManyCSV     = catalog.Msg("handlers.invite.many_csv")
 	msgInviteManyActive  = catalog.Msg("handlers.invite.many_active")
 	msgInviteManyInvalid = catalog.Msg("handlers.invite.many_invalid")
 	msgInviteManyPending = catalog.Msg("handlers.invite.many_pending")

@@ -91,11 +91,24 @@ func (h *Reports) download(w http.ResponseWriter, r *http.Request) {
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/csv; charset=utf-8")
-	hdr.Set("Content-Disposition", `attachment; filename="learnbot-report-`+rep.CreatedAt.UTC().Format("2006-01-02-1504")+`.csv"`)
 	// The token is in the URL: keep it and the data out of caches.
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("X-Content-Type-Options", "nosniff")
+	if rep.Sealed != nil {
+		// made when the link was (the new links of an invite)
+		content, err := rep.Open(token)
+		if err != nil {
+			hdr.Del("Content-Type")
+			h.log.ErrorContext(r.Context(), "sealed report unreadable", "report", rep.ID, "error", err)
+			http.Error(w, l.Say(msgReportFailed, nil), http.StatusInternalServerError)
+			return
+		}
+		hdr.Set("Content-Disposition", `attachment; filename="learnbot-links-`+rep.CreatedAt.UTC().Format("2006-01-02-1504")+`.csv"`)
+		_, _ = w.Write(content)
+		return
+	}
+	hdr.Set("Content-Disposition", `attachment; filename="learnbot-report-`+rep.CreatedAt.UTC().Format("2006-01-02-1504")+`.csv"`)
 	ctx, cancel = context.WithTimeout(r.Context(), reportTimeout)
 	defer cancel()
 	out := csv.NewWriter(w)
