@@ -52,6 +52,7 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		return nil, model.UsageErr(l, msgInviteMissing, nil)
 	}
 	var emails, invalid []string
+	var invalidErr error // why the first invalid address is
 	seen := map[string]bool{}
 	for _, w := range words {
 		if seen[strings.ToLower(w)] {
@@ -60,6 +61,9 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		seen[strings.ToLower(w)] = true
 		if email, err := checkEmail(l, w); err != nil {
 			invalid = append(invalid, strconv.Quote(w))
+			if invalidErr == nil {
+				invalidErr = err
+			}
 		} else {
 			emails = append(emails, email)
 		}
@@ -72,7 +76,7 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	}
 	if len(emails) == 0 {
 		if len(invalid) == 1 {
-			return nil, model.UsageErr(l, msgBadEmail, catalog.Vars{"Email": invalid[0]})
+			return nil, invalidErr
 		}
 		return nil, model.UsageErr(l, msgInviteNoneValid, catalog.Vars{"Invalid": strings.Join(invalid, ", ")})
 	}
