@@ -165,6 +165,9 @@ func checkEmail(l catalog.Lang, s string) (string, error) {
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") && !strings.HasSuffix(s, "@localhost") {
 		return "", model.UsageErr(l, msgBadEmail, catalog.Vars{"Email": strconv.Quote(s)})
 	}
+	if model.MixedScripts(s) {
+		return "", model.UsageErr(l, msgEmailMixedScripts, catalog.Vars{"Email": strconv.Quote(s)})
+	}
 	return strings.ToLower(s), nil
 }
 

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"regexp"
 	"strconv"
@@ -50,6 +52,7 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		return nil, model.UsageErr(l, msgInviteMissing, nil)
 	}
 	var emails, invalid []string
+	var invalidErr error // why the first invalid address is
 	seen := map[string]bool{}
 	for _, w := range words {
 		if seen[strings.ToLower(w)] {
@@ -58,6 +61,9 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		seen[strings.ToLower(w)] = true
 		if email, err := checkEmail(l, w); err != nil {
 			invalid = append(invalid, strconv.Quote(w))
+			if invalidErr == nil {
+				invalidErr = err
+			}
 		} else {
 			emails = append(emails, email)
 		}
@@ -70,7 +76,7 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	}
 	if len(emails) == 0 {
 		if len(invalid) == 1 {
-			return nil, model.UsageErr(l, msgBadEmail, catalog.Vars{"Email": invalid[0]})
+			return nil, invalidErr
 		}
 		return nil, model.UsageErr(l, msgInviteNoneValid, catalog.Vars{"Invalid": strings.Join(invalid, ", ")})
 	}
@@ -85,7 +91,7 @@ func (h *Handlers) invite(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	if len(out) == 1 && len(invalid) == 0 {
 		return h.invitedOne(req, out[0], chatUsers[out[0].Email])
 	}
-	return h.invitedMany(req, role, out, invalid), nil
+	return h.invitedMany(ctx, req, role, out, invalid)
 }
 
 // lookupBudget bounds the time spent finding chat users by email before the
@@ -145,9 +151,10 @@ func (h *Handlers) invitedOne(req *bot.Request, o storage.InviteOutcome, chatUse
 // already active, which addresses are invalid, and each one already pending
 // with its Invite again button (last: a platform short of room leaves out
 // items from the end).
-func (h *Handlers) invitedMany(req *bot.Request, role model.Role, out []storage.InviteOutcome, invalid []string) *bot.Reply {
+func (h *Handlers) invitedMany(ctx context.Context, req *bot.Request, role model.Role, out []storage.InviteOutcome, invalid []string) (*bot.Reply, error) {
 	l := req.Lang
 	var invited, active []string
+	var fresh []storage.InviteOutcome
 	var pending []storage.Invitation
 	var links []bot.Item
 	dms := 0
@@ -159,6 +166,7 @@ func (h *Handlers) invitedMany(req *bot.Request, role model.Role, out []storage.
 			active = append(active, o.Email)
 		default:
 			invited = append(invited, o.Email)
+			fresh = append(fresh, o)
 			links = append(links, bot.Item{Text: l.Say(msgInviteManyLink, catalog.Vars{"Email": o.Email, "Role": role,
 				"Until": l.DateTime(o.Invited.Invitation.ExpiresAt)}), Link: o.Invited.Link})
 			if o.Invited.DM {
@@ -172,7 +180,18 @@ func (h *Handlers) invitedMany(req *bot.Request, role model.Role, out []storage.
 	case len(invited) > 0 && h.cfg.EmailEnabled:
 		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyInvited, catalog.Vars{"Role": role, "Names": strings.Join(invited, ", ")})})
 	case len(invited) > 0:
-		r.Items = append(r.Items, links...)
+		r.Items = append(r.Items, links[:min(len(links), inviteLinkRows)]...)
+	}
+	var csvLink string
+	if len(links) > inviteLinkRows && !h.cfg.EmailEnabled {
+		// The tokens are stored hashed: links that do not fit the reply
+		// would be lost but for this CSV.
+		token, until, err := h.store.CreateSealedReport(ctx, req.Caller.WorkspaceID, req.Caller.PersonID, linksCSV(role, fresh))
+		if err != nil {
+			return nil, err
+		}
+		csvLink = l.Say(msgInviteManyCSV, catalog.Vars{"Count": len(links), "Shown": inviteLinkRows,
+			"Link": h.cfg.PublicURL + "/reports/" + token + ".csv", "Until": l.DateTime(until)})
 	}
 	if len(active) > 0 {
 		r.Items = append(r.Items, bot.Item{Text: l.Say(msgInviteManyActive, catalog.Vars{"Names": strings.Join(active, ", ")})})
@@ -191,11 +210,40 @@ func (h *Handlers) invitedMany(req *bot.Request, role model.Role, out []storage.
 	case len(invited) > 0:
 		footer = append(footer, l.Say(msgInviteManyNoEmail, nil))
 	}
+	if csvLink != "" {
+		footer = append(footer, csvLink)
+	}
 	if dms > 0 {
 		footer = append(footer, l.Say(msgInviteManyDMs, catalog.Vars{"Count": dms}))
 	}
 	r.Footer = strings.Join(footer, "\n")
-	return r
+	return r, nil
+}
+
+// inviteLinkRows bounds the new links a reply lists; with more, the reply
+// links a CSV of them all. Ten stay within Discord's 2,000 characters.
+const inviteLinkRows = 10
+
+// linksCSV is the CSV of new invitations' links: stable column names, and
+// cells a spreadsheet would run as formulas neutralised.
+func linksCSV(role model.Role, invited []storage.InviteOutcome) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true // RFC 4180
+	_ = w.Write([]string{"email", "role", "link", "expires"})
+	for _, o := range invited {
+		_ = w.Write([]string{csvCell(o.Email), string(role), o.Invited.Link, o.Invited.Invitation.ExpiresAt.UTC().Format(time.RFC3339)})
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// csvCell neutralises text a spreadsheet would run as a formula.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func (h *Handlers) inviteParams(req *bot.Request, email string, role model.Role, chatUser *model.User) storage.InviteParams {

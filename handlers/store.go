@@ -94,6 +94,7 @@ type Store interface {
 
 	// Reports and history.
 	CreateReport(ctx context.Context, wsID, groupID, actorID int64) (string, time.Time, error)
+	CreateSealedReport(ctx context.Context, wsID, actorID int64, csv []byte) (string, time.Time, error)
 	ReportTasks(ctx context.Context, wsID, groupID int64) ([]storage.ReportRow, error)
 	History(ctx context.Context, wsID int64, of storage.HistoryOf, limit int) ([]storage.Event, error)
 

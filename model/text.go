@@ -1,6 +1,9 @@
 package model
 
-import "unicode"
+import (
+	"strings"
+	"unicode"
+)
 
 // BidiControl reports whether r is a bidirectional embedding, override or
 // isolate (U+202A to U+202E, U+2066 to U+2069). The text after one is laid
@@ -46,4 +49,51 @@ func joined(before, after rune) bool {
 		return r > unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsMark(r)) && !unicode.Is(unicode.Latin, r)
 	}
 	return script(before) && script(after)
+}
+
+// MixedScripts reports whether one label of an email address (its local
+// part, or a part of its domain between dots) mixes letters of several
+// scripts, such as a Cyrillic "а" among Latin letters: such an address
+// looks like another one that belongs to someone else. The combinations
+// Japanese, Chinese and Korean writing use (Han with kana, Bopomofo or
+// Hangul, and Latin with them) are not mixed.
+func MixedScripts(email string) bool {
+	for _, label := range strings.FieldsFunc(email, func(r rune) bool { return r == '@' || r == '.' }) {
+		if len(mixable(label)) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// mixable is the scripts of a label's letters, with the scripts that mix
+// in CJK writing counted as one.
+func mixable(label string) map[string]bool {
+	scripts := map[string]bool{}
+	for _, r := range label {
+		if r <= unicode.MaxASCII {
+			if unicode.IsLetter(r) {
+				scripts["Latin"] = true
+			}
+			continue
+		}
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+			continue
+		}
+		for name, table := range unicode.Scripts {
+			if name == "Common" || name == "Inherited" || !unicode.Is(table, r) {
+				continue
+			}
+			switch name {
+			case "Han", "Hiragana", "Katakana", "Bopomofo", "Hangul":
+				name = "CJK"
+			}
+			scripts[name] = true
+			break
+		}
+	}
+	if scripts["CJK"] && scripts["Latin"] && len(scripts) == 2 {
+		delete(scripts, "Latin")
+	}
+	return scripts
 }

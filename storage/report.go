@@ -2,6 +2,12 @@ package storage
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,6 +41,9 @@ type Report struct {
 	CreatedBy   int64     `db:"created_by"`
 	CreatedAt   time.Time `db:"created_at"`
 	ExpiresAt   time.Time `db:"expires_at"`
+	// Sealed is a CSV made when the link was, sealed with its token (Open);
+	// nil for a report written from the assignments when opened.
+	Sealed []byte `db:"sealed"`
 }
 
 // ReportTasks sums up every task with assignments in the workspace, or only
@@ -132,11 +141,77 @@ func (s *Store) CreateReport(ctx context.Context, wsID, groupID, actorID int64) 
 	return token, expires, nil
 }
 
+// CreateSealedReport keeps a CSV made now (the new links of a large
+// invite) behind a link for ReportTTL, and returns the link's token and
+// when it stops working. The CSV is stored sealed with a key derived from
+// the token, which is stored only hashed: the database alone cannot read it.
+func (s *Store) CreateSealedReport(ctx context.Context, wsID, actorID int64, csv []byte) (string, time.Time, error) {
+	token, hash := newToken()
+	sealed, err := seal(token, csv)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("storage: create sealed report: %w", err)
+	}
+	now := s.now()
+	expires := now.Add(ReportTTL)
+	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO reports (workspace_id, token_hash, created_by, created_at, expires_at, sealed)
+		VALUES (?, ?, ?, ?, ?, ?)`), wsID, hash, actorID, now, expires, sealed)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("storage: create sealed report: %w", err)
+	}
+	return token, expires, nil
+}
+
+// Open returns the CSV of a sealed report, given the token of its link.
+func (r *Report) Open(token string) ([]byte, error) {
+	csv, err := unseal(token, r.Sealed)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open sealed report: %w", err)
+	}
+	return csv, nil
+}
+
+// sealKey derives the key that seals a report's content from its token; it
+// is not the token's stored hash.
+func sealKey(token string) []byte {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte("learnbot sealed report"))
+	return m.Sum(nil)
+}
+
+func seal(token string, plain []byte) ([]byte, error) {
+	block, err := aes.NewCipher(sealKey(token))
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, gcm.NonceSize())
+	rand.Read(nonce)
+	return gcm.Seal(nonce, nonce, plain, nil), nil
+}
+
+func unseal(token string, sealed []byte) ([]byte, error) {
+	block, err := aes.NewCipher(sealKey(token))
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	if len(sealed) < gcm.NonceSize() {
+		return nil, errors.New("sealed content too short")
+	}
+	return gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], nil)
+}
+
 // ReportByToken finds a report's link: ErrNotFound for an unknown token,
 // ErrGone once it has expired.
 func (s *Store) ReportByToken(ctx context.Context, token string) (*Report, error) {
 	var r Report
-	err := s.db.GetContext(ctx, &r, s.q(`SELECT id, workspace_id, group_id, created_by, created_at, expires_at
+	err := s.db.GetContext(ctx, &r, s.q(`SELECT id, workspace_id, group_id, created_by, created_at, expires_at, sealed
 		FROM reports WHERE token_hash = ?`), hashToken(token))
 	if err != nil {
 		return nil, fmt.Errorf("storage: report by token: %w", notFound(err))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/internal/throttle"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -43,6 +44,9 @@ type Handler struct {
 	// DefaultLang is LEARNBOT_LANGUAGE: for browsers that ask for neither
 	// German nor English. Unset means English.
 	DefaultLang catalog.Lang
+	// Guard limits the requests of addresses that try unknown tokens
+	// (nil: no limit).
+	Guard *throttle.Guard
 }
 
 // New returns the invitation pages' handler.
@@ -60,9 +64,12 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 }
 
 func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
+	if h.Guard.Limited(w, r, invitePath) {
+		return
+	}
 	token := r.PathValue("token")
 	if len(token) > maxTokenLen {
-		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
+		h.notFound(w, r)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
@@ -70,7 +77,7 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
 	inv, err := h.store.InvitationByToken(ctx, token)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
+		h.notFound(w, r)
 	case err != nil:
 		h.fail(w, r, "show invitation", err)
 	case inv.Status == storage.InvitationPending:
@@ -81,9 +88,12 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
+	if h.Guard.Limited(w, r, invitePath) {
+		return
+	}
 	token := r.PathValue("token")
 	if len(token) > maxTokenLen {
-		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
+		h.notFound(w, r)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
@@ -91,7 +101,7 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
 	inv, err := h.store.AcceptInvitation(ctx, token)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
+		h.notFound(w, r)
 	case errors.Is(err, storage.ErrGone) && inv != nil:
 		h.render(w, http.StatusGone, gonePage(h.lang(r), inv))
 	case err != nil:
@@ -101,6 +111,18 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
 			"workspace", inv.WorkspaceID, "invitation", inv.ID, "person", inv.PersonID)
 		h.render(w, http.StatusOK, welcomePage(h.lang(r), inv))
 	}
+}
+
+// invitePath names the invitation page in the log of unknown tokens.
+const invitePath = "/invite"
+
+// notFound answers an unknown token: 404, or 429 to an address that tries
+// too many.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	if h.Guard.Failed(w, r, invitePath, http.StatusNotFound) {
+		return
+	}
+	h.render(w, http.StatusNotFound, notFoundPage(h.lang(r)))
 }
 
 // fail logs an unexpected error (never the token: it is a credential) and

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/learnbot/learnbot/catalog"
+	"github.com/learnbot/learnbot/internal/throttle"
 	"github.com/learnbot/learnbot/storage"
 )
 
@@ -33,7 +34,13 @@ type Reports struct {
 	// DefaultLang is LEARNBOT_LANGUAGE, for the error texts of a browser
 	// that asks for neither German nor English.
 	DefaultLang catalog.Lang
+	// Guard limits the requests of addresses that try unknown tokens
+	// (nil: no limit).
+	Guard *throttle.Guard
 }
+
+// reportsPath names the report download in the log of unknown tokens.
+const reportsPath = "/reports"
 
 // NewReports returns the report download's handler.
 func NewReports(store ReportStore, log *slog.Logger) *Reports {
@@ -53,10 +60,18 @@ func (h *Reports) Routes(mux *http.ServeMux) {
 var reportHeader = []string{"task_key", "task_title", "person", "email", "state", "assigned", "due", "done"}
 
 func (h *Reports) download(w http.ResponseWriter, r *http.Request) {
+	if h.Guard.Limited(w, r, reportsPath) {
+		return
+	}
 	l := pageLang(r, h.DefaultLang)
+	notFound := func() {
+		if !h.Guard.Failed(w, r, reportsPath, http.StatusNotFound) {
+			http.Error(w, l.Say(msgReportNotFound, nil), http.StatusNotFound)
+		}
+	}
 	token, ok := strings.CutSuffix(r.PathValue("file"), ".csv")
 	if !ok || token == "" || len(token) > maxTokenLen {
-		http.Error(w, l.Say(msgReportNotFound, nil), http.StatusNotFound)
+		notFound()
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
@@ -64,7 +79,7 @@ func (h *Reports) download(w http.ResponseWriter, r *http.Request) {
 	cancel()
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		http.Error(w, l.Say(msgReportNotFound, nil), http.StatusNotFound)
+		notFound()
 		return
 	case errors.Is(err, storage.ErrGone):
 		http.Error(w, l.Say(msgReportExpired, nil), http.StatusGone)
@@ -76,11 +91,24 @@ func (h *Reports) download(w http.ResponseWriter, r *http.Request) {
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/csv; charset=utf-8")
-	hdr.Set("Content-Disposition", `attachment; filename="learnbot-report-`+rep.CreatedAt.UTC().Format("2006-01-02-1504")+`.csv"`)
 	// The token is in the URL: keep it and the data out of caches.
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("X-Content-Type-Options", "nosniff")
+	if rep.Sealed != nil {
+		// made when the link was (the new links of an invite)
+		content, err := rep.Open(token)
+		if err != nil {
+			hdr.Del("Content-Type")
+			h.log.ErrorContext(r.Context(), "sealed report unreadable", "report", rep.ID, "error", err)
+			http.Error(w, l.Say(msgReportFailed, nil), http.StatusInternalServerError)
+			return
+		}
+		hdr.Set("Content-Disposition", `attachment; filename="learnbot-links-`+rep.CreatedAt.UTC().Format("2006-01-02-1504")+`.csv"`)
+		_, _ = w.Write(content)
+		return
+	}
+	hdr.Set("Content-Disposition", `attachment; filename="learnbot-report-`+rep.CreatedAt.UTC().Format("2006-01-02-1504")+`.csv"`)
 	ctx, cancel = context.WithTimeout(r.Context(), reportTimeout)
 	defer cancel()
 	out := csv.NewWriter(w)

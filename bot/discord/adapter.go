@@ -26,6 +26,8 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/memo"
 	"github.com/learnbot/learnbot/internal/pacer"
+	"github.com/learnbot/learnbot/internal/redact"
+	"github.com/learnbot/learnbot/internal/throttle"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -84,15 +86,18 @@ type Adapter struct {
 
 	session *discordgo.Session
 	api     discordAPI
+	dedup   Dedup
+	guard   *throttle.Guard // limits addresses that send bad signatures; may be nil
 
-	log        *slog.Logger
-	now        func() time.Time
-	deferAfter time.Duration
-	httpClient *http.Client
-	pacers     *pacer.Set   // DM calls after a 429
-	shared     pacer.Shared // shares the pacers' episodes with other replicas; may be nil
-	replica    string
-	dms        *memo.Map[string, string] // DM channel by user ID
+	log          *slog.Logger
+	now          func() time.Time
+	deferAfter   time.Duration
+	gatewayRetry time.Duration // the first wait after a failed gateway connection; doubles up to a minute
+	httpClient   *http.Client
+	pacers       *pacer.Set   // DM calls after a 429
+	shared       pacer.Shared // shares the pacers' episodes with other replicas; may be nil
+	replica      string
+	dms          *memo.Map[string, string] // DM channel by user ID
 
 	// followUps counts work still running after an interaction was
 	// acknowledged (deferred replies), so that shutdown can wait for it.
@@ -106,6 +111,10 @@ type Option func(*Adapter)
 
 // WithClock replaces time.Now, for the signature timestamp window.
 func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = now } }
+
+// WithGuard limits the addresses that send requests with bad signatures
+// (429 beyond throttle.PerSecond a second) and logs them by the count.
+func WithGuard(g *throttle.Guard) Option { return func(a *Adapter) { a.guard = g } }
 
 // WithLogger sets the logger (slog.Default otherwise).
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }
@@ -141,15 +150,16 @@ func WithCommands(cmds ...*bot.Command) Option {
 // New builds an adapter. tasks may be nil (autocomplete then offers nothing).
 func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, error) {
 	a := &Adapter{
-		cfg:        cfg,
-		handler:    h,
-		tasks:      tasks,
-		log:        slog.Default(),
-		now:        time.Now,
-		deferAfter: 2 * time.Second,
-		httpClient: &http.Client{Timeout: 20 * time.Second, Transport: keepAlive()},
-		pacers:     pacer.NewSet(2*time.Second, nil),
-		dms:        memo.New[string, string](100_000),
+		cfg:          cfg,
+		handler:      h,
+		tasks:        tasks,
+		log:          slog.Default(),
+		now:          time.Now,
+		deferAfter:   2 * time.Second,
+		gatewayRetry: time.Second,
+		httpClient:   &http.Client{Timeout: 20 * time.Second, Transport: keepAlive()},
+		pacers:       pacer.NewSet(2*time.Second, nil),
+		dms:          memo.New[string, string](100_000),
 	}
 	if cl, ok := h.(commandLister); ok {
 		a.commands = cl.Commands
@@ -159,6 +169,9 @@ func New(cfg Config, h Handler, tasks TaskCompleter, opts ...Option) (*Adapter, 
 	}
 	if a.commands == nil {
 		a.commands = func() []*bot.Command { return nil }
+	}
+	if a.dedup == nil {
+		a.dedup = newMemoryDedup(a.now)
 	}
 	if a.shared != nil {
 		a.pacers.Share(a.shared, a.replica, a.log)
@@ -239,7 +252,7 @@ func (t *rebase) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	nu, err := url.Parse(t.to + strings.TrimPrefix(u, t.from))
 	if err != nil {
-		return nil, fmt.Errorf("discord: rebase %s: %w", u, err)
+		return nil, fmt.Errorf("discord: rebase %s: %w", redact.URL(u), err)
 	}
 	r2 := r.Clone(r.Context())
 	r2.URL, r2.Host = nu, ""

@@ -88,7 +88,8 @@ type failure struct {
 	status  int
 	body    string
 	headers map[string]string
-	times   int // how many calls fail; 0 means all
+	times   int  // how many calls fail; 0 means all
+	hangUp  bool // close the connection without an answer
 }
 
 // fakeDiscord is Discord's REST API and gateway on loopback. It validates
@@ -187,6 +188,12 @@ func (f *fakeDiscord) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.mu.Unlock()
+	if fl != nil && fl.hangUp {
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+		return
+	}
 	if fl != nil {
 		for k, v := range fl.headers {
 			w.Header().Set(k, v)

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
+	"github.com/learnbot/learnbot/internal/redact"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -60,9 +61,27 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 			r()
 		}
 	}
-	if err := a.open(); err != nil {
-		remove()
-		return fmt.Errorf("discord: open gateway: %w", err)
+	// discordgo reconnects a session it had, but not a first Open that
+	// failed: an unreachable gateway at start is retried here.
+	for attempt := 1; ; attempt++ {
+		err := a.open()
+		if err == nil {
+			break
+		}
+		var closed *websocket.CloseError
+		if errors.As(err, &closed) && closed.Code == closeAuthenticationFailed {
+			remove()
+			return fmt.Errorf("discord: DISCORD_BOT_TOKEN rejected by the gateway: %w", err)
+		}
+		wait := min(a.gatewayRetry<<min(attempt-1, 10), maxGatewayRetry)
+		a.log.Warn("Discord gateway unreachable; retrying", "platform", model.PlatformDiscord,
+			"attempt", attempt, "retry_in", wait.String(), "error", redact.Error(err))
+		select {
+		case <-ctx.Done():
+			remove()
+			return nil
+		case <-time.After(wait):
+		}
 	}
 	a.log.Info("connected to the Discord gateway", "platform", model.PlatformDiscord)
 	<-ctx.Done()
@@ -74,6 +93,12 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 	inflight.Wait()
 	return err
 }
+
+// closeAuthenticationFailed is the gateway's close code for a bad token.
+const closeAuthenticationFailed = 4004
+
+// maxGatewayRetry bounds the wait between attempts to reach the gateway.
+const maxGatewayRetry = time.Minute
 
 // closeDisallowedIntents is the gateway's close code for a privileged
 // intent the application may not use.
@@ -126,7 +151,7 @@ func (a *Adapter) answer(ctx context.Context, i *discordgo.Interaction) {
 	cancel()
 	if err != nil {
 		a.log.Error("respond to interaction", "platform", model.PlatformDiscord, "workspace", i.GuildID,
-			"command", commandName(i), "error", err)
+			"command", commandName(i), "error", redact.Error(err))
 		return
 	}
 	if later != nil {

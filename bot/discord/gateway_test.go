@@ -3,6 +3,8 @@ package discord_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -183,4 +185,66 @@ func TestGatewayNeedsToken(t *testing.T) {
 	if err := a.RunGateway(context.Background()); err == nil {
 		t.Error("no error without a bot token")
 	}
+}
+
+// TestGatewayUnreachableAtStart: a gateway that cannot be reached when
+// learnbot starts is retried with backoff, with a warning, until it
+// answers; a token the gateway rejects stops RunGateway naming the
+// variable.
+func TestGatewayUnreachableAtStart(t *testing.T) {
+	t.Run("RetriedUntilReachable", func(t *testing.T) {
+		fake := newFakeDiscord(t)
+		fake.fail("GET", "/gateway", failure{status: 502, body: `{"message": "502: Bad Gateway", "code": 0}`, times: 3})
+		identified := make(chan map[string]any, 1)
+		fake.gateway = gatewayScript(t, gatewayPlay{identified: identified})
+		var logs syncBuffer
+		a, err := discord.New(discord.Config{BotToken: testToken, AppID: testApp, APIURL: fake.URL()}, &recorder{}, nil,
+			discord.WithCommands(tableCommands()...), discord.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+			discord.WithGatewayRetry(10*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan error, 1)
+		go func() { done <- a.RunGateway(ctx) }()
+		select {
+		case <-identified:
+		case err := <-done:
+			t.Fatalf("RunGateway returned: %v", err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("no IDENTIFY within 10s")
+		}
+		if n := strings.Count(logs.String(), "Discord gateway unreachable; retrying"); n != 3 {
+			t.Errorf("%d warnings for 3 failed attempts:\n%s", n, logs.String())
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("RunGateway: %v", err)
+		}
+	})
+	t.Run("RejectedTokenNamed", func(t *testing.T) {
+		fake := newFakeDiscord(t)
+		fake.gateway = func(conn *websocket.Conn) {
+			conn.WriteJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}})
+			var msg map[string]any
+			conn.ReadJSON(&msg)
+			conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."), time.Now().Add(time.Second))
+		}
+		a, err := discord.New(discord.Config{BotToken: testToken, AppID: testApp, APIURL: fake.URL()}, &recorder{}, nil,
+			discord.WithCommands(tableCommands()...), discord.WithLogger(quietLog), discord.WithGatewayRetry(10*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- a.RunGateway(context.Background()) }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "DISCORD_BOT_TOKEN") {
+				t.Errorf("RunGateway = %v; want an error naming DISCORD_BOT_TOKEN", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("RunGateway still retrying a rejected token")
+		}
+	})
 }

@@ -45,7 +45,9 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	// Discord sends invalid signatures on purpose and removes endpoints that
 	// accept them: nothing below runs for an unverified body.
 	if !a.verify(r.Header, body) {
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		if !a.guard.Failed(w, r, r.URL.Path, http.StatusUnauthorized) {
+			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		}
 		return
 	}
 	var i discordgo.Interaction

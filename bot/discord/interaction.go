@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/redact"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -44,21 +45,33 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 	}
 	// The handler's context outlives the HTTP request when the reply is
 	// deferred; the interaction token bounds it.
+	// The replay check runs on the handler's clock: a slow database must
+	// not push the first response past 3 s.
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tokenLifetime)
 	done := make(chan *bot.Reply, 1)
 	go func() {
 		defer cancel()
+		if a.replayed(hctx, i) {
+			done <- nil
+			return
+		}
 		done <- a.handle(hctx, req)
 	}()
 	timer := time.NewTimer(a.deferAfter)
 	defer timer.Stop()
 	select {
 	case reply := <-done:
+		if reply == nil {
+			return message(req.Actor.Lang.Say(msgAlreadyHandled, nil)), nil
+		}
 		return a.response(i, reply), nil
 	case <-timer.C:
 	}
 	return deferred(i), func(ctx context.Context) {
 		reply := <-done
+		if reply == nil {
+			return // a replay: the original's reply stays as it is
+		}
 		if err := a.finish(ctx, i, reply); err != nil {
 			a.log.Error("finish deferred interaction", "platform", model.PlatformDiscord,
 				"workspace", req.Workspace, "command", commandName(i), "error", err)
@@ -96,7 +109,8 @@ func deferred(i *discordgo.Interaction) *discordgo.InteractionResponse {
 	}
 }
 
-// finish delivers a deferred reply: it edits the original response (the
+// finish delivers a deferred reply (its errors carry no interaction token:
+// the URL of a failed call names it): it edits the original response (the
 // "thinking" message of a command, or the message whose button was pressed
 // when the reply replaces it) or sends a new ephemeral follow-up.
 func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *bot.Reply) error {
@@ -110,13 +124,13 @@ func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *b
 			params.Flags = discordgo.MessageFlagsEphemeral
 		}
 		if _, err := a.api.FollowupMessageCreate(i, false, params, opt); err != nil {
-			return fmt.Errorf("discord: follow-up message: %w", err)
+			return fmt.Errorf("discord: follow-up message: %w", redact.Error(err))
 		}
 		return nil
 	}
 	edit := &discordgo.WebhookEdit{Content: &content, Components: &comps, AllowedMentions: noMentions()}
 	if _, err := a.api.InteractionResponseEdit(i, edit, opt); err != nil {
-		return fmt.Errorf("discord: edit original response: %w", err)
+		return fmt.Errorf("discord: edit original response: %w", redact.Error(err))
 	}
 	return nil
 }

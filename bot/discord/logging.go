@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/learnbot/learnbot/internal/redact"
 )
 
 var routeOnce sync.Once
@@ -28,7 +30,8 @@ func RouteLibraryLogs(log *slog.Logger) {
 			case discordgo.LogInformational:
 				level = slog.LevelInfo
 			}
-			log.Log(context.Background(), level, strings.TrimSpace(fmt.Sprintf(format, a...)),
+			// its messages name request URLs, interaction tokens in them
+			log.Log(context.Background(), level, redact.Text(strings.TrimSpace(fmt.Sprintf(format, a...))),
 				"platform", "discord", "component", "discordgo")
 		}
 	})

@@ -41,6 +41,7 @@ var (
 var (
 	msgServerOnly         = catalog.Msg("discord.server_only")
 	msgUnknownKind        = catalog.Msg("discord.unknown_kind")
+	msgAlreadyHandled     = catalog.Msg("discord.already_handled")
 	msgUnknownInteraction = catalog.Msg("discord.unknown_interaction")
 )
 

@@ -23,6 +23,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/memo"
 	"github.com/learnbot/learnbot/internal/pacer"
+	"github.com/learnbot/learnbot/internal/throttle"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -85,7 +86,8 @@ type Adapter struct {
 	log     *slog.Logger
 	now     func() time.Time
 	dedup   EventDedup
-	joiner  bot.Joiner // told who joined channels, user groups, the workspace; may be nil
+	guard   *throttle.Guard // limits addresses that send bad signatures; may be nil
+	joiner  bot.Joiner      // told who joined channels, user groups, the workspace; may be nil
 	users   *userCache
 	dir     *directory
 	// pacers space Web API calls per workspace and method after a 429.
@@ -148,6 +150,10 @@ func WithDedup(d EventDedup) Option { return func(a *Adapter) { a.dedup = d } }
 // team_join) to j, for the rules that follow them. Without it those events
 // are acknowledged and ignored.
 func WithJoiner(j bot.Joiner) Option { return func(a *Adapter) { a.joiner = j } }
+
+// WithGuard limits the addresses that send requests with bad signatures
+// (429 beyond throttle.PerSecond a second) and logs them by the count.
+func WithGuard(g *throttle.Guard) Option { return func(a *Adapter) { a.guard = g } }
 
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.log = l } }

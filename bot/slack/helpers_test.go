@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -106,7 +107,7 @@ func (e *testEnv) command(t testing.TB, user, command, text string) *inlineReply
 	form := url.Values{
 		"token": {"legacy"}, "team_id": {"T1"}, "team_domain": {"acme"}, "channel_id": {"C1"},
 		"user_id": {user}, "user_name": {strings.ToLower(user)}, "command": {command}, "text": {text},
-		"response_url": {e.fake.responseURL("cmd-" + user)}, "trigger_id": {"1.2.3"},
+		"response_url": {e.fake.responseURL("cmd-" + user)}, "trigger_id": {rand.Text()},
 	}
 	status, body := e.post(t, "/slack/commands", "application/x-www-form-urlencoded", form.Encode(), testSecret, testNow, nil)
 	if status != http.StatusOK {
@@ -146,7 +147,7 @@ func pressPayload(user, value, responseURL string, fromHome bool) map[string]any
 		"team":       map[string]any{"id": "T1", "domain": "acme"},
 		"user":       map[string]any{"id": user, "username": strings.ToLower(user), "team_id": "T1"},
 		"api_app_id": "A1",
-		"trigger_id": "1.2.3",
+		"trigger_id": rand.Text(),
 		"actions": []map[string]any{{
 			"type": "button", "action_id": value, "block_id": "actions-0", "value": value,
 			"text": map[string]any{"type": "plain_text", "text": "x"}, "action_ts": "1700000000.1",

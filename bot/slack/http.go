@@ -12,6 +12,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/internal/redact"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -47,11 +48,20 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		Text:        form.Get("text"),
 		ResponseURL: form.Get("response_url"),
 	}
+	// The replay check runs on the command's clock: a slow database must not
+	// push the acknowledgement past 3 s.
+	trigger := form.Get("trigger_id")
 	reply, inTime := a.respond(r.Context(),
-		func(ctx context.Context) *bot.Reply { return a.runCommand(ctx, cmd) },
+		func(ctx context.Context) *bot.Reply {
+			if a.replayed(ctx, trigger) {
+				return nil
+			}
+			return a.runCommand(ctx, cmd)
+		},
 		func(ctx context.Context, reply *bot.Reply) { a.postResponse(ctx, cmd.ResponseURL, reply, false) })
-	if !inTime {
-		// Slack gets its acknowledgement; the reply follows through response_url.
+	if !inTime || reply == nil {
+		// Slack gets its acknowledgement; the reply follows through
+		// response_url, or there is none (a replay).
 		w.WriteHeader(http.StatusOK)
 		return
 	}
@@ -78,11 +88,39 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		// body for block_actions); waiting a little keeps them in order
 		// with the acknowledgement when they are quick.
 		a.respond(r.Context(), func(ctx context.Context) *bot.Reply {
-			a.runActions(ctx, cb)
+			if !a.replayed(ctx, cb.TriggerID) {
+				a.runActions(ctx, cb)
+			}
 			return nil
 		}, nil)
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// replayTimeout bounds the replay check inside Slack's 3 s.
+const replayTimeout = time.Second
+
+// replayed reports whether a command or a button press with this
+// trigger_id was acted on before: a signed request replayed within the
+// signature window gets an empty 200 and no second effect. Replicas share
+// the memory through the store. When the check fails the request is acted
+// on: a lost command is worse than a rare second one.
+func (a *Adapter) replayed(ctx context.Context, triggerID string) bool {
+	if triggerID == "" {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, replayTimeout)
+	defer cancel()
+	first, err := a.dedup.FirstSeen(ctx, "slack:trigger:"+triggerID)
+	switch {
+	case err != nil:
+		a.log.Warn("replay check failed; acting on the request", "error", err)
+		return false
+	case !first:
+		a.log.Warn("replayed request ignored", "trigger_id", triggerID)
+		return true
+	}
+	return false
 }
 
 // eventEnvelope is the part of an Events API request learnbot reads.
@@ -270,7 +308,8 @@ func (a *Adapter) postResponse(ctx context.Context, responseURL string, reply *b
 		m.ResponseType = "" // the replaced message keeps its visibility
 	}
 	if err := slackgo.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, m); err != nil {
-		a.log.Error("posting to response_url failed", "error", err)
+		// the response_url is a credential: it answers for the user for 30 minutes
+		a.log.Error("posting to response_url failed", "url", redact.URL(responseURL), "error", redact.Error(err))
 	}
 }
 

@@ -36,12 +36,21 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
+			if rejectedToken[err.Error()] {
+				// slack-go gives up on these without retrying: say which
+				// setting to fix
+				return fmt.Errorf("slack: SLACK_APP_TOKEN rejected by Slack: %w", err)
+			}
 			return fmt.Errorf("slack: socket mode: %w", err)
 		case evt := <-client.Events:
 			a.socketEvent(ctx, client, evt)
 		}
 	}
 }
+
+// rejectedToken are the errors of apps.connections.open that mean the app
+// token is wrong, after which the socketmode client stops.
+var rejectedToken = map[string]bool{"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true}
 
 // socketAcker is the part of the socketmode client that answers envelopes.
 type socketAcker interface {

@@ -118,3 +118,24 @@ func TestSocketMode(t *testing.T) {
 	}
 	a.Wait()
 }
+
+// TestSocketModeRejectedAppToken: an app token Slack rejects stops Socket
+// Mode with an error naming SLACK_APP_TOKEN.
+func TestSocketModeRejectedAppToken(t *testing.T) {
+	fake := newFakeSlack(t)
+	a, err := slack.New(slack.Config{BotToken: testBotToken, AppToken: "xapp-wrong", APIURL: fake.apiURL()}, newTestHandler(),
+		slack.WithLogger(testLogger(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.RunSocketMode(context.Background()) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "SLACK_APP_TOKEN") {
+			t.Errorf("RunSocketMode = %v; want an error naming SLACK_APP_TOKEN", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("RunSocketMode still running with a rejected app token")
+	}
+}

@@ -105,6 +105,15 @@ func (a *Adapter) reject(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		status = http.StatusBadRequest
 	}
-	a.log.Warn("slack request refused", "path", r.URL.Path, "status", status, "error", err)
+	if status == http.StatusUnauthorized && a.guard != nil {
+		// unauthenticated: the guard logs them by the count, and answers
+		// 429 to an address that sends too many
+		a.log.Debug("slack request refused", "path", r.URL.Path, "status", status, "error", err)
+		if a.guard.Failed(w, r, r.URL.Path, status) {
+			return
+		}
+	} else {
+		a.log.Warn("slack request refused", "path", r.URL.Path, "status", status, "error", err)
+	}
 	http.Error(w, http.StatusText(status), status)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/learnbot/learnbot/internal/redact"
 	"github.com/learnbot/learnbot/metrics"
 )
 
@@ -28,9 +29,10 @@ func parseLogLevel(s string) (slog.Level, error) {
 }
 
 // newLogger logs to w as logfmt text or JSON lines; a line logged with a
-// request's context names the request (request_id).
+// request's context names the request (request_id). URLs that carry
+// secrets are redacted in every line, whoever logged them.
 func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redact.Attr}
 	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if format == "json" {
 		h = slog.NewJSONHandler(w, opts)

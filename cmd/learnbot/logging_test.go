@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -34,6 +36,14 @@ func TestLogConfig(t *testing.T) {
 		newLogger(&buf, cfg.LogFormat, cfg.LogLevel).Info("started", "platform", "slack")
 		if got := buf.String(); !strings.Contains(got, "level=INFO msg=started platform=slack") {
 			t.Fatalf("default log line = %q; want logfmt at INFO", got)
+		}
+	})
+	t.Run("SecretURLsRedacted", func(t *testing.T) {
+		var buf bytes.Buffer
+		newLogger(&buf, "text", slog.LevelInfo).Error("delivery failed",
+			"error", errors.New(`Post "https://hooks.slack.com/actions/T1/1/s3cret": EOF`))
+		if got := buf.String(); strings.Contains(got, "s3cret") || !strings.Contains(got, "hooks.slack.com/actions/…/redacted") {
+			t.Fatalf("log line = %q; want the URL redacted", got)
 		}
 	})
 }

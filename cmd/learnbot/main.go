@@ -29,6 +29,7 @@ import (
 	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/foreground"
+	"github.com/learnbot/learnbot/internal/throttle"
 	"github.com/learnbot/learnbot/mail"
 	"github.com/learnbot/learnbot/metrics"
 	"github.com/learnbot/learnbot/model"
@@ -250,7 +251,7 @@ func migrate(ctx context.Context, e *invocation) error {
 		return err
 	}
 	defer store.Close()
-	e.log.Info("migrations applied", "database", redact(e.cfg.DatabaseURL))
+	e.log.Info("migrations applied", "database", maskDatabaseURL(e.cfg.DatabaseURL))
 	return nil
 }
 
@@ -281,30 +282,30 @@ const dbRetryEvery = time.Second
 func connect(ctx context.Context, rawURL string, wait time.Duration, log *slog.Logger) (*storage.Store, error) {
 	if _, _, _, err := storage.ParseURL(rawURL); err != nil {
 		// The store's message quotes the URL, password and all.
-		return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: %s", strings.ReplaceAll(err.Error(), rawURL, redact(rawURL)))
+		return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: %s", strings.ReplaceAll(err.Error(), rawURL, maskDatabaseURL(rawURL)))
 	}
 	deadline := time.Now().Add(wait)
 	for try := 1; ; try++ {
 		store, err := storage.Open(ctx, rawURL)
 		if err == nil {
 			if try > 1 {
-				log.Info("database is up", "database", redact(rawURL), "tries", try)
+				log.Info("database is up", "database", maskDatabaseURL(rawURL), "tries", try)
 			}
 			return store, nil
 		}
 		left := time.Until(deadline)
 		if wait <= 0 {
 			return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: cannot open %s (LEARNBOT_DB_WAIT waits for a database that is not up yet): %w",
-				redact(rawURL), err)
+				maskDatabaseURL(rawURL), err)
 		}
 		if left <= 0 || ctx.Err() != nil {
-			return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: %s is not up after LEARNBOT_DB_WAIT=%s: %w", redact(rawURL), wait, err)
+			return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: %s is not up after LEARNBOT_DB_WAIT=%s: %w", maskDatabaseURL(rawURL), wait, err)
 		}
-		log.Warn("database not up yet; trying again", "database", redact(rawURL), "try", try,
+		log.Warn("database not up yet; trying again", "database", maskDatabaseURL(rawURL), "try", try,
 			"left", left.Round(time.Second).String(), "error", err)
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: %s: stopped while waiting: %w", redact(rawURL), err)
+			return nil, fmt.Errorf("LEARNBOT_DATABASE_URL: %s: stopped while waiting: %w", maskDatabaseURL(rawURL), err)
 		case <-time.After(min(dbRetryEvery, left)):
 		}
 	}
@@ -322,6 +323,9 @@ type core struct {
 	// (serve marks its requests; the console marks nothing, so it stays
 	// open there).
 	gate *foreground.Gate
+	// guard limits unauthenticated requests per client address, across
+	// all endpoints of this process.
+	guard *throttle.Guard
 }
 
 func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) {
@@ -329,7 +333,8 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	if err != nil {
 		return nil, err
 	}
-	c := &core{store: store, senders: map[string]bot.Sender{}, replica: replicaName(), gate: foreground.New(foreground.Config{})}
+	c := &core{store: store, senders: map[string]bot.Sender{}, replica: replicaName(), gate: foreground.New(foreground.Config{}),
+		guard: throttle.New(log)}
 	b := readBuildInfo()
 	c.metrics = metrics.New(metrics.Build{Version: b.Version, Commit: b.Commit, GoVersion: b.GoVersion}, log)
 	qcfg := queue.Config{Senders: c.senders, Log: log, OnFailure: c.metrics.Failure, OnDM: c.metrics.DM,
@@ -421,9 +426,9 @@ func runConsole(ctx context.Context, cfg *Config, first string, lang catalog.Lan
 	return errors.Join(err, <-done)
 }
 
-// redact masks the password of a database URL for logs and errors: the
+// maskDatabaseURL masks the password of a database URL for logs and errors: the
 // user information's and a password query parameter's (lib/pq reads both).
-func redact(rawURL string) string {
+func maskDatabaseURL(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		if i := strings.LastIndex(rawURL, "@"); i > 0 {

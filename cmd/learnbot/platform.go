@@ -61,7 +61,7 @@ var platforms = []platform{
 func openSlack(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
 		APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, foregroundHandler{c.handlers, c.gate},
-		slack.WithDedup(c.store), slack.WithJoiner(c.handlers), slack.WithDMChannels(keptChannels{c.store}), slack.WithLogger(log), slack.WithSharedPacing(sharedPaces{c.store}, c.replica),
+		slack.WithDedup(c.store), slack.WithGuard(c.guard), slack.WithJoiner(c.handlers), slack.WithDMChannels(keptChannels{c.store}), slack.WithLogger(log), slack.WithSharedPacing(sharedPaces{c.store}, c.replica),
 		slack.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(model.PlatformSlack, next) }))
 	if err != nil {
 		return nil, err
@@ -92,6 +92,7 @@ func openDiscord(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, error) {
 	return discord.New(discord.Config{PublicKey: cfg.DiscordKey, BotToken: cfg.DiscordToken, AppID: cfg.DiscordAppID,
 		GuildID: cfg.DiscordGuild, APIURL: cfg.DiscordAPIURL}, foregroundHandler{c.handlers, c.gate}, handlers.Completer{Store: c.store, Admins: cfg.Admins}, discord.WithLogger(log), discord.WithJoiner(c.handlers),
+		discord.WithDedup(c.store), discord.WithGuard(c.guard),
 		discord.WithSharedPacing(sharedPaces{c.store}, c.replica),
 		discord.WithTransport(func(next http.RoundTripper) http.RoundTripper {
 			return c.metrics.Transport(model.PlatformDiscord, next)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -291,7 +292,7 @@ func (s *slackSender) command(base, user, command, text, want string) *slackMess
 	id := s.responseID()
 	form := url.Values{"team_id": {"T1"}, "team_domain": {"acme"}, "channel_id": {"C1"}, "user_id": {user},
 		"user_name": {strings.ToLower(user)}, "command": {command}, "text": {text}, "response_url": {s.respBase + id},
-		"trigger_id": {"1.2.3"}, "api_app_id": {"A1"}}
+		"trigger_id": {rand.Text()}, "api_app_id": {"A1"}}
 	status, body := s.post(base, "/slack/commands", "application/x-www-form-urlencoded", form.Encode(), nil)
 	if status != http.StatusOK {
 		s.t.Fatalf("%s %s: status %d %s", command, text, status, body)
@@ -322,7 +323,7 @@ func (s *slackSender) click(base, user, value string) string {
 	payload, _ := json.Marshal(map[string]any{
 		"type": "block_actions", "team": map[string]any{"id": "T1", "domain": "acme"},
 		"user":       map[string]any{"id": user, "username": strings.ToLower(user), "team_id": "T1"},
-		"api_app_id": "A1", "trigger_id": "1.2.3",
+		"api_app_id": "A1", "trigger_id": rand.Text(),
 		"container":    map[string]any{"type": "message", "message_ts": "1.000100", "channel_id": "C1", "is_ephemeral": true},
 		"channel":      map[string]any{"id": "C1"},
 		"response_url": s.respBase + id,

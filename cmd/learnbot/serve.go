@@ -64,9 +64,11 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 	}
 	pages := web.New(c.store, log)
 	pages.DefaultLang = cfg.Language
+	pages.Guard = c.guard
 	pages.Routes(mux)
 	reports := web.NewReports(c.store, log)
 	reports.DefaultLang = cfg.Language
+	reports.Guard = c.guard
 	reports.Routes(mux)
 	directories := map[string]func(string) bot.Directory{}
 	for _, p := range platforms {
@@ -218,7 +220,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	if err := startupChecks(ctx, cfg, log); err != nil {
 		return err
 	}
-	log.Info("database", "url", redact(cfg.DatabaseURL))
+	log.Info("database", "url", maskDatabaseURL(cfg.DatabaseURL))
 	s, err := newServer(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -151,8 +151,8 @@ func TestRedact(t *testing.T) {
 		"sqlite:learnbot.db":                                          "sqlite:learnbot.db",
 		"sqlite:/data/learnbot.db":                                    "sqlite:/data/learnbot.db",
 	} {
-		if got := redact(in); got != want {
-			t.Errorf("redact(%q) = %q; want %q", in, got, want)
+		if got := maskDatabaseURL(in); got != want {
+			t.Errorf("maskDatabaseURL(%q) = %q; want %q", in, got, want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -112,7 +113,7 @@ func (c *slackClient) post(ctx context.Context, path string, form url.Values) (i
 func (c *slackClient) command(ctx context.Context, user, command, text, responseID string) (*slackReply, error) {
 	form := url.Values{"team_id": {c.team}, "team_domain": {c.domain}, "channel_id": {"CBENCH"}, "channel_name": {"bench"},
 		"user_id": {user}, "user_name": {strings.ToLower(user)}, "command": {command}, "text": {text},
-		"response_url": {c.respBase + responseID}, "trigger_id": {"1.2.3"}, "api_app_id": {"ABENCH"}}
+		"response_url": {c.respBase + responseID}, "trigger_id": {rand.Text()}, "api_app_id": {"ABENCH"}}
 	status, out, err := c.post(ctx, "/slack/commands", form)
 	if err != nil {
 		return nil, err
@@ -139,7 +140,7 @@ func (c *slackClient) click(ctx context.Context, user, value, responseID string)
 		"user":         map[string]any{"id": user, "username": strings.ToLower(user), "name": strings.ToLower(user), "team_id": c.team},
 		"api_app_id":   "ABENCH",
 		"token":        "deprecated",
-		"trigger_id":   "1.2.3",
+		"trigger_id":   rand.Text(),
 		"container":    map[string]any{"type": "message", "message_ts": "1.000100", "channel_id": "CBENCH", "is_ephemeral": true},
 		"channel":      map[string]any{"id": "CBENCH", "name": "bench"},
 		"response_url": c.respBase + responseID,
