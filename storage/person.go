@@ -204,14 +204,20 @@ func (s *Store) refreshPerson(ctx context.Context, tx *sqlx.Tx, p *Person, u mod
 // linkInvited links someone invited by this address who has not talked to
 // us yet, but the address grants nothing. Only accepting the invitation (the
 // page's POST or the Accept button) gives its role; until then they are a
-// learner, still invited while an invitation is pending.
+// learner, still invited while an invitation is pending. Someone who
+// accepted on the page already keeps the role they accepted.
 func (s *Store) linkInvited(ctx context.Context, tx *sqlx.Tx, p *Person, u model.User, admin bool) (*Person, error) {
 	invited, err := s.stillInvited(ctx, tx, p.ID)
 	if err != nil {
 		return nil, err
 	}
 	role, status := model.RoleLearner, StatusActive
-	if invited {
+	switch {
+	case p.Status == StatusActive:
+		// Accepted on the invitation page before their first word in
+		// chat: the role they accepted stays.
+		role = p.Role
+	case invited:
 		status = StatusInvited
 	}
 	if admin {

@@ -496,3 +496,29 @@ func TestParseURLBinaryParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestAcceptedRoleKeptOnFirstContact: a guide invited by email accepts on
+// the invitation page, then talks to learnbot on Slack, which finds them by
+// that email: they are linked and stay a guide.
+func TestAcceptedRoleKeptOnFirstContact(t *testing.T) {
+	testdb.ForEach(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		f := open(t, url)
+		inv, err := f.s.CreateInvitation(ctx, storage.InviteParams{WorkspaceID: f.ws, Email: "gus@example.com", Role: model.RoleGuide,
+			InvitedBy: f.guide.ID, ByRole: model.RoleAdmin, TTL: time.Hour, PublicURL: "http://lb.test/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.AcceptInvitation(ctx, inv.Link[len("http://lb.test/invite/"):]); err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console",
+			User: model.User{ID: "gus", Name: "Gus", Email: "gus@example.com"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ID != inv.Invitation.PersonID || p.Role != model.RoleGuide || p.Status != storage.StatusActive {
+			t.Fatalf("person = %+v; want the invited person, an active guide", p)
+		}
+	})
+}
