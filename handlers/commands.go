@@ -145,6 +145,8 @@ func (h *Handlers) commands() []*bot.Command {
 		{Name: "digest", Usage: "[" + strings.Join(digestChoices, "|") + "]", Role: model.RoleGuide, Handler: h.digest,
 			Description: msgCmdDigest, Examples: []string{"digest", "digest daily", "digest now"},
 			Options: []bot.Option{{Name: "how", Description: msgOptHow, Kind: bot.OptionString, Choices: digestChoices}}},
+		{Name: "join", Usage: "<code>", Role: model.RoleLearner, Handler: h.join, Description: msgCmdJoin,
+			Options: []bot.Option{{Name: "code", Description: msgOptCode, Kind: bot.OptionString, Required: true}}},
 		{Name: "help", Usage: "[command]", Role: model.RoleLearner, Handler: h.help, Description: msgCmdHelp,
 			Options: []bot.Option{{Name: "command", Description: msgOptHelpCommand, Kind: bot.OptionString}}},
 	}

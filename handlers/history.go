@@ -93,6 +93,7 @@ var eventMessages = map[string]*catalog.Message{
 	storage.EventGroupRemove:    msgEventGroupRemove,
 	storage.EventDue:            msgEventDue,
 	storage.EventEnrol:          msgEventEnrol,
+	storage.EventJoin:           msgEventJoin,
 	storage.EventEnrolEnd:       msgEventEnrolEnd,
 	storage.EventPathStep:       msgEventPathStep,
 	storage.EventPathStepRemove: msgEventPathStepRemove,

@@ -422,3 +422,15 @@ var (
 
 // The paths of a report.
 var msgReportPath = catalog.Msg("handlers.report.path")
+
+// Linking a chat account with a join code.
+var (
+	msgCmdJoin     = catalog.Msg("handlers.command.join")
+	msgOptCode     = catalog.Msg("handlers.option.code")
+	msgJoinMissing = catalog.Msg("handlers.join.missing")
+	msgJoinUnknown = catalog.Msg("handlers.join.unknown")
+	msgJoinLinked  = catalog.Msg("handlers.join.linked")
+	msgJoinHistory = catalog.Msg("handlers.join.history")
+	msgJoined      = catalog.Msg("handlers.join.done")
+	msgEventJoin   = catalog.Msg("handlers.event.join")
+)

@@ -57,6 +57,7 @@ type Store interface {
 	Now() time.Time
 
 	// Invitations.
+	Join(ctx context.Context, wsID, callerID int64, code string) (*storage.Person, error)
 	CreateInvitations(ctx context.Context, p storage.InviteParams, emails []string, chatUsers map[string]*model.User) ([]storage.InviteOutcome, error)
 	Reinvite(ctx context.Context, p storage.InviteParams) (*storage.InviteResult, error)
 	RevokeInvitation(ctx context.Context, wsID int64, email string, actorID int64, by model.Role) error

@@ -41,6 +41,7 @@ const (
 	EventPathRestore    = "path_restore"
 	EventEnrol          = "enrol"     // enrolled everyone named (no prompt)
 	EventEnrolEnd       = "enrol_end" // enrolments ended (unassign <path>)
+	EventJoin           = "join"      // a chat account linked with a join code
 	eventDetailsEmpty   = "{}"
 )
 

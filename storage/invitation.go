@@ -406,7 +406,11 @@ func (s *Store) AcceptInvitation(ctx context.Context, token string) (*Invitation
 		if page, err = s.invitationByToken(ctx, tx, token, s.forUpdate()); err != nil {
 			return err
 		}
-		return s.accept(ctx, tx, page, person)
+		if err := s.accept(ctx, tx, page, person); err != nil {
+			return err
+		}
+		page.JoinCode, err = s.newJoinCode(ctx, tx, page)
+		return err
 	})
 	if err != nil {
 		return page, fmt.Errorf("storage: accept invitation: %w", err)

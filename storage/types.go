@@ -204,4 +204,10 @@ type InvitationPage struct {
 	Invitation
 	WorkspaceName string `db:"workspace_name"`
 	InviterName   string `db:"inviter_name"`
+	// JoinCode is set by AcceptInvitation on platforms that give no email
+	// (Discord, Matrix): the one-time code that links a chat account with
+	// `join <code>`. It is shown once and stored only hashed.
+	JoinCode string `db:"-"`
+	// Platform is the workspace's platform when JoinCode is set.
+	Platform string `db:"-"`
 }

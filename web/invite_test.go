@@ -208,6 +208,14 @@ func TestInvitationPage(t *testing.T) {
 		}
 	})
 
+	t.Run("JoinCodeShownOnDiscord", func(t *testing.T) {
+		inv := invitation(storage.InvitationPending)
+		inv.JoinCode, inv.Platform = "K7M2Q9RT4X", "discord"
+		s := newSite(t, map[string]*storage.InvitationPage{"tok": inv})
+		r := s.do(t, http.MethodPost, "/invite/tok")
+		wantPage(t, r, http.StatusOK, "Welcome", "Then type /join K7M2Q9RT4X in the chat to link your account")
+	})
+
 	t.Run("PostAcceptsOnceThenGone", func(t *testing.T) {
 		s := newSite(t, map[string]*storage.InvitationPage{"tok": invitation(storage.InvitationPending)})
 		r := s.do(t, http.MethodPost, "/invite/tok")

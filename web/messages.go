@@ -64,3 +64,6 @@ var (
 	msgReportExpired  = catalog.Msg("web.report.expired")
 	msgReportFailed   = catalog.Msg("web.report.failed")
 )
+
+// The one-time code that links a Discord or Matrix account after acceptance.
+var msgWelcomeJoinCode = catalog.Msg("web.welcome.join_code")

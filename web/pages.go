@@ -62,8 +62,25 @@ func welcomePage(l catalog.Lang, inv *storage.InvitationPage) page {
 		Heading: l.Say(msgWelcomeHeading, nil),
 		Tone:    "ok",
 		Lead:    l.Say(msgWelcomeLead, v),
-		Notes:   []string{l.Say(msgGoBack, nil), l.Say(msgWelcomeClose, nil)},
+		Notes:   welcomeNotes(l, inv),
 	}
+}
+
+// joinCommands are how a join code is typed on the platforms that need one.
+var joinCommands = map[string]string{"discord": "/join", "matrix": "!learn join"}
+
+// welcomeNotes say what to do next: go back to the chat, and on a platform
+// that gives no email, type the one-time join code there.
+func welcomeNotes(l catalog.Lang, inv *storage.InvitationPage) []string {
+	notes := []string{l.Say(msgGoBack, nil)}
+	if inv.JoinCode != "" {
+		cmd := joinCommands[inv.Platform]
+		if cmd == "" {
+			cmd = "join"
+		}
+		notes = append(notes, l.Say(msgWelcomeJoinCode, catalog.Vars{"Command": cmd, "Code": inv.JoinCode}))
+	}
+	return append(notes, l.Say(msgWelcomeClose, nil))
 }
 
 // gonePage explains an invitation that can no longer be accepted, and what

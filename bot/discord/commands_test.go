@@ -65,6 +65,7 @@ const designTable = `
 /history: of string required
 /nudge: what string required autocomplete
 /digest: how string choices=daily,weekly,off,now
+/join: code string required
 /help: command string
 `
 
@@ -129,7 +130,7 @@ func TestApplicationCommands(t *testing.T) {
 				t.Errorf("/%s is not limited to servers", c.Name)
 			}
 		}
-		if strings.Join(names, " ") != "assign unassign due report tasks invite task path auto group role progress language history nudge digest help" {
+		if strings.Join(names, " ") != "assign unassign due report tasks invite task path auto group role progress language history nudge digest join help" {
 			t.Errorf("commands = %v", names)
 		}
 	})
@@ -325,7 +326,7 @@ func TestDefaultMemberPermissions(t *testing.T) {
 	for _, c := range cmds {
 		w, restricted := want[c.Name]
 		switch {
-		case c.Name == "tasks" || c.Name == "help" || c.Name == "language":
+		case c.Name == "tasks" || c.Name == "help" || c.Name == "language" || c.Name == "join":
 			if c.DefaultMemberPermissions != nil {
 				t.Errorf("/%s carries default_member_permissions %d; every learner runs it", c.Name, *c.DefaultMemberPermissions)
 			}

@@ -8,9 +8,9 @@ import "github.com/learnbot/learnbot/catalog"
 var names = defineNames(
 	// commands and subcommands
 	"assign", "tasks", "invite", "email", "list", "again", "revoke", "task", "add",
-	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due", "report", "path", "auto",
+	"group", "create", "delete", "remove", "show", "role", "progress", "language", "history", "unassign", "due", "report", "path", "auto", "join",
 	// options
-	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when", "day", "what", "source", "every", "existing", "id",
+	"name", "address", "members", "targets", "key", "title", "url", "member", "of", "when", "day", "what", "source", "every", "existing", "id", "code",
 	// help
 	"help", "command",
 	// digests and nudges
