@@ -222,7 +222,15 @@ func (h *Handlers) tasksOf(ctx context.Context, l catalog.Lang, wsID, personID i
 	if more := total - len(list); more > 0 {
 		r.Footer = l.Say(msgTasksOlder, catalog.Vars{"Count": more})
 	}
-	return r, h.nextSteps(ctx, l, r, wsID, personID, h.personToday(zone))
+	// The next steps of paths cost a query: asked when a step is listed
+	// (or nothing is). Someone whose path has released nothing yet, beside
+	// other tasks, sees its first step when it comes.
+	for _, a := range list {
+		if a.EnrolmentID != 0 {
+			return r, h.nextSteps(ctx, l, r, wsID, personID, h.personToday(zone))
+		}
+	}
+	return r, nil
 }
 
 // stateWords name an assignment's state.

@@ -309,10 +309,16 @@ type AssignmentView struct {
 	DMChannel *string `db:"dm_channel"`
 }
 
-const assignmentView = `SELECT a.id, a.workspace_id, a.task_id, a.person_id, a.assigned_by, a.group_id, a.forced, a.state,
+const assignmentView = `SELECT ` + assignmentColumns + assignmentFrom
+
+// assignmentColumns and assignmentFrom are assignmentView's two halves.
+const assignmentColumns = `a.id, a.workspace_id, a.task_id, a.person_id, a.assigned_by, a.group_id, a.forced, a.state,
 	a.created_at, a.done_at, a.due_date, a.dm_error, t.key AS task_key, t.title AS task_title, t.url AS task_url,
 	p.display_name AS person_name, p.time_zone AS person_time_zone, p.chat_id, b.display_name AS assigned_by_name, g.name AS group_name,
-	w.platform, w.external_id AS workspace_external_id, COALESCE(p.language, p.platform_language, '') AS person_lang, p.dm_channel
+	w.platform, w.external_id AS workspace_external_id, COALESCE(p.language, p.platform_language, '') AS person_lang, p.dm_channel,
+	COALESCE(a.enrolment_id, 0) AS enrolment_id`
+
+const assignmentFrom = `
 	FROM assignments a
 	JOIN tasks t ON t.id = a.task_id
 	JOIN people p ON p.id = a.person_id
@@ -334,7 +340,8 @@ func (s *Store) AssignmentByID(ctx context.Context, id int64) (*AssignmentView, 
 // earliest; none last), then newest first.
 func (s *Store) AssignmentsOf(ctx context.Context, wsID, personID int64, limit int) ([]AssignmentView, int, error) {
 	var out []AssignmentView
-	err := s.selectPrepared(ctx, &out, s.q(assignmentView+` WHERE a.workspace_id = ? AND a.person_id = ? AND a.state <> 'removed'
+	err := s.selectPrepared(ctx, &out, s.q(assignmentView+`
+		WHERE a.workspace_id = ? AND a.person_id = ? AND a.state <> 'removed'
 		ORDER BY CASE WHEN a.state = 'open' THEN 0 ELSE 1 END,
 			CASE WHEN a.state = 'open' AND a.due_date IS NOT NULL THEN 0 ELSE 1 END,
 			CASE WHEN a.state = 'open' THEN a.due_date END, a.created_at DESC, a.id DESC LIMIT ?`), wsID, personID, limit)

@@ -138,6 +138,9 @@ type Assignment struct {
 	DueDate calendar.Date `db:"due_date"`
 	// DMError is the permanent reason the learner's DM could not be delivered.
 	DMError *string `db:"dm_error"`
+	// EnrolmentID is the path enrolment that released it; 0 for an
+	// assignment made by a command or a rule.
+	EnrolmentID int64 `db:"enrolment_id"`
 }
 
 // Decision resolutions (the buttons of the duplicate prompt).
