@@ -155,7 +155,7 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	if c.RescueAfter, err = time.ParseDuration(or("LEARNBOT_QUEUE_RESCUE_AFTER", queue.RescueAfter.String())); err != nil || c.RescueAfter <= 0 {
 		return nil, fmt.Errorf("LEARNBOT_QUEUE_RESCUE_AFTER: %q is not a positive duration such as 20s", getenv("LEARNBOT_QUEUE_RESCUE_AFTER"))
 	}
-	if c.DBWait, err = time.ParseDuration(or("LEARNBOT_DB_WAIT", "0s")); err != nil || c.DBWait < 0 {
+	if c.DBWait, err = time.ParseDuration(or("LEARNBOT_DB_WAIT", "60s")); err != nil || c.DBWait < 0 {
 		return nil, fmt.Errorf("LEARNBOT_DB_WAIT: %q is not a duration such as 60s or 0", getenv("LEARNBOT_DB_WAIT"))
 	}
 	// Links in emails and the Slack manifest are built on it: a value that

@@ -93,11 +93,11 @@ func TestDatabaseWait(t *testing.T) {
 			}
 		}
 	})
-	t.Run("NoWaitByDefault", func(t *testing.T) {
+	t.Run("NoWaitWithZero", func(t *testing.T) {
 		out, err := runLearnbot(t, 30*time.Second, []string{
-			"LEARNBOT_DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "missing", "learnbot.db")}, "migrate")
+			"LEARNBOT_DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "missing", "learnbot.db"), "LEARNBOT_DB_WAIT=0"}, "migrate")
 		if err == nil || strings.Contains(out, "database not up yet") || !strings.Contains(out, "LEARNBOT_DATABASE_URL") {
-			t.Fatalf("migrate without LEARNBOT_DB_WAIT = %v; want one failure naming LEARNBOT_DATABASE_URL:\n%s", err, out)
+			t.Fatalf("migrate with LEARNBOT_DB_WAIT=0 = %v; want one failure naming LEARNBOT_DATABASE_URL:\n%s", err, out)
 		}
 	})
 }
@@ -117,7 +117,7 @@ func TestFatalErrorsNameTheirVariable(t *testing.T) {
 		variable string
 	}{
 		{"DatabaseUnreachable", []string{"LEARNBOT_DATABASE_URL=postgres://learnbot:s3cret@" + closedPort(t) + "/learnbot?sslmode=disable",
-			"LEARNBOT_ADDR=127.0.0.1:0"}, "LEARNBOT_DATABASE_URL"},
+			"LEARNBOT_ADDR=127.0.0.1:0", "LEARNBOT_DB_WAIT=0"}, "LEARNBOT_DATABASE_URL"},
 		{"DatabaseURLUnknown", []string{"LEARNBOT_DATABASE_URL=mysql://learnbot:s3cret@db/learnbot"}, "LEARNBOT_DATABASE_URL"},
 		{"AddressInUse", []string{sqlite, "LEARNBOT_ADDR=" + busy.Addr().String()}, "LEARNBOT_ADDR"},
 		{"BadDiscordKey", []string{sqlite, "DISCORD_PUBLIC_KEY=0123", "DISCORD_BOT_TOKEN=t"}, "DISCORD_PUBLIC_KEY"},
