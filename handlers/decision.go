@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/calendar"
@@ -35,19 +36,43 @@ func (h *Handlers) prompt(l catalog.Lang, task *storage.Task, res *storage.Assig
 		b.WriteString(" " + l.Say(msgPromptOnlyNew, catalog.Vars{"Count": res.New}))
 	}
 	b.WriteString(" " + l.Say(msgPromptForce, nil))
-	id := res.Decision.ID
+	return &bot.Reply{Text: b.String(), Buttons: promptButtons(l, actionDecision, res.Decision.ID, res.New > 0, groups)}
+}
+
+// promptButtons are a duplicate prompt's buttons, of a task's decision
+// (action "decision") or a path's ("pathdecision"): Only new when some
+// targets are new, Show selected groups when groups were named.
+func promptButtons(l catalog.Lang, action, id string, someNew, groups bool) []bot.Button {
 	button := func(choice string, style bot.ButtonStyle) bot.Button {
-		return bot.Button{Label: l.Say(choiceLabels[choice], nil), ID: actionDecision + ":" + choice + ":" + id, Style: style}
+		return bot.Button{Label: l.Say(choiceLabels[choice], nil), ID: action + ":" + choice + ":" + id, Style: style}
 	}
 	buttons := []bot.Button{button(storage.ResolutionDoNotAssign, bot.StyleDefault)}
-	if res.New > 0 {
+	if someNew {
 		buttons = append(buttons, button(storage.ResolutionOnlyNew, bot.StylePrimary))
 	}
 	buttons = append(buttons, button(storage.ResolutionForce, bot.StyleDanger))
 	if groups {
 		buttons = append(buttons, button(choiceShowGroups, bot.StyleDefault))
 	}
-	return &bot.Reply{Text: b.String(), Buttons: buttons}
+	return buttons
+}
+
+// refusal is what a press on a prompt that changes nothing says (someone
+// else's, a second one, a late one, a lost target set), for a task's
+// decision and a path's alike; nil for any other error.
+func refusal(req *bot.Request, err error, guide string, resolution, resolver *string, expires time.Time) error {
+	switch {
+	case errors.Is(err, storage.ErrNotYours):
+		return model.Err(req.Lang, msgDecisionNotYours, catalog.Vars{"Guide": guide})
+	case errors.Is(err, storage.ErrDecided):
+		return model.Err(req.Lang, msgDecisionAlready, catalog.Vars{"Choice": req.Lang.Say(choiceLabels[deref(resolution)], nil),
+			"Resolver": deref(resolver)})
+	case errors.Is(err, storage.ErrExpired):
+		return model.Err(req.Lang, msgDecisionExpired, catalog.Vars{"When": req.Lang.DateTime(expires), "Assign": req.Slash("assign")})
+	case errors.Is(err, storage.ErrSetLost):
+		return model.Err(req.Lang, msgDecisionSetLost, catalog.Vars{"Assign": req.Slash("assign")})
+	}
+	return nil
 }
 
 // decide handles a press of a decision button: "decision:<choice>:<id>".
@@ -67,18 +92,11 @@ func (h *Handlers) decide(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	var refused *storage.DecisionError
 	if errors.As(err, &refused) {
 		info := refused.Decision
-		switch {
-		case errors.Is(err, storage.ErrNotYours):
-			return nil, model.Err(req.Lang, msgDecisionNotYours, catalog.Vars{"Guide": info.GuideName})
-		case errors.Is(err, storage.ErrDecided):
-			return nil, model.Err(req.Lang, msgDecisionAlready, catalog.Vars{"Choice": req.Lang.Say(choiceLabels[*info.Resolution], nil),
-				"Resolver": deref(info.ResolverName)})
-		case errors.Is(err, storage.ErrExpired):
-			return nil, model.Err(req.Lang, msgDecisionExpired, catalog.Vars{"When": req.Lang.DateTime(info.ExpiresAt), "Assign": req.Slash("assign")})
-		case errors.Is(err, storage.ErrSetLost):
-			return nil, model.Err(req.Lang, msgDecisionSetLost, catalog.Vars{"Assign": req.Slash("assign")})
-		case errors.Is(err, storage.ErrArchived):
+		if errors.Is(err, storage.ErrArchived) {
 			return nil, archivedErr(req, info.TaskKey)
+		}
+		if uerr := refusal(req, err, info.GuideName, info.Resolution, info.ResolverName, info.ExpiresAt); uerr != nil {
+			return nil, uerr
 		}
 	}
 	if err != nil {

@@ -321,18 +321,7 @@ func (h *Handlers) pathPrompt(l catalog.Lang, p *storage.Path, res *storage.Enro
 		b.WriteString(" " + l.Say(msgPathPromptOnlyNew, catalog.Vars{"Count": res.New}))
 	}
 	b.WriteString(" " + l.Say(msgPathPromptForce, nil))
-	button := func(choice string, style bot.ButtonStyle) bot.Button {
-		return bot.Button{Label: l.Say(choiceLabels[choice], nil), ID: actionPathDecision + ":" + choice + ":" + res.DecisionID, Style: style}
-	}
-	buttons := []bot.Button{button(storage.ResolutionDoNotAssign, bot.StyleDefault)}
-	if res.New > 0 {
-		buttons = append(buttons, button(storage.ResolutionOnlyNew, bot.StylePrimary))
-	}
-	buttons = append(buttons, button(storage.ResolutionForce, bot.StyleDanger))
-	if groups {
-		buttons = append(buttons, button(choiceShowGroups, bot.StyleDefault))
-	}
-	return &bot.Reply{Text: b.String(), Buttons: buttons}
+	return &bot.Reply{Text: b.String(), Buttons: promptButtons(l, actionPathDecision, res.DecisionID, res.New > 0, groups)}
 }
 
 // decidePath handles a press on a path's prompt.
@@ -362,16 +351,11 @@ func (h *Handlers) decidePath(ctx context.Context, req *bot.Request) (*bot.Reply
 	var refused *storage.PathDecisionError
 	if errors.As(err, &refused) {
 		d := refused.Decision
-		switch {
-		case errors.Is(err, storage.ErrNotYours):
-			return nil, model.Err(req.Lang, msgDecisionNotYours, catalog.Vars{"Guide": d.GuideName})
-		case errors.Is(err, storage.ErrDecided):
-			return nil, model.Err(req.Lang, msgDecisionAlready, catalog.Vars{"Choice": req.Lang.Say(choiceLabels[*d.Resolution], nil),
-				"Resolver": deref(d.ResolverName)})
-		case errors.Is(err, storage.ErrExpired):
-			return nil, model.Err(req.Lang, msgDecisionExpired, catalog.Vars{"When": req.Lang.DateTime(d.ExpiresAt), "Assign": req.Slash("assign")})
-		case errors.Is(err, storage.ErrArchived):
+		if errors.Is(err, storage.ErrArchived) {
 			return nil, model.Err(req.Lang, msgPathAssignArchived, catalog.Vars{"Path": d.PathKey, "Restore": req.Slash("path restore")})
+		}
+		if uerr := refusal(req, err, d.GuideName, d.Resolution, d.ResolverName, d.ExpiresAt); uerr != nil {
+			return nil, uerr
 		}
 	}
 	if err != nil {
