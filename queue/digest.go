@@ -38,15 +38,7 @@ func (NoticeScanArgs) Kind() string { return "notice_scan" }
 
 // QueueNotices inserts one DM job per notice in tx (storage.Outbox).
 func (q *Queue) QueueNotices(ctx context.Context, tx *sql.Tx, notices []storage.Notice) error {
-	params := make([]river.InsertManyParams, len(notices))
-	opts := &river.InsertOpts{Priority: priorityOf(len(notices))}
-	for i, n := range notices {
-		params[i] = river.InsertManyParams{Args: NoticeArgs{Notice: n}, InsertOpts: opts}
-	}
-	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
-		return fmt.Errorf("queue: insert notices: %w", err)
-	}
-	return nil
+	return insertAll(ctx, q, tx, "notices", notices, func(n storage.Notice) river.JobArgs { return NoticeArgs{Notice: n} })
 }
 
 // ScanNotices queues the digests and escalations whose moment has come
