@@ -449,7 +449,7 @@ func (s *Store) schedule(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
 		dateArgs = append(dateArgs, r.Start, r.Day, day)
 	}
 	q = join(frag(`INSERT INTO releases (enrolment_id, task_id, release_date, release_at, due_days)
-		SELECT e.id, st.task_id, CASE `+joinStrings(dates)+` END, CASE `+joinStrings(whens)+` END, st.due_days
+		SELECT e.id, st.task_id, CASE `+strings.Join(dates, " ")+` END, CASE `+strings.Join(whens, " ")+` END, st.due_days
 		FROM enrolments e JOIN people p ON p.id = e.person_id JOIN path_steps st ON st.path_id = e.path_id
 		WHERE e.id IN `, append(dateArgs, whenArgs...)...), s.idSet(ids), frag(`
 		AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.enrolment_id = e.id AND a.task_id = st.task_id)
@@ -461,8 +461,6 @@ func (s *Store) schedule(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
 // releaseHour is when a step is released on its day, in the learner's time
 // zone, as reminders are sent.
 const releaseHour = 9
-
-func joinStrings(parts []string) string { return strings.Join(parts, " ") }
 
 // ClaimDueReleases releases every step whose moment has come (by the
 // store's clock) and returns how many assignments it made. The release rows
