@@ -44,6 +44,14 @@ func TestPathAndRuleCommands(t *testing.T) {
 				says(t, b, gina, "auto list", "No rules yet")
 			})
 		}
+		t.Run("ArchiveAndRestore", func(t *testing.T) {
+			says(t, b, gina, "path archive onboarding", "Path onboarding archived")
+			says(t, b, gina, "path archive onboarding", "Path onboarding is archived already.")
+			says(t, b, gina, "path list", "onboarding (First two weeks): 2 steps", "(archived)")
+			says(t, b, gina, "assign onboarding @zoe", "The path onboarding is archived")
+			says(t, b, gina, "path restore onboarding", "Path onboarding restored.")
+			says(t, b, gina, "path restore onboarding", "Path onboarding is not archived.")
+		})
 		t.Run("LearnerRefused", func(t *testing.T) {
 			says(t, b, anna, "path create mine Mine", "You need the guide role")
 			says(t, b, anna, "auto git cohort-7", "You need the guide role")
