@@ -62,7 +62,7 @@ if [[ -n "${LEARNBOT_BIN:-}" ]]; then
 else
 	go build -o "$RUN/learnbot" ./cmd/learnbot
 fi
-go build -o "$RUN/loadgen" ./cmd/loadgen
+(cd bench && go build -o "$RUN/loadgen" ./loadgen)
 
 {
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"

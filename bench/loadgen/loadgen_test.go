@@ -283,7 +283,7 @@ func TestAgainstLearnbot(t *testing.T) {
 // serveBoth serves both adapters on loopback until the test ends, and
 // returns a bench whose clients (conns connections each) talk to them.
 // againstCore serves the real core through the real Slack and Discord
-// adapters, on the fake as cmd/loadgen runs it, and returns a bench whose
+// adapters, on the fake as bench/loadgen runs it, and returns a bench whose
 // clients send to it (conns connections each).
 func againstCore(t *testing.T, db string, conns int) (*bench, *fakeslack.Server, *testbot.Bot) {
 	t.Helper()
@@ -341,7 +341,7 @@ func (h slowHandler) Home(ctx context.Context, platform, workspace string, user 
 // in time counts as late, with its latency up to the real reply.
 func TestLateRepliesCountUntilTheyArrive(t *testing.T) {
 	ctx := context.Background()
-	fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly()) // as cmd/loadgen runs it
+	fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly()) // as bench/loadgen runs it
 	fakeSrv := httptest.NewServer(fake)
 	defer fakeSrv.Close()
 	quiet := slog.New(slog.DiscardHandler)
