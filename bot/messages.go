@@ -7,6 +7,7 @@ import "github.com/learnbot/learnbot/catalog"
 var (
 	msgFailed         = catalog.Msg("bot.failed")
 	msgTimeout        = catalog.Msg("bot.timeout")
+	msgBusy           = catalog.Msg("bot.busy")
 	msgUnknownButton  = catalog.Msg("bot.unknown_button")
 	msgTooLong        = catalog.Msg("bot.too_long")
 	msgBadUTF8        = catalog.Msg("bot.bad_utf8")

@@ -97,6 +97,54 @@ type Router struct {
 	Lang catalog.Lang
 	// Observer, when set, is told when each request starts and finishes.
 	Observer Observer
+
+	// slots admits requests (see Admit); nil admits all.
+	slots     chan struct{}
+	admitWait time.Duration
+}
+
+// Defaults of Admit, as NewRouter sets them. A command holds one of the
+// store's connections (20 on PostgreSQL) for most of its run, so more than
+// twice that many in flight only queue on the pool while each one's wait
+// eats into the platform's 3 s; a request that finds no place within a
+// second is answered "busy" inline, well inside that deadline, instead of
+// being started late and stopped by the deadline half way.
+const (
+	DefaultMaxInFlight = 40
+	DefaultAdmitWait   = time.Second
+)
+
+// Admit bounds the requests handled at once: a request that finds max in
+// flight waits up to wait for one to end, and is otherwise answered "busy,
+// try again in a moment" without running (nothing is changed). max <= 0
+// admits every request. Call it before the router handles requests.
+func (r *Router) Admit(max int, wait time.Duration) {
+	r.slots, r.admitWait = nil, wait
+	if max > 0 {
+		r.slots = make(chan struct{}, max)
+	}
+}
+
+// admit takes a place for one request; false when none came free in time.
+// The caller gives the place back with release.
+func (r *Router) admit(ctx context.Context) bool {
+	select {
+	case r.slots <- struct{}{}:
+		return true
+	default:
+	}
+	if r.admitWait <= 0 {
+		return false
+	}
+	t := time.NewTimer(r.admitWait)
+	defer t.Stop()
+	select {
+	case r.slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 type action struct {
@@ -104,12 +152,15 @@ type action struct {
 	handler HandlerFunc
 }
 
-// NewRouter returns a router with a 10-second deadline per request.
+// NewRouter returns a router with a 10-second deadline per request that
+// admits DefaultMaxInFlight requests at once (Admit).
 func NewRouter(log *slog.Logger) *Router {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Router{actions: map[string]action{}, Timeout: 10 * time.Second, Log: log}
+	r := &Router{actions: map[string]action{}, Timeout: 10 * time.Second, Log: log}
+	r.Admit(DefaultMaxInFlight, DefaultAdmitWait)
+	return r
 }
 
 // Use adds middleware; the first added runs outermost.
@@ -203,6 +254,14 @@ func (r *Router) Handle(ctx context.Context, req *Request) (reply *Reply) {
 			outcome = "bad_input"
 			return bad
 		}
+	}
+	if r.slots != nil {
+		// Before identification, the first that costs: an overloaded machine answers at once.
+		if !r.admit(ctx) {
+			outcome = "busy"
+			return Say(req.Lang, msgBusy, nil)
+		}
+		defer func() { <-r.slots }()
 	}
 	h = authorize(minRole, h)
 	for i := len(r.middleware) - 1; i >= 0; i-- {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -147,5 +149,86 @@ func TestRouterSpeaksGerman(t *testing.T) {
 	help := r.Help(&bot.Request{Caller: bot.Caller{Role: model.RoleAdmin}, Lang: catalog.Lang("de")}, "role")
 	if !strings.Contains(help, "z. B. /role @a guide") || !strings.Contains(help, "(nur für Admins)") {
 		t.Fatalf("German help = %q", help)
+	}
+}
+
+// TestAdmission: a request that finds the router full is answered "busy"
+// at once and runs nothing; one that waits gets the place a finished
+// request gives back.
+func TestAdmission(t *testing.T) {
+	r := router(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	ran := 0
+	r.Add(
+		&bot.Command{Name: "hold", Role: model.RoleLearner, Description: desc("Holds its place."),
+			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+				started <- struct{}{}
+				<-release
+				return bot.Text("held"), nil
+			}},
+		&bot.Command{Name: "count", Role: model.RoleLearner, Description: desc("Counts its runs."),
+			Handler: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+				ran++
+				return bot.Text("counted"), nil
+			}},
+	)
+	var mu sync.Mutex
+	var outcomes []string
+	r.Observer = observerFunc(func(o bot.Observation) {
+		mu.Lock()
+		defer mu.Unlock()
+		outcomes = append(outcomes, o.Command+":"+o.Outcome)
+	})
+	handle := func(line string) string {
+		return r.Handle(context.Background(), &bot.Request{Actor: model.User{ID: string(model.RoleLearner)}, Args: bot.Words(line)}).Text
+	}
+	holding := make(chan string)
+	hold := func() {
+		go func() { holding <- handle("hold") }()
+		<-started
+	}
+
+	t.Run("BusyWhenFull", func(t *testing.T) {
+		r.Admit(2, 0)
+		hold()
+		hold()
+		if got := handle("count"); !strings.Contains(got, "busy") || !strings.Contains(got, "try again") {
+			t.Errorf("a third request while two run = %q, want the busy reply", got)
+		}
+		if ran != 0 {
+			t.Errorf("the refused command ran %d times", ran)
+		}
+		release <- struct{}{}
+		release <- struct{}{}
+		<-holding
+		<-holding
+		if got := handle("count"); got != "counted" || ran != 1 {
+			t.Errorf("once the places came free: %q, ran %d times; want it to run once", got, ran)
+		}
+	})
+	t.Run("WaitsForAPlace", func(t *testing.T) {
+		r.Admit(1, time.Hour)
+		hold()
+		done := make(chan string)
+		go func() { done <- handle("count") }()
+		release <- struct{}{}
+		<-holding
+		if got := <-done; got != "counted" {
+			t.Errorf("a request that waited for a place = %q, want it run", got)
+		}
+	})
+	t.Run("Unbounded", func(t *testing.T) {
+		r.Admit(0, 0)
+		hold()
+		if got := handle("count"); got != "counted" {
+			t.Errorf("without a bound = %q, want it run", got)
+		}
+		release <- struct{}{}
+		<-holding
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(outcomes, "count:busy") {
+		t.Errorf("outcomes %v: no busy outcome observed", outcomes)
 	}
 }
