@@ -98,7 +98,7 @@ type Config struct {
 type Queue struct {
 	client *river.Client[*sql.Tx]
 	out    *Outbox // inserts the jobs that jobs make
-	store  *storage.Store
+	store  Store
 	cfg    Config
 }
 
@@ -133,7 +133,7 @@ var unusedIndexes = []string{"river_job_args_index", "river_job_metadata_index"}
 // drops the indexes learnbot does not use (PostgreSQL; River's SQLite
 // schema has none of them). A later River migration that made them again
 // would have them dropped again at the next start.
-func Migrate(ctx context.Context, store *storage.Store) error {
+func Migrate(ctx context.Context, store Store) error {
 	m, err := rivermigrate.New(driver(store), nil)
 	if err != nil {
 		return fmt.Errorf("queue: migrate: %w", err)
@@ -156,7 +156,7 @@ func Migrate(ctx context.Context, store *storage.Store) error {
 	return nil
 }
 
-func driver(store *storage.Store) riverdriver.Driver[*sql.Tx] {
+func driver(store Store) riverdriver.Driver[*sql.Tx] {
 	return newDriver(store.DB(), store.Dialect())
 }
 
@@ -169,7 +169,7 @@ func newDriver(db *sql.DB, dialect storage.Dialect) riverdriver.Driver[*sql.Tx] 
 
 // New creates the queue that works the jobs of the store's outbox (see
 // NewOutbox).
-func New(store *storage.Store, cfg Config) (*Queue, error) {
+func New(store Store, cfg Config) (*Queue, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
