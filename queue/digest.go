@@ -37,8 +37,8 @@ type NoticeScanArgs struct{}
 func (NoticeScanArgs) Kind() string { return "notice_scan" }
 
 // QueueNotices inserts one DM job per notice in tx (storage.Outbox).
-func (q *Queue) QueueNotices(ctx context.Context, tx *sql.Tx, notices []storage.Notice) error {
-	return insertAll(ctx, q, tx, "notices", notices, func(n storage.Notice) river.JobArgs { return NoticeArgs{Notice: n} })
+func (o *Outbox) QueueNotices(ctx context.Context, tx *sql.Tx, notices []storage.Notice) error {
+	return insertAll(ctx, o, tx, "notices", notices, func(n storage.Notice) river.JobArgs { return NoticeArgs{Notice: n} })
 }
 
 // ScanNotices queues the digests and escalations whose moment has come

@@ -38,7 +38,7 @@ func newDigestWorld(t *testing.T, db string, start time.Time, admins ...string) 
 	b := testbot.New(t, db, nil, testbot.Admins(ids...), testbot.NoWorkers())
 	b.Store.SetClock(clk.Now)
 	b.Store.SetReminderPolicy(storage.ReminderPolicy{Zone: time.UTC, Lead: 2, EscalateAfter: 7})
-	other, err := storage.Open(ctx, b.URL)
+	other, err := storage.Open(ctx, b.URL, storage.WithOutbox(queue.NewOutbox))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,8 +42,8 @@ type Mailer interface {
 }
 
 // QueueInvitationEmail inserts the email job for an invitation in tx.
-func (q *Queue) QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, publicURL string) error {
-	return q.insert(ctx, tx, InvitationEmailArgs{InvitationID: invitationID, PublicURL: publicURL})
+func (o *Outbox) QueueInvitationEmail(ctx context.Context, tx *sql.Tx, invitationID int64, publicURL string) error {
+	return o.insert(ctx, tx, InvitationEmailArgs{InvitationID: invitationID, PublicURL: publicURL})
 }
 
 type emailWorker struct {

@@ -83,7 +83,7 @@ func (w *fanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) err
 		return fmt.Errorf("queue: fan-out: %w", err)
 	}
 	defer tx.Rollback()
-	if err := w.q.insertDMs(ctx, tx, ids, priorityBulk); err != nil {
+	if err := w.q.out.insertDMs(ctx, tx, ids, priorityBulk); err != nil {
 		return err
 	}
 	if len(rest) > 0 {

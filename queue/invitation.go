@@ -23,8 +23,8 @@ type InvitationDMArgs struct {
 func (InvitationDMArgs) Kind() string { return "invitation_dm" }
 
 // QueueInvitationDM inserts the invitation DM job in tx (storage.Outbox).
-func (q *Queue) QueueInvitationDM(ctx context.Context, tx *sql.Tx, invitationID int64) error {
-	return q.insert(ctx, tx, InvitationDMArgs{InvitationID: invitationID})
+func (o *Outbox) QueueInvitationDM(ctx context.Context, tx *sql.Tx, invitationID int64) error {
+	return o.insert(ctx, tx, InvitationDMArgs{InvitationID: invitationID})
 }
 
 type invitationDMWorker struct {

@@ -94,11 +94,32 @@ type Config struct {
 	ReconcileEvery time.Duration
 }
 
-// Queue inserts and works jobs.
+// Queue works jobs.
 type Queue struct {
 	client *river.Client[*sql.Tx]
-	store  *storage.Store
+	out    *Outbox // inserts the jobs that jobs make
+	store  Store
 	cfg    Config
+}
+
+// Outbox inserts jobs in the transactions of the store that owns it
+// (storage.Outbox): a client of River's that only inserts, on the store's
+// pool, so that a store can be given its outbox when it is opened, before
+// any Queue that works its jobs exists.
+type Outbox struct {
+	client *river.Client[*sql.Tx]
+}
+
+var _ storage.Outbox = (*Outbox)(nil)
+
+// NewOutbox is the store's outbox on the store's pool (a storage.OutboxFunc):
+// storage.Open(ctx, url, storage.WithOutbox(queue.NewOutbox)).
+func NewOutbox(db *sql.DB, dialect storage.Dialect) (storage.Outbox, error) {
+	client, err := river.NewClient(newDriver(db, dialect), &river.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("queue: outbox: %w", err)
+	}
+	return &Outbox{client: client}, nil
 }
 
 // unusedIndexes are River's GIN indexes on the jobs' args and metadata.
@@ -112,7 +133,7 @@ var unusedIndexes = []string{"river_job_args_index", "river_job_metadata_index"}
 // drops the indexes learnbot does not use (PostgreSQL; River's SQLite
 // schema has none of them). A later River migration that made them again
 // would have them dropped again at the next start.
-func Migrate(ctx context.Context, store *storage.Store) error {
+func Migrate(ctx context.Context, store Store) error {
 	m, err := rivermigrate.New(driver(store), nil)
 	if err != nil {
 		return fmt.Errorf("queue: migrate: %w", err)
@@ -135,15 +156,20 @@ func Migrate(ctx context.Context, store *storage.Store) error {
 	return nil
 }
 
-func driver(store *storage.Store) riverdriver.Driver[*sql.Tx] {
-	if store.Dialect() == storage.SQLite {
-		return riversqlite.New(store.DB())
-	}
-	return riverdatabasesql.New(store.DB())
+func driver(store Store) riverdriver.Driver[*sql.Tx] {
+	return newDriver(store.DB(), store.Dialect())
 }
 
-// New creates the queue and connects it to the store as its outbox.
-func New(store *storage.Store, cfg Config) (*Queue, error) {
+func newDriver(db *sql.DB, dialect storage.Dialect) riverdriver.Driver[*sql.Tx] {
+	if dialect == storage.SQLite {
+		return riversqlite.New(db)
+	}
+	return riverdatabasesql.New(db)
+}
+
+// New creates the queue that works the jobs of the store's outbox (see
+// NewOutbox).
+func New(store Store, cfg Config) (*Queue, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -208,8 +234,7 @@ func New(store *storage.Store, cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	q.client = client
-	store.SetOutbox(q)
+	q.client, q.out = client, &Outbox{client: client}
 	return q, nil
 }
 
@@ -268,33 +293,33 @@ func priorityOf(n int) int {
 // QueueDMs queues a DM per assignment in tx (storage.Outbox): one job each,
 // or for more than fanOutAbove one fan-out job that queues them (see
 // FanOutArgs).
-func (q *Queue) QueueDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64) error {
+func (o *Outbox) QueueDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64) error {
 	if len(assignmentIDs) > fanOutAbove {
-		_, err := q.client.InsertTx(ctx, tx, FanOutArgs{Ranges: idRanges(assignmentIDs)}, &river.InsertOpts{Priority: priorityDM})
+		_, err := o.client.InsertTx(ctx, tx, FanOutArgs{Ranges: idRanges(assignmentIDs)}, &river.InsertOpts{Priority: priorityDM})
 		if err != nil {
 			return fmt.Errorf("queue: insert dm fan-out: %w", err)
 		}
 		return nil
 	}
-	return q.insertDMs(ctx, tx, assignmentIDs, priorityOf(len(assignmentIDs)))
+	return o.insertDMs(ctx, tx, assignmentIDs, priorityOf(len(assignmentIDs)))
 }
 
 // insertDMs inserts one DM job per assignment in tx.
-func (q *Queue) insertDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64, priority int) error {
+func (o *Outbox) insertDMs(ctx context.Context, tx *sql.Tx, assignmentIDs []int64, priority int) error {
 	params := make([]river.InsertManyParams, len(assignmentIDs))
 	opts := &river.InsertOpts{Priority: priority}
 	for i, id := range assignmentIDs {
 		params[i] = river.InsertManyParams{Args: DMArgs{AssignmentID: id}, InsertOpts: opts}
 	}
-	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
+	if _, err := o.client.InsertManyFastTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("queue: insert dms: %w", err)
 	}
 	return nil
 }
 
 // insert adds one job in tx.
-func (q *Queue) insert(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
-	if _, err := q.client.InsertTx(ctx, tx, args, nil); err != nil {
+func (o *Outbox) insert(ctx context.Context, tx *sql.Tx, args river.JobArgs) error {
+	if _, err := o.client.InsertTx(ctx, tx, args, nil); err != nil {
 		return fmt.Errorf("queue: insert %s: %w", args.Kind(), err)
 	}
 	return nil

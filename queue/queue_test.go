@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
@@ -193,9 +194,17 @@ func TestAssignmentAndDMCommitTogether(t *testing.T) {
 			}
 		})
 		t.Run("Rollback", func(t *testing.T) {
-			b.Store.SetOutbox(failingOutbox{b.Queue})
-			defer b.Store.SetOutbox(b.Queue)
-			r := b.Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console", Actor: gina,
+			// A replica whose store was given the failing outbox.
+			failing, err := storage.Open(context.Background(), b.URL, storage.WithOutbox(
+				func(db *sql.DB, d storage.Dialect) (storage.Outbox, error) {
+					o, err := queue.NewOutbox(db, d)
+					return failingOutbox{o}, err
+				}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer failing.Close()
+			r := handlers.New(failing, b.Config, nil).Router.Handle(context.Background(), &bot.Request{Platform: model.PlatformConsole, Workspace: "console", Actor: gina,
 				Args: []bot.Arg{{Text: "assign"}, {Text: "git"}, {Text: "@ben", User: &model.User{ID: "ben", Name: "ben"}}}})
 			if !strings.Contains(r.String(), "went wrong") {
 				t.Fatalf("reply = %q; want the generic failure", r.String())

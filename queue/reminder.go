@@ -57,21 +57,21 @@ func (ReminderScanArgs) Kind() string { return "reminder_scan" }
 
 // QueueReminders inserts one reminder DM job per reminder in tx
 // (storage.Outbox).
-func (q *Queue) QueueReminders(ctx context.Context, tx *sql.Tx, reminders []storage.Reminder) error {
-	return insertAll(ctx, q, tx, "reminders", reminders, func(r storage.Reminder) river.JobArgs {
+func (o *Outbox) QueueReminders(ctx context.Context, tx *sql.Tx, reminders []storage.Reminder) error {
+	return insertAll(ctx, o, tx, "reminders", reminders, func(r storage.Reminder) river.JobArgs {
 		return ReminderArgs{AssignmentID: r.AssignmentID, ReminderKind: r.Kind, Due: r.Due.String()}
 	})
 }
 
 // insertAll inserts one job per item in tx, in one statement, at the
 // priority their number gives.
-func insertAll[T any](ctx context.Context, q *Queue, tx *sql.Tx, what string, items []T, args func(T) river.JobArgs) error {
+func insertAll[T any](ctx context.Context, o *Outbox, tx *sql.Tx, what string, items []T, args func(T) river.JobArgs) error {
 	params := make([]river.InsertManyParams, len(items))
 	opts := &river.InsertOpts{Priority: priorityOf(len(items))}
 	for i, it := range items {
 		params[i] = river.InsertManyParams{Args: args(it), InsertOpts: opts}
 	}
-	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
+	if _, err := o.client.InsertManyFastTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("queue: insert %s: %w", what, err)
 	}
 	return nil

@@ -69,7 +69,7 @@ func TestReminders(t *testing.T) {
 		b := testbot.New(t, db, nil, testbot.Admins("console:gina"), testbot.NoWorkers())
 		b.Store.SetClock(clk.Now)
 		// A second replica: its own store and queue on the same database.
-		other, err := storage.Open(ctx, b.URL)
+		other, err := storage.Open(ctx, b.URL, storage.WithOutbox(queue.NewOutbox))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,15 +26,12 @@ func BenchmarkAssignGroup10k(b *testing.B) {
 
 func benchAssignGroup(b *testing.B, dialect string) {
 	ctx := context.Background()
-	s, err := storage.Open(ctx, testdb.New(b, dialect))
+	s, err := storage.Open(ctx, testdb.New(b, dialect), storage.WithOutbox(queue.NewOutbox)) // no workers run
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
 	if err := queue.Migrate(ctx, s); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := queue.New(s, queue.Config{}); err != nil { // the outbox; no workers run
 		b.Fatal(err)
 	}
 	guide, err := s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: model.User{ID: "gina"}, Admin: true})

@@ -42,7 +42,7 @@ func benchDigests(b *testing.B, dialect string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := queue.New(s, queue.Config{}); err != nil {
+	if err := storage.GiveOutbox(s, queue.NewOutbox); err != nil {
 		b.Fatal(err)
 	}
 	now := time.Date(2026, 12, 7, 14, 0, 0, 0, time.UTC) // Monday

@@ -180,15 +180,12 @@ func benchReport(b *testing.B, dialect string) {
 func benchStore(b *testing.B, dialect string) *storage.Store {
 	b.Helper()
 	ctx := context.Background()
-	s, err := storage.Open(ctx, testdb.New(b, dialect))
+	s, err := storage.Open(ctx, testdb.New(b, dialect), storage.WithOutbox(queue.NewOutbox)) // no workers run
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
 	if err := queue.Migrate(ctx, s); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := queue.New(s, queue.Config{}); err != nil {
 		b.Fatal(err)
 	}
 	return s

@@ -53,17 +53,15 @@ func queued(t *testing.T, s *storage.Store, kind string) int {
 	return n
 }
 
-// withQueue connects the real queue (no workers) as the store's outbox.
-func withQueue(t *testing.T, s *storage.Store) *queue.Queue {
+// withQueue gives the store the real queue's outbox (no workers run).
+func withQueue(t *testing.T, s *storage.Store) {
 	t.Helper()
 	if err := queue.Migrate(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
-	q, err := queue.New(s, queue.Config{})
-	if err != nil {
+	if err := storage.GiveOutbox(s, queue.NewOutbox); err != nil {
 		t.Fatal(err)
 	}
-	return q
 }
 
 func TestDueDates(t *testing.T) {

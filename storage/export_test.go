@@ -9,11 +9,15 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
+// GiveOutbox gives an open store its outbox as WithOutbox does at Open, for
+// tests that open the store first or replace its pool (CountStatements).
+func GiveOutbox(s *Store, f OutboxFunc) error { return WithOutbox(f)(s) }
+
 // CountStatements reopens s's pool through a connector that counts every
 // statement sent on it (queries, execs, prepared statements' runs;
 // transactions' BEGIN and COMMIT are not statements here), for benchmarks
-// that hold a method to a number of statements. Call it before the queue is
-// made, so that the queue's inserts are counted too.
+// that hold a method to a number of statements. Call it before the outbox is
+// given (GiveOutbox), so that the queue's inserts are counted too.
 func CountStatements(s *Store, url string) (*atomic.Int64, error) {
 	dialect, name, dsn, err := ParseURL(url)
 	if err != nil {

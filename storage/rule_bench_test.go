@@ -34,7 +34,7 @@ func BenchmarkRules(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := queue.New(s, queue.Config{}); err != nil {
+			if err := storage.GiveOutbox(s, queue.NewOutbox); err != nil {
 				b.Fatal(err)
 			}
 			guide, err := s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "console", User: model.User{ID: "gina"}, Admin: true})

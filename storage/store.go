@@ -53,6 +53,25 @@ type Outbox interface {
 	QueueNotices(ctx context.Context, tx *sql.Tx, notices []Notice) error
 }
 
+// OutboxFunc makes a store's outbox from the store's pool once it is open:
+// the outbox inserts its jobs in the store's transactions, so it works on
+// the same database (the job queue's is queue.NewOutbox).
+type OutboxFunc func(db *sql.DB, dialect Dialect) (Outbox, error)
+
+// Option configures a store when it is opened.
+type Option func(*Store) error
+
+// WithOutbox gives the store its outbox; a store opened without one queues
+// nothing (tools, tests of storage alone).
+func WithOutbox(f OutboxFunc) Option {
+	return func(s *Store) (err error) {
+		if s.outbox, err = f(s.db.DB, s.dialect); err != nil {
+			return fmt.Errorf("storage: outbox: %w", err)
+		}
+		return nil
+	}
+}
+
 // Store keeps learnbot's state.
 type Store struct {
 	db      *sqlx.DB
@@ -70,7 +89,7 @@ type Store struct {
 
 // Open connects to url ("postgres://..." or "sqlite:<path>") and applies the
 // migrations.
-func Open(ctx context.Context, url string) (*Store, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	dialect, driver, dsn, err := ParseURL(url)
 	if err != nil {
 		return nil, err
@@ -108,6 +127,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	for _, opt := range opts {
+		if err := opt(s); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -265,9 +290,6 @@ func (s *Store) DB() *sql.DB { return s.db.DB }
 
 // Dialect tells which database the store runs on.
 func (s *Store) Dialect() Dialect { return s.dialect }
-
-// SetOutbox connects the job queue; without one nothing is queued.
-func (s *Store) SetOutbox(o Outbox) { s.outbox = o }
 
 // SetClock replaces the store's clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return now().UTC() } }

@@ -286,7 +286,7 @@ func connect(ctx context.Context, rawURL string, wait time.Duration, log *slog.L
 	}
 	deadline := time.Now().Add(wait)
 	for try := 1; ; try++ {
-		store, err := storage.Open(ctx, rawURL)
+		store, err := storage.Open(ctx, rawURL, storage.WithOutbox(queue.NewOutbox))
 		if err == nil {
 			if try > 1 {
 				log.Info("database is up", "database", maskDatabaseURL(rawURL), "tries", try)

@@ -85,7 +85,7 @@ func New(t testing.TB, db string, senders map[string]bot.Sender, opts ...Option)
 	}
 	ctx := context.Background()
 	url := testdb.New(t, db)
-	store, err := storage.Open(ctx, url)
+	store, err := storage.Open(ctx, url, storage.WithOutbox(queue.NewOutbox))
 	if err != nil {
 		t.Fatal(err)
 	}
