@@ -148,7 +148,7 @@ func (s *server) Run(ctx context.Context, ln net.Listener, log *slog.Logger) err
 		}()
 	}
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			errs <- err
@@ -259,7 +259,7 @@ func serveAside(addr, variable string, handler http.Handler, log *slog.Logger) (
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", variable, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("serving aside", "variable", variable, "addr", ln.Addr().String())
 	return ln.Addr().String(), func() { srv.Close() }, nil
