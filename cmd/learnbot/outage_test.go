@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"regexp"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
