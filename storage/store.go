@@ -13,6 +13,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	neturl "net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,7 +96,11 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	var db *sqlx.DB
+	maxConns := 20
 	if dialect == Postgres {
+		if dsn, maxConns, err = poolSize(dsn, maxConns); err != nil {
+			return nil, err
+		}
 		c, err := newPGConnector(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("storage: open: %w", err)
@@ -109,8 +114,8 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		// works with WAL, and busy_timeout makes writers queue, not fail.
 		db.SetMaxOpenConns(4)
 	} else {
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(20)
+		db.SetMaxOpenConns(maxConns)
+		db.SetMaxIdleConns(maxConns)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -153,6 +158,27 @@ func withBinaryParameters(raw string) string {
 	q.Set("binary_parameters", "yes")
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// poolSize takes pool_max_conns (the most connections the store opens at
+// once, default def) out of a PostgreSQL URL: lib/pq would send it to the
+// server as a setting it does not know.
+func poolSize(raw string, def int) (string, int, error) {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return raw, def, nil // lib/pq names the problem when it connects
+	}
+	q := u.Query()
+	if !q.Has("pool_max_conns") {
+		return raw, def, nil
+	}
+	n, err := strconv.Atoi(q.Get("pool_max_conns"))
+	if err != nil || n < 2 || n > 1000 {
+		return "", 0, fmt.Errorf("storage: pool_max_conns=%q: want a number of connections from 2 to 1000", q.Get("pool_max_conns"))
+	}
+	q.Del("pool_max_conns")
+	u.RawQuery = q.Encode()
+	return u.String(), n, nil
 }
 
 // ParseURL maps LEARNBOT_DATABASE_URL to a dialect, a database/sql driver

@@ -88,8 +88,8 @@ func matrixMode(cfg *Config) string {
 // halfConfigurations names settings that do not work without another.
 func halfConfigurations(cfg *Config) []string {
 	var w []string
-	if slackMode(cfg) == "off" && discordMode(cfg) == "off" {
-		w = append(w, "no platform is configured (SLACK_BOT_TOKEN, DISCORD_BOT_TOKEN or DISCORD_PUBLIC_KEY): "+
+	if slackMode(cfg) == "off" && discordMode(cfg) == "off" && matrixMode(cfg) == "off" {
+		w = append(w, "no platform is configured (SLACK_BOT_TOKEN, DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY or MATRIX_ACCESS_TOKEN): "+
 			"serving only the invitation pages, reports and probes")
 	}
 	if cfg.SlackBotToken == "" && (cfg.SlackSecret != "" || cfg.SlackAppToken != "") {

@@ -50,7 +50,7 @@ func TestStartupChecks(t *testing.T) {
 			[]string{"MATRIX_ACCESS_TOKEN was rejected by the homeserver (whoami: M_UNKNOWN_TOKEN)"}, nil},
 		{"MatrixUnreachable", []string{"MATRIX_HOMESERVER_URL=http://127.0.0.1:1", "MATRIX_ACCESS_TOKEN=t",
 			"LEARNBOT_ADMINS=matrix:@guide:example.org"}, false,
-			[]string{`"msg":"platform unreachable at start; going on","platform":"matrix"`, `"matrix":"sync"`}, nil},
+			[]string{`"msg":"platform unreachable at start; going on","platform":"matrix"`, `"matrix":"sync"`}, []string{"no platform"}},
 		{"AcceptedAndHalfConfigurations", []string{"SLACK_SIGNING_SECRET=s", "SLACK_BOT_TOKEN=xoxb-good",
 			"LEARNBOT_SLACK_API_URL=" + fake.URL + "/api/", "DISCORD_PUBLIC_KEY=" + key,
 			"LEARNBOT_SMTP_URL=smtp://127.0.0.1:2525", "LEARNBOT_PUBLIC_URL=http://localhost:8080"}, false,

@@ -42,20 +42,50 @@ func main() {
 	defer cancel()
 	// The first SIGINT or SIGTERM stops learnbot gracefully; a second one
 	// (an impatient Ctrl-C) exits at once.
+	// What learnbot itself prints outside its subcommands' logs (the fatal
+	// error, a second signal, the standard library's log package) comes in
+	// the format the operator chose, even when the rest of the
+	// configuration is wrong.
+	format := strings.ToLower(strings.TrimSpace(os.Getenv("LEARNBOT_LOG_FORMAT")))
+	level, err := parseLogLevel(strings.TrimSpace(os.Getenv("LEARNBOT_LOG_LEVEL")))
+	if err != nil {
+		level = slog.LevelInfo
+	}
+	log := newLogger(os.Stderr, format, level)
+	slog.SetDefault(log)
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-signals
 		cancel()
 		sig := <-signals
-		fmt.Fprintf(os.Stderr, "learnbot: %v again: exiting at once\n", sig)
-		os.Exit(1)
+		fatal(log, format, fmt.Errorf("%v again: exiting at once", sig))
 	}()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "learnbot:", err)
-		os.Exit(1)
+		var usage usageError
+		if errors.As(err, &usage) && format != "json" {
+			printUsage(os.Stderr)
+		}
+		fatal(log, format, err)
 	}
 }
+
+// fatal reports the error that stops learnbot and exits: a line a person
+// reads in a terminal, or a JSON line like every other one.
+func fatal(log *slog.Logger, format string, err error) {
+	if format == "json" {
+		log.Error("learnbot stopped", "error", err)
+	} else {
+		fmt.Fprintln(os.Stderr, "learnbot:", err)
+	}
+	os.Exit(1)
+}
+
+// usageError is a command line learnbot cannot make sense of; the overview
+// of the subcommands goes with it, except in JSON logs.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
 
 // subcommand is one thing `learnbot` does. Help, the overview and the flags
 // come from these rows, so `learnbot <name> --help` exists for every one.
@@ -122,8 +152,8 @@ request URLs, socket_mode_enabled. The checked-in manifest.yml is its output for
 				return err
 			}
 			if !socketMode && !strings.HasPrefix(e.cfg.PublicURL, "https://") || isLocalURL(e.cfg.PublicURL) && !socketMode {
-				fmt.Fprintf(os.Stderr, "learnbot: Slack sends requests only to a public https:// URL; LEARNBOT_PUBLIC_URL is %s "+
-					"(set it, or use Socket Mode: SLACK_APP_TOKEN)\n", e.cfg.PublicURL)
+				e.log.Warn("Slack sends requests only to a public https:// URL: set LEARNBOT_PUBLIC_URL, or use Socket Mode (SLACK_APP_TOKEN)",
+					"LEARNBOT_PUBLIC_URL", e.cfg.PublicURL)
 			}
 			_, err = e.stdout.Write(out)
 			return err
@@ -139,8 +169,7 @@ func noFlags(f func(ctx context.Context, e *invocation) error) func(*flag.FlagSe
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		printUsage(stdout)
-		return errors.New("name a subcommand")
+		return usageError{errors.New("name a subcommand")}
 	}
 	switch args[0] {
 	case "-h", "-help", "--help":
@@ -153,8 +182,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		sc, _ := lookup(args[1:])
 		if sc == nil {
-			printUsage(stdout)
-			return fmt.Errorf("no subcommand %q", strings.Join(args[1:], " "))
+			return usageError{fmt.Errorf("no subcommand %q", strings.Join(args[1:], " "))}
 		}
 		printHelp(stdout, sc)
 		return nil
@@ -164,14 +192,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	sc, rest := lookup(args)
 	if sc == nil {
 		if group := groupOf(args[0]); len(group) > 0 {
-			printUsage(stdout)
 			if slices.ContainsFunc(args[1:], isHelpFlag) {
+				printUsage(stdout)
 				return nil
 			}
-			return fmt.Errorf("%s needs one of: %s", args[0], strings.Join(group, ", "))
+			return usageError{fmt.Errorf("%s needs one of: %s", args[0], strings.Join(group, ", "))}
 		}
-		printUsage(stdout)
-		return fmt.Errorf("unknown subcommand %q", strings.Join(args, " "))
+		return usageError{fmt.Errorf("unknown subcommand %q", strings.Join(args, " "))}
 	}
 	fs := flag.NewFlagSet(sc.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // help goes to stdout below, errors are returned

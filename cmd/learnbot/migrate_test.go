@@ -18,7 +18,7 @@ func TestConcurrentMigrations(t *testing.T) {
 	for _, d := range []string{"postgres"} {
 		t.Run(d, func(t *testing.T) {
 			for round := 0; round < 3; round++ {
-				cfg := &Config{DatabaseURL: testdb.New(t, d)}
+				cfg := &Config{DatabaseURL: testdb.NewShared(t, 4)}
 				var wg sync.WaitGroup
 				errs := make([]error, 4)
 				for i := range errs {

@@ -41,7 +41,7 @@ type replica struct {
 // decision pressed on two replicas at the same moment resolves once, and an
 // event retried to another replica is handled once.
 func TestReplicas(t *testing.T) {
-	dbURL := testdb.New(t, "postgres")
+	dbURL := testdb.NewShared(t, 3)
 	bin := learnbotBinary(t)
 	fake := fakeslack.New(replicaToken, "")
 	api := httptest.NewServer(fake)

@@ -17,6 +17,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
 	"github.com/learnbot/learnbot/handlers"
+	"github.com/learnbot/learnbot/internal/logthrottle"
 	"github.com/learnbot/learnbot/web"
 )
 
@@ -133,6 +134,7 @@ func (s *server) Run(ctx context.Context, ln net.Listener, log *slog.Logger) err
 	queueDone := make(chan error, 1)
 	go func() { queueDone <- s.core.queue.Run(qctx) }()
 	go s.core.metrics.TrackQueueDepth(qctx, s.core.queue.Depth, queueDepthEvery)
+	go s.watchDatabase(qctx, log)
 
 	var wg sync.WaitGroup
 	errs := make(chan error, len(s.runners)+1)
@@ -148,7 +150,7 @@ func (s *server) Run(ctx context.Context, ln net.Listener, log *slog.Logger) err
 		}()
 	}
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			errs <- err
@@ -201,6 +203,39 @@ func (s *server) Run(ctx context.Context, ln net.Listener, log *slog.Logger) err
 	}
 	log.Info("stopped")
 	return errors.Join(runErr, err, qerr)
+}
+
+// dbWatchEvery is how often serve pings the database to report an outage
+// and, above all, its end.
+const dbWatchEvery = 5 * time.Second
+
+// watchDatabase pings the database every dbWatchEvery: a failed ping is an
+// ERROR of the component "database" (one per 10 s, as every cause), and the
+// first ping that succeeds after failures of the database or of River
+// (whose only dependency is the database) writes one INFO line, "recovered",
+// with how many ERRORs there were (internal/logthrottle).
+func (s *server) watchDatabase(ctx context.Context, log *slog.Logger) {
+	log = log.With("component", "database")
+	tick := time.NewTicker(dbWatchEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, readyTimeout)
+		err := s.core.store.Ping(pctx)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			log.Error("database unreachable", "error", err)
+		default:
+			logthrottle.Recovered(ctx, log, "database", "river")
+		}
+	}
 }
 
 // waitUntil runs wait and reports whether it returned before ctx ended.
@@ -259,7 +294,7 @@ func serveAside(addr, variable string, handler http.Handler, log *slog.Logger) (
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", variable, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("serving aside", "variable", variable, "addr", ln.Addr().String())
 	return ln.Addr().String(), func() { srv.Close() }, nil

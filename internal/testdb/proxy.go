@@ -17,6 +17,7 @@ type Proxy struct {
 
 	mu     sync.Mutex
 	thawed chan struct{} // closed while bytes flow
+	cut    bool          // connections are closed at once (Cut)
 	conns  []net.Conn
 }
 
@@ -62,6 +63,25 @@ func (p *Proxy) Thaw() {
 	}
 }
 
+// Cut closes every connection and closes new ones as they come, as a
+// database that went down does, until Restore.
+func (p *Proxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = true
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// Restore lets connections through again after Cut.
+func (p *Proxy) Restore() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = false
+}
+
 func (p *Proxy) gate() <-chan struct{} {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -80,12 +100,25 @@ func (p *Proxy) accept() {
 
 func (p *Proxy) serve(client net.Conn) {
 	<-p.gate()
+	p.mu.Lock()
+	cut := p.cut
+	p.mu.Unlock()
+	if cut {
+		client.Close()
+		return
+	}
 	server, err := net.Dial("tcp", p.target)
 	if err != nil {
 		client.Close()
 		return
 	}
 	p.mu.Lock()
+	if p.cut {
+		p.mu.Unlock()
+		client.Close()
+		server.Close()
+		return
+	}
 	p.conns = append(p.conns, client, server)
 	p.mu.Unlock()
 	go p.pipe(server, client)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	_ "github.com/lib/pq"
@@ -43,32 +44,54 @@ func New(t testing.TB, dialect string) string {
 	return ""
 }
 
-func newSchema(t testing.TB) string {
+// NewShared returns the URL of a fresh PostgreSQL database that procs
+// learnbot processes (or stores) will use at once: their pools together
+// stay within this process's slot.
+func NewShared(t testing.TB, procs int) string {
+	t.Helper()
+	return newSchema(t, max(2, (PerSlot-1)/max(procs, 1)))
+}
+
+func newSchema(t testing.TB, pool ...int) string {
 	base := os.Getenv(EnvURL)
 	if base == "" {
 		t.Skip("PostgreSQL test skipped: set " + EnvURL + " (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("postgres", base)
-	if err != nil {
-		t.Fatalf("testdb: %v", err)
-	}
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		admin.Close()
-		t.Fatalf("testdb: create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("testdb: %s: %v", EnvURL, err)
 	}
 	q := u.Query()
+	q.Set("application_name", ApplicationName())
+	u.RawQuery = q.Encode()
+	base = u.String()
+	takeSlot(t)
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if err := admin(base, `CREATE SCHEMA `+schema); err != nil {
+		t.Fatalf("testdb: create schema: %v", err)
+	}
+	t.Cleanup(func() { admin(base, `DROP SCHEMA `+schema+` CASCADE`) })
+	size := PoolSize
+	if len(pool) > 0 {
+		size = pool[0]
+	}
 	q.Set("search_path", schema)
+	q.Set("pool_max_conns", strconv.Itoa(size))
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// admin runs one statement on a connection of its own, closed at once: no
+// connection stays open between tests.
+func admin(base, stmt string) error {
+	db, err := sql.Open("postgres", base)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	_, err = db.Exec(stmt)
+	return err
 }
