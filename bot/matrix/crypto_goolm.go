@@ -331,3 +331,20 @@ func (w slogWriter) Write(p []byte) (int, error) {
 	w.log.Log(context.Background(), level, "matrix: "+msg, attrs...)
 	return len(p), nil
 }
+
+// readable is evt decrypted when it is encrypted and can be decrypted (a
+// message of the bot's fetched again, after a restart), else evt.
+func (a *Adapter) readable(ctx context.Context, evt *event.Event) *event.Event {
+	if a.e2ee == nil || evt.Type != event.EventEncrypted {
+		return evt
+	}
+	if err := evt.Content.ParseRaw(evt.Type); err != nil && !errors.Is(err, event.ErrContentAlreadyParsed) {
+		return evt
+	}
+	decrypted, err := a.e2ee.mach.DecryptMegolmEvent(ctx, evt)
+	if err != nil {
+		a.e2ee.undecryptable(evt, err)
+		return evt
+	}
+	return decrypted
+}

@@ -29,3 +29,6 @@ func (a *Adapter) startCrypto(_ context.Context, syncer *mautrix.DefaultSyncer) 
 // directRoomState is the initial state of a direct room: unencrypted, as
 // this build cannot encrypt.
 func (a *Adapter) directRoomState() []*event.Event { return nil }
+
+// readable is evt: this build reads no encrypted event.
+func (a *Adapter) readable(_ context.Context, evt *event.Event) *event.Event { return evt }
