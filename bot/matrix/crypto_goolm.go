@@ -73,17 +73,8 @@ func (a *Adapter) startCrypto(ctx context.Context, syncer *mautrix.DefaultSyncer
 			"end-to-end encryption needs the access token of a login")
 	}
 	zl := zerolog.New(slogWriter{a.log}).Level(zerolog.WarnLevel)
-	db, err := dbutil.NewWithDB(a.keys.db, a.keys.dialect)
+	store, state, err := openKeyStore(ctx, a.keys, a.self(), a.client.DeviceID, a.cfg.PickleKey, zl)
 	if err != nil {
-		return fmt.Errorf("matrix: key store: %w", err)
-	}
-	dblog := dbutil.ZeroLogger(zl)
-	// One account per device: a new access token (a new device) starts
-	// with new keys instead of clashing with the old device's.
-	account := a.self().String() + "/" + a.client.DeviceID.String()
-	store := crypto.NewSQLCryptoStore(db, dblog, account, a.client.DeviceID, []byte(a.cfg.PickleKey))
-	state := sqlstatestore.NewSQLStateStore(db, dblog, false)
-	if err := upgradeKeyStore(ctx, db, store.DB, state.Database); err != nil {
 		return err
 	}
 	a.client.StateStore = state
@@ -103,6 +94,26 @@ func (a *Adapter) startCrypto(ctx context.Context, syncer *mautrix.DefaultSyncer
 	a.e2ee = e
 	a.log.Info("matrix: end-to-end encryption on", "platform", "matrix", "device", a.client.DeviceID)
 	return nil
+}
+
+// openKeyStore opens mautrix's crypto and state stores in learnbot's
+// database, creating or upgrading their tables.
+func openKeyStore(ctx context.Context, keys keyStore, user id.UserID, device id.DeviceID, pickleKey string,
+	zl zerolog.Logger) (*crypto.SQLCryptoStore, *sqlstatestore.SQLStateStore, error) {
+	db, err := dbutil.NewWithDB(keys.db, keys.dialect)
+	if err != nil {
+		return nil, nil, fmt.Errorf("matrix: key store: %w", err)
+	}
+	dblog := dbutil.ZeroLogger(zl)
+	// One account per device: a new access token (a new device) starts
+	// with new keys instead of clashing with the old device's.
+	account := user.String() + "/" + device.String()
+	store := crypto.NewSQLCryptoStore(db, dblog, account, device, []byte(pickleKey))
+	state := sqlstatestore.NewSQLStateStore(db, dblog, false)
+	if err := upgradeKeyStore(ctx, db, store.DB, state.Database); err != nil {
+		return nil, nil, err
+	}
+	return store, state, nil
 }
 
 // upgradeKeyStore creates or upgrades mautrix's tables in learnbot's
