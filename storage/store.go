@@ -15,6 +15,7 @@ import (
 	neturl "net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -86,6 +87,12 @@ type Store struct {
 	locker lock.SessionLocker
 	// reminders says when reminders go out (SetReminderPolicy).
 	reminders ReminderPolicy
+	// dsn and text serve TextDB: a pool of its own on PostgreSQL, opened
+	// on first use and closed with the store.
+	dsn      string
+	textOnce sync.Once
+	text     *sql.DB
+	textErr  error
 }
 
 // Open connects to url ("postgres://..." or "sqlite:<path>") and applies the
@@ -121,7 +128,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("storage: connect: %w", err)
 	}
-	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() },
+	s := &Store{db: db, dialect: dialect, dsn: dsn, now: func() time.Time { return time.Now().UTC() },
 		reminders: ReminderPolicy{Zone: time.UTC, Lead: 2, EscalateAfter: 7}}
 	if dialect == Postgres {
 		if s.locker, err = s.newLocker(ctx); err != nil {
@@ -314,6 +321,36 @@ func (s *Store) migrator(locked bool) (*goose.Provider, error) {
 // DB is the underlying pool, for the job queue that shares it.
 func (s *Store) DB() *sql.DB { return s.db.DB }
 
+// TextDB is a pool on the store's database for a library that keeps its
+// own tables there with its own SQL (the Matrix adapter's encryption keys,
+// written by mautrix). On SQLite it is the store's pool; on PostgreSQL a
+// small one of its own whose parameters are sent as text, as libraries
+// expect of lib/pq: the store's binary parameters cannot carry []byte into
+// a jsonb column. It is closed with the store.
+func (s *Store) TextDB() (*sql.DB, error) {
+	if s.dialect != Postgres {
+		return s.db.DB, nil
+	}
+	s.textOnce.Do(func() {
+		u, err := neturl.Parse(s.dsn)
+		if err != nil {
+			s.textErr = fmt.Errorf("storage: text pool: %w", err)
+			return
+		}
+		q := u.Query()
+		q.Set("binary_parameters", "no")
+		u.RawQuery = q.Encode()
+		c, err := newPGConnector(u.String())
+		if err != nil {
+			s.textErr = fmt.Errorf("storage: text pool: %w", err)
+			return
+		}
+		s.text = sql.OpenDB(c)
+		s.text.SetMaxOpenConns(4)
+	})
+	return s.text, s.textErr
+}
+
 // Dialect tells which database the store runs on.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
@@ -329,6 +366,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // Close closes the pool.
 func (s *Store) Close() error {
 	s.closeStatements()
+	if s.text != nil {
+		s.text.Close()
+	}
 	return s.db.Close()
 }
 

@@ -5,8 +5,10 @@
 // reply's choices are numbered and offered as reactions; a choice is a
 // reaction or a reply with the number or the label, and its outcome edits
 // the message. DMs go to one direct room per learner, created by the bot
-// and kept by learnbot. It is built on maunium.net/go/mautrix, without
-// end-to-end encryption for now: an encrypted room gets one log line.
+// and kept by learnbot. It is built on maunium.net/go/mautrix; built with
+// the tag goolm (mautrix's pure-Go olm) it works in end-to-end encrypted
+// rooms, its keys in learnbot's database (crypto_goolm.go). A build without
+// the tag declines encrypted rooms with one log line.
 package matrix
 
 import (
@@ -33,6 +35,9 @@ type Config struct {
 	// tells it.
 	UserID      string
 	AccessToken string // MATRIX_ACCESS_TOKEN
+	// PickleKey (MATRIX_PICKLE_KEY) encrypts the bot's end-to-end
+	// encryption keys in the key store (WithKeyStore).
+	PickleKey string
 }
 
 // Handler runs one request; bot.Router satisfies it.
@@ -68,6 +73,8 @@ type Adapter struct {
 	handler Handler
 	rooms   DMRooms // may be nil: direct rooms are then remembered in memory only
 	log     *slog.Logger
+	keys    keyStore // the end-to-end encryption keys' database (WithKeyStore)
+	e2ee    *e2ee    // end-to-end encryption, once Run has started it
 
 	mu     sync.Mutex
 	me     id.UserID
@@ -170,10 +177,13 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if !ok {
 		return errors.New("matrix: unexpected syncer")
 	}
+	// Encryption comes first: its sync handler reads the keys sent to the
+	// bot's device before onSync may skip the rest of a sync.
+	if err := a.startCrypto(ctx, syncer); err != nil {
+		return err
+	}
 	syncer.OnSync(a.onSync)
 	syncer.OnEventType(event.StateMember, a.onMember)
-	syncer.OnEventType(event.StateEncryption, a.onEncrypted)
-	syncer.OnEventType(event.EventEncrypted, a.onEncrypted)
 	syncer.OnEventType(event.EventMessage, a.async(a.onMessage))
 	syncer.OnEventType(event.EventReaction, a.async(a.onReaction))
 	wait := time.Second
@@ -214,6 +224,7 @@ func (a *Adapter) identify(ctx context.Context) error {
 			if err := a.setMe(who.UserID); err != nil {
 				return err
 			}
+			a.client.DeviceID = who.DeviceID
 			a.log.Info("matrix: connected", "platform", "matrix", "as", who.UserID)
 			return nil
 		case errors.Is(err, mautrix.MUnknownToken), errors.Is(err, mautrix.MForbidden):
@@ -278,14 +289,17 @@ func (a *Adapter) join(ctx context.Context, room id.RoomID) {
 	a.log.Info("matrix: joined a room", "platform", "matrix", "room", room)
 }
 
-// onEncrypted says once per room that this build cannot read it.
-func (a *Adapter) onEncrypted(ctx context.Context, evt *event.Event) {
-	a.mu.Lock()
-	seen := a.encrypted[evt.RoomID]
-	a.encrypted[evt.RoomID] = true
-	a.mu.Unlock()
-	if !seen {
-		a.log.Warn("matrix: encrypted rooms need the goolm build; ignoring this room", "platform", "matrix", "room", evt.RoomID)
+// decline says once per encrypted room that this adapter cannot read it,
+// and why.
+func (a *Adapter) decline(why string) mautrix.EventHandler {
+	return func(ctx context.Context, evt *event.Event) {
+		a.mu.Lock()
+		seen := a.encrypted[evt.RoomID]
+		a.encrypted[evt.RoomID] = true
+		a.mu.Unlock()
+		if !seen {
+			a.log.Warn("matrix: "+why+"; ignoring this encrypted room", "platform", "matrix", "room", evt.RoomID)
+		}
 	}
 }
 

@@ -62,7 +62,7 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 // openDM creates a direct room with to, invites them, and keeps it.
 func (a *Adapter) openDM(ctx context.Context, workspace string, to id.UserID) (id.RoomID, error) {
 	resp, err := a.api.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat", IsDirect: true,
-		Invite: []id.UserID{to}, Name: "learnbot"})
+		Invite: []id.UserID{to}, Name: "learnbot", InitialState: a.directRoomState()})
 	if err != nil {
 		return "", dmError(fmt.Errorf("matrix: create a direct room: %w", err))
 	}

@@ -135,6 +135,7 @@ func (a *Adapter) choicesOf(ctx context.Context, room id.RoomID, msg id.EventID)
 	if err != nil || evt.Sender != a.self() {
 		return nil
 	}
+	evt = a.readable(ctx, evt)
 	var content struct {
 		Choices []choice `json:"org.learnbot.choices"`
 	}
