@@ -26,6 +26,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/internal/memo"
+	"github.com/learnbot/learnbot/internal/pacer"
 )
 
 // Config is what the adapter needs from learnbot's configuration.
@@ -61,6 +62,12 @@ type matrixAPI interface {
 	CreateRoom(ctx context.Context, req *mautrix.ReqCreateRoom) (*mautrix.RespCreateRoom, error)
 	GetEvent(ctx context.Context, roomID id.RoomID, eventID id.EventID) (*event.Event, error)
 	GetDisplayName(ctx context.Context, mxid id.UserID) (*mautrix.RespUserDisplayName, error)
+	StateEvent(ctx context.Context, roomID id.RoomID, eventType event.Type, stateKey string, outContent any) error
+	LeaveRoom(ctx context.Context, roomID id.RoomID, optionalReq ...*mautrix.ReqLeave) (*mautrix.RespLeaveRoom, error)
+	GetAccountData(ctx context.Context, name string, output any) error
+	SetAccountData(ctx context.Context, name string, data any) error
+	JoinedMembers(ctx context.Context, roomID id.RoomID) (*mautrix.RespJoinedMembers, error)
+	ResolveAlias(ctx context.Context, alias id.RoomAlias) (*mautrix.RespAliasResolve, error)
 }
 
 var _ matrixAPI = (*mautrix.Client)(nil)
@@ -75,6 +82,17 @@ type Adapter struct {
 	log     *slog.Logger
 	keys    keyStore // the end-to-end encryption keys' database (WithKeyStore)
 	e2ee    *e2ee    // end-to-end encryption, once Run has started it
+
+	positions SyncPositions // may be nil: a restart skips what was said meanwhile
+	syncStore *syncStore
+	dedup     EventDedup // may be nil: seen remembers in memory
+	seen      *memo.Map[string, struct{}]
+	joiner    bot.Joiner // may be nil: joining a room serves no rule
+	pacers    *pacer.Set
+	shared    pacer.Shared
+	replica   string
+	now       func() time.Time
+	direct    sync.Mutex // one change of m.direct at a time
 
 	mu     sync.Mutex
 	me     id.UserID
@@ -120,10 +138,12 @@ func New(cfg Config, h Handler, opts ...Option) (*Adapter, error) {
 	a := &Adapter{cfg: cfg, client: client, api: client, handler: h, log: slog.Default(),
 		joinedAt: map[id.RoomID]time.Time{}, encrypted: map[id.RoomID]bool{},
 		dms: memo.New[string, id.RoomID](100_000), prompts: memo.New[id.EventID, []choice](10_000),
-		names: memo.New[id.UserID, string](10_000), retryMax: time.Minute, ready: make(chan struct{})}
+		names: memo.New[id.UserID, string](10_000), retryMax: time.Minute, ready: make(chan struct{}),
+		seen: memo.New[string, struct{}](10_000), now: time.Now}
 	for _, o := range opts {
 		o(a)
 	}
+	a.setup()
 	if cfg.UserID != "" {
 		if err := a.setMe(id.UserID(cfg.UserID)); err != nil {
 			return nil, err
@@ -169,7 +189,7 @@ var errRejected = errors.New("matrix: MATRIX_ACCESS_TOKEN was rejected by the ho
 // again with backoff; a rejected token ends Run with an error naming
 // MATRIX_ACCESS_TOKEN.
 func (a *Adapter) Run(ctx context.Context) error {
-	defer a.handling.Wait()
+	defer a.stopped()
 	if err := a.identify(ctx); err != nil {
 		return err
 	}
@@ -240,16 +260,16 @@ func (a *Adapter) identify(ctx context.Context) error {
 	}
 }
 
-// onSync skips the history the first sync brings (commands said while the
-// bot was away are not run late; a later session keeps the sync position
-// in the database) but accepts the invitations in it, and marks when the
-// bot joined a room, so that a joined room's past is skipped too.
+// onSync skips the history of a first sync from nowhere (no position
+// saved: what was said before learnbot ever synced is not run late) but
+// accepts the invitations in it, and marks when the bot joined a room, so
+// that a joined room's past is skipped too.
 func (a *Adapter) onSync(ctx context.Context, resp *mautrix.RespSync, since string) bool {
+	defer a.readyOnce.Do(func() { close(a.ready) })
 	if since == "" {
 		for room := range resp.Rooms.Invite {
 			a.join(ctx, room)
 		}
-		a.readyOnce.Do(func() { close(a.ready) })
 		return false
 	}
 	me := a.self()
@@ -273,9 +293,10 @@ func (a *Adapter) old(evt *event.Event) bool {
 	return ok && time.UnixMilli(evt.Timestamp).Before(at)
 }
 
-// onMember accepts invitations to rooms.
+// onMember accepts invitations to rooms, and tells the rules who joined.
 func (a *Adapter) onMember(ctx context.Context, evt *event.Event) {
 	if evt.GetStateKey() != a.self().String() || evt.Content.AsMember().Membership != event.MembershipInvite {
+		a.joinedRoom(ctx, evt)
 		return
 	}
 	a.join(ctx, evt.RoomID)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
@@ -16,12 +15,13 @@ import (
 var _ bot.Sender = (*Adapter)(nil)
 
 // SendDM delivers a direct message in the learner's direct room, which the
-// bot creates on the first DM and keeps (DMRooms) for every later one. The
-// notice's transaction ID is derived from the DM's key: a retry of a DM
-// whose outcome was lost (a crash after sending) is taken once by the
-// homeserver, which remembers transaction IDs per device (Synapse for a
-// while, Dendrite until it restarts). A rate limit comes back as
-// *model.RetryAfterError.
+// bot creates on the first DM and keeps (DMRooms) for every later one; a
+// learner who left it gets a new one. The notice's transaction ID is
+// derived from the DM's key: a retry of a DM whose outcome was lost (a
+// crash after sending) is taken once by the homeserver, which remembers
+// transaction IDs per device and room (Synapse for a while, Dendrite until
+// it restarts). A rate limit comes back as *model.RetryAfterError, and
+// paces the workspace's later sends.
 func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	if msg.To.ID == "" {
 		return &model.PermanentError{Reason: model.Reason{Message: msgNoUserID}, Err: errors.New("matrix: DM without recipient")}
@@ -33,6 +33,16 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	room := id.RoomID(msg.Channel)
 	if room == "" {
 		room, _ = a.dms.Get(msg.To.ID)
+	}
+	if room != "" {
+		here, err := a.present(ctx, room, to)
+		if err != nil {
+			return dmError(err)
+		}
+		if !here {
+			a.leaveDM(ctx, msg.Workspace, to, room)
+			room = ""
+		}
 	}
 	if room == "" {
 		var err error
@@ -48,10 +58,11 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	}
 	if _, err := a.answer(ctx, room, "", &msg.Reply, txn); err != nil {
 		if errors.Is(err, mautrix.MForbidden) {
-			// The bot is no longer in the room: the next attempt opens
-			// a new one.
+			// The bot is no longer in the room (kicked): the next
+			// attempt opens a new one.
 			a.dms.Forget(msg.To.ID)
 			a.keep(ctx, msg.Workspace, to, "")
+			return fmt.Errorf("matrix: the direct room is gone: %w", err)
 		}
 		return dmError(err)
 	}
@@ -59,13 +70,26 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	return nil
 }
 
-// openDM creates a direct room with to, invites them, and keeps it.
+// openDM creates a direct room with to, invites them, marks it direct in
+// the bot's m.direct and keeps it. A direct room that m.direct names and
+// the learner is still in is taken instead: one whose keeping was lost (a
+// crash right after its creation).
 func (a *Adapter) openDM(ctx context.Context, workspace string, to id.UserID) (id.RoomID, error) {
-	resp, err := a.api.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat", IsDirect: true,
-		Invite: []id.UserID{to}, Name: "learnbot", InitialState: a.directRoomState()})
+	if room := a.directRoom(ctx, to); room != "" {
+		a.dms.Put(to.String(), room)
+		a.keep(ctx, workspace, to, room)
+		return room, nil
+	}
+	var resp *mautrix.RespCreateRoom
+	err := a.paced(ctx, "create room", func() (err error) {
+		resp, err = a.api.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat", IsDirect: true,
+			Invite: []id.UserID{to}, Name: "learnbot", InitialState: a.directRoomState()})
+		return err
+	})
 	if err != nil {
 		return "", dmError(fmt.Errorf("matrix: create a direct room: %w", err))
 	}
+	a.markDirect(ctx, to, resp.RoomID, "")
 	a.dms.Put(to.String(), resp.RoomID)
 	a.keep(ctx, workspace, to, resp.RoomID)
 	return resp.RoomID, nil
@@ -85,15 +109,10 @@ func (a *Adapter) keep(ctx context.Context, workspace string, to id.UserID, room
 // dmError sorts a failed DM: a rate limit is retried after the wait the
 // homeserver asks for, a refusal no retry fixes is permanent.
 func dmError(err error) error {
+	err = limited(err)
 	var resp mautrix.HTTPError
 	if errors.As(err, &resp) && resp.RespError != nil {
 		switch resp.RespError.ErrCode {
-		case mautrix.MLimitExceeded.ErrCode:
-			wait := time.Second
-			if ms, ok := resp.RespError.ExtraData["retry_after_ms"].(float64); ok && ms > 0 {
-				wait = time.Duration(ms) * time.Millisecond
-			}
-			return &model.RetryAfterError{After: wait, Err: err}
 		case mautrix.MForbidden.ErrCode, "M_INVALID_PARAM", "M_BAD_JSON", "M_NOT_JSON":
 			return &model.PermanentError{Reason: model.Reason{Message: msgRefused, Detail: resp.RespError.Err}, Err: err}
 		}

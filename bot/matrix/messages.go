@@ -7,4 +7,5 @@ var (
 	msgHowToChoose = catalog.Msg("matrix.how_to_choose")
 	msgNoUserID    = catalog.Msg("matrix.no_user_id")
 	msgRefused     = catalog.Msg("matrix.refused")
+	msgNotInRoom   = catalog.Msg("matrix.not_in_room")
 )

@@ -9,11 +9,11 @@ import (
 	"strconv"
 	"strings"
 
-	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/catalog"
 )
 
 // choice is one button of a reply as Matrix shows it: a number, the
@@ -33,17 +33,38 @@ const choicesField = "org.learnbot.choices"
 // keycaps are the reactions offered for choices 1 to 10.
 var keycaps = []string{"1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟"}
 
+// symbols are the reactions that stand for a button by what it does
+// (DESIGN 5, Matrix): ✅ for Mark done and Accept, ↩️ for Undo, keyed by the
+// button's action name. A symbol is offered only where one button of a
+// message has it (a DM, a list with one open task); several get numbers.
+var symbols = map[string]string{"done": "✅", "accept": "✅", "undo": "↩️"}
+
+// symbolOf is the symbol of a button, "" when it has none.
+func symbolOf(btn bot.Button) string {
+	return symbols[(&bot.Action{ID: btn.ID}).Name()]
+}
+
 // render is a reply as a notice's text: the heading, each item with its
 // numbered choices under it, the reply's own choices, the footer and, when
 // there are choices, how to choose.
 func render(r *bot.Reply) (string, []choice) {
+	uses := map[string]int{}
+	for _, btn := range r.AllButtons() {
+		uses[symbolOf(btn)]++
+	}
 	var b strings.Builder
 	var choices []choice
+	var offered []string
 	number := func(bs []bot.Button, pad string) {
 		for _, btn := range bs {
 			c := choice{N: len(choices) + 1, Label: btn.Label, Action: btn.ID}
-			if c.N <= len(keycaps) {
+			if sym := symbolOf(btn); sym != "" && uses[sym] == 1 {
+				c.Key = sym
+			} else if c.N <= len(keycaps) {
 				c.Key = keycaps[c.N-1]
+			}
+			if c.Key != "" {
+				offered = append(offered, c.Key)
 			}
 			choices = append(choices, c)
 			fmt.Fprintf(&b, "\n%s%d %s", pad, c.N, btn.Label)
@@ -59,14 +80,15 @@ func render(r *bot.Reply) (string, []choice) {
 		b.WriteString("\n" + r.Footer)
 	}
 	if len(choices) > 0 {
-		b.WriteString("\n" + r.Lang.Say(msgHowToChoose, nil))
+		b.WriteString("\n" + r.Lang.Say(msgHowToChoose, catalog.Vars{"Reactions": strings.Join(offered, " ")}))
 	}
 	return strings.TrimLeft(b.String(), "\n"), choices
 }
 
 // answer sends reply as a notice in room, replying to the event inReplyTo
 // (none when ""), and offers its choices as reactions. txn makes the send
-// safe to repeat: the homeserver takes a transaction ID once per device.
+// safe to repeat, reactions included: the homeserver takes a transaction
+// ID once per device and room.
 func (a *Adapter) answer(ctx context.Context, room id.RoomID, inReplyTo id.EventID, reply *bot.Reply, txn string) (id.EventID, error) {
 	text, choices := render(reply)
 	content := &event.MessageEventContent{MsgType: event.MsgNotice, Body: text, Mentions: &event.Mentions{}}
@@ -77,33 +99,31 @@ func (a *Adapter) answer(ctx context.Context, room id.RoomID, inReplyTo id.Event
 	if len(choices) > 0 {
 		raw = map[string]any{choicesField: choices}
 	}
-	resp, err := a.api.SendMessageEvent(ctx, room, event.EventMessage, &event.Content{Parsed: content, Raw: raw},
-		mautrix.ReqSendEvent{TransactionID: txn})
+	resp, err := a.send(ctx, room, event.EventMessage, &event.Content{Parsed: content, Raw: raw}, txn)
 	if err != nil {
 		return "", fmt.Errorf("matrix: send a notice: %w", err)
 	}
 	if len(choices) > 0 {
 		a.prompts.Put(resp.EventID, choices)
-		a.offer(ctx, room, resp.EventID, choices, txn)
+		return resp.EventID, a.offer(ctx, room, resp.EventID, choices, txn)
 	}
 	return resp.EventID, nil
 }
 
 // offer reacts to the bot's own message with the reaction of each choice,
-// so that choosing is one click.
-func (a *Adapter) offer(ctx context.Context, room id.RoomID, msg id.EventID, choices []choice, txn string) {
+// so that choosing is one click. The message works without them (a reply
+// with the number chooses too); the error says they are not all there.
+func (a *Adapter) offer(ctx context.Context, room id.RoomID, msg id.EventID, choices []choice, txn string) error {
 	for _, c := range choices {
 		if c.Key == "" {
 			continue
 		}
 		content := &event.ReactionEventContent{RelatesTo: *(&event.RelatesTo{}).SetAnnotation(msg, c.Key)}
-		_, err := a.api.SendMessageEvent(ctx, room, event.EventReaction, content,
-			mautrix.ReqSendEvent{TransactionID: txn + ".r" + strconv.Itoa(c.N)})
-		if err != nil {
-			a.log.Warn("matrix: could not offer a choice as a reaction", "platform", "matrix", "room", room, "error", err)
-			return
+		if _, err := a.send(ctx, room, event.EventReaction, content, txn+".r"+strconv.Itoa(c.N)); err != nil {
+			return fmt.Errorf("matrix: offer a choice as a reaction: %w", err)
 		}
 	}
+	return nil
 }
 
 // edit replaces the text of the bot's message target with reply
@@ -114,13 +134,12 @@ func (a *Adapter) edit(ctx context.Context, room id.RoomID, target id.EventID, r
 	content := &event.MessageEventContent{MsgType: event.MsgNotice, Body: text}
 	content.SetEdit(target)
 	raw := map[string]any{"m.new_content": map[string]any{choicesField: choices}}
-	if _, err := a.api.SendMessageEvent(ctx, room, event.EventMessage, &event.Content{Parsed: content, Raw: raw},
-		mautrix.ReqSendEvent{TransactionID: txn}); err != nil {
+	if _, err := a.send(ctx, room, event.EventMessage, &event.Content{Parsed: content, Raw: raw}, txn); err != nil {
 		return fmt.Errorf("matrix: edit a message: %w", err)
 	}
 	a.prompts.Put(target, choices)
 	if len(choices) > 0 {
-		a.offer(ctx, room, target, choices, txn)
+		return a.offer(ctx, room, target, choices, txn)
 	}
 	return nil
 }
@@ -161,33 +180,38 @@ func (a *Adapter) onReaction(ctx context.Context, evt *event.Event) {
 func (a *Adapter) choose(ctx context.Context, evt *event.Event, target id.EventID, what string) {
 	choices := a.choicesOf(ctx, evt.RoomID, target)
 	c, ok := pick(choices, what)
-	if !ok {
+	if !ok || !a.firstSight(ctx, evt) {
 		return
 	}
 	req := a.request(ctx, evt.Sender)
 	req.Action = &bot.Action{ID: c.Action}
 	reply := a.handler.Handle(ctx, req)
 	txn := txnFor("choice", evt.ID)
-	var err error
-	if reply.Replace {
-		err = a.edit(ctx, evt.RoomID, target, reply, txn)
-	} else {
-		_, err = a.answer(ctx, evt.RoomID, evt.ID, reply, txn)
-	}
+	err := patiently(ctx, func() error {
+		if reply.Replace {
+			return a.edit(ctx, evt.RoomID, target, reply, txn)
+		}
+		_, err := a.answer(ctx, evt.RoomID, evt.ID, reply, txn)
+		return err
+	})
 	if err != nil {
 		a.log.Error("matrix: could not answer a choice", "platform", "matrix", "room", evt.RoomID, "error", err)
 	}
 }
 
-// pick finds the choice that what names.
+// pick finds the choice that what names: its reaction, its number, its
+// label, or its action's name and number ("done 2" marks the second task
+// of a list done).
 func pick(choices []choice, what string) (choice, bool) {
 	what = strings.TrimSpace(strings.ReplaceAll(what, "\ufe0f", ""))
 	if what == "" {
 		return choice{}, false
 	}
+	verb, n, _ := strings.Cut(strings.Join(strings.Fields(what), " "), " ")
 	for _, c := range choices {
 		if c.Key != "" && what == strings.ReplaceAll(c.Key, "\ufe0f", "") || what == strconv.Itoa(c.N) ||
-			strings.EqualFold(what, c.Label) {
+			strings.EqualFold(what, c.Label) ||
+			n == strconv.Itoa(c.N) && strings.EqualFold(verb, (&bot.Action{ID: c.Action}).Name()) {
 			return c, true
 		}
 	}

@@ -67,10 +67,17 @@ func (a *Adapter) onMessage(ctx context.Context, evt *event.Event) {
 
 // command runs one command line and answers it.
 func (a *Adapter) command(ctx context.Context, evt *event.Event, line string) {
+	if !a.firstSight(ctx, evt) {
+		return
+	}
 	req := a.request(ctx, evt.Sender)
 	req.Args = a.args(ctx, line)
 	reply := a.handler.Handle(ctx, req)
-	if _, err := a.answer(ctx, evt.RoomID, evt.ID, reply, txnFor("reply", evt.ID)); err != nil {
+	err := patiently(ctx, func() error {
+		_, err := a.answer(ctx, evt.RoomID, evt.ID, reply, txnFor("reply", evt.ID))
+		return err
+	})
+	if err != nil {
 		a.log.Error("matrix: could not answer a command", "platform", "matrix", "room", evt.RoomID, "error", err)
 	}
 }
@@ -79,13 +86,14 @@ func (a *Adapter) command(ctx context.Context, evt *event.Event, line string) {
 func (a *Adapter) request(ctx context.Context, user id.UserID) *bot.Request {
 	ws := a.Workspace()
 	return &bot.Request{Platform: model.PlatformMatrix, Workspace: ws, WorkspaceName: ws,
-		Actor: model.User{ID: user.String(), Name: a.name(ctx, user)}, CommandText: commandText}
+		Actor: model.User{ID: user.String(), Name: a.name(ctx, user)}, CommandText: commandText, Directory: a.Directory()}
 }
 
 // userWord matches a Matrix user ID as typed: @localpart:server.
 var userWord = regexp.MustCompile(`^@[a-zA-Z0-9._=\-/+]+:[a-zA-Z0-9.\-]+(:[0-9]{1,5})?$`)
 
-// args splits a command line into words; user IDs become users.
+// args splits a command line into words; user IDs become users, rooms
+// (#alias:server, !id:server) platform groups.
 func (a *Adapter) args(ctx context.Context, line string) []bot.Arg {
 	var args []bot.Arg
 	for _, w := range strings.Fields(line) {
@@ -93,6 +101,8 @@ func (a *Adapter) args(ctx context.Context, line string) []bot.Arg {
 		if userWord.MatchString(w) {
 			u := id.UserID(w)
 			arg.User = &model.User{ID: u.String(), Name: a.name(ctx, u)}
+		} else if g, ok := a.roomArg(ctx, w); ok {
+			arg.Group = g
 		}
 		args = append(args, arg)
 	}

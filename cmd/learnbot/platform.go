@@ -103,11 +103,14 @@ func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, e
 // direct rooms are kept in the store.
 func openMatrix(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	a, err := matrix.New(matrix.Config{HomeserverURL: cfg.MatrixURL, UserID: cfg.MatrixUserID, AccessToken: cfg.MatrixToken},
-		foregroundHandler{c.handlers, c.gate}, matrix.WithLogger(log), matrix.WithDMRooms(keptRooms{c.store}))
+		foregroundHandler{c.handlers, c.gate}, matrix.WithLogger(log), matrix.WithDMRooms(keptRooms{c.store}),
+		matrix.WithSyncPositions(syncPositions{c.store}), matrix.WithDedup(c.store), matrix.WithJoiner(c.handlers),
+		matrix.WithSharedPacing(sharedPaces{c.store}, c.replica))
 	if err != nil {
 		return nil, err
 	}
-	return &connection{via: "sync", run: a.Run, sender: a, wait: func() {}}, nil
+	return &connection{via: "sync", run: a.Run, sender: a, wait: func() {},
+		directory: func(string) bot.Directory { return a.Directory() }}, nil
 }
 
 // parseAdmin checks one LEARNBOT_ADMINS entry against the platforms table.
@@ -145,4 +148,16 @@ type keptRooms struct{ store *storage.Store }
 
 func (k keptRooms) KeepDMRoom(ctx context.Context, workspace, user, room string) error {
 	return k.store.KeepDMChannels(ctx, model.PlatformMatrix, []storage.KeptDMChannel{{Workspace: workspace, ChatID: user, Channel: room}})
+}
+
+// syncPositions keeps the Matrix sync position in the store
+// (matrix.SyncPositions).
+type syncPositions struct{ store *storage.Store }
+
+func (p syncPositions) SyncPosition(ctx context.Context, workspace, account string) (string, error) {
+	return p.store.SyncPosition(ctx, model.PlatformMatrix, workspace, account)
+}
+
+func (p syncPositions) SaveSyncPosition(ctx context.Context, workspace, account, position string) error {
+	return p.store.SaveSyncPosition(ctx, model.PlatformMatrix, workspace, account, position)
 }
