@@ -339,6 +339,28 @@ func (b *bench) discordRun(ctx context.Context, name, want string, opts ...disco
 	return nil
 }
 
+// waitOutcome waits at the fake for the outcome of a press at a
+// response_url: a decision over many targets answers "… assigning …"
+// first and replaces it with its outcome when its job is done, which the
+// fake keeps as the latest post under the same ID.
+func (b *bench) waitOutcome(ctx context.Context, id string, timeout time.Duration) (*fakeslack.Response, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		resp, err := b.waitResponse(ctx, id, time.Until(deadline))
+		if err != nil || !strings.Contains(resp.Text, ": assigning ") {
+			return resp, err
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("no outcome at response_url %s within %s: %.200q", id, timeout, resp.Text)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 // waitResponse waits at the fake for the post to a response_url.
 func (b *bench) waitResponse(ctx context.Context, id string, timeout time.Duration) (*fakeslack.Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout+10*time.Second)
@@ -814,7 +836,7 @@ func (b *bench) bulk(ctx context.Context) error {
 			return err
 		}
 		ack := time.Since(t1)
-		resp, err := b.waitResponse(ctx, id, 2*time.Minute)
+		resp, err := b.waitOutcome(ctx, id, 2*time.Minute)
 		if err != nil {
 			return err
 		}
