@@ -2,7 +2,10 @@ module github.com/learnbot/learnbot/bench
 
 go 1.26.8
 
-require github.com/learnbot/learnbot v0.0.0
+require (
+	github.com/learnbot/learnbot v0.0.0
+	github.com/lib/pq v1.12.3
+)
 
 require (
 	github.com/BurntSushi/toml v1.6.0 // indirect
@@ -15,7 +18,6 @@ require (
 	github.com/jackc/pgx/v5 v5.12.0 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/jmoiron/sqlx v1.4.0 // indirect
-	github.com/lib/pq v1.12.3 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/mfridman/interpolate v0.0.2 // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect

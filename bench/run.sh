@@ -87,7 +87,7 @@ export DISCORD_BOT_TOKEN="bench-bot-token"
 
 "$RUN/loadgen" fake -addr 127.0.0.1:0 -addr-file "$RUN/fake.url" >"$OUT/fake.log" 2>&1 &
 pids+=($!)
-"$RUN/loadgen" floor -addr 127.0.0.1:0 -addr-file "$RUN/floor.url" >"$OUT/floor.log" 2>&1 &
+"$RUN/loadgen" floor -addr 127.0.0.1:0 -addr-file "$RUN/floor.url" -db "$DBURL" >"$OUT/floor.log" 2>&1 &
 pids+=($!)
 waitfile "$RUN/fake.url" http
 waitfile "$RUN/floor.url" http

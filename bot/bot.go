@@ -90,6 +90,13 @@ type Request struct {
 	// choice. Unset means English.
 	Lang catalog.Lang
 
+	// FollowUp is where a reply to this request can still be delivered
+	// after the request ended, through the platform's Responder: Slack's
+	// response_url, Discord's interaction token, "" where the platform
+	// needs none (the console) or has none. A credential for minutes:
+	// never logged.
+	FollowUp string
+
 	// Set by the router and middleware.
 	Command *Command
 	Params  []Arg // Args after the command words
@@ -284,6 +291,13 @@ func (k DMKey) String() string {
 // the queue to try again later; a *PermanentError stops retries.
 type Sender interface {
 	SendDM(ctx context.Context, msg Message) error
+}
+
+// Responder delivers a reply to a request after the request has ended
+// (its Request.FollowUp), replacing the message whose button was pressed
+// when the reply says Replace: the outcome of work done later, by a job.
+type Responder interface {
+	Respond(ctx context.Context, workspace, followUp string, reply *Reply) error
 }
 
 // Say is a reply with one message in language l.

@@ -33,6 +33,9 @@ type Config struct {
 	// Language is LEARNBOT_LANGUAGE: for people whose language neither they
 	// nor their platform set.
 	Language catalog.Lang
+	// DeferAbove: a decision over more targets is resolved by a job when a
+	// Deferrer is set (default DefaultDeferAbove).
+	DeferAbove int
 }
 
 // Handlers is learnbot's router with every command and button, and the
@@ -47,7 +50,21 @@ type Handlers struct {
 	// request (nil when it has none), so that the rules' reconciliation
 	// can list platform groups; set once adapters exist (SetDirectory).
 	directory atomic.Pointer[func(platform, workspace string) bot.Directory]
+	// deferrer resolves large decisions in a job (SetDeferrer); nil: every
+	// decision is resolved in its request.
+	deferrer Deferrer
 }
+
+// Deferrer queues the resolution of a decision as a durable job (the
+// queue): false when one is queued for that decision already.
+type Deferrer interface {
+	DeferDecision(ctx context.Context, d storage.DeferredDecision) (bool, error)
+}
+
+// SetDeferrer has decisions over more than Config.DeferAbove targets resolved by
+// d's jobs; call it before requests are handled (the queue is made after
+// the handlers).
+func (h *Handlers) SetDeferrer(d Deferrer) { h.deferrer = d }
 
 // SetDirectory tells the handlers how to list a platform's groups outside
 // a request: the adapters are made after the handlers.
@@ -70,6 +87,9 @@ func New(store Store, cfg Config, log *slog.Logger) *Handlers {
 	}
 	if cfg.DecisionTTL == 0 {
 		cfg.DecisionTTL = 24 * time.Hour
+	}
+	if cfg.DeferAbove == 0 {
+		cfg.DeferAbove = DefaultDeferAbove
 	}
 	if cfg.InvitationTTL == 0 {
 		cfg.InvitationTTL = 14 * 24 * time.Hour

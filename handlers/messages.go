@@ -96,6 +96,8 @@ var (
 	msgDecidedNoneNew    = catalog.Msg("handlers.decision.only_new_none")
 	msgDecidedOnlyNew    = catalog.Msg("handlers.decision.only_new")
 	msgDecidedForce      = catalog.Msg("handlers.decision.force")
+	msgDeciding          = catalog.Msg("handlers.decision.deciding")
+	msgDecisionPending   = catalog.Msg("handlers.decision.pending")
 	msgGroupsNotYours    = catalog.Msg("handlers.groups.not_yours")
 	msgGroupsEmpty       = catalog.Msg("handlers.groups.empty")
 	msgGroupsHeading     = catalog.Msg("handlers.groups.heading")

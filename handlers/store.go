@@ -45,6 +45,7 @@ type Store interface {
 	StageMembers(ctx context.Context, setID string, users []model.User) error
 	Assign(ctx context.Context, p storage.AssignParams) (*storage.AssignResult, error)
 	DecisionByID(ctx context.Context, wsID int64, id string) (*storage.DecisionInfo, error)
+	DecisionSize(ctx context.Context, wsID int64, id string) (int, error)
 	DecisionGroups(ctx context.Context, wsID int64, id string, limit int) ([]storage.GroupHolding, error)
 	ResolveDecision(ctx context.Context, p storage.ResolveParams) (*storage.ResolveResult, error)
 	Unassign(ctx context.Context, p storage.UnassignParams) (*storage.UnassignResult, error)

@@ -92,6 +92,10 @@ type Config struct {
 	// it runs every ReconcileEvery (default 1h; see ReconcileArgs).
 	Reconcile      func(ctx context.Context) (int, error)
 	ReconcileEvery time.Duration
+	// Decider resolves decisions deferred to a job (see DecideArgs), and
+	// Responders deliver their outcomes, by platform.
+	Decider    Decider
+	Responders map[string]bot.Responder
 }
 
 // Queue works jobs.
@@ -195,6 +199,7 @@ func New(store Store, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &noticeScanWorker{q: q})
 	river.AddWorker(workers, &pruneWorker{q: q})
 	river.AddWorker(workers, &reconcileWorker{q: q})
+	river.AddWorker(workers, &decideWorker{q: q})
 	maxWorkers := cfg.Workers
 	if store.Dialect() == storage.SQLite {
 		// SQLite has one writer; more workers only queue on its lock.

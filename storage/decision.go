@@ -211,6 +211,38 @@ func (s *Store) DecisionByID(ctx context.Context, wsID int64, id string) (*Decis
 	return &d, nil
 }
 
+// DecisionSize is about how many targets resolving a decision of the
+// workspace works on: the people it named, the members of its groups and
+// of its platform groups' target set, each counted once per way it was
+// named (an upper bound, for choosing to resolve it later, not for
+// replies). One statement, whatever the size.
+func (s *Store) DecisionSize(ctx context.Context, wsID int64, id string) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, s.q(`SELECT
+		(SELECT COUNT(*) FROM decision_people dp WHERE dp.decision_id = d.id)
+		+ (SELECT COUNT(*) FROM group_members m JOIN decision_groups dg ON dg.group_id = m.group_id WHERE dg.decision_id = d.id)
+		+ (SELECT COUNT(*) FROM target_member_ids t WHERE t.set_id = d.target_set)
+		FROM decisions d WHERE d.id = ? AND d.workspace_id = ?`), id, wsID)
+	if err != nil {
+		return 0, fmt.Errorf("storage: decision size: %w", notFound(err))
+	}
+	return n, nil
+}
+
+// DeferredDecision is a press of a decision's button resolved later, by a
+// job, with what its outcome needs to reach the person who pressed: the
+// platform, its workspace, the reply's route there (FollowUp: Slack's
+// response_url, Discord's interaction token; a credential for minutes,
+// never logged) and the language.
+type DeferredDecision struct {
+	ResolveParams
+	Platform  string `json:"platform"`
+	Workspace string `json:"workspace"`
+	FollowUp  string `json:"follow_up,omitempty"`
+	Lang      string `json:"lang"`
+	TimeZone  string `json:"tz,omitempty"` // the presser's, as the platform gave it
+}
+
 // GroupHolding is one named group of a decision: its members and who of
 // them already holds the task.
 type GroupHolding struct {

@@ -58,23 +58,30 @@ type benchConfig struct {
 	fairDuration           time.Duration
 	restartDir             string // crash: where bench/run.sh learns of the kill and tells of the restart
 	bigMembers, bigHolders int    // bulk-100k: the user group, and how many of it hold the task
+	// database is learnbot's PostgreSQL database (LEARNBOT_DATABASE_URL):
+	// its backends' CPU counts with learnbot's.
+	database string
 }
 
 // bench runs the scenarios and collects the summary.
 type bench struct {
-	cfg         benchConfig
-	log         io.Writer
-	slack       *slackClient // to learnbot
-	slackFloor  *slackClient
-	discord     *discordClient
-	discFloor   *discordClient
-	ctl         *http.Client // metrics, the fake's controls
-	waiter      *http.Client // long polls for late replies at the fake
-	rows        []row
-	results     map[string]any
-	seq         atomic.Int64
-	fresh       atomic.Int64 // fresh learners of the write path
-	groupSeeded bool
+	cfg        benchConfig
+	log        io.Writer
+	slack      *slackClient // to learnbot
+	slackFloor *slackClient
+	discord    *discordClient
+	discFloor  *discordClient
+	// slackDurable and discDurable load the durable floor (the floor's
+	// /durable/: the write path's rows in one hand-made transaction).
+	slackDurable *slackClient
+	discDurable  *discordClient
+	ctl          *http.Client // metrics, the fake's controls
+	waiter       *http.Client // long polls for late replies at the fake
+	rows         []row
+	results      map[string]any
+	seq          atomic.Int64
+	fresh        atomic.Int64 // fresh learners of the write path
+	groupSeeded  bool
 }
 
 // row is one line of the summary table.
@@ -169,6 +176,10 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	b.slackFloor = &slackClient{base: c.floor, secret: secret, team: slackTeam, domain: "bench", respBase: c.fake + "/response/", http: newHTTPClient(conns)}
 	b.discord = &discordClient{base: c.learnbot, key: key, guild: discordGuild, app: discordApp, http: newHTTPClient(conns)}
 	b.discFloor = &discordClient{base: c.floor, key: key, guild: discordGuild, app: discordApp, http: newHTTPClient(conns)}
+	b.slackDurable = &slackClient{base: c.floor + "/durable", secret: secret, team: slackTeam, domain: "bench", respBase: c.fake + "/response/", http: newHTTPClient(conns)}
+	b.discDurable = &discordClient{base: c.floor + "/durable", key: key, guild: discordGuild, app: discordApp, http: newHTTPClient(conns)}
+	c.database = databaseName(getenv("LEARNBOT_DATABASE_URL"))
+	b.cfg.database = c.database
 	return b.run(ctx)
 }
 
@@ -339,6 +350,28 @@ func (b *bench) discordRun(ctx context.Context, name, want string, opts ...disco
 	return nil
 }
 
+// waitOutcome waits at the fake for the outcome of a press at a
+// response_url: a decision over many targets answers "… assigning …"
+// first and replaces it with its outcome when its job is done, which the
+// fake keeps as the latest post under the same ID.
+func (b *bench) waitOutcome(ctx context.Context, id string, timeout time.Duration) (*fakeslack.Response, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		resp, err := b.waitResponse(ctx, id, time.Until(deadline))
+		if err != nil || !strings.Contains(resp.Text, ": assigning ") {
+			return resp, err
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("no outcome at response_url %s within %s: %.200q", id, timeout, resp.Text)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 // waitResponse waits at the fake for the post to a response_url.
 func (b *bench) waitResponse(ctx context.Context, id string, timeout time.Duration) (*fakeslack.Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout+10*time.Second)
@@ -495,9 +528,19 @@ func (b *bench) saveProfile(ctx context.Context, path, file string, timeout time
 // after, when set, runs between the two (so that learnbot's queue is
 // drained before the floor's turn).
 func (b *bench) compare(ctx context.Context, name string, lb, fl func(ctx context.Context) Outcome, after func() error) error {
+	return b.compareDurable(ctx, name, lb, fl, nil, after)
+}
+
+// compareDurable is compare, then, when dur is set, the same load against
+// the durable floor, with the CPU per request of learnbot and of the
+// durable floor (learnbot's process and its database's PostgreSQL
+// backends, from /proc, over each load).
+func (b *bench) compareDurable(ctx context.Context, name string, lb, fl, dur func(ctx context.Context) Outcome, after func() error) error {
 	p := b.cfg.plan
 	done := b.cpuProfile(ctx, fileName(name), min(p.Duration, 30*time.Second))
+	cpu0 := readCPU(b.cfg.pid) + postgresCPU(b.cfg.database)
 	r, err := Run(ctx, name+" learnbot", p, lb)
+	cpuLB := readCPU(b.cfg.pid) + postgresCPU(b.cfg.database) - cpu0
 	done()
 	if err != nil {
 		return err
@@ -526,7 +569,55 @@ func (b *bench) compare(ctx context.Context, name string, lb, fl func(ctx contex
 		Target: "p99 < 50 ms, ≤ 3× floor, 0 errors",
 		Met:    yes(p99 < 50*time.Millisecond && ratio <= 3 && r.ErrorCount() == 0),
 	})
+	if dur == nil {
+		return nil
+	}
+	if after != nil {
+		if err := after(); err != nil {
+			return err
+		}
+	}
+	cpu0 = postgresCPU(b.cfg.database)
+	d, err := Run(ctx, name+" durable floor", p, dur)
+	cpuDur := postgresCPU(b.cfg.database) - cpu0
+	if err != nil {
+		return err
+	}
+	b.logf("%s", d)
+	perLB, perDur := perRequest(cpuLB, r), perRequest(cpuDur, d)
+	b.logf("%s: CPU per request (learnbot and PostgreSQL, from /proc): learnbot %s, durable floor %s (PostgreSQL)",
+		name, perLB, perDur)
+	b.results[name+" durable"] = map[string]any{"durable_floor": summarize(d),
+		"cpu_ms_per_request": perLB.Seconds() * 1000, "durable_cpu_ms_per_request": perDur.Seconds() * 1000}
+	ratio = 0
+	if d.Percentile(0.99) > 0 {
+		ratio = float64(r.Percentile(0.99)) / float64(d.Percentile(0.99))
+	}
+	b.add(row{
+		Scenario: fmt.Sprintf("%s against the durable floor (its rows in one transaction)", name),
+		Learnbot: latencies(r), Floor: latencies(d),
+		Ratio:  fmt.Sprintf("p99 ×%.1f", ratio),
+		Target: "p99 < 50 ms, ≤ 10× floor",
+		Met:    yes(p99 < 50*time.Millisecond && ratio <= 10),
+	})
+	cpuRatio := 0.0
+	if perDur > 0 {
+		cpuRatio = float64(perLB) / float64(perDur)
+	}
+	b.add(row{
+		Scenario: fmt.Sprintf("%s: CPU per request, learnbot and PostgreSQL (DMs sent meanwhile included)", name),
+		Learnbot: perLB.Round(10 * time.Microsecond).String(), Floor: perDur.Round(10*time.Microsecond).String() + " (durable)",
+		Ratio: fmt.Sprintf("×%.1f", cpuRatio), Target: "≤ 3 ms", Met: yes(perLB > 0 && perLB <= 3*time.Millisecond),
+	})
 	return nil
+}
+
+// perRequest is cpu shared among the requests a load answered.
+func perRequest(cpu time.Duration, r *Result) time.Duration {
+	if r.OK == 0 {
+		return 0
+	}
+	return cpu / time.Duration(r.OK)
 }
 
 // fileName turns a scenario name into a file name: "read /tasks slack" is
@@ -664,7 +755,7 @@ func (b *bench) readPath(ctx context.Context) error {
 func (b *bench) writePath(ctx context.Context) error {
 	for _, platform := range b.cfg.platforms {
 		b.logf("write path on %s: %d tasks", platform, b.cfg.writeTasks)
-		var lb, fl func(ctx context.Context) Outcome
+		var lb, fl, dur func(ctx context.Context) Outcome
 		var n atomic.Int64
 		want := "to 3 people"
 		switch platform {
@@ -685,6 +776,9 @@ func (b *bench) writePath(ctx context.Context) error {
 			fl = func(ctx context.Context) Outcome {
 				return b.slackCommand(ctx, b.slackFloor, slackAdmin, "/assign", text(), "")
 			}
+			dur = func(ctx context.Context) Outcome {
+				return b.slackCommand(ctx, b.slackDurable, slackAdmin, "/assign", text(), "")
+			}
 		case "discord":
 			for t := range b.cfg.writeTasks {
 				key := fmt.Sprintf("w%02d", t)
@@ -702,6 +796,9 @@ func (b *bench) writePath(ctx context.Context) error {
 			}
 			fl = func(ctx context.Context) Outcome {
 				return b.discordCommand(ctx, b.discFloor, discordAdmin, "assign", "", opts()...)
+			}
+			dur = func(ctx context.Context) Outcome {
+				return b.discordCommand(ctx, b.discDurable, discordAdmin, "assign", "", opts()...)
 			}
 		default:
 			return fmt.Errorf("unknown platform %q", platform)
@@ -726,7 +823,7 @@ func (b *bench) writePath(ctx context.Context) error {
 		if err := b.fakeControl(ctx, "/reset"); err != nil {
 			return err
 		}
-		if err := b.compare(ctx, "write /assign "+platform, lb, fl, drain); err != nil {
+		if err := b.compareDurable(ctx, "write /assign "+platform, lb, fl, dur, drain); err != nil {
 			return err
 		}
 	}
@@ -814,7 +911,7 @@ func (b *bench) bulk(ctx context.Context) error {
 			return err
 		}
 		ack := time.Since(t1)
-		resp, err := b.waitResponse(ctx, id, 2*time.Minute)
+		resp, err := b.waitOutcome(ctx, id, 2*time.Minute)
 		if err != nil {
 			return err
 		}

@@ -113,7 +113,7 @@ func (b *bench) bulk100kSteps(ctx context.Context) error {
 		return fmt.Errorf("Only new: %w", err)
 	}
 	ack := time.Since(t1)
-	resp, err := b.waitResponse(ctx, id, 2*time.Minute)
+	resp, err := b.waitOutcome(ctx, id, 2*time.Minute)
 	done()
 	if err != nil {
 		return fmt.Errorf("Only new (click acknowledged in %s): %w", ack.Round(time.Millisecond), err)

@@ -20,6 +20,9 @@ type floor struct {
 	slackSecret string
 	discordKey  ed25519.PublicKey
 	now         func() time.Time
+	// durable, when set, also serves everything under /durable/: the
+	// same answers after the rows of a command were written (durable.go).
+	durable *durable
 }
 
 const (
@@ -34,6 +37,9 @@ func (f *floor) routes() *http.ServeMux {
 	mux.HandleFunc("POST /slack/interactions", f.slack(""))
 	mux.HandleFunc("POST /slack/events", f.slack(""))
 	mux.HandleFunc("POST /discord/interactions", f.discord)
+	if f.durable != nil {
+		mux.Handle("/durable/", http.StripPrefix("/durable", f.durable.wrap(mux)))
+	}
 	return mux
 }
 

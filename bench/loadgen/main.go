@@ -38,7 +38,8 @@ import (
 const usage = `loadgen: load and latency for learnbot, on loopback.
 
   loadgen keygen                         print LOADGEN_DISCORD_SEED and DISCORD_PUBLIC_KEY for a run
-  loadgen floor [-addr 127.0.0.1:0]      serve the floor: check signatures, answer 200
+  loadgen floor [-addr 127.0.0.1:0] [-db URL]   serve the floor: check signatures, answer 200
+                                         (-db: also the durable floor under /durable/)
   loadgen fake  [-addr 127.0.0.1:0]      serve a fake Slack Web API (and Discord's DM calls)
   loadgen load  -target URL [flags]      one load against one server; -h for flags
   loadgen bench -learnbot URL -floor URL -fake URL [flags]   the whole suite; -h for flags
@@ -78,8 +79,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return errors.New("floor: set SLACK_SIGNING_SECRET")
 		}
 		f := &floor{slackSecret: getenv("SLACK_SIGNING_SECRET"), discordKey: key.Public().(ed25519.PublicKey), now: time.Now}
-		return serveFlags(ctx, "floor", args[1:], stdout, func(*flag.FlagSet) func() http.Handler {
-			return func() http.Handler { return f.routes() }
+		return serveFlags(ctx, "floor", args[1:], stdout, func(fs *flag.FlagSet) func() http.Handler {
+			db := fs.String("db", "", "learnbot's PostgreSQL URL: also serve the durable floor under /durable/")
+			return func() http.Handler {
+				if *db != "" {
+					d, err := newDurable(*db)
+					if err != nil {
+						fmt.Fprintln(os.Stderr, "floor: -db:", err)
+						os.Exit(2)
+					}
+					f.durable = d
+				}
+				return f.routes()
+			}
 		})
 	case "fake":
 		return serveFlags(ctx, "fake", args[1:], stdout, func(fs *flag.FlagSet) func() http.Handler {

@@ -74,6 +74,27 @@ func (c *Console) SendDM(ctx context.Context, msg bot.Message) error {
 	return nil
 }
 
+// Respond prints the outcome of work a job finished after its command was
+// answered (bot.Responder): "(replaces the message above)" and the reply.
+func (c *Console) Respond(ctx context.Context, workspace, followUp string, reply *bot.Reply) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.running {
+		fmt.Fprintln(c.out) // off the prompt line
+	}
+	if reply.Replace {
+		fmt.Fprint(c.out, c.Lang.Say(msgReplaces, nil)+" ")
+	} else {
+		fmt.Fprint(c.out, "learnbot: ")
+	}
+	n := 0
+	c.render(reply, func() string {
+		n++
+		return strconv.Itoa(n)
+	})
+	return nil
+}
+
 // printDM prints one DM. c.mu is held.
 func (c *Console) printDM(msg bot.Message) {
 	fmt.Fprintf(c.out, "%s ", c.Lang.Say(msgDMTo, catalog.Vars{"Name": msg.To.ID}))

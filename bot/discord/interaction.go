@@ -135,6 +135,27 @@ func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *b
 	return nil
 }
 
+// followUp is an interaction's route for a reply after it was answered:
+// "<application ID>/<interaction token>", good for tokenLifetime.
+func followUp(i *discordgo.Interaction) string {
+	if i.AppID == "" || i.Token == "" {
+		return ""
+	}
+	return i.AppID + "/" + i.Token
+}
+
+// Respond delivers a reply to an interaction after it was answered
+// (bot.Responder): it edits the message whose button was pressed (Replace)
+// or sends an ephemeral follow-up, through the interaction's webhook.
+func (a *Adapter) Respond(ctx context.Context, workspace, route string, reply *bot.Reply) error {
+	app, token, ok := strings.Cut(route, "/")
+	if !ok || app == "" || token == "" || workspace == "" {
+		return fmt.Errorf("discord: no interaction to answer through")
+	}
+	i := &discordgo.Interaction{AppID: app, Token: token, GuildID: workspace, Type: discordgo.InteractionMessageComponent}
+	return a.finish(ctx, i, reply)
+}
+
 // response renders a reply as the interaction's immediate response. A press
 // whose reply replaces the prompt updates that message (type 7); anything
 // else is a new message, ephemeral unless the reply is public.

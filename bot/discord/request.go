@@ -22,6 +22,7 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 		Platform:  model.PlatformDiscord,
 		Workspace: i.GuildID,
 		Actor:     actor(i),
+		FollowUp:  followUp(i),
 	}
 	if req.Actor.ID == "" {
 		return nil, model.Fail(msgNoActor, nil)

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -242,6 +243,9 @@ func (a *Adapter) runActions(ctx context.Context, cb slackgo.InteractionCallback
 			Directory:     a.dir,
 			CommandText:   a.commandText,
 		}
+		if !fromHome {
+			req.FollowUp = cb.ResponseURL
+		}
 		reply := a.handler.Handle(ctx, req)
 		notice := ""
 		if fromHome || cb.ResponseURL == "" {
@@ -293,6 +297,17 @@ func (a *Adapter) runEvent(ctx context.Context, env eventEnvelope, retry int) {
 	case "member_joined_channel", "subteam_members_changed", "team_join":
 		a.handOverJoin(ctx, env)
 	}
+}
+
+// Respond delivers a reply through a press's response_url after the press
+// was answered (bot.Responder), replacing the message when the reply says
+// Replace. Slack accepts a response_url for 30 minutes.
+func (a *Adapter) Respond(ctx context.Context, workspace, responseURL string, reply *bot.Reply) error {
+	if responseURL == "" {
+		return errors.New("slack: no response_url to answer through")
+	}
+	a.postResponse(ctx, responseURL, reply, reply.Replace)
+	return nil
 }
 
 // postResponse answers through a response_url: replacing the message whose

@@ -345,7 +345,10 @@ type core struct {
 	handlers *handlers.Handlers
 	metrics  *metrics.Metrics
 	senders  map[string]bot.Sender // filled by the adapters before the queue runs
-	replica  string                // this process among the replicas (shared paces)
+	// responders deliver the outcomes of decisions resolved by jobs, by
+	// platform: the adapters that are one (filled with senders).
+	responders map[string]bot.Responder
+	replica    string // this process among the replicas (shared paces)
 	// gate lets interactive requests go first: the queue's jobs pass it
 	// (serve marks its requests; the console marks nothing, so it stays
 	// open there).
@@ -360,7 +363,7 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	if err != nil {
 		return nil, err
 	}
-	c := &core{store: store, senders: map[string]bot.Sender{}, replica: replicaName(), gate: foreground.New(foreground.Config{}),
+	c := &core{store: store, senders: map[string]bot.Sender{}, responders: map[string]bot.Responder{}, replica: replicaName(), gate: foreground.New(foreground.Config{}),
 		guard: throttle.New(log)}
 	b := readBuildInfo()
 	c.metrics = metrics.New(metrics.Build{Version: b.Version, Commit: b.Commit, GoVersion: b.GoVersion}, log)
@@ -380,13 +383,14 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	c.handlers = handlers.New(store, handlers.Config{Admins: cfg.Admins, DecisionTTL: cfg.DecisionTTL, PublicURL: cfg.PublicURL,
 		EmailEnabled: qcfg.Mailer != nil, MailFrom: cfg.MailFrom, Language: cfg.Language}, log)
 	c.handlers.Observer = observer{c.metrics}
-	qcfg.Composer = c.handlers
+	qcfg.Composer, qcfg.Decider, qcfg.Responders = c.handlers, c.handlers, c.responders
 	qcfg.Reconcile, qcfg.ReconcileEvery = c.handlers.Reconcile, cfg.ReconcileEvery
 	c.queue, err = queue.New(store, qcfg)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
+	c.handlers.SetDeferrer(c.queue)
 	return c, nil
 }
 
@@ -425,6 +429,7 @@ func runConsole(ctx context.Context, cfg *Config, first string, lang catalog.Lan
 	con := console.New(c.handlers, stdout, first, echo)
 	con.Lang = lang.Or(cfg.Language)
 	c.senders[model.PlatformConsole] = con
+	c.responders[model.PlatformConsole] = con
 	con.Settle = func(ctx context.Context) {
 		// The DMs a command queued go out within a moment; a script then
 		// reads the same session every time.

@@ -82,6 +82,9 @@ func newServer(ctx context.Context, cfg *Config, log *slog.Logger) (*server, err
 			return nil, err // the adapter names itself
 		}
 		c.senders[p.name] = conn.sender
+		if r, ok := conn.sender.(bot.Responder); ok {
+			c.responders[p.name] = r
+		}
 		if conn.routes != nil {
 			conn.routes(mux)
 		}

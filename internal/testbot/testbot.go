@@ -37,6 +37,8 @@ type options struct {
 	mailer queue.Mailer
 	noRun  bool
 	log    *slog.Logger
+	// responders, when set, resolve large decisions in jobs (DeferLarge).
+	responders map[string]bot.Responder
 }
 
 // Admins makes these identities ("slack:U1", "discord:42") admins.
@@ -58,6 +60,12 @@ func Mailer(m queue.Mailer) Option {
 
 // Logger logs through log (default: warnings and errors to stderr).
 func Logger(log *slog.Logger) Option { return func(o *options) { o.log = log } }
+
+// DeferLarge resolves decisions over more than above targets in jobs, as
+// learnbot serve does, delivering their outcomes through responders.
+func DeferLarge(above int, responders map[string]bot.Responder) Option {
+	return func(o *options) { o.cfg.DeferAbove, o.responders = above, responders }
+}
 
 // NoWorkers leaves jobs in the queue (for tests of what is queued).
 func NoWorkers() Option { return func(o *options) { o.noRun = true } }
@@ -93,9 +101,16 @@ func New(t testing.TB, db string, senders map[string]bot.Sender, opts ...Option)
 		t.Fatal(err)
 	}
 	h := handlers.New(store, o.cfg, log)
-	q, err := queue.New(store, queue.Config{Senders: senders, Composer: h, Mailer: o.mailer, Log: log})
+	qcfg := queue.Config{Senders: senders, Composer: h, Mailer: o.mailer, Log: log}
+	if o.responders != nil {
+		qcfg.Decider, qcfg.Responders = h, o.responders
+	}
+	q, err := queue.New(store, qcfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o.responders != nil {
+		h.SetDeferrer(q)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
