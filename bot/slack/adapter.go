@@ -41,9 +41,14 @@ type Config struct {
 type Handler interface {
 	// Handle turns a command or a button press into a reply.
 	Handle(ctx context.Context, req *bot.Request) *bot.Reply
-	// Home is what a user's App Home tab shows: their tasks. It must not
-	// write (it runs whenever the tab is opened or refreshed).
-	Home(ctx context.Context, platform, workspace string, user model.User) (*bot.Reply, error)
+}
+
+// Homes refreshes App Home tabs (bot/home's Refresher): it composes a
+// user's Home and publishes it through the adapter's PublishHome. The
+// adapter tells it whose Home changed: the people a reply names in Homes,
+// a DM's recipient, whoever pressed a button or opened the tab.
+type Homes interface {
+	Refresh(ctx context.Context, platform, workspace string, user model.User, notice string) error
 }
 
 // EventDedup remembers which Slack events were handled, so that Slack's
@@ -105,12 +110,17 @@ type Adapter struct {
 	// the App Home refreshes after DMs.
 	background sync.WaitGroup
 	homes      homeQueue
+	home       Homes // nil: no App Home is published
 	// wrapTransport wraps http's transport (WithTransport).
 	wrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // Option changes a default of New.
 type Option func(*Adapter)
+
+// WithHomes refreshes App Home tabs through h; attach the adapter to h as
+// its publisher.
+func WithHomes(h Homes) Option { return func(a *Adapter) { a.home = h } }
 
 // WithClock sets the clock used to check request timestamps.
 func WithClock(now func() time.Time) Option { return func(a *Adapter) { a.now = now } }

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/learnbot/learnbot/bot"
+	"github.com/learnbot/learnbot/bot/home"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/model"
@@ -49,9 +50,20 @@ func newEnvWith(t testing.TB, fake *slackFake, cfg slack.Config, h slack.Handler
 	cfg.BotToken = testBotToken
 	cfg.APIURL = fake.apiURL()
 	opts = append([]slack.Option{slack.WithClock(func() time.Time { return testNow }), slack.WithLogger(testLogger(t))}, opts...)
+	// A handler that composes Homes gets them published, as cmd/learnbot
+	// wires the refresher.
+	src, homes := h.(home.Source)
+	var refresher *home.Refresher
+	if homes {
+		refresher = home.New(src)
+		opts = append(opts, slack.WithHomes(refresher))
+	}
 	a, err := slack.New(cfg, h, opts...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if homes {
+		refresher.Attach(model.PlatformSlack, a)
 	}
 	mux := http.NewServeMux()
 	a.Routes(mux)

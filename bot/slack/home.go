@@ -6,18 +6,24 @@ import (
 	"sync"
 	"time"
 
+	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/model"
 	slackgo "github.com/slack-go/slack"
 )
 
-// refreshHome publishes the user's App Home tab: their tasks, newest first,
-// with an optional notice on top.
+// refreshHome has the user's App Home refreshed (see Homes), with an
+// optional notice on top.
 func (a *Adapter) refreshHome(ctx context.Context, team string, user model.User, notice string) error {
-	reply, err := a.handler.Home(ctx, model.PlatformSlack, team, user)
-	if err != nil {
-		return fmt.Errorf("slack: App Home of %s: %w", user.ID, err)
+	if a.home == nil {
+		return nil
 	}
-	view := homeView(reply, notice, a.commandText(cmdTasks))
+	return a.home.Refresh(ctx, model.PlatformSlack, team, user, notice)
+}
+
+// PublishHome publishes a user's App Home tab (home.Publisher): home is
+// what handlers composed (their tasks), notice a reply to show on top.
+func (a *Adapter) PublishHome(ctx context.Context, team string, user model.User, home *bot.Reply, notice string) error {
+	view := homeView(home, notice, a.commandText(cmdTasks))
 	if _, err := a.web.PublishViewContext(ctx, slackgo.PublishViewContextRequest{UserID: user.ID, View: view}); err != nil {
 		return fmt.Errorf("slack: views.publish: %w", err)
 	}
@@ -47,6 +53,9 @@ type homeQueue struct {
 
 // refreshHomeSoon queues a refresh of the user's Home unless one is waiting.
 func (a *Adapter) refreshHomeSoon(team string, user model.User) {
+	if a.home == nil {
+		return
+	}
 	q := &a.homes
 	key := teamUser{team, user.ID}
 	q.mu.Lock()

@@ -9,8 +9,10 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/learnbot/learnbot/bot/home"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/internal/fakeslack"
+	"github.com/learnbot/learnbot/model"
 )
 
 type ackMessage struct {
@@ -41,11 +43,13 @@ func TestSocketMode(t *testing.T) {
 	h := newTestHandler()
 	fake := newFakeSlack(t)
 	addPeople(fake)
+	homes := home.New(h)
 	a, err := slack.New(slack.Config{BotToken: testBotToken, AppToken: testAppToken, APIURL: fake.apiURL()}, h,
-		slack.WithLogger(testLogger(t)), slack.WithAckWait(200*time.Millisecond))
+		slack.WithLogger(testLogger(t)), slack.WithAckWait(200*time.Millisecond), slack.WithHomes(homes))
 	if err != nil {
 		t.Fatal(err)
 	}
+	homes.Attach(model.PlatformSlack, a)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.RunSocketMode(ctx) }()

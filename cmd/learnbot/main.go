@@ -25,6 +25,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/console"
+	"github.com/learnbot/learnbot/bot/home"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/handlers"
@@ -343,6 +344,7 @@ type core struct {
 	store    *storage.Store
 	queue    *queue.Queue
 	handlers *handlers.Handlers
+	homes    *home.Refresher // composes and publishes App Homes; adapters attach
 	metrics  *metrics.Metrics
 	senders  map[string]bot.Sender // filled by the adapters before the queue runs
 	// responders deliver the outcomes of decisions resolved by jobs, by
@@ -383,6 +385,7 @@ func newCore(ctx context.Context, cfg *Config, log *slog.Logger) (*core, error) 
 	c.handlers = handlers.New(store, handlers.Config{Admins: cfg.Admins, DecisionTTL: cfg.DecisionTTL, PublicURL: cfg.PublicURL,
 		EmailEnabled: qcfg.Mailer != nil, MailFrom: cfg.MailFrom, Language: cfg.Language}, log)
 	c.handlers.Observer = observer{c.metrics}
+	c.homes = home.New(c.handlers)
 	qcfg.Composer, qcfg.Decider, qcfg.Responders = c.handlers, c.handlers, c.responders
 	qcfg.Reconcile, qcfg.ReconcileEvery = c.handlers.Reconcile, cfg.ReconcileEvery
 	c.queue, err = queue.New(store, qcfg)

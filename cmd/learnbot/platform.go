@@ -61,11 +61,12 @@ var platforms = []platform{
 func openSlack(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
 	a, err := slack.New(slack.Config{SigningSecret: cfg.SlackSecret, BotToken: cfg.SlackBotToken, AppToken: cfg.SlackAppToken,
 		APIURL: cfg.SlackAPIURL, CommandPrefix: cfg.SlackPrefix, PublicURL: cfg.PublicURL}, foregroundHandler{c.handlers, c.gate},
-		slack.WithDedup(c.store), slack.WithGuard(c.guard), slack.WithJoiner(c.handlers), slack.WithDMChannels(keptChannels{c.store}), slack.WithLogger(log), slack.WithSharedPacing(sharedPaces{c.store}, c.replica),
+		slack.WithDedup(c.store), slack.WithHomes(c.homes), slack.WithGuard(c.guard), slack.WithJoiner(c.handlers), slack.WithDMChannels(keptChannels{c.store}), slack.WithLogger(log), slack.WithSharedPacing(sharedPaces{c.store}, c.replica),
 		slack.WithTransport(func(next http.RoundTripper) http.RoundTripper { return c.metrics.Transport(model.PlatformSlack, next) }))
 	if err != nil {
 		return nil, err
 	}
+	c.homes.Attach(model.PlatformSlack, a)
 	// A bot token belongs to one Slack workspace: its directory is the one.
 	conn := &connection{via: "http", routes: a.Routes, sender: a, wait: a.Wait,
 		directory: func(string) bot.Directory { return a.Directory() }}

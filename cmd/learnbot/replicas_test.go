@@ -139,6 +139,33 @@ func TestReplicas(t *testing.T) {
 		}
 	})
 
+	// The App Home refresher as serve wires it: an assignment and its DM
+	// refresh the Home its learner opened (U777, just above), a press the
+	// presser's.
+	t.Run("HomeAfterDMAndPress", func(t *testing.T) {
+		views := func(user string) int {
+			n := 0
+			for _, v := range fake.Views() {
+				if v.UserID == user {
+					n++
+				}
+			}
+			return n
+		}
+		learner := views("U777")
+		sl.command(replicas[1].base, "UGUIDE", "/learn", "task add docker Docker basics", "Added")
+		sl.command(replicas[1].base, "UGUIDE", "/assign", "docker <@U777>", "docker")
+		waitFor(t, 15*time.Second, "U777's Home refreshed after the assignment", func() bool { return views("U777") > learner })
+		reply := sl.command(replicas[0].base, "UGUIDE", "/assign", "docker <@U777>", "already assigned")
+		value := reply.button("Do not assign")
+		if value == "" {
+			t.Fatalf("no Do not assign button in %+v", reply)
+		}
+		guide := views("UGUIDE")
+		sl.click(replicas[2].base, "UGUIDE", value)
+		waitFor(t, 10*time.Second, "the presser's Home refreshed", func() bool { return views("UGUIDE") > guide })
+	})
+
 	for _, r := range replicas {
 		r.stop(t)
 	}
