@@ -257,6 +257,12 @@ func (h *Handlers) AssignmentDM(ctx context.Context, a *storage.AssignmentView) 
 	if a.GroupName != nil {
 		b.WriteString("\n" + l.Say(msgDMGroup, catalog.Vars{"Group": *a.GroupName}))
 	}
+	if !a.DueDate.IsZero() {
+		// The reminder before a date this close is not sent (storage's
+		// armReminders): this DM says when it is due.
+		today := calendar.Today(h.store.Now(), calendar.Location(a.PersonZone, h.store.ReminderPolicy().Zone))
+		b.WriteString("\n" + l.Say(msgDMDue, catalog.Vars{"Due": calendar.Describe(l, a.DueDate, today)}))
+	}
 	to := model.User{Name: a.PersonName}
 	if a.ChatID != nil {
 		to.ID = *a.ChatID

@@ -274,6 +274,7 @@ var (
 	msgPastWhen        = catalog.Msg("handlers.due.past")
 	msgDueArgs         = catalog.Msg("handlers.due.args")
 	msgAssignDue       = catalog.Msg("handlers.due.assigned")
+	msgDMDue           = catalog.Msg("handlers.dm.due")
 	msgPromptDue       = catalog.Msg("handlers.due.prompt")
 	msgDueSet          = catalog.Msg("handlers.due.set")
 	msgDueCleared      = catalog.Msg("handlers.due.cleared")

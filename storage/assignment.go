@@ -232,7 +232,7 @@ func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, due calendar.Date, 
 		return nil, nil, err
 	}
 	if !due.IsZero() {
-		err = s.armReminders(ctx, tx, ids, due)
+		err = s.armReminders(ctx, tx, ids, due, true)
 	}
 	return people, names, err
 }
