@@ -80,6 +80,9 @@ var (
 	msgAssignMissing     = catalog.Msg("handlers.assign.missing")
 	msgAssignEmptyGroups = catalog.Msg("handlers.assign.empty_groups")
 	msgAssigned          = catalog.Msg("handlers.assign.done")
+	// Invited by email, not on chat yet: no DM reaches them.
+	msgAssignedNotOnChat = catalog.Msg("handlers.assign.done_not_on_chat")
+	msgSomeNotOnChat     = catalog.Msg("handlers.assign.some_not_on_chat")
 	msgAssignUnlistable  = catalog.Msg("handlers.assign.unlistable_group")
 	msgAssignUnknownUser = catalog.Msg("handlers.assign.unknown_user")
 	msgAssignNotTarget   = catalog.Msg("handlers.assign.not_target")
