@@ -52,8 +52,15 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 	}
 	var r *bot.Reply
 	if res.Decision == nil {
-		r = bot.Say(req.Lang, msgAssigned, catalog.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Assigned,
-			"Names": nameList(req.Lang, res.Names, res.Assigned)})
+		m := msgAssigned
+		if res.NotOnChat == res.Assigned {
+			m = msgAssignedNotOnChat
+		}
+		r = bot.Say(req.Lang, m, catalog.Vars{"Task": taskName(task.Title, task.Key), "Count": res.Assigned,
+			"Names": nameList(req.Lang, res.Names, res.Assigned), "Tasks": req.Slash("tasks")})
+		if res.NotOnChat > 0 && res.NotOnChat < res.Assigned {
+			r.Text += " " + notOnChat(req, res.NotOnChat)
+		}
 	} else {
 		r = h.prompt(req.Lang, task, res, len(t.groups) > 0)
 	}
@@ -65,6 +72,11 @@ func (h *Handlers) assign(ctx context.Context, req *bot.Request) (*bot.Reply, er
 		r.Text += "\n" + req.Lang.Say(m, catalog.Vars{"Day": calendar.DayOf(req.Lang, due, h.callerToday(req))})
 	}
 	return r, nil
+}
+
+// notOnChat says that n of the people assigned get no DM before they join.
+func notOnChat(req *bot.Request, n int) string {
+	return req.Lang.Say(msgSomeNotOnChat, catalog.Vars{"Count": n, "Tasks": req.Slash("tasks")})
 }
 
 // archivedErr refuses to assign an archived task and says how to restore it.
@@ -256,6 +268,12 @@ func (h *Handlers) AssignmentDM(ctx context.Context, a *storage.AssignmentView) 
 	}
 	if a.GroupName != nil {
 		b.WriteString("\n" + l.Say(msgDMGroup, catalog.Vars{"Group": *a.GroupName}))
+	}
+	if !a.DueDate.IsZero() {
+		// The reminder before a date this close is not sent (storage's
+		// armReminders): this DM says when it is due.
+		today := calendar.Today(h.store.Now(), calendar.Location(a.PersonZone, h.store.ReminderPolicy().Zone))
+		b.WriteString("\n" + l.Say(msgDMDue, catalog.Vars{"Due": calendar.Describe(l, a.DueDate, today)}))
 	}
 	to := model.User{Name: a.PersonName}
 	if a.ChatID != nil {

@@ -193,6 +193,9 @@ func (h *Handlers) decisionOutcome(req *bot.Request, choice string, res *storage
 		outcome = msgDecidedNoneNew
 	}
 	r := bot.Say(req.Lang, outcome, vars)
+	if res.NotOnChat > 0 {
+		r.Text += " " + notOnChat(req, res.NotOnChat)
+	}
 	if res.Assigned > 0 && !info.DueDate.IsZero() {
 		// What the prompt promised ("Whoever you assign it to gets the due date").
 		r.Text += "\n" + req.Lang.Say(msgAssignDue, catalog.Vars{"Day": calendar.DayOf(req.Lang, info.DueDate, h.callerToday(req))})

@@ -217,3 +217,23 @@ func home(t *testing.T, b *testbot.Bot, chatID string) *bot.Reply {
 	}
 	return r
 }
+
+// TestDueTomorrowOneDM: assign ... due tomorrow sends one DM, the
+// assignment's, and it names the due date; no reminder comes beside it.
+func TestDueTomorrowOneDM(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		in := &inbox{}
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: in}, testbot.Admins("console:gina"))
+		b.Store.SetClock(func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) })
+		mustSay(t, run(t, b, gina, "task add git Git basics"), "git")
+		mustSay(t, run(t, b, gina, "assign git @anna due tomorrow"), "Due Tuesday, December 1")
+		mustSay(t, run(t, b, gina, "assign git @ben due 2026-12-10"), "Due Thursday, December 10")
+		b.WaitJobs(t)
+		for who, want := range map[string]string{"anna": "It is due tomorrow.", "ben": "It is due Thursday, December 10."} {
+			dms := in.to(who)
+			if len(dms) != 1 || !strings.HasPrefix(dms[0].String(), "New learning task from gina") || !strings.Contains(dms[0].String(), want) {
+				t.Errorf("%s's DMs = %v; want one, the assignment's, saying %q", who, dms, want)
+			}
+		}
+	})
+}

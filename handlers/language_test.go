@@ -1,8 +1,11 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
@@ -142,14 +145,29 @@ func TestLanguageCommand(t *testing.T) {
 }
 
 // TestDeliveryReasonInGerman: why a DM was not delivered is stored in
-// English and read in the guide's language.
+// English and read in the guide's language. Someone invited by email and
+// not on chat yet is no failure: the guide is told they find the task in
+// /tasks once they join, and nothing is logged as an ERROR.
 func TestDeliveryReasonInGerman(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
-		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"))
+		var logs syncBuffer
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"),
+			testbot.Logger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 		run(t, b, gina, "task add git Git basics")
 		run(t, b, gina, "invite zed@example.com")
-		run(t, b, gina, "assign git zed@example.com")
+		run(t, b, gina, "invite yan@example.com")
+		if got := run(t, b, gina, "assign git zed@example.com").String(); got !=
+			"Assigned Git basics (git) to 1 person: zed@example.com. They are not on chat yet and find it in /tasks once they join." {
+			t.Fatalf("assign to someone not on chat = %q", got)
+		}
+		if got := run(t, b, gina, "assign git yan@example.com @anna").String(); !strings.HasSuffix(got,
+			"Each gets a DM. 1 of them is not on chat yet and finds it in /tasks once they join.") {
+			t.Fatalf("assign to one on chat and one not = %q", got)
+		}
 		b.WaitJobs(t)
+		if strings.Contains(logs.String(), "level=ERROR") || strings.Contains(logs.String(), "level=WARN") {
+			t.Errorf("a DM to someone not on chat yet was logged as a failure:\n%s", logs.String())
+		}
 		if got := run(t, b, gina, "progress git").String(); !strings.Contains(got, "(DM not delivered: not on chat yet)") {
 			t.Fatalf("English progress = %q", got)
 		}
@@ -158,4 +176,22 @@ func TestDeliveryReasonInGerman(t *testing.T) {
 			t.Fatalf("German progress = %q", got)
 		}
 	})
+}
+
+// syncBuffer is a log written by the queue's workers and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -80,6 +80,9 @@ var (
 	msgAssignMissing     = catalog.Msg("handlers.assign.missing")
 	msgAssignEmptyGroups = catalog.Msg("handlers.assign.empty_groups")
 	msgAssigned          = catalog.Msg("handlers.assign.done")
+	// Invited by email, not on chat yet: no DM reaches them.
+	msgAssignedNotOnChat = catalog.Msg("handlers.assign.done_not_on_chat")
+	msgSomeNotOnChat     = catalog.Msg("handlers.assign.some_not_on_chat")
 	msgAssignUnlistable  = catalog.Msg("handlers.assign.unlistable_group")
 	msgAssignUnknownUser = catalog.Msg("handlers.assign.unknown_user")
 	msgAssignNotTarget   = catalog.Msg("handlers.assign.not_target")
@@ -276,6 +279,7 @@ var (
 	msgPastWhen        = catalog.Msg("handlers.due.past")
 	msgDueArgs         = catalog.Msg("handlers.due.args")
 	msgAssignDue       = catalog.Msg("handlers.due.assigned")
+	msgDMDue           = catalog.Msg("handlers.dm.due")
 	msgPromptDue       = catalog.Msg("handlers.due.prompt")
 	msgDueSet          = catalog.Msg("handlers.due.set")
 	msgDueCleared      = catalog.Msg("handlers.due.cleared")

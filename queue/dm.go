@@ -31,8 +31,14 @@ func (w *dmWorker) Work(ctx context.Context, job *river.Job[DMArgs]) error {
 		return nil // unassigned before its DM went out: no DM
 	}
 	if a.ChatID == nil {
-		// Invited by email and not on chat yet: /tasks shows it once they are.
-		return w.q.permanent(ctx, delivery{"dm", a.ID, a.Platform}, model.Reason{Message: msgNotOnChat}, nil)
+		// Invited by email and not on chat yet: /tasks shows it once they
+		// are, as the guide was told. Nothing failed: progress shows why
+		// no DM went out, and the log says it at INFO.
+		if err := w.q.store.SetDMError(ctx, a.ID, model.Reason{Message: msgNotOnChat}.Stored()); err != nil {
+			return err
+		}
+		w.q.cfg.Log.InfoContext(ctx, "no DM: not on chat yet; the task shows in tasks once they are", "job", "dm", "id", a.ID, "platform", a.Platform)
+		return nil
 	}
 	sender, ok := w.q.cfg.Senders[a.Platform]
 	if !ok {

@@ -48,7 +48,10 @@ type AssignResult struct {
 	Decision *Decision
 	Holders  int
 	New      int // targets who do not hold the task
-	people   []int64
+	// NotOnChat counts the people assigned who have no chat identity yet
+	// (invited by email): no DM reaches them; tasks shows it once they join.
+	NotOnChat int
+	people    []int64
 }
 
 // summaryNames bounds the names a summary carries.
@@ -164,6 +167,9 @@ func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams) (*
 			frag(`SELECT ?, ?, t.person_id, ?, t.group_id, FALSE, 'open', ?, `, p.WorkspaceID, p.TaskID, p.GuideID, now),
 			s.dateValue(p.Due), frag(` FROM (`), s.targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs, p.TargetSet), frag(`) t`)))
 		res.Assigned = len(res.people)
+		if err == nil {
+			res.NotOnChat, err = s.notOnChat(ctx, tx, res.people)
+		}
 		return &res, err
 	}
 	res.Names = holderNames
@@ -232,7 +238,7 @@ func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, due calendar.Date, 
 		return nil, nil, err
 	}
 	if !due.IsZero() {
-		err = s.armReminders(ctx, tx, ids, due)
+		err = s.armReminders(ctx, tx, ids, due, true)
 	}
 	return people, names, err
 }
@@ -279,6 +285,17 @@ func (s *Store) names(ctx context.Context, tx *sqlx.Tx, personIDs []int64) ([]st
 	q := join(frag(`SELECT display_name FROM people WHERE id IN (`), inList(personIDs), frag(`) ORDER BY lower(display_name)`))
 	err := tx.SelectContext(ctx, &names, s.q(q.sql), q.args...)
 	return names, err
+}
+
+// notOnChat counts the people among these who have no chat identity yet.
+func (s *Store) notOnChat(ctx context.Context, tx *sqlx.Tx, personIDs []int64) (int, error) {
+	if len(personIDs) == 0 {
+		return 0, nil
+	}
+	var n int
+	q := join(frag(`SELECT count(*) FROM people WHERE chat_id IS NULL AND id IN `), s.idSet(personIDs))
+	err := tx.GetContext(ctx, &n, s.q(q.sql), q.args...)
+	return n, err
 }
 
 func (s *Store) queueDMs(ctx context.Context, tx *sqlx.Tx, ids []int64) error {

@@ -22,6 +22,8 @@ type ResolveResult struct {
 	Decision DecisionInfo
 	Assigned int
 	Names    []string // up to 10 of the people assigned
+	// NotOnChat counts the people assigned who have no chat identity yet.
+	NotOnChat int
 }
 
 // storeDecision records the choice to ask for: the guide's, with the people
@@ -91,6 +93,9 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 				return err
 			}
 			res.Assigned = len(people)
+			if res.NotOnChat, err = s.notOnChat(ctx, tx, people); err != nil {
+				return err
+			}
 		}
 		return s.record(ctx, tx, Event{WorkspaceID: p.WorkspaceID, ActorID: ref(p.PersonID), Kind: EventDecide,
 			TaskID: ref(d.TaskID), PersonID: onlyOne(people), Count: res.Assigned,

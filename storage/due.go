@@ -86,7 +86,7 @@ func (s *Store) SetDue(ctx context.Context, p SetDueParams) (*SetDueResult, erro
 			_, err := tx.ExecContext(ctx, s.q(q.sql), q.args...)
 			return err
 		}
-		return s.armReminders(ctx, tx, ids, p.Due)
+		return s.armReminders(ctx, tx, ids, p.Due, false)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: set due: %w", err)

@@ -211,5 +211,23 @@ func TestDueDates(t *testing.T) {
 				t.Fatalf("reminders = %v; clearing the date must disarm them", got)
 			}
 		})
+		t.Run("NewAssignmentDueTomorrowNoReminderAtOnce", func(t *testing.T) {
+			// Its DM names the date: the reminder two days before, whose
+			// moment has passed, is not sent beside it.
+			erin := f.people(t, "erin")[0]
+			before := queued(t, f.s, "reminder")
+			res, err := f.s.Assign(ctx, storage.AssignParams{WorkspaceID: f.ws, TaskID: f.task.ID, GuideID: f.guide.ID,
+				PersonIDs: []int64{erin}, Due: date(t, "2026-12-01")})
+			if err != nil || res.Assigned != 1 {
+				t.Fatalf("assign = %+v, %v", res, err)
+			}
+			if n := queued(t, f.s, "reminder") - before; n != 0 {
+				t.Fatalf("%d reminders queued with the new assignment; want none (its DM says when it is due)", n)
+			}
+			list, _, _ := f.s.AssignmentsOf(ctx, f.ws, erin, 10)
+			if rs := reminderRows(t, f.s)[list[0].ID]; len(rs) != 1 || rs[0] != "overdue 2026-12-01 2026-12-02 09:00" {
+				t.Fatalf("erin's reminders = %v; want only the overdue one", rs)
+			}
+		})
 	})
 }

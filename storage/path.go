@@ -537,7 +537,7 @@ func (s *Store) releaseDue(ctx context.Context, tx *sqlx.Tx, and fragment) (int,
 			return 0, err
 		}
 		if !b.due.IsZero() {
-			if err := s.armReminders(ctx, tx, ids, b.due); err != nil {
+			if err := s.armReminders(ctx, tx, ids, b.due, true); err != nil {
 				return 0, err
 			}
 		}

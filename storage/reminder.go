@@ -48,10 +48,13 @@ type Reminder struct {
 
 // armReminders sets (or moves) the reminders of these assignments, which
 // are due on due, to their moments in each learner's time zone, and queues
-// at once those whose moment has passed already. Its statements do not
-// grow with the number of assignments: one reads the time zones among
-// them, one upserts every reminder, one claims the late ones.
-func (s *Store) armReminders(ctx context.Context, tx *sqlx.Tx, ids []int64, due calendar.Date) error {
+// at once those whose moment has passed already. For fresh assignments
+// (their DM, which names the due date, goes out now) a reminder before the
+// date whose moment has passed is dropped: "due tomorrow" is one DM, not
+// the assignment and at once its reminder. Its statements do not grow
+// with the number of assignments: one reads the time zones among them, one
+// upserts every reminder, one claims the late ones.
+func (s *Store) armReminders(ctx context.Context, tx *sqlx.Tx, ids []int64, due calendar.Date, fresh bool) error {
 	if s.reminders.Lead == 0 {
 		// Reminders are off: none armed earlier for another date may stay.
 		q := join(frag(`DELETE FROM reminders WHERE assignment_id IN `), s.idSet(ids))
@@ -85,6 +88,12 @@ func (s *Store) armReminders(ctx context.Context, tx *sqlx.Tx, ids []int64, due 
 		ON CONFLICT (assignment_id, kind) DO UPDATE SET due_date = excluded.due_date, remind_at = excluded.remind_at`))
 	if _, err := tx.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
 		return err
+	}
+	if fresh {
+		q := join(frag(`DELETE FROM reminders WHERE kind = ? AND remind_at <= ? AND assignment_id IN `, ReminderBefore, s.now()), s.idSet(ids))
+		if _, err := tx.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
+			return err
+		}
 	}
 	_, err := s.claimReminders(ctx, tx, join(frag(` AND assignment_id IN `), s.idSet(ids)))
 	return err

@@ -63,6 +63,9 @@ var (
 	msgReportNotFound = catalog.Msg("web.report.not_found")
 	msgReportExpired  = catalog.Msg("web.report.expired")
 	msgReportFailed   = catalog.Msg("web.report.failed")
+	// The separator a spreadsheet of the reader's language reads: where
+	// the decimal separator is a comma (German, French), it is ";".
+	msgReportSeparator = catalog.Msg("web.report.separator")
 )
 
 // The one-time code that links a Discord or Matrix account after acceptance.

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -105,14 +107,20 @@ func (h *Reports) download(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		hdr.Set("Content-Disposition", `attachment; filename="learnbot-links-`+rep.CreatedAt.UTC().Format("2006-01-02-1504")+`.csv"`)
-		_, _ = w.Write(content)
+		out := spreadsheetCSV(w, l)
+		recs, err := csv.NewReader(bytes.NewReader(content)).ReadAll()
+		if err == nil {
+			err = out.WriteAll(recs)
+		}
+		if err != nil {
+			h.log.ErrorContext(r.Context(), "sealed report unreadable", "report", rep.ID, "error", err)
+		}
 		return
 	}
 	hdr.Set("Content-Disposition", `attachment; filename="learnbot-report-`+rep.CreatedAt.UTC().Format("2006-01-02-1504")+`.csv"`)
 	ctx, cancel = context.WithTimeout(r.Context(), reportTimeout)
 	defer cancel()
-	out := csv.NewWriter(w)
-	out.UseCRLF = true // RFC 4180
+	out := spreadsheetCSV(w, l)
 	if err := out.Write(reportHeader); err != nil {
 		return
 	}
@@ -135,6 +143,21 @@ func (h *Reports) download(w http.ResponseWriter, r *http.Request) {
 		// The header is out: the download ends short, which the browser shows.
 		h.log.ErrorContext(r.Context(), "report CSV failed", "report", rep.ID, "error", err)
 	}
+}
+
+// spreadsheetCSV starts a CSV that spreadsheets open right in the reader's
+// language (l, from the browser's Accept-Language): a UTF-8 byte order
+// mark, without which Excel reads UTF-8 as a legacy code page, and the
+// separator the language's spreadsheets expect (";" where the decimal
+// separator is a comma).
+func spreadsheetCSV(w io.Writer, l catalog.Lang) *csv.Writer {
+	_, _ = io.WriteString(w, "\ufeff")
+	out := csv.NewWriter(w)
+	out.UseCRLF = true // RFC 4180
+	if sep := []rune(l.Say(msgReportSeparator, nil)); len(sep) == 1 && sep[0] != '"' && sep[0] != '\n' {
+		out.Comma = sep[0]
+	}
+	return out
 }
 
 // cell neutralises text a spreadsheet would run as a formula (CSV

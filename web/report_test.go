@@ -116,6 +116,10 @@ func TestReportEndToEnd(t *testing.T) {
 		if !strings.Contains(body, "\r\n") {
 			t.Fatal("CSV lines must end in CRLF (RFC 4180)")
 		}
+		body, bom := strings.CutPrefix(body, "\ufeff")
+		if !bom {
+			t.Fatal("the CSV does not start with a UTF-8 byte order mark: spreadsheets would read it as a legacy code page")
+		}
 		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 		if err != nil {
 			t.Fatalf("CSV does not parse: %v\n%s", err, body)
@@ -147,6 +151,22 @@ func TestReportEndToEnd(t *testing.T) {
 			t.Fatalf("hostile row = %q; want the formula and the title neutralised and the name intact", evilRow)
 		}
 
+		for _, lang := range []string{"de-DE,de;q=0.9", "fr-FR"} {
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/reports/"+m[1]+".csv", nil)
+			req.Header.Set("Accept-Language", lang)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
+			r.Comma = ';'
+			got, err := r.ReadAll()
+			if err != nil || len(got) != 6 || strings.Join(got[0], ",") != strings.Join(recs[0], ",") {
+				t.Fatalf("%s: %d rows, %v; want the same report separated by ;\n%s", lang, len(got), err, b)
+			}
+		}
 		if resp, _ := get("/reports/nosuchtoken.csv"); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("unknown token: %d; want 404", resp.StatusCode)
 		}

@@ -64,7 +64,7 @@ func TestInviteManyLinksAsCSV(t *testing.T) {
 		if status != http.StatusOK {
 			t.Fatalf("GET the CSV: %d %s", status, body)
 		}
-		lines := strings.Split(strings.TrimSpace(body), "\r\n")
+		lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(body, "\ufeff")), "\r\n") // the byte order mark for spreadsheets
 		if len(lines) != 31 || lines[0] != "email,role,link,expires" {
 			t.Fatalf("CSV has %d lines (want a header and 30), first %q", len(lines), lines[0])
 		}
