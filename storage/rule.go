@@ -13,7 +13,7 @@ import (
 // Rule source kinds (DESIGN 3b).
 const (
 	SourceGroup     = "group"
-	SourceChannel   = "channel"   // Slack
+	SourceChannel   = "channel"   // a Slack channel, a Matrix room
 	SourceUsergroup = "usergroup" // Slack
 	SourceRole      = "role"      // Discord
 	SourceEveryone  = "everyone"  // joining the workspace or server

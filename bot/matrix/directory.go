@@ -17,8 +17,10 @@ import (
 	"github.com/learnbot/learnbot/model"
 )
 
-// kindRoom is a Matrix room as a platform group: its joined members.
-const kindRoom = "room"
+// kindRoom is a Matrix room as a platform group (its joined members): the
+// kind of a Slack channel, which it is to Matrix, so that rules store it
+// as one.
+const kindRoom = "channel"
 
 // WithJoiner tells joiner who joins a room the bot is in, so that the
 // rules following that room serve them.
@@ -105,8 +107,13 @@ func (a *Adapter) joinedRoom(ctx context.Context, evt *event.Event) {
 	if a.joiner == nil || m.Membership != event.MembershipJoin || evt.GetStateKey() == a.self().String() {
 		return
 	}
-	if prev, ok := evt.Unsigned.PrevContent.Parsed.(*event.MemberEventContent); ok && prev.Membership == event.MembershipJoin {
-		return
+	if prev := evt.Unsigned.PrevContent; prev != nil {
+		if prev.Parsed == nil {
+			_ = prev.ParseRaw(event.StateMember)
+		}
+		if prev.AsMember().Membership == event.MembershipJoin {
+			return
+		}
 	}
 	user := id.UserID(evt.GetStateKey())
 	name := user.String()
