@@ -8,7 +8,8 @@
 
 # The build runs on the builder's own platform and cross-compiles (no cgo),
 # so a multi-platform build (docker buildx --platform linux/amd64,linux/arm64)
-# needs no emulation.
+# needs no emulation. The tag goolm builds mautrix's pure-Go olm: Matrix's
+# end-to-end encrypted rooms.
 FROM --platform=$BUILDPLATFORM golang:1.26 AS build
 # An image older than go.mod's go line fetches that toolchain.
 ENV GOTOOLCHAIN=auto
@@ -20,7 +21,7 @@ COPY . .
 ARG VERSION=
 ARG TARGETOS TARGETARCH
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/learnbot ./cmd/learnbot \
+    go build -tags goolm -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/learnbot ./cmd/learnbot \
  && mkdir /out/data
 
 # Time zones and CA roots are in the binary (cmd/learnbot/embed.go): the

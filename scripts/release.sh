@@ -69,7 +69,7 @@ for target in "${targets[@]}"; do
   [ "$goos" = windows ] && name+=.exe
   echo "building $name"
   CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch \
-    go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$out/$name" ./cmd/learnbot
+    go build -tags goolm -trimpath -ldflags "-s -w -X main.version=$version" -o "$out/$name" ./cmd/learnbot
   files+=("$name")
 done
 (cd "$out" && sha256 "${files[@]}" >SHA256SUMS)

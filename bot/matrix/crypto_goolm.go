@@ -49,6 +49,8 @@ var _ mautrix.CryptoHelper = (*e2ee)(nil)
 const (
 	keyWait       = 3 * time.Second
 	keyWaitLonger = 22 * time.Second
+	// keyBookkeeping bounds what a sync's keys take, even past a stop.
+	keyBookkeeping = 5 * time.Second
 )
 
 // startCrypto loads (or makes, the first time) the bot's device keys from
@@ -197,6 +199,11 @@ func (e *e2ee) onSync(ctx context.Context, resp *mautrix.RespSync, since string)
 			}
 		}
 	}
+	// Keys uploaded and the account saved belong together: a stop in
+	// between would leave the homeserver handing out one-time keys the
+	// bot does not keep. So they get a little time past a stop.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), keyBookkeeping)
+	defer cancel()
 	return e.mach.ProcessSyncResponse(ctx, resp, since)
 }
 
@@ -207,6 +214,14 @@ func (e *e2ee) onEncrypted(ctx context.Context, evt *event.Event) {
 	a := e.a
 	if evt.Sender == a.self() || a.old(evt) {
 		return
+	}
+	if known, err := e.state.IsEncrypted(ctx, evt.RoomID); err == nil && !known {
+		// A room whose state the bot never recorded (none of its syncs
+		// since it keeps keys brought it): learn it now, so that the
+		// answer is encrypted too, for the room's members.
+		if _, err := a.client.State(ctx, evt.RoomID); err != nil {
+			a.log.Warn("matrix: could not read an encrypted room's state", "platform", "matrix", "room", evt.RoomID, "error", err)
+		}
 	}
 	decrypted, err := e.mach.DecryptMegolmEvent(ctx, evt)
 	if errors.Is(err, crypto.ErrNoSessionFound) {

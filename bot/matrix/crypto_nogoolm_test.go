@@ -88,8 +88,3 @@ func TestDeclineEncryptedRooms(t *testing.T) {
 		t.Errorf("the log says of the encrypted room:\n%s\nwant one warning naming -tags goolm", strings.Join(lines, "\n"))
 	}
 }
-
-// handlerFunc answers every request the same.
-type handlerFunc func(context.Context, *bot.Request) *bot.Reply
-
-func (f handlerFunc) Handle(ctx context.Context, req *bot.Request) *bot.Reply { return f(ctx, req) }

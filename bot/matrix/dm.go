@@ -26,7 +26,9 @@ func (a *Adapter) SendDM(ctx context.Context, msg bot.Message) error {
 	if msg.To.ID == "" {
 		return &model.PermanentError{Reason: model.Reason{Message: msgNoUserID}, Err: errors.New("matrix: DM without recipient")}
 	}
-	if a.self() == "" {
+	select {
+	case <-a.ready: // connected, encryption started and rooms' state read
+	default:
 		return errors.New("matrix: not connected to the homeserver yet")
 	}
 	to := id.UserID(msg.To.ID)

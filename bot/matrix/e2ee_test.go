@@ -153,6 +153,50 @@ func TestEncryptedRoomsOnDendrite(t *testing.T) {
 	})
 }
 
+// TestEncryptionAfterUpgrade: a bot that joined an encrypted room in a
+// build that declined it (no key store) answers there, encrypted, once it
+// starts with a key store: it records the room's state on its first sync.
+func TestEncryptionAfterUpgrade(t *testing.T) {
+	hs := startDendrite(t)
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		botUser, botToken := hs.register(t, "learnbot_"+db)
+		guide := hs.cryptoPeer(t, "guide_"+db)
+		fwd := &lateHandler{}
+		log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		cfg := matrix.Config{HomeserverURL: hs.URL, UserID: botUser.String(), AccessToken: botToken, PickleKey: pickleKey}
+		before, err := matrix.New(cfg, fwd, matrix.WithLogger(log))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformMatrix: before}, testbot.Admins("matrix:"+guide.id().String()))
+		fwd.set(b.Router)
+		stop := run(t, before)
+		created, err := guide.c.CreateRoom(context.Background(), &mautrix.ReqCreateRoom{Preset: "private_chat",
+			Invite: []id.UserID{botUser}, InitialState: []*event.Event{encryption()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		room := created.RoomID
+		guide.wait("the bot to join", joined(room, botUser))
+		stop()
+
+		keyDB, err := b.Store.TextDB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := matrix.New(cfg, fwd, matrix.WithLogger(log), matrix.WithKeyStore(keyDB, string(b.Store.Dialect())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, after)
+		cmd := guide.say(room, "!learn task add git Git basics")
+		reply := guide.wait("the answer, encrypted", decryptedNotice(botUser, cmd))
+		if !strings.Contains(body(reply), "git") {
+			t.Errorf("task add answered %q", body(reply))
+		}
+	})
+}
+
 // encryption is the state event that makes a room encrypted.
 func encryption() *event.Event {
 	return &event.Event{Type: event.StateEncryption, StateKey: new(""),

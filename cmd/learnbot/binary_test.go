@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/learnbot/learnbot/bot/matrix"
 )
 
 // binDir holds the learnbot binary that tests run as real processes; it is
@@ -29,13 +31,22 @@ var (
 	buildOut  []byte
 )
 
+// buildTags are the tags of this test's build, for the binaries it builds:
+// goolm when the tests run with it, as learnbot's releases are built.
+func buildTags() []string {
+	if matrix.Encrypts {
+		return []string{"-tags", "goolm"}
+	}
+	return nil
+}
+
 // learnbotBinary builds cmd/learnbot once per test run (with VCS stamping,
 // as a release build would have) and returns its path.
 func learnbotBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(binDir, "learnbot")
 	buildOnce.Do(func() {
-		cmd := exec.Command("go", "build", "-buildvcs=auto", "-o", bin, ".")
+		cmd := exec.Command("go", append([]string{"build", "-buildvcs=auto", "-o", bin}, append(buildTags(), ".")...)...)
 		buildOut, buildErr = cmd.CombinedOutput()
 	})
 	if buildErr != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/learnbot/learnbot/bot/matrix"
 	"github.com/learnbot/learnbot/calendar"
 	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/queue"
@@ -37,10 +38,12 @@ type Config struct {
 	DiscordGuild  string
 	DiscordAPIURL string
 	// Matrix: the bot account (MATRIX_HOMESERVER_URL, MATRIX_USER_ID,
-	// MATRIX_ACCESS_TOKEN).
-	MatrixURL    string
-	MatrixUserID string
-	MatrixToken  string
+	// MATRIX_ACCESS_TOKEN), and the key that encrypts its end-to-end
+	// encryption keys in the database (MATRIX_PICKLE_KEY).
+	MatrixURL       string
+	MatrixUserID    string
+	MatrixToken     string
+	MatrixPickleKey string
 	// Language (LEARNBOT_LANGUAGE) is for invitation emails, and for people
 	// whose language neither they nor their platform set.
 	Language catalog.Lang
@@ -104,6 +107,7 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		MatrixURL:       or("MATRIX_HOMESERVER_URL", ""),
 		MatrixUserID:    or("MATRIX_USER_ID", ""),
 		MatrixToken:     or("MATRIX_ACCESS_TOKEN", ""),
+		MatrixPickleKey: getenv("MATRIX_PICKLE_KEY"),
 		PprofAddr:       or("LEARNBOT_PPROF_ADDR", ""),
 		MetricsAddr:     or("LEARNBOT_METRICS_ADDR", ""),
 		LogFormat:       strings.ToLower(or("LEARNBOT_LOG_FORMAT", "text")),
@@ -112,6 +116,9 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return nil, fmt.Errorf("LEARNBOT_LOG_FORMAT: %q is not text or json", getenv("LEARNBOT_LOG_FORMAT"))
+	}
+	if err := checkPickleKey(c); err != nil {
+		return nil, err
 	}
 	level, err := parseLogLevel(strings.TrimSpace(getenv("LEARNBOT_LOG_LEVEL")))
 	if err != nil {
@@ -183,4 +190,21 @@ func langList(sep string) string {
 		tags = append(tags, string(l))
 	}
 	return strings.Join(tags, sep)
+}
+
+// checkPickleKey: a build that works in encrypted Matrix rooms keeps the
+// bot's keys in the database, encrypted with MATRIX_PICKLE_KEY, which it
+// then needs.
+func checkPickleKey(c *Config) error {
+	if !matrix.Encrypts || c.MatrixURL == "" || c.MatrixToken == "" {
+		return nil
+	}
+	const how = "a random secret, e.g. from openssl rand -hex 32, kept as long as the database"
+	switch n := len(c.MatrixPickleKey); {
+	case n == 0:
+		return fmt.Errorf("MATRIX_PICKLE_KEY is not set: Matrix needs it to encrypt the bot's end-to-end encryption keys (%s)", how)
+	case n < matrix.MinPickleKey:
+		return fmt.Errorf("MATRIX_PICKLE_KEY has %d characters; it needs at least %d (%s)", n, matrix.MinPickleKey, how)
+	}
+	return nil
 }

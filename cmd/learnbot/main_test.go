@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/learnbot/learnbot/bot/matrix"
 	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/internal/testdb"
 )
@@ -165,6 +167,30 @@ func TestConfigErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("MatrixPickleKey", func(t *testing.T) {
+		matrixOn := map[string]string{"MATRIX_HOMESERVER_URL": "https://matrix.example.org", "MATRIX_ACCESS_TOKEN": "t"}
+		for key, want := range map[string]string{"": "is not set", "short": "has 5 characters", strings.Repeat("k", 31): "has 31"} {
+			env := maps.Clone(matrixOn)
+			env["MATRIX_PICKLE_KEY"] = key
+			_, err := configFromEnv(envOf(env))
+			switch {
+			case !matrix.Encrypts && err != nil:
+				t.Errorf("a build without goolm needs no MATRIX_PICKLE_KEY; with %q: %v", key, err)
+			case matrix.Encrypts && (err == nil || !strings.Contains(err.Error(), "MATRIX_PICKLE_KEY "+want)):
+				t.Errorf("MATRIX_PICKLE_KEY=%q: %v; want an error saying it %s", key, err, want)
+			case err != nil && key != "" && strings.Contains(err.Error(), key):
+				t.Errorf("the error shows the key: %v", err)
+			}
+		}
+		env := maps.Clone(matrixOn)
+		env["MATRIX_PICKLE_KEY"] = strings.Repeat("k", 32)
+		if c, err := configFromEnv(envOf(env)); err != nil || c.MatrixPickleKey != env["MATRIX_PICKLE_KEY"] {
+			t.Errorf("a key of 32 characters: %v", err)
+		}
+		if _, err := configFromEnv(envOf(map[string]string{"MATRIX_HOMESERVER_URL": "https://matrix.example.org"})); err != nil {
+			t.Errorf("Matrix off (no token) needs no key: %v", err)
+		}
+	})
 	t.Run("DBWait", func(t *testing.T) {
 		c, err := configFromEnv(envOf(nil))
 		if err != nil || c.DBWait != time.Minute {

@@ -101,10 +101,15 @@ func discordAdapter(cfg *Config, c *core, log *slog.Logger) (*discord.Adapter, e
 }
 
 // openMatrix syncs with the homeserver as the bot account; learners'
-// direct rooms are kept in the store.
+// direct rooms and the bot's encryption keys are kept in the store.
 func openMatrix(cfg *Config, c *core, log *slog.Logger) (*connection, error) {
-	a, err := matrix.New(matrix.Config{HomeserverURL: cfg.MatrixURL, UserID: cfg.MatrixUserID, AccessToken: cfg.MatrixToken},
-		foregroundHandler{c.handlers, c.gate}, matrix.WithLogger(log), matrix.WithDMRooms(keptRooms{c.store}),
+	keys, err := c.store.TextDB()
+	if err != nil {
+		return nil, err
+	}
+	a, err := matrix.New(matrix.Config{HomeserverURL: cfg.MatrixURL, UserID: cfg.MatrixUserID, AccessToken: cfg.MatrixToken,
+		PickleKey: cfg.MatrixPickleKey}, foregroundHandler{c.handlers, c.gate}, matrix.WithLogger(log),
+		matrix.WithDMRooms(keptRooms{c.store}), matrix.WithKeyStore(keys, string(c.store.Dialect())),
 		matrix.WithSyncPositions(syncPositions{c.store}), matrix.WithDedup(c.store), matrix.WithJoiner(c.handlers),
 		matrix.WithSharedPacing(sharedPaces{c.store}, c.replica))
 	if err != nil {

@@ -29,7 +29,7 @@ func TestStaticBinary(t *testing.T) {
 	const stamp = "v1.2.3-static"
 	root := t.TempDir()
 	bin := filepath.Join(root, "learnbot")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-X main.version="+stamp, "-o", bin, ".")
+	build := exec.Command("go", append([]string{"build", "-trimpath", "-ldflags=-X main.version=" + stamp, "-o", bin}, append(buildTags(), ".")...)...)
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
