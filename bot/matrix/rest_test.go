@@ -448,6 +448,10 @@ func TestMatrixRateLimit(t *testing.T) {
 		return a
 	}
 	one, two := replica("one"), replica("two")
+	// A replica sends DMs once its first sync is through (encryption and
+	// the rooms' state are known then).
+	run(t, one)
+	run(t, two)
 	msg := bot.Message{Platform: model.PlatformMatrix, Workspace: "localhost", To: model.User{ID: e.anna.id().String()},
 		Key: bot.DMKey{Kind: "test", ID: 1}, Reply: bot.Reply{Text: "Paced"}}
 	ctx := context.Background()
