@@ -137,13 +137,8 @@ func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams,
 		return nil, notFound(err)
 	}
 	refuse := func(err error) (*DecisionInfo, error) { return nil, &DecisionError{Err: err, Decision: d} }
-	switch {
-	case d.GuideID != p.PersonID:
-		return refuse(ErrNotYours)
-	case d.Resolution != nil:
-		return refuse(ErrDecided)
-	case !now.Before(d.ExpiresAt):
-		return refuse(ErrExpired)
+	if err := mayResolve(p, d.GuideID, d.Resolution, d.ExpiresAt, now); err != nil {
+		return refuse(err)
 	}
 	if d.TargetSet != nil {
 		// The set is gone when PostgreSQL lost its unlogged tables (a
@@ -162,13 +157,34 @@ func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams,
 	} else if err != nil {
 		return nil, err
 	}
-	_, err := tx.ExecContext(ctx, s.q(`UPDATE decisions SET resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?`),
-		p.Resolution, p.PersonID, now, d.ID)
-	if err != nil {
+	if err := s.markResolved(ctx, tx, "decisions", d.ID, p, now); err != nil {
 		return nil, err
 	}
 	d.Resolution, d.ResolvedBy, d.ResolvedAt = &p.Resolution, &p.PersonID, &now
 	return &d, nil
+}
+
+// mayResolve says why p may not resolve a decision (of a task or a path)
+// that guideID asked for, resolved as resolution and expiring at expires:
+// ErrNotYours, ErrDecided or ErrExpired; nil when p may.
+func mayResolve(p ResolveParams, guideID int64, resolution *string, expires, now time.Time) error {
+	switch {
+	case guideID != p.PersonID:
+		return ErrNotYours
+	case resolution != nil:
+		return ErrDecided
+	case !now.Before(expires):
+		return ErrExpired
+	}
+	return nil
+}
+
+// markResolved records p's resolution of decision id in table
+// ("decisions" or "path_decisions").
+func (s *Store) markResolved(ctx context.Context, tx *sqlx.Tx, table, id string, p ResolveParams, now time.Time) error {
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE `+table+` SET resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?`),
+		p.Resolution, p.PersonID, now, id)
+	return err
 }
 
 // resolutionAssignments selects the assignments a resolution makes, in the

@@ -645,21 +645,15 @@ func (s *Store) ResolvePathDecision(ctx context.Context, p ResolveParams) (*Reso
 		d := &res.Decision
 		now := s.now()
 		refuse := func(err error) error { return &PathDecisionError{Err: err, Decision: *d} }
-		switch {
-		case d.GuideID != p.PersonID:
-			return refuse(ErrNotYours)
-		case d.Resolution != nil:
-			return refuse(ErrDecided)
-		case !now.Before(d.ExpiresAt):
-			return refuse(ErrExpired)
+		if err := mayResolve(p, d.GuideID, d.Resolution, d.ExpiresAt, now); err != nil {
+			return refuse(err)
 		}
 		if err := s.lockPath(ctx, tx, d.WorkspaceID, d.PathID); errors.Is(err, ErrArchived) {
 			return refuse(err)
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE path_decisions SET resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?`),
-			p.Resolution, p.PersonID, now, d.ID); err != nil {
+		if err := s.markResolved(ctx, tx, "path_decisions", d.ID, p, now); err != nil {
 			return err
 		}
 		d.Resolution = &p.Resolution

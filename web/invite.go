@@ -64,20 +64,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 }
 
 func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
-	if h.Guard.Limited(w, r, invitePath) {
-		return
-	}
-	token := r.PathValue("token")
-	if len(token) > maxTokenLen {
-		h.notFound(w, r)
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
-	defer cancel()
-	inv, err := h.store.InvitationByToken(ctx, token)
+	inv, ok, err := h.invitation(w, r, h.store.InvitationByToken)
 	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		h.notFound(w, r)
+	case !ok:
 	case err != nil:
 		h.fail(w, r, "show invitation", err)
 	case inv.Status == storage.InvitationPending:
@@ -88,20 +77,9 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
-	if h.Guard.Limited(w, r, invitePath) {
-		return
-	}
-	token := r.PathValue("token")
-	if len(token) > maxTokenLen {
-		h.notFound(w, r)
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
-	defer cancel()
-	inv, err := h.store.AcceptInvitation(ctx, token)
+	inv, ok, err := h.invitation(w, r, h.store.AcceptInvitation)
 	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		h.notFound(w, r)
+	case !ok:
 	case errors.Is(err, storage.ErrGone) && inv != nil:
 		h.render(w, http.StatusGone, gonePage(h.lang(r), inv))
 	case err != nil:
@@ -111,6 +89,30 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request) {
 			"workspace", inv.WorkspaceID, "invitation", inv.ID, "person", inv.PersonID)
 		h.render(w, http.StatusOK, welcomePage(h.lang(r), inv))
 	}
+}
+
+// invitation does what both invitation pages do first: it refuses an
+// address that guesses tokens, answers an overlong or unknown token as not
+// found, and calls the store with the token under storeTimeout. ok is false
+// when the answer has been written.
+func (h *Handler) invitation(w http.ResponseWriter, r *http.Request,
+	call func(ctx context.Context, token string) (*storage.InvitationPage, error)) (inv *storage.InvitationPage, ok bool, err error) {
+	if h.Guard.Limited(w, r, invitePath) {
+		return nil, false, nil
+	}
+	token := r.PathValue("token")
+	if len(token) > maxTokenLen {
+		h.notFound(w, r)
+		return nil, false, nil
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
+	defer cancel()
+	inv, err = call(ctx, token)
+	if errors.Is(err, storage.ErrNotFound) {
+		h.notFound(w, r)
+		return nil, false, nil
+	}
+	return inv, true, err
 }
 
 // invitePath names the invitation page in the log of unknown tokens.

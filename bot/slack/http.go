@@ -25,14 +25,24 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /slack/events", a.serveEvent)
 }
 
-func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
+// readSignedForm reads a signed request's form body (slash commands and
+// interactions). A nil form has been answered.
+func (a *Adapter) readSignedForm(w http.ResponseWriter, r *http.Request) url.Values {
 	body := a.readSigned(w, r)
 	if body == nil {
-		return
+		return nil
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, "bad form body", http.StatusBadRequest)
+		return nil
+	}
+	return form
+}
+
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
+	form := a.readSignedForm(w, r)
+	if form == nil {
 		return
 	}
 	if form.Get("ssl_check") == "1" {
@@ -70,13 +80,8 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
-	body := a.readSigned(w, r)
-	if body == nil {
-		return
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		http.Error(w, "bad form body", http.StatusBadRequest)
+	form := a.readSignedForm(w, r)
+	if form == nil {
 		return
 	}
 	var cb slackgo.InteractionCallback
