@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,7 +154,7 @@ func databaseName(url string) string {
 
 // postgresCPU is the CPU time the PostgreSQL backends connected to
 // database have used, from /proc (their command lines read "postgres:
-// <user> <database> <client> ..."): a backend that exited meanwhile is
+// [<cluster>:] <user> <database> <client> ..."): a backend that exited meanwhile is
 // missed, so learnbot's pool keeps its connections open for the bench. 0
 // when database is "".
 func postgresCPU(database string) time.Duration {
@@ -175,7 +176,7 @@ func postgresCPU(database string) time.Duration {
 			continue
 		}
 		f := strings.Fields(string(bytes.ReplaceAll(cmd, []byte{0}, []byte{' '})))
-		if len(f) >= 3 && f[0] == "postgres:" && f[2] == database {
+		if len(f) >= 3 && f[0] == "postgres:" && slices.Contains(f[2:min(len(f), 4)], database) {
 			total += readCPU(pid)
 		}
 	}
