@@ -538,9 +538,9 @@ func (b *bench) compare(ctx context.Context, name string, lb, fl func(ctx contex
 func (b *bench) compareDurable(ctx context.Context, name string, lb, fl, dur func(ctx context.Context) Outcome, after func() error) error {
 	p := b.cfg.plan
 	done := b.cpuProfile(ctx, fileName(name), min(p.Duration, 30*time.Second))
-	cpu0 := readCPU(b.cfg.pid) + postgresCPU(b.cfg.database)
+	cpu0, pg0 := readCPU(b.cfg.pid), postgresCPU(b.cfg.database)
 	r, err := Run(ctx, name+" learnbot", p, lb)
-	cpuLB := readCPU(b.cfg.pid) + postgresCPU(b.cfg.database) - cpu0
+	cpuLB := readCPU(b.cfg.pid) - cpu0 + cpuSince(pg0, postgresCPU(b.cfg.database))
 	done()
 	if err != nil {
 		return err
@@ -577,9 +577,9 @@ func (b *bench) compareDurable(ctx context.Context, name string, lb, fl, dur fun
 			return err
 		}
 	}
-	cpu0 = postgresCPU(b.cfg.database)
+	pg0 = postgresCPU(b.cfg.database)
 	d, err := Run(ctx, name+" durable floor", p, dur)
-	cpuDur := postgresCPU(b.cfg.database) - cpu0
+	cpuDur := cpuSince(pg0, postgresCPU(b.cfg.database))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,20 +152,19 @@ func databaseName(url string) string {
 	return name
 }
 
-// postgresCPU is the CPU time the PostgreSQL backends connected to
-// database have used, from /proc (their command lines read "postgres:
-// <user> <database> <client> ..."): a backend that exited meanwhile is
-// missed, so learnbot's pool keeps its connections open for the bench. 0
-// when database is "".
-func postgresCPU(database string) time.Duration {
+// postgresCPU is the CPU time each PostgreSQL backend connected to
+// database has used, by process ID, from /proc (their command lines read
+// "postgres: [<cluster>:] <user> <database> <client> ..."); nil when
+// database is "". Compare two readings with cpuSince.
+func postgresCPU(database string) map[int]time.Duration {
 	if database == "" {
-		return 0
+		return nil
 	}
 	dirs, err := os.ReadDir("/proc")
 	if err != nil {
-		return 0
+		return nil
 	}
-	var total time.Duration
+	cpu := map[int]time.Duration{}
 	for _, d := range dirs {
 		pid, err := strconv.Atoi(d.Name())
 		if err != nil {
@@ -175,9 +175,20 @@ func postgresCPU(database string) time.Duration {
 			continue
 		}
 		f := strings.Fields(string(bytes.ReplaceAll(cmd, []byte{0}, []byte{' '})))
-		if len(f) >= 3 && f[0] == "postgres:" && f[2] == database {
-			total += readCPU(pid)
+		if len(f) >= 3 && f[0] == "postgres:" && slices.Contains(f[2:min(len(f), 4)], database) {
+			cpu[pid] = readCPU(pid)
 		}
 	}
-	return total
+	return cpu
+}
+
+// cpuSince is the CPU the backends of a later reading used since an
+// earlier one (a backend new since then counts whole). A backend that
+// exited in between is missed: learnbot's pool keeps its connections.
+func cpuSince(before, after map[int]time.Duration) time.Duration {
+	var d time.Duration
+	for pid, t := range after {
+		d += t - before[pid]
+	}
+	return d
 }

@@ -415,3 +415,37 @@ func TestOptionValuesTypeChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestRespondLater: a press's request carries its interaction's route, and
+// Respond edits the pressed message through it once the interaction was
+// answered (a decision resolved by a job); a route that is not one is
+// refused without a call.
+func TestRespondLater(t *testing.T) {
+	rec := &recorder{}
+	e := newEnv(t, rec, nil)
+	i := press(testGuild, guide, "decision:only_new:1")
+	e.interact(t, i)
+	reqs := rec.requests()
+	token := i["token"].(string)
+	if len(reqs) != 1 || reqs[0].FollowUp != testApp+"/"+token {
+		t.Fatalf("requests %+v, want one whose FollowUp is the application and the token", reqs)
+	}
+	reply := bot.Text("Only new: assigned Git basics to 1,500 people.")
+	reply.Replace = true
+	if err := e.adapter.Respond(context.Background(), testGuild, reqs[0].FollowUp, reply); err != nil {
+		t.Fatal(err)
+	}
+	calls := e.fake.waitFor(t, 1, "PATCH", "/webhooks/"+testApp+"/"+token+"/messages/@original")
+	if body := calls[0].JSON(t); body["content"] != reply.Text || len(body["components"].([]any)) != 0 {
+		t.Errorf("edit = %s, want the outcome without buttons", calls[0].Body)
+	}
+	before := len(e.fake.Calls())
+	for _, bad := range []string{"", testApp, "/" + token, testApp + "/"} {
+		if err := e.adapter.Respond(context.Background(), testGuild, bad, reply); err == nil {
+			t.Errorf("Respond through %q: no error", bad)
+		}
+	}
+	if n := len(e.fake.Calls()); n != before {
+		t.Errorf("%d calls for routes that are none", n-before)
+	}
+}

@@ -633,3 +633,34 @@ func TestHomesAfterDMsAskedTogether(t *testing.T) {
 		t.Errorf("asked %d times one by one and %d times together for 150 DMs; want at most 4 questions, each for many", d.single, d.many)
 	}
 }
+
+// TestRespondLater: a press on a message carries its response_url, and
+// Respond replaces the message through it once the press was answered (a
+// decision resolved by a job); a press in the App Home tab carries none.
+func TestRespondLater(t *testing.T) {
+	h := newTestHandler()
+	env := newEnv(t, h)
+	addPeople(env.fake)
+	env.press(t, "U1", "decision:only_new:7", env.fake.responseURL("prompt-9"), false)
+	req := h.Requests()[0]
+	if req.FollowUp != env.fake.responseURL("prompt-9") {
+		t.Fatalf("FollowUp = %q, want the press's response_url", req.FollowUp)
+	}
+	reply := bot.Text("Only new: assigned Git basics to 1,500 people.")
+	reply.Replace = true
+	if err := env.adapter.Respond(context.Background(), "T1", req.FollowUp, reply); err != nil {
+		t.Fatal(err)
+	}
+	posts := env.fake.Posts()
+	p := posts[len(posts)-1]
+	if p.ID != "prompt-9" || !p.ReplaceOriginal || fakeslack.TextOf(p.Blocks) != reply.Text {
+		t.Errorf("post %+v, want the outcome replacing the prompt", p)
+	}
+	if err := env.adapter.Respond(context.Background(), "T1", "", reply); err == nil {
+		t.Error("Respond without a response_url: no error")
+	}
+	env.press(t, "U1", "decision:only_new:7", "", true)
+	if r := h.Requests(); r[len(r)-1].FollowUp != "" {
+		t.Errorf("a press in the App Home carries FollowUp %q", r[len(r)-1].FollowUp)
+	}
+}
