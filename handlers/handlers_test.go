@@ -211,6 +211,9 @@ func TestPermissions(t *testing.T) {
 		if r := run(t, b, gina, "role @anna guide"); !strings.Contains(r.String(), "anna now has the role guide") {
 			t.Fatalf("role: %q", r.String())
 		}
+		if r := run(t, b, gina, "role @anna guide"); r.String() != "anna already has the role guide; nothing changed." {
+			t.Fatalf("the same role again: %q", r.String())
+		}
 		if r := run(t, b, anna, "invite boss@example.com admin"); !strings.Contains(r.String(), "Only admins can create, re-send or revoke an admin invitation") {
 			t.Fatalf("guide invited an admin: %q", r.String())
 		}
