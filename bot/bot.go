@@ -201,10 +201,15 @@ func Text(format string, a ...any) *Reply {
 }
 
 // Line is the item as one line of plain text: its text, its fields after
-// commas, its link.
+// commas, its link. A text that is a sentence loses its full stop before
+// the fields ("anna marked git done, Saturday, ...", not "done., Saturday").
 func (it Item) Line() string {
 	var b strings.Builder
-	b.WriteString(it.Text)
+	text := it.Text
+	if len(it.Fields) > 0 && strings.HasSuffix(text, ".") && !strings.HasSuffix(text, "..") {
+		text = strings.TrimSuffix(text, ".")
+	}
+	b.WriteString(text)
 	for _, f := range it.Fields {
 		b.WriteString(", ")
 		if f.Label != "" {

@@ -68,7 +68,7 @@ func TestRouter(t *testing.T) {
 		{"LongestCommandWins", "invite list", model.RoleGuide, "invite list|0"},
 		{"ParamsAfterCommandWords", "invite a@b.c", model.RoleGuide, "invite|1"},
 		{"CaseInsensitive", "INVITE LIST", model.RoleGuide, "invite list|0"},
-		{"Forbidden", "role x guide", model.RoleGuide, "You need the admin role for that; you are a guide."},
+		{"Forbidden", "role x guide", model.RoleGuide, "You need the admin role for that; your role is guide."},
 		{"UnknownCommand", "nope", model.RoleAdmin, `Unknown command "nope"`},
 		{"PanicRecovered", "boom", model.RoleLearner, "Something went wrong on our side"},
 		{"DeadlineBounds", "slow", model.RoleLearner, "That took too long"},

@@ -128,7 +128,7 @@ func TestPlatformGroupPaged(t *testing.T) {
 			t.Errorf("%d pages for 1,000 members", dir.pages)
 		}
 		r := platformRun(b, dir, "assign git", "all", "all")
-		if !strings.Contains(r.String(), "already assigned to 1000 people of the 2500 targets") {
+		if !strings.Contains(r.String(), "already assigned to 1000 of the 2500 people you chose") {
 			t.Fatalf("prompt: %q", r.String())
 		}
 		if dir.pages != 4 {
@@ -188,7 +188,7 @@ func TestPromptAfterTargetSetLost(t *testing.T) {
 		run(t, b, gina, "task add git Git basics")
 		platformRun(b, dir, "assign git", "first")
 		r := platformRun(b, dir, "assign git", "all")
-		if !strings.Contains(r.String(), "already assigned to 10 people of the 30 targets") {
+		if !strings.Contains(r.String(), "already assigned to 10 of the 30 people you chose") {
 			t.Fatalf("prompt: %q", r.String())
 		}
 		lose := `DELETE FROM target_members; DELETE FROM target_sets`

@@ -257,7 +257,7 @@ func TestRefusalOnFake(t *testing.T) {
 	f := fakeGuide()
 	f.caller.Role = model.RoleLearner
 	r := handle(f, "task add git Git basics").String()
-	if !strings.HasPrefix(r, "You need the guide role for that; you are a learner.") || strings.Contains(r, "LEARNBOT_ADMINS") {
+	if !strings.HasPrefix(r, "You need the guide role for that; your role is learner.") || strings.Contains(r, "LEARNBOT_ADMINS") {
 		t.Fatalf("refusal %q; want the roles and no word of the operator", r)
 	}
 	f.hasAdmin = false

@@ -101,7 +101,7 @@ func TestDuplicateFlow(t *testing.T) {
 		if strings.Join(labels(prompt), "|") != strings.Join(want, "|") {
 			t.Fatalf("prompt buttons = %v; want %v (%s)", labels(prompt), want, prompt.String())
 		}
-		if !strings.Contains(prompt.String(), "anna") || !strings.Contains(prompt.String(), "3 targets") {
+		if !strings.Contains(prompt.String(), "anna") || !strings.Contains(prompt.String(), "1 of the 3 people you chose") {
 			t.Fatalf("prompt text = %q", prompt.String())
 		}
 		for _, btn := range prompt.Buttons {
@@ -208,8 +208,11 @@ func TestPermissions(t *testing.T) {
 				t.Fatalf("learner ran %q: %q", cmd, r.String())
 			}
 		}
-		if r := run(t, b, gina, "role @anna guide"); !strings.Contains(r.String(), "anna is now a guide") {
+		if r := run(t, b, gina, "role @anna guide"); !strings.Contains(r.String(), "anna now has the role guide") {
 			t.Fatalf("role: %q", r.String())
+		}
+		if r := run(t, b, gina, "role @anna guide"); r.String() != "anna already has the role guide; nothing changed." {
+			t.Fatalf("the same role again: %q", r.String())
 		}
 		if r := run(t, b, anna, "invite boss@example.com admin"); !strings.Contains(r.String(), "Only admins can create, re-send or revoke an admin invitation") {
 			t.Fatalf("guide invited an admin: %q", r.String())

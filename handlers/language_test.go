@@ -39,7 +39,7 @@ func TestDuplicateFlowInGerman(t *testing.T) {
 		if strings.Join(labels(prompt), "|") != strings.Join(want, "|") {
 			t.Fatalf("prompt buttons = %v; want %v", labels(prompt), want)
 		}
-		wantText := "Git basics (git) hat schon 1 Person von 3 gewählten Zielen: anna.\nNichts wird zugewiesen, bis du wählst." +
+		wantText := "Git basics (git) ist schon 1 von 3 gewählten Personen zugewiesen: anna.\nNichts wird zugewiesen, bis du wählst." +
 			" Nur neue weist sie den 2 Personen zu, die sie noch nicht haben." +
 			" Neuzuweisung erzwingen weist sie allen Zielen erneut zu; so entstehen doppelte Zuweisungen."
 		if prompt.String() != wantText {

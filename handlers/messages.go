@@ -207,6 +207,7 @@ var (
 	msgRoleOwn            = catalog.Msg("handlers.role.own")
 	msgRoleInvited        = catalog.Msg("handlers.role.invited")
 	msgRoleSet            = catalog.Msg("handlers.role.set")
+	msgRoleUnchanged      = catalog.Msg("handlers.role.unchanged")
 
 	// language
 	msgLanguageBad     = catalog.Msg("handlers.language.bad")

@@ -68,8 +68,8 @@ func TestPathAndRuleCommands(t *testing.T) {
 			says(t, b, gina, "auto list", "#1: whoever joins cohort-7 is enrolled in onboarding; served 1")
 		})
 		t.Run("EnrolAndPrompt", func(t *testing.T) {
-			says(t, b, gina, "assign onboarding @ben @cleo", "onboarding already has 1 person of the 2 targets you chose enrolled: ben.")
-			r := says(t, b, gina, "assign onboarding cohort-7 @dora", "already has 1 person of the 2 targets")
+			says(t, b, gina, "assign onboarding @ben @cleo", "onboarding already has 1 of the 2 people you chose enrolled: ben.")
+			r := says(t, b, gina, "assign onboarding cohort-7 @dora", "already has 1 of the 2 people you chose")
 			show := ""
 			for _, btn := range r.AllButtons() {
 				if strings.Contains(btn.ID, ":show_groups:") {

@@ -31,6 +31,9 @@ func (h *Handlers) role(ctx context.Context, req *bot.Request) (*bot.Reply, erro
 		// written now would not count, and acceptance would replace it.
 		return nil, model.Err(req.Lang, msgRoleInvited, catalog.Vars{"Name": p.Name})
 	}
+	if p.Role == role {
+		return bot.Say(req.Lang, msgRoleUnchanged, catalog.Vars{"Name": p.Name, "Role": role}), nil
+	}
 	if err := h.store.SetRole(ctx, req.Caller.WorkspaceID, p.ID, role, req.Caller.PersonID); err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ func TestTaskEdit(t *testing.T) {
 			if counts, _ := eventCounts(t, b); counts[storage.EventTaskEdit] != 2 {
 				t.Errorf("task_edit events = %d; want 2, none for the refused edits (%v)", counts[storage.EventTaskEdit], counts)
 			}
-			says(t, b, gina, "history git", "gina changed the task git: Git, part 1.", "gina changed the task git: Git in depth.")
+			says(t, b, gina, "history git", "gina changed the task git: Git, part 1,", "gina changed the task git: Git in depth,")
 		})
 	})
 }
@@ -99,7 +99,7 @@ func TestTaskArchive(t *testing.T) {
 		if counts[storage.EventTaskArchive] != 1 || counts[storage.EventTaskRestore] != 1 {
 			t.Errorf("events = %v; want one archive and one restore (repeats and refusals record nothing)", counts)
 		}
-		says(t, b, gina, "history git", "gina restored the task git.", "gina archived the task git.")
+		says(t, b, gina, "history git", "gina restored the task git,", "gina archived the task git,")
 	})
 }
 
@@ -136,7 +136,7 @@ func TestGroupRename(t *testing.T) {
 		if counts, _ := eventCounts(t, b); counts[storage.EventGroupRename] != 1 {
 			t.Errorf("group_rename events = %d; want 1 (%v)", counts[storage.EventGroupRename], counts)
 		}
-		says(t, b, gina, "history @gina", "gina renamed the group cohort-7 to spring.")
+		says(t, b, gina, "history @gina", "gina renamed the group cohort-7 to spring,")
 		says(t, b, gina, "help", "/group rename <name> <new-name>", "/task edit <key> <title...> [<url>]",
 			"/task archive <key>", "/task restore <key>")
 	})

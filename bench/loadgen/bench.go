@@ -897,7 +897,7 @@ func (b *bench) bulk(ctx context.Context) error {
 			prompt = resp.At.Sub(t0)
 			r = slackReplyOf(resp)
 		}
-		want := fmt.Sprintf("already assigned to %d people of the %d targets", b.cfg.dups, b.cfg.group)
+		want := fmt.Sprintf("already assigned to %d of the %d people you chose", b.cfg.dups, b.cfg.group)
 		if !strings.Contains(r.Text, want) {
 			return fmt.Errorf("prompt: want %q in %.300q", want, r.Text)
 		}

@@ -93,7 +93,7 @@ func (b *bench) bulk100kSteps(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("/assign to the group of %d: %w", n, err)
 	}
-	if want := fmt.Sprintf("already assigned to %d people of the %d targets", h, n); !strings.Contains(text, want) {
+	if want := fmt.Sprintf("already assigned to %d of the %d people you chose", h, n); !strings.Contains(text, want) {
 		return fmt.Errorf("prompt after %s: want %q in %.300q", prompt.Round(time.Millisecond), want, text)
 	}
 	value, ok := r.button("Only new")

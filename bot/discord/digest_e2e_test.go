@@ -47,8 +47,9 @@ func TestDigestAndNudgeEndToEnd(t *testing.T) {
 		expect(t, e, press("", learner, button), 4, "You need the guide role")
 		expect(t, e, press("", guide, button), 4, "1 reminded now, 0 skipped")
 		b.WaitJobs(t)
-		// The assignment (it names the due date, so no reminder follows at
-		// once) and the nudge.
+		// The assignment (which names its due date: the reminder two days
+		// before, whose moment had passed, is not sent beside it) and the
+		// nudge.
 		sent := e.fake.waitFor(t, 2, "POST", "/channels/9"+learner.ID+"/messages")
 		nudged := 0
 		for _, c := range sent {
@@ -57,7 +58,7 @@ func TestDigestAndNudgeEndToEnd(t *testing.T) {
 			}
 		}
 		if nudged != 1 || len(sent) != 2 {
-			t.Fatalf("%d nudge DMs among %d, want 1 among 2", nudged, len(sent))
+			t.Fatalf("%d nudge DMs among %d; want the assignment's and the nudge", nudged, len(sent))
 		}
 		expect(t, e, slash(testGuild, guide, "nudge", str("what", "git")), 4, "0 reminded now, 1 skipped")
 	})

@@ -46,7 +46,7 @@ func TestDuplicateFlowInGermanEndToEnd(t *testing.T) {
 		}
 
 		r := expect(t, e, de(slash(testGuild, guide, "assign", str("task", "git"), str("targets", "kohorte"))), 4,
-			"Git-Grundlagen (git) hat schon 1 Person von 2 gewählten Zielen: Anna.", "Neuzuweisung erzwingen weist sie allen Zielen erneut zu")
+			"Git-Grundlagen (git) ist schon 1 von 2 gewählten Personen zugewiesen: Anna.", "Neuzuweisung erzwingen weist sie allen Zielen erneut zu")
 		bs := r.Data.buttons()
 		if got := labels(bs); !reflect.DeepEqual(got, []string{"Nicht zuweisen", "Nur neue", "Neuzuweisung erzwingen", "Ausgewählte Gruppen anzeigen"}) {
 			t.Fatalf("prompt buttons = %q", got)

@@ -77,7 +77,7 @@ func TestUserGroupOver65535(t *testing.T) {
 
 		r := env.command(t, "UG", "/assign", "git <!subteam^SALL|@all>")
 		text := fakeslack.TextOf(r.Blocks)
-		if !strings.Contains(text, fmt.Sprintf("already assigned to %d people of the %d targets", half, size)) {
+		if !strings.Contains(text, fmt.Sprintf("already assigned to %d of the %d people you chose", half, size)) {
 			t.Fatalf("prompt: %q", text)
 		}
 		ids := map[string]string{}

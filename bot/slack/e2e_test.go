@@ -108,7 +108,7 @@ func TestDuplicateFlowEndToEnd(t *testing.T) {
 
 		// Anna holds git already: the prompt
 		r := env.command(t, "UG", "/assign", "git <@U1|anna> devs")
-		mustContain("prompt", fakeslack.TextOf(r.Blocks), "already assigned to 1 person", "Anna D", "duplicate")
+		mustContain("prompt", fakeslack.TextOf(r.Blocks), "already assigned to 1 of the 3 people you chose", "Anna D", "duplicate")
 		buttons := fakeslack.ButtonsOf(r.Blocks)
 		var labels, styles []string
 		ids := map[string]string{}

@@ -84,7 +84,7 @@ func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
 				t.Fatalf("%s: %q does not contain %q", what, got, want)
 			}
 		}
-		mustContain("role", say("UG", "role <@U2> guide"), "now a guide")
+		mustContain("role", say("UG", "role <@U2> guide"), "now has the role guide")
 
 		// Cleo (U3) is on Slack with cleo@example.com: users.lookupByEmail
 		// links her at once, and she gets a DM with Accept.

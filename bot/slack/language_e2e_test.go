@@ -55,7 +55,7 @@ func TestDuplicateFlowInGermanEndToEnd(t *testing.T) {
 		}
 
 		r := env.command(t, "UG", "/assign", "git <@U1|anna> devs")
-		if got := fakeslack.TextOf(r.Blocks); !strings.Contains(got, "hat schon 1 Person von 3 gewählten Zielen: Anna D.") ||
+		if got := fakeslack.TextOf(r.Blocks); !strings.Contains(got, "ist schon 1 von 3 gewählten Personen zugewiesen: Anna D.") ||
 			!strings.Contains(got, "doppelte Zuweisungen") {
 			t.Fatalf("prompt = %q", got)
 		}

@@ -20,9 +20,12 @@ type Config struct {
 	DatabaseURL string
 	// DBWait (LEARNBOT_DB_WAIT) is how long serve and migrate try again to
 	// open a database that is not up yet; 0 fails at the first try.
-	DBWait        time.Duration
-	Addr          string
-	PublicURL     string
+	DBWait    time.Duration
+	Addr      string
+	PublicURL string
+	// PublicURLSet says LEARNBOT_PUBLIC_URL was given: the console then
+	// leaves links to it and serves none itself.
+	PublicURLSet  bool
 	Admins        map[string]bool
 	DecisionTTL   time.Duration
 	SMTPURL       string
@@ -112,6 +115,7 @@ func configFromEnv(getenv func(string) string) (*Config, error) {
 		MetricsAddr:     or("LEARNBOT_METRICS_ADDR", ""),
 		LogFormat:       strings.ToLower(or("LEARNBOT_LOG_FORMAT", "text")),
 		LogLevelSet:     strings.TrimSpace(getenv("LEARNBOT_LOG_LEVEL")) != "",
+		PublicURLSet:    strings.TrimSpace(getenv("LEARNBOT_PUBLIC_URL")) != "",
 		ShutdownTimeout: shutdownBudget,
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {

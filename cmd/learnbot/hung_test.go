@@ -29,7 +29,9 @@ import (
 // all the same, the follow-ups come at the command's deadline, goroutines
 // stuck on the database stay bounded, and all is well once it thaws.
 func TestHungDatabase(t *testing.T) {
-	proxy, dbURL := testdb.NewProxy(t, testdb.New(t, "postgres"))
+	// A pool as large as the slot allows: the frozen connections of
+	// the first requests must not leave the later ones none.
+	proxy, dbURL := testdb.NewProxy(t, testdb.NewShared(t, 1))
 	fake := fakeslack.New("xoxb-test", "discord-test")
 	api := httptest.NewServer(fake)
 	t.Cleanup(api.Close)

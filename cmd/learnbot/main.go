@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -36,6 +38,7 @@ import (
 	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
+	"github.com/learnbot/learnbot/web"
 )
 
 func main() {
@@ -418,11 +421,33 @@ func runConsole(ctx context.Context, cfg *Config, first string, lang catalog.Lan
 		level = slog.LevelWarn
 	}
 	log := newLogger(os.Stderr, cfg.LogFormat, level)
+	// The links replies give (report CSVs, invitation pages) must lead
+	// somewhere: the console serves them on loopback while it runs.
+	var ln net.Listener
+	if !cfg.PublicURLSet {
+		ln = consoleListener(cfg.Addr)
+		if ln != nil {
+			defer ln.Close()
+			cfg.PublicURL = "http://" + ln.Addr().String()
+		}
+	}
 	c, err := newCore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer c.store.Close()
+	if ln != nil {
+		mux := http.NewServeMux()
+		pages := web.New(c.store, log)
+		pages.DefaultLang = cfg.Language
+		pages.Routes(mux)
+		reports := web.NewReports(c.store, log)
+		reports.DefaultLang = cfg.Language
+		reports.Routes(mux)
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		go func() { _ = srv.Serve(ln) }()
+		defer srv.Close()
+	}
 	echo := true
 	if f, ok := stdin.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
@@ -459,6 +484,22 @@ func runConsole(ctx context.Context, cfg *Config, first string, lang catalog.Lan
 	stopQueue()
 	fmt.Fprintln(stdout)
 	return errors.Join(err, <-done)
+}
+
+// consoleListener listens on loopback at the port of LEARNBOT_ADDR (8080 by
+// default), or on any free port when that one is taken (a serve running
+// beside it); nil when neither works, and links then lead nowhere.
+func consoleListener(addr string) net.Listener {
+	if _, port, err := net.SplitHostPort(addr); err == nil {
+		if ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", port)); err == nil {
+			return ln
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil
+	}
+	return ln
 }
 
 // maskDatabaseURL masks the password of a database URL for logs and errors: the

@@ -97,7 +97,7 @@ func TestConsoleSessionInGerman(t *testing.T) {
 				"learnbot-Konsole. Du bist @me (admin).",
 				"learnbot: Aufgabe git hinzugefügt: Git-Grundlagen. Link: https://learn.example.com/git",
 				"learnbot: Git-Grundlagen (git) ist 1 Person zugewiesen: anna. Sie bekommt eine DM.",
-				"learnbot: Git-Grundlagen (git) hat schon 1 Person von 3 gewählten Zielen: anna.",
+				"learnbot: Git-Grundlagen (git) ist schon 1 von 3 gewählten Personen zugewiesen: anna.",
 				"[1] Nicht zuweisen\n  [2] Nur neue\n  [3] Neuzuweisung erzwingen\n  [4] Ausgewählte Gruppen anzeigen\n",
 				"learnbot (ersetzt die Rückfrage): Nur neue: Git-Grundlagen (git) ist 2 Personen zugewiesen: ben, cleo. Alle bekommen eine DM.",
 				"learnbot: Schon entschieden: Nur neue, von @me.",
