@@ -114,6 +114,12 @@ type Completer struct {
 	Admins map[string]bool // LEARNBOT_ADMINS, as in Config
 }
 
+// WorkspacesOf lists the workspaces in which a chat user is known: a
+// command sent in a Discord direct message is about the one of them.
+func (c Completer) WorkspacesOf(ctx context.Context, platform, userID string) ([]string, error) {
+	return c.Store.WorkspacesOf(ctx, platform, userID)
+}
+
 // CompleteTasks returns up to 25 task keys of the workspace starting with
 // prefix, if the user's role (the granted one: an invited person is a
 // learner) may run a command that needs the role need; otherwise none, so

@@ -577,3 +577,16 @@ func (s *Store) HasAdmin(ctx context.Context, wsID int64) (bool, error) {
 	}
 	return n > 0, nil
 }
+
+// WorkspacesOf lists the workspaces of a platform in which a chat user is
+// known (at most a few: enough to tell one from several).
+func (s *Store) WorkspacesOf(ctx context.Context, platform, chatID string) ([]string, error) {
+	var ws []string
+	err := s.db.SelectContext(ctx, &ws, s.q(`SELECT w.external_id FROM people p
+	JOIN workspaces w ON w.id = p.workspace_id
+	WHERE w.platform = ? AND p.chat_id = ? ORDER BY w.external_id LIMIT 3`), platform, chatID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: workspaces of: %w", err)
+	}
+	return ws, nil
+}

@@ -55,7 +55,10 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 		}
 		groups[words[0]] = append(groups[words[0]], c)
 	}
-	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	// A learner's commands also work in the bot's direct messages (their
+	// server is found from who they are); a guide's need the server.
+	inServer := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	alsoInDM := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
 	integrations := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
 	var out []*discordgo.ApplicationCommand
 	for _, name := range order {
@@ -68,10 +71,13 @@ func ApplicationCommands(cmds []*bot.Command) ([]*discordgo.ApplicationCommand, 
 			Type:              discordgo.ChatApplicationCommand,
 			Name:              name,
 			NameLocalizations: &names,
-			Contexts:          &contexts,
+			Contexts:          &inServer,
 			IntegrationTypes:  &integrations,
 		}
 		ac.DefaultMemberPermissions = memberPermissions(group)
+		if ac.DefaultMemberPermissions == nil {
+			ac.Contexts = &alsoInDM
+		}
 		if len(group) == 1 && discordSub(group[0]) == "" {
 			opts, err := options(group[0])
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,8 +127,16 @@ func TestApplicationCommands(t *testing.T) {
 			if c.Description == "" || len([]rune(c.Description)) > 100 {
 				t.Errorf("/%s: description %q is not 1-100 characters", c.Name, c.Description)
 			}
-			if c.Contexts == nil || len(*c.Contexts) != 1 || (*c.Contexts)[0] != discordgo.InteractionContextGuild {
-				t.Errorf("/%s is not limited to servers", c.Name)
+			// A learner's commands work in the bot's DMs too; the others only in servers.
+			want := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+			if c.DefaultMemberPermissions == nil {
+				want = append(want, discordgo.InteractionContextBotDM)
+			}
+			if c.Contexts == nil || !slices.Equal(*c.Contexts, want) {
+				t.Errorf("/%s: contexts %v, want %v", c.Name, c.Contexts, want)
+			}
+			if (c.Name == "tasks") != (len(want) == 2) && (c.Name == "tasks" || c.Name == "assign") {
+				t.Errorf("/%s: contexts %v", c.Name, want)
 			}
 		}
 		if strings.Join(names, " ") != "assign unassign due report tasks invite task path auto group role progress language history nudge digest join help" {

@@ -32,6 +32,13 @@ func (s *senderRef) SendDM(ctx context.Context, msg bot.Message) error {
 // coreEnv is learnbot's real core behind the Discord endpoint.
 func coreEnv(t testing.TB, db string, opts ...testbot.Option) (*env, *testbot.Bot) {
 	t.Helper()
+	return coreEnvIn(t, db, testGuild, opts...)
+}
+
+// coreEnvIn is coreEnv with DISCORD_GUILD_ID set to guild ("" registers
+// the commands globally, for every server).
+func coreEnvIn(t testing.TB, db, guild string, opts ...testbot.Option) (*env, *testbot.Bot) {
+	t.Helper()
 	ref := &senderRef{}
 	b := testbot.New(t, db, map[string]bot.Sender{model.PlatformDiscord: ref},
 		append([]testbot.Option{testbot.Admins("discord:" + guide.ID)}, opts...)...)
@@ -41,7 +48,7 @@ func coreEnv(t testing.TB, db string, opts ...testbot.Option) (*env, *testbot.Bo
 	}
 	e := &env{fake: newFakeDiscord(t), priv: priv, now: time.Now()}
 	e.adapter, err = discord.New(discord.Config{PublicKey: hex.EncodeToString(pub), BotToken: testToken, AppID: testApp,
-		GuildID: testGuild, APIURL: e.fake.URL()}, b.Router, handlers.Completer{Store: b.Store, Admins: b.Config.Admins},
+		GuildID: guild, APIURL: e.fake.URL()}, b.Router, handlers.Completer{Store: b.Store, Admins: b.Config.Admins},
 		discord.WithClock(func() time.Time { return e.now }), discord.WithLogger(quietLog),
 		// These tests read the answer itself: a machine slowed by other work
 		// must not turn it into a deferred one (interaction_test tests that).
@@ -262,3 +269,31 @@ func TestUnmetUserShownAsMention(t *testing.T) {
 		}
 	})
 }
+
+// TestTasksInDirectMessage: /tasks works in the bot's direct messages, about
+// the one server of DISCORD_GUILD_ID or else the one server the learner is
+// known in; Mark done on its answer works there too. A guide's commands stay
+// in the server.
+func TestTasksInDirectMessage(t *testing.T) {
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		for _, guild := range []string{testGuild, ""} {
+			name := map[string]string{testGuild: "OneServer", "": "KnownServer"}[guild]
+			t.Run(name, func(t *testing.T) {
+				e, _ := coreEnvIn(t, db, guild)
+				if guild == "" {
+					expect(t, e, slash("", learner, "tasks"), 4, "I don't know your server yet")
+				}
+				expect(t, e, slash(testGuild, guide, "task", sub("add", str("key", "git"), str("title", "Git basics"))), 4, "Added the task git")
+				expect(t, e, slash(testGuild, guide, "assign", str("task", "git"), str("targets", "<@"+learner.ID+">")), 4, "Assigned")
+				r := expect(t, e, slash("", learner, "tasks"), 4, "Git basics")
+				buttons := r.Data.buttons()
+				if len(buttons) != 1 || !strings.HasPrefix(buttons[0].CustomID, "dm:"+testGuild+":") {
+					t.Fatalf("buttons of /tasks in a DM = %+v; want Mark done for %s", buttons, testGuild)
+				}
+				expect(t, e, press("", learner, buttons[0].CustomID), 7, "Marked done")
+				expect(t, e, slash("", guide, "assign", str("task", "git"), str("targets", "<@"+learner.ID+">")), 4, "in a server")
+			})
+		}
+	})
+}
+

@@ -39,7 +39,7 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 	default:
 		return message(actor(i).Lang.Say(msgUnknownKind, nil)), nil
 	}
-	req, err := a.request(i)
+	req, err := a.request(ctx, i)
 	if err != nil {
 		return message(model.ErrorText(actor(i).Lang, err)), nil
 	}
@@ -64,7 +64,7 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 		if reply == nil {
 			return message(req.Actor.Lang.Say(msgAlreadyHandled, nil)), nil
 		}
-		return a.response(i, reply), nil
+		return a.response(i, reply, dmWorkspace(i, req)), nil
 	case <-timer.C:
 	}
 	return deferred(i), func(ctx context.Context) {
@@ -72,7 +72,7 @@ func (a *Adapter) dispatch(ctx context.Context, i *discordgo.Interaction) (*disc
 		if reply == nil {
 			return // a replay: the original's reply stays as it is
 		}
-		if err := a.finish(ctx, i, reply); err != nil {
+		if err := a.finish(ctx, i, reply, dmWorkspace(i, req)); err != nil {
 			a.log.Error("finish deferred interaction", "platform", model.PlatformDiscord,
 				"workspace", req.Workspace, "command", commandName(i), "error", err)
 		}
@@ -113,10 +113,10 @@ func deferred(i *discordgo.Interaction) *discordgo.InteractionResponse {
 // the URL of a failed call names it): it edits the original response (the
 // "thinking" message of a command, or the message whose button was pressed
 // when the reply replaces it) or sends a new ephemeral follow-up.
-func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *bot.Reply) error {
+func (a *Adapter) finish(ctx context.Context, i *discordgo.Interaction, reply *bot.Reply, dmWS string) error {
 	ctx, cancel := context.WithTimeout(ctx, restTimeout)
 	defer cancel()
-	content, comps := a.render(reply, dmWorkspace(i))
+	content, comps := a.render(reply, dmWS)
 	opt := discordgo.WithContext(ctx)
 	if i.Type == discordgo.InteractionMessageComponent && !reply.Replace {
 		params := &discordgo.WebhookParams{Content: content, Components: comps, AllowedMentions: noMentions()}
@@ -153,14 +153,14 @@ func (a *Adapter) Respond(ctx context.Context, workspace, route string, reply *b
 		return fmt.Errorf("discord: no interaction to answer through")
 	}
 	i := &discordgo.Interaction{AppID: app, Token: token, GuildID: workspace, Type: discordgo.InteractionMessageComponent}
-	return a.finish(ctx, i, reply)
+	return a.finish(ctx, i, reply, "")
 }
 
 // response renders a reply as the interaction's immediate response. A press
 // whose reply replaces the prompt updates that message (type 7); anything
 // else is a new message, ephemeral unless the reply is public.
-func (a *Adapter) response(i *discordgo.Interaction, reply *bot.Reply) *discordgo.InteractionResponse {
-	content, comps := a.render(reply, dmWorkspace(i))
+func (a *Adapter) response(i *discordgo.Interaction, reply *bot.Reply, dmWS string) *discordgo.InteractionResponse {
+	content, comps := a.render(reply, dmWS)
 	data := &discordgo.InteractionResponseData{Content: content, Components: comps, AllowedMentions: noMentions()}
 	if i.Type == discordgo.InteractionMessageComponent && reply.Replace {
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
@@ -171,15 +171,15 @@ func (a *Adapter) response(i *discordgo.Interaction, reply *bot.Reply) *discordg
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
 }
 
-// dmWorkspace is the workspace folded into the pressed button of a direct
-// message, so that the buttons of the answer (Undo after Mark done) carry it
-// too; "" anywhere else.
-func dmWorkspace(i *discordgo.Interaction) string {
-	if i.GuildID != "" || i.Type != discordgo.InteractionMessageComponent {
+// dmWorkspace is the workspace of a request made in a direct message (the
+// one folded into the pressed button, or the server found for a command),
+// so that the buttons of the answer (Undo after Mark done) carry it; ""
+// in a server.
+func dmWorkspace(i *discordgo.Interaction, req *bot.Request) string {
+	if i.GuildID != "" {
 		return ""
 	}
-	ws, _, _ := parseDMCustomID(i.MessageComponentData().CustomID)
-	return ws
+	return req.Workspace
 }
 
 // message is an ephemeral answer from the adapter itself (the request could

@@ -132,10 +132,13 @@ func TestActorDisplayName(t *testing.T) {
 	}
 }
 
+// TestCommandInDMRefused: a command Discord offers only in servers (here
+// one the adapter does not know as a learner's) is refused in a direct
+// message before any handler runs.
 func TestCommandInDMRefused(t *testing.T) {
 	rec := &recorder{}
 	e := newEnv(t, rec, nil)
-	r := e.interact(t, slash("", guide, "tasks"))
+	r := e.interact(t, slash("", guide, "assign"))
 	if r.Type != 4 || r.Data.Flags != 64 || !strings.Contains(r.Data.Content, "server") {
 		t.Errorf("response = %+v", r)
 	}

@@ -40,6 +40,8 @@ var (
 
 var (
 	msgServerOnly         = catalog.Msg("discord.server_only")
+	msgDMNoServer         = catalog.Msg("discord.dm_no_server")
+	msgDMManyServers      = catalog.Msg("discord.dm_many_servers")
 	msgUnknownKind        = catalog.Msg("discord.unknown_kind")
 	msgAlreadyHandled     = catalog.Msg("discord.already_handled")
 	msgUnknownInteraction = catalog.Msg("discord.unknown_interaction")

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"context"
 	"math"
 	"regexp"
 	"strconv"
@@ -17,7 +18,7 @@ import (
 var mention = regexp.MustCompile(`<@([!&]?)(\d{1,20})>`)
 
 // request turns a command or a button press into a bot request.
-func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
+func (a *Adapter) request(ctx context.Context, i *discordgo.Interaction) (*bot.Request, error) {
 	req := &bot.Request{
 		Platform:  model.PlatformDiscord,
 		Workspace: i.GuildID,
@@ -30,7 +31,14 @@ func (a *Adapter) request(i *discordgo.Interaction) (*bot.Request, error) {
 	switch d := i.Data.(type) {
 	case discordgo.ApplicationCommandInteractionData:
 		if i.GuildID == "" {
-			return nil, model.Fail(msgServerOnly, nil)
+			if !a.inDMs(d.Name) {
+				return nil, model.Fail(msgServerOnly, nil)
+			}
+			ws, err := a.dmServer(ctx, req.Actor.ID)
+			if err != nil {
+				return nil, err
+			}
+			req.Workspace = ws
 		}
 		args, err := a.args(d)
 		if err != nil {
@@ -259,4 +267,49 @@ func resolvedRole(id string, res *discordgo.ApplicationCommandInteractionDataRes
 		g.Name = res.Roles[id].Name
 	}
 	return g
+}
+
+// Workspaces tells which servers a Discord user is known in, for a command
+// sent in a direct message, where Discord names no server.
+type Workspaces interface {
+	WorkspacesOf(ctx context.Context, platform, userID string) ([]string, error)
+}
+
+// inDMs tells whether a command is registered for the bot's direct
+// messages too (a learner's: see ApplicationCommands); Discord offers the
+// others only in servers, and a request that claims otherwise is refused.
+func (a *Adapter) inDMs(name string) bool {
+	var group []*bot.Command
+	for _, c := range a.commands() {
+		if strings.Fields(c.Name)[0] == name {
+			group = append(group, c)
+		}
+	}
+	return len(group) > 0 && memberPermissions(group) == nil
+}
+
+// dmServer is the server a command in a direct message is about: the one
+// server of DISCORD_GUILD_ID, or else the one server learnbot knows the user
+// in. Someone known in none or several is asked to use the command there.
+func (a *Adapter) dmServer(ctx context.Context, user string) (string, error) {
+	if a.cfg.GuildID != "" {
+		return a.cfg.GuildID, nil
+	}
+	ws, ok := a.tasks.(Workspaces)
+	if !ok {
+		return "", model.Fail(msgServerOnly, nil)
+	}
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
+	known, err := ws.WorkspacesOf(ctx, model.PlatformDiscord, user)
+	switch {
+	case err != nil:
+		a.log.Error("find the server of a direct message", "platform", model.PlatformDiscord, "error", err)
+		return "", model.Fail(msgServerOnly, nil)
+	case len(known) == 1:
+		return known[0], nil
+	case len(known) == 0:
+		return "", model.Fail(msgDMNoServer, nil)
+	}
+	return "", model.Fail(msgDMManyServers, nil)
 }
