@@ -296,4 +296,3 @@ func TestTasksInDirectMessage(t *testing.T) {
 		}
 	})
 }
-
