@@ -23,6 +23,7 @@ import (
 	"github.com/learnbot/learnbot/bot/console"
 	"github.com/learnbot/learnbot/bot/discord"
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/internal/fakediscord"
 	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/model"
 )
@@ -81,15 +82,17 @@ func (h *replyHandler) Home(context.Context, string, string, model.User) (*bot.R
 // (Discord), the reply's buttons after them, the footer; the platform's
 // limits; and user text shown as written.
 func TestReplyOnEveryAdapter(t *testing.T) {
-	fake := httptest.NewServer(fakeslack.New("xoxb-test", "discord-test"))
-	t.Cleanup(fake.Close)
+	slackAPI := httptest.NewServer(fakeslack.New("xoxb-test"))
+	t.Cleanup(slackAPI.Close)
+	discordAPI := httptest.NewServer(fakediscord.New("discord-test"))
+	t.Cleanup(discordAPI.Close)
 	for _, n := range []int{3, 400} {
 		reply := hostileReply(n)
 		t.Run(fmt.Sprintf("Slack%dItems", n), func(t *testing.T) {
-			checkSlack(t, reply, slackReply(t, fake.URL, reply))
+			checkSlack(t, reply, slackReply(t, slackAPI.URL, reply))
 		})
 		t.Run(fmt.Sprintf("Discord%dItems", n), func(t *testing.T) {
-			checkDiscord(t, reply, discordReply(t, fake.URL, reply))
+			checkDiscord(t, reply, discordReply(t, discordAPI.URL, reply))
 		})
 		t.Run(fmt.Sprintf("Console%dItems", n), func(t *testing.T) {
 			checkConsole(t, reply, consoleReply(t, reply))
@@ -239,7 +242,7 @@ func discordReply(t *testing.T, api string, r *bot.Reply) discordMessage {
 	}
 	h := newReplyHandler(r)
 	a, err := discord.New(discord.Config{PublicKey: hex.EncodeToString(pub), BotToken: "discord-test", AppID: "100000000000000001",
-		APIURL: api + "/discord/api/v10/"}, h, nil, discord.WithLogger(slog.New(slog.DiscardHandler)))
+		APIURL: api + "/api/v10/"}, h, nil, discord.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		t.Fatal(err)
 	}

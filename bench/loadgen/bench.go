@@ -100,7 +100,7 @@ func benchCommand(ctx context.Context, args []string, getenv func(string) string
 	var c benchConfig
 	fs.StringVar(&c.learnbot, "learnbot", "", "learnbot's base URL (loopback)")
 	fs.StringVar(&c.floor, "floor", "", "the floor's base URL (loadgen floor)")
-	fs.StringVar(&c.fake, "fake", "", "the fake Slack's base URL (loadgen fake); learnbot's LEARNBOT_SLACK_API_URL is <fake>/api/")
+	fs.StringVar(&c.fake, "fake", "", "the fakes' base URL (loadgen fake); learnbot's LEARNBOT_SLACK_API_URL is <fake>/api/, LEARNBOT_DISCORD_API_URL <fake>/discord/api/v10/")
 	fs.StringVar(&c.pprof, "pprof", "", "learnbot's pprof base URL: CPU profiles of each load go to -out")
 	fs.StringVar(&c.out, "out", "", "directory for results.json, summary.md and profiles")
 	fs.IntVar(&c.pid, "pid", 0, "learnbot's process ID, for its resident set size")
@@ -372,7 +372,9 @@ func (b *bench) waitOutcome(ctx context.Context, id string, timeout time.Duratio
 	}
 }
 
-// waitResponse waits at the fake for the post to a response_url.
+// waitResponse waits at the fake for the post to a response_url, or for
+// the follow-up of a Discord interaction (by its token: the fakes share one
+// record, and a follow-up reads as a response without blocks).
 func (b *bench) waitResponse(ctx context.Context, id string, timeout time.Duration) (*fakeslack.Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout+10*time.Second)
 	defer cancel()

@@ -21,7 +21,6 @@ import (
 	"github.com/learnbot/learnbot/bot/discord"
 	"github.com/learnbot/learnbot/bot/slack"
 	"github.com/learnbot/learnbot/handlers"
-	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/internal/testbot"
 	"github.com/learnbot/learnbot/model"
 )
@@ -267,14 +266,17 @@ func TestAgainstLearnbot(t *testing.T) {
 		})
 		t.Run("DMsDeliveredOnce", func(t *testing.T) {
 			core.WaitJobs(t)
-			st := fake.Stats(true)
+			st, err := b.fakeStats(ctx, true) // as bench reads them: one /stats for both platforms
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, ch := range []string{"DUR1", "DUR2", "DUR3"} {
 				if st.SlackDMs[ch] != 1 {
 					t.Errorf("Slack DMs to %s: %d, want 1 (%v)", ch, st.SlackDMs[ch], st.SlackDMs)
 				}
 			}
-			if len(st.DiscordDMs) != 3 || st.DMs != 6 {
-				t.Errorf("DMs %d (Discord %v), want 6 with 3 on Discord", st.DMs, st.DiscordDMs)
+			if discord := fake.discord.Stats(true).DiscordDMs; len(discord) != 3 || st.DMs != 6 {
+				t.Errorf("DMs %d (Discord %v), want 6 with 3 on Discord", st.DMs, discord)
 			}
 		})
 	})
@@ -285,9 +287,9 @@ func TestAgainstLearnbot(t *testing.T) {
 // againstCore serves the real core through the real Slack and Discord
 // adapters, on the fake as bench/loadgen runs it, and returns a bench whose
 // clients send to it (conns connections each).
-func againstCore(t *testing.T, db string, conns int) (*bench, *fakeslack.Server, *testbot.Bot) {
+func againstCore(t *testing.T, db string, conns int) (*bench, *fakes, *testbot.Bot) {
 	t.Helper()
-	fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly())
+	fake := newFakes("xoxb-test", "discord-test")
 	fakeSrv := httptest.NewServer(fake)
 	t.Cleanup(fakeSrv.Close)
 	slackRef, discordRef := &senderRef{}, &senderRef{}
@@ -341,7 +343,7 @@ func (h slowHandler) Home(ctx context.Context, platform, workspace string, user 
 // in time counts as late, with its latency up to the real reply.
 func TestLateRepliesCountUntilTheyArrive(t *testing.T) {
 	ctx := context.Background()
-	fake := fakeslack.New("xoxb-test", "discord-test", fakeslack.CountOnly()) // as bench/loadgen runs it
+	fake := newFakes("xoxb-test", "discord-test") // as bench/loadgen runs it
 	fakeSrv := httptest.NewServer(fake)
 	defer fakeSrv.Close()
 	quiet := slog.New(slog.DiscardHandler)
@@ -403,8 +405,8 @@ func TestBulk100kScenario(t *testing.T) {
 		})
 		t.Run("FailureIsARow", func(t *testing.T) {
 			b.rows = nil
-			fake.FailUserGroups("paid_teams_only")
-			defer fake.FailUserGroups("")
+			fake.slack.FailUserGroups("paid_teams_only")
+			defer fake.slack.FailUserGroups("")
 			if err := b.bulk100k(ctx); err != nil {
 				t.Fatalf("a failing step stopped the suite: %v", err)
 			}
@@ -460,7 +462,7 @@ func TestReplicasScenario(t *testing.T) {
 		if rate, _ := res["per_second"].(float64); rate <= 0 || rate > 50*1.2 {
 			t.Errorf("%v DMs a second, want a rate up to the fake's 50", res["per_second"])
 		}
-		if st := fake.Stats(false); st.PostRate != 0 || st.DMs != 60 {
+		if st := fake.slack.Stats(false); st.PostRate != 0 || st.DMs != 60 {
 			t.Errorf("the fake allows %v/s after the scenario (want its limit lifted), counted %d DMs (want 60)", st.PostRate, st.DMs)
 		}
 

@@ -7,7 +7,7 @@
 //
 //	loadgen keygen                     a Discord key pair for a run (env lines)
 //	loadgen floor -addr 127.0.0.1:0    the floor server
-//	loadgen fake  -addr 127.0.0.1:0    a fake Slack Web API (and Discord DM calls)
+//	loadgen fake  -addr 127.0.0.1:0    a fake Slack Web API and Discord API, one record
 //	loadgen load  -target URL ...      one load against one server
 //	loadgen bench -learnbot URL ...    every scenario of BENCHMARKS.md, with a summary
 //
@@ -31,8 +31,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/learnbot/learnbot/internal/fakeslack"
 )
 
 const usage = `loadgen: load and latency for learnbot, on loopback.
@@ -40,7 +38,7 @@ const usage = `loadgen: load and latency for learnbot, on loopback.
   loadgen keygen                         print LOADGEN_DISCORD_SEED and DISCORD_PUBLIC_KEY for a run
   loadgen floor [-addr 127.0.0.1:0] [-db URL]   serve the floor: check signatures, answer 200
                                          (-db: also the durable floor under /durable/)
-  loadgen fake  [-addr 127.0.0.1:0]      serve a fake Slack Web API (and Discord's DM calls)
+  loadgen fake  [-addr 127.0.0.1:0]      serve a fake Slack Web API, and Discord's API under /discord/
   loadgen load  -target URL [flags]      one load against one server; -h for flags
   loadgen bench -learnbot URL -floor URL -fake URL [flags]   the whole suite; -h for flags
 
@@ -97,8 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return serveFlags(ctx, "fake", args[1:], stdout, func(fs *flag.FlagSet) func() http.Handler {
 			postRate := fs.Float64("post-rate", 0, "chat.postMessage allowed per second (0: no limit); POST /limit?rate= changes it")
 			return func() http.Handler {
-				f := fakeslack.New(or(getenv("SLACK_BOT_TOKEN"), "xoxb-bench"), or(getenv("DISCORD_BOT_TOKEN"), "bench-bot-token"), fakeslack.CountOnly())
-				f.SetPostRate(*postRate)
+				f := newFakes(or(getenv("SLACK_BOT_TOKEN"), "xoxb-bench"), or(getenv("DISCORD_BOT_TOKEN"), "bench-bot-token"))
+				f.slack.SetPostRate(*postRate)
 				return f
 			}
 		})

@@ -313,7 +313,7 @@ type slackFake struct {
 }
 
 func newFakeSlack(t testing.TB) *slackFake {
-	f := fakeslack.New(testBotToken, "", fakeslack.WithAppToken(testAppToken), fakeslack.ReportTo(t))
+	f := fakeslack.New(testBotToken, fakeslack.WithAppToken(testAppToken), fakeslack.ReportTo(t))
 	f.SetAutoUsers(false)
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)

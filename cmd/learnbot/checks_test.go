@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/learnbot/learnbot/internal/fakediscord"
 	"github.com/learnbot/learnbot/internal/fakeslack"
 )
 
@@ -23,8 +24,10 @@ import (
 // it serves; half configurations are warned about.
 func TestStartupChecks(t *testing.T) {
 	bin := learnbotBinary(t)
-	fake := httptest.NewServer(fakeslack.New("xoxb-good", "discord-good"))
+	fake := httptest.NewServer(fakeslack.New("xoxb-good"))
 	defer fake.Close()
+	discordFake := httptest.NewServer(fakediscord.New("discord-good"))
+	defer discordFake.Close()
 	// A homeserver that knows no token.
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -44,7 +47,7 @@ func TestStartupChecks(t *testing.T) {
 			"LEARNBOT_SLACK_API_URL=" + fake.URL + "/api/"}, true,
 			[]string{"SLACK_BOT_TOKEN was rejected by Slack (auth.test: invalid_auth)"}, nil},
 		{"DiscordTokenRejected", []string{"DISCORD_BOT_TOKEN=stolen", "DISCORD_APP_ID=1",
-			"LEARNBOT_DISCORD_API_URL=" + fake.URL + "/discord/api/v10/"}, true,
+			"LEARNBOT_DISCORD_API_URL=" + discordFake.URL + "/api/v10/"}, true,
 			[]string{"DISCORD_BOT_TOKEN was rejected by Discord"}, nil},
 		{"MatrixTokenRejected", []string{"MATRIX_HOMESERVER_URL=" + hs.URL, "MATRIX_ACCESS_TOKEN=stolen", "MATRIX_PICKLE_KEY=" + key}, true,
 			[]string{"MATRIX_ACCESS_TOKEN was rejected by the homeserver (whoami: M_UNKNOWN_TOKEN)"}, nil},

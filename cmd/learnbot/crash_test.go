@@ -37,7 +37,7 @@ func TestCrashMidFanOut(t *testing.T) {
 }
 
 func crashMidFanOut(t *testing.T, bin, dbURL string) {
-	fake := fakeslack.New(replicaToken, "")
+	fake := fakeslack.New(replicaToken)
 	// Each post takes 100 ms before Slack counts it: when the process
 	// dies, the posts in flight are delivered all the same, and their
 	// jobs' outcomes are lost.

@@ -84,7 +84,7 @@ func TestCommandsFirst(t *testing.T) {
 }
 
 func testCommandsFirst(t *testing.T, db string) {
-	g := &gatedSlack{fake: fakeslack.New(replicaToken, ""), held: make(chan struct{}), release: make(chan struct{}),
+	g := &gatedSlack{fake: fakeslack.New(replicaToken), held: make(chan struct{}), release: make(chan struct{}),
 		posts: make(chan struct{})}
 	api := httptest.NewServer(g)
 	defer api.Close()

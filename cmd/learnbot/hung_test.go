@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/internal/fakediscord"
 	"github.com/learnbot/learnbot/internal/fakeslack"
 	"github.com/learnbot/learnbot/internal/testdb"
 )
@@ -32,9 +33,10 @@ func TestHungDatabase(t *testing.T) {
 	// A pool as large as the slot allows: the frozen connections of
 	// the first requests must not leave the later ones none.
 	proxy, dbURL := testdb.NewProxy(t, testdb.NewShared(t, 1))
-	fake := fakeslack.New("xoxb-test", "discord-test")
-	api := httptest.NewServer(fake)
+	api := httptest.NewServer(fakeslack.New("xoxb-test"))
 	t.Cleanup(api.Close)
+	discordAPI := httptest.NewServer(fakediscord.New("discord-test"))
+	t.Cleanup(discordAPI.Close)
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +49,7 @@ func TestHungDatabase(t *testing.T) {
 		"DISCORD_PUBLIC_KEY":       hex.EncodeToString(pub),
 		"DISCORD_BOT_TOKEN":        "discord-test",
 		"DISCORD_APP_ID":           "1",
-		"LEARNBOT_DISCORD_API_URL": api.URL + "/discord/api/v10/",
+		"LEARNBOT_DISCORD_API_URL": discordAPI.URL + "/api/v10/",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -115,14 +117,20 @@ func TestHungDatabase(t *testing.T) {
 	autocomplete := map[string]any{"id": "2", "application_id": "1", "type": 4, "token": "auto", "guild_id": "G1",
 		"member": member, "data": map[string]any{"id": "c2", "name": "progress", "type": 1,
 			"options": []map[string]any{{"name": "task", "type": 3, "value": "gi", "focused": true}}}}
-	waitResponse := func(id string, within time.Duration) (fakeslack.Response, bool) {
+	// waitResponse waits at a fake for the response posted under id (a
+	// Slack response_url, a Discord interaction token).
+	type response struct {
+		At   time.Time `json:"at"`
+		Text string    `json:"text"`
+	}
+	waitResponse := func(fake, id string, within time.Duration) (response, bool) {
 		t.Helper()
-		resp, err := http.Get(api.URL + "/wait/" + id + "?timeout=" + within.String())
+		resp, err := http.Get(fake + "/wait/" + id + "?timeout=" + within.String())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var r fakeslack.Response
+		var r response
 		if resp.StatusCode != http.StatusOK {
 			return r, false
 		}
@@ -179,8 +187,8 @@ func TestHungDatabase(t *testing.T) {
 			}
 		})
 		wg.Wait()
-		for _, id := range []string{"U1", "tok1"} {
-			r, ok := waitResponse(id, 15*time.Second)
+		for id, fake := range map[string]string{"U1": api.URL, "tok1": discordAPI.URL} {
+			r, ok := waitResponse(fake, id, 15*time.Second)
 			if !ok {
 				t.Fatalf("no follow-up for %s within 15s of the command", id)
 			}

@@ -21,7 +21,7 @@ import (
 func TestDatabaseOutage(t *testing.T) {
 	dbURL := testdb.New(t, "postgres")
 	proxy, viaProxy := testdb.NewProxy(t, dbURL)
-	fake := httptest.NewServer(fakeslack.New(replicaToken, ""))
+	fake := httptest.NewServer(fakeslack.New(replicaToken))
 	defer fake.Close()
 	r := startReplica(t, learnbotBinary(t), replicaEnv(viaProxy, fake.URL))
 	if r == nil {

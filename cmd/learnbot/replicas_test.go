@@ -43,7 +43,7 @@ type replica struct {
 func TestReplicas(t *testing.T) {
 	dbURL := testdb.NewShared(t, 3)
 	bin := learnbotBinary(t)
-	fake := fakeslack.New(replicaToken, "")
+	fake := fakeslack.New(replicaToken)
 	api := httptest.NewServer(fake)
 	defer api.Close()
 

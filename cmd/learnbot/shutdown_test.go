@@ -22,7 +22,7 @@ import (
 // hangingSlack is the fake Slack, except that chat.postMessage never
 // answers (until the caller gives up): a DM job that stays running.
 func hangingSlack(t *testing.T) (url string, hung <-chan struct{}) {
-	fake := fakeslack.New(replicaToken, "")
+	fake := fakeslack.New(replicaToken)
 	calls := make(chan struct{}, 100)
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

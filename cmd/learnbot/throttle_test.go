@@ -30,7 +30,7 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 // per cause instead of one per request; a valid request from it still
 // works.
 func TestUnauthenticatedLimited(t *testing.T) {
-	api := httptest.NewServer(fakeslack.New(replicaToken, ""))
+	api := httptest.NewServer(fakeslack.New(replicaToken))
 	defer api.Close()
 	pub, _, err := ed25519.GenerateKey(nil)
 	if err != nil {

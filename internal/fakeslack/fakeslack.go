@@ -1,8 +1,8 @@
-// Package fakeslack is a fake of the platform APIs learnbot calls, on
-// loopback, for the Slack adapter's tests and for load tests: the Slack Web
-// API methods of commands, DMs, directories and the App Home, response_url
-// posts, Socket Mode, auth.test, and Discord's two DM calls, interaction
-// follow-ups and GET /users/@me.
+// Package fakeslack is a fake of the Slack APIs learnbot calls, on
+// loopback, for the Slack adapter's tests and for load tests: the Web API
+// methods of commands, DMs, directories and the App Home, response_url
+// posts, Socket Mode and auth.test. Discord has a fake of its own,
+// internal/fakediscord; the two can share one record (RecordTo).
 //
 // By default it records what learnbot sent (DMs with their blocks, response
 // posts, published views) for tests to read. CountOnly keeps counts and no
@@ -23,34 +23,27 @@ import (
 
 	"github.com/gorilla/websocket"
 	"golang.org/x/time/rate"
+
+	"github.com/learnbot/learnbot/internal/fakerecord"
 )
 
 // Server is the fake. It is an http.Handler.
 type Server struct {
-	token        string // Slack bot token
-	appToken     string // Slack app token (Socket Mode); empty: refused
-	discordToken string
-	countOnly    bool
-	t            testing.TB // reports malformed requests; may be nil
-	mux          *http.ServeMux
-	now          func() time.Time
-	sockets      chan *websocket.Conn
+	token     string // bot token
+	appToken  string // app token (Socket Mode); empty: refused
+	countOnly bool
+	t         testing.TB // reports malformed requests; may be nil
+	rec       *fakerecord.Recorder
+	mux       *http.ServeMux
+	now       func() time.Time
+	sockets   chan *websocket.Conn
 
-	nonceMu   sync.Mutex // serializes Discord messages, for enforce_nonce
-	mu        sync.Mutex
-	limiter   *rate.Limiter // chat.postMessage; nil: no limit
-	postRate  float64
-	limitTo   string // the limit applies to channels with this prefix ("": all)
-	calls     map[string]int
-	slackDMs  map[string]int // accepted chat.postMessage by channel
-	discord   map[string]int // accepted Discord DMs by channel
-	limited   int            // chat.postMessage answered 429
-	first     time.Time      // first accepted DM since the last reset
-	last      time.Time
-	responses map[string]Response  // the latest by ID
-	history   map[string][]posted  // chat.postMessage by channel, oldest first
-	nonces    map[string]sentNonce // Discord messages sent with enforce_nonce
-	waiting   map[string][]chan Response
+	mu       sync.Mutex
+	limiter  *rate.Limiter // chat.postMessage; nil: no limit
+	postRate float64
+	limitTo  string              // the limit applies to channels with this prefix ("": all)
+	dms      map[string]int      // accepted chat.postMessage by channel
+	history  map[string][]posted // chat.postMessage by channel, oldest first
 
 	// The Slack workspace as tests set it up.
 	users      map[string]User
@@ -63,15 +56,14 @@ type Server struct {
 	postFail   func(w http.ResponseWriter) bool
 
 	// What learnbot sent, unless countOnly.
-	posts []Response
-	dms   []Message
-	views []View
+	posts    []Response
+	messages []Message
+	views    []View
 }
 
-// Response is one post to a response_url (Slack) or to an interaction
-// webhook (Discord follow-ups).
+// Response is one post to a response_url.
 type Response struct {
-	ID              string    `json:"id"` // the response_url's last segment, or the interaction token
+	ID              string    `json:"id"` // the response_url's last segment
 	At              time.Time `json:"at"`
 	ResponseType    string    `json:"response_type,omitempty"`
 	Text            string    `json:"text"`
@@ -122,19 +114,14 @@ type User struct {
 	Hollow bool
 }
 
-// Stats is what the fake saw since its last reset.
+// Stats is what the fake saw since its last reset: the counts of its
+// record (of every fake sharing it: DMs counts Discord's too) and its own.
 type Stats struct {
-	PostRate    float64        `json:"post_rate"` // chat.postMessage allowed per second; 0: no limit
-	Calls       map[string]int `json:"calls"`     // by method, 429s included
-	DMs         int            `json:"dms"`       // accepted DMs, Slack and Discord
-	RateLimited int            `json:"rate_limited"`
-	First       time.Time      `json:"first"` // first and last accepted DM
-	Last        time.Time      `json:"last"`
-	Responses   int            `json:"responses"`
-	// Per recipient channel ("D"+user ID on Slack, "DM"+user ID on
-	// Discord), only when asked for (?detail=1).
-	SlackDMs   map[string]int `json:"slack_dms,omitempty"`
-	DiscordDMs map[string]int `json:"discord_dms,omitempty"`
+	fakerecord.Stats
+	PostRate float64 `json:"post_rate"` // chat.postMessage allowed per second; 0: no limit
+	// Accepted chat.postMessage per channel ("D"+user ID), only when asked
+	// for (?detail=1).
+	SlackDMs map[string]int `json:"slack_dms,omitempty"`
 }
 
 // Option configures a fake.
@@ -151,29 +138,34 @@ func WithAppToken(token string) Option { return func(s *Server) { s.appToken = t
 // methods the fake does not know.
 func ReportTo(t testing.TB) Option { return func(s *Server) { s.t = t } }
 
-// New returns a fake that accepts these bot tokens (without "Bot "). Its
+// RecordTo keeps the counts and responses in rec, shared with the other
+// fakes given it, instead of a record of the fake's own.
+func RecordTo(rec *fakerecord.Recorder) Option { return func(s *Server) { s.rec = rec } }
+
+// New returns a fake that accepts this bot token (without "Bearer "). Its
 // users.info knows every ID until SetAutoUsers(false).
-func New(slackToken, discordToken string, opts ...Option) *Server {
-	s := &Server{token: slackToken, discordToken: discordToken, now: time.Now, mux: http.NewServeMux(),
+//
+// It serves the Web API under /api/, Socket Mode at /socket, response_url
+// posts at /response/{id}, and for tests and loadgen: GET /stats,
+// GET /wait/{id}, POST /reset (fakerecord), POST /limit, GET /first and
+// POST /usergroup.
+func New(token string, opts ...Option) *Server {
+	s := &Server{token: token, now: time.Now, mux: http.NewServeMux(),
 		sockets: make(chan *websocket.Conn, 4), autoUsers: true, users: map[string]User{},
-		usergroups: map[string][]string{}, generated: map[string]Generated{}, channels: map[string][]string{}, openError: map[string]string{},
-		waiting: map[string][]chan Response{}}
+		usergroups: map[string][]string{}, generated: map[string]Generated{}, channels: map[string][]string{}, openError: map[string]string{}}
 	for _, o := range opts {
 		o(s)
 	}
-	s.Reset()
+	if s.rec == nil {
+		s.rec = fakerecord.New()
+	}
+	s.forget()
+	s.rec.OnReset(s.forget)
 	s.mux.HandleFunc("POST /api/{method}", s.serveSlack)
 	s.mux.HandleFunc("GET /socket", s.serveSocket)
 	s.mux.HandleFunc("POST /response/{id}", s.serveResponse)
-	s.mux.HandleFunc("GET /wait/{id}", s.serveWait)
-	s.mux.HandleFunc("POST /discord/api/v10/users/@me/channels", s.serveDiscordChannel)
-	s.mux.HandleFunc("POST /discord/api/v10/channels/{channel}/messages", s.serveDiscordMessage)
-	s.mux.HandleFunc("GET /discord/api/v10/users/@me", s.serveDiscordMe)
-	// follow-ups of deferred interactions
-	s.mux.HandleFunc("PATCH /discord/api/v10/webhooks/{app}/{token}/messages/@original", s.serveDiscordFollowUp)
-	s.mux.HandleFunc("POST /discord/api/v10/webhooks/{app}/{token}", s.serveDiscordFollowUp)
+	s.rec.Register(s.mux)
 	s.mux.HandleFunc("GET /stats", s.serveStats)
-	s.mux.HandleFunc("POST /reset", func(w http.ResponseWriter, r *http.Request) { s.Reset() })
 	s.mux.HandleFunc("POST /limit", s.serveLimit)
 	s.mux.HandleFunc("GET /first", s.serveFirst)
 	s.mux.HandleFunc("POST /usergroup", s.serveDefineUserGroup)
@@ -206,59 +198,39 @@ func (s *Server) SetPostLimit(perSecond float64, prefix string) {
 	}
 }
 
-// Stats returns the counts; detail adds the per-recipient maps.
+// Stats returns the counts; detail adds the per-recipient map.
 func (s *Server) Stats(detail bool) Stats {
+	st := Stats{Stats: s.rec.Stats()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Stats{PostRate: s.postRate, Calls: map[string]int{}, RateLimited: s.limited, First: s.first, Last: s.last,
-		Responses: len(s.responses)}
-	for k, v := range s.calls {
-		st.Calls[k] = v
-	}
-	for _, n := range s.slackDMs {
-		st.DMs += n
-	}
-	for _, n := range s.discord {
-		st.DMs += n
-	}
+	st.PostRate = s.postRate
 	if detail {
-		st.SlackDMs = make(map[string]int, len(s.slackDMs))
-		for k, v := range s.slackDMs {
+		st.SlackDMs = make(map[string]int, len(s.dms))
+		for k, v := range s.dms {
 			st.SlackDMs[k] = v
-		}
-		st.DiscordDMs = make(map[string]int, len(s.discord))
-		for k, v := range s.discord {
-			st.DiscordDMs[k] = v
 		}
 	}
 	return st
 }
 
-// Calls counts the calls of one method since the last reset.
-func (s *Server) Calls(method string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[method]
-}
+// Calls counts the calls of one Web API method since the last reset.
+func (s *Server) Calls(method string) int { return s.rec.Calls(method) }
 
-// Reset forgets the counts and what was sent (not the rate limit, nor the
-// workspace's users, groups and failures).
-func (s *Server) Reset() {
+// Reset forgets the counts and what was sent, here and in every fake
+// sharing the record (not the rate limit, nor the workspace's users,
+// groups and failures).
+func (s *Server) Reset() { s.rec.Reset() }
+
+// forget is the fake's part of a reset.
+func (s *Server) forget() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = map[string]int{}
-	s.slackDMs = map[string]int{}
-	s.discord = map[string]int{}
-	s.limited = 0
-	s.first, s.last = time.Time{}, time.Time{}
-	s.responses = map[string]Response{}
+	s.dms = map[string]int{}
 	s.history = map[string][]posted{}
-	s.nonces = map[string]sentNonce{}
-	s.posts, s.dms, s.views = nil, nil, nil
+	s.posts, s.messages, s.views = nil, nil, nil
 }
 
-// Posts lists the response posts (Slack response_url, Discord follow-ups)
-// in order.
+// Posts lists the response_url posts in order.
 func (s *Server) Posts() []Response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -269,7 +241,7 @@ func (s *Server) Posts() []Response {
 func (s *Server) DMs() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Message(nil), s.dms...)
+	return append([]Message(nil), s.messages...)
 }
 
 // Views lists the App Homes published, in order.
@@ -279,11 +251,8 @@ func (s *Server) Views() []View {
 	return append([]View(nil), s.views...)
 }
 
-// respond records a response and wakes those waiting for it.
+// respond records a response post; the record wakes those waiting for it.
 func (s *Server) respond(resp Response) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls["response"]++
 	if s.countOnly {
 		// A prompt's buttons are kept: a benchmark presses them when the
 		// prompt came late, through the response_url.
@@ -291,13 +260,9 @@ func (s *Server) respond(resp Response) {
 			resp.Blocks = nil
 		}
 	} else {
-		s.posts = append(s.posts, resp)
+		s.locked(func() { s.posts = append(s.posts, resp) })
 	}
-	s.responses[resp.ID] = resp
-	for _, ch := range s.waiting[resp.ID] {
-		ch <- resp
-	}
-	delete(s.waiting, resp.ID)
+	s.rec.Respond(resp.ID, resp)
 }
 
 func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
@@ -308,37 +273,6 @@ func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
 	body.ID, body.At = r.PathValue("id"), s.now()
 	s.respond(body)
 	_, _ = w.Write([]byte("ok"))
-}
-
-// serveWait answers with the response posted under an ID, waiting for it up
-// to ?timeout (default 30 s); 404 when none came in time.
-func (s *Server) serveWait(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	timeout := 30 * time.Second
-	if t, err := time.ParseDuration(r.URL.Query().Get("timeout")); err == nil && t > 0 {
-		timeout = min(t, 10*time.Minute)
-	}
-	s.mu.Lock()
-	resp, ok := s.responses[id]
-	ch := make(chan Response, 1)
-	if !ok {
-		s.waiting[id] = append(s.waiting[id], ch)
-	}
-	s.mu.Unlock()
-	if !ok {
-		timer := time.NewTimer(timeout)
-		defer timer.Stop()
-		select {
-		case resp = <-ch:
-		case <-timer.C:
-			http.Error(w, "no response "+id, http.StatusNotFound)
-			return
-		case <-r.Context().Done():
-			return
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(resp)
 }
 
 func (s *Server) serveStats(w http.ResponseWriter, r *http.Request) {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,14 +18,14 @@ import (
 
 func newFake(t *testing.T) (*fakeslack.Server, *httptest.Server, *slackgo.Client) {
 	t.Helper()
-	f := fakeslack.New("xoxb-test", "discord-test")
+	f := fakeslack.New("xoxb-test")
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return f, srv, slackgo.New("xoxb-test", slackgo.OptionAPIURL(srv.URL+"/api/"))
 }
 
 func TestDMsCountedPerRecipient(t *testing.T) {
-	f, srv, api := newFake(t)
+	f, _, api := newFake(t)
 	ctx := context.Background()
 	for _, user := range []string{"U1", "U2", "U1"} {
 		ch, _, _, err := api.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{user}})
@@ -37,24 +36,9 @@ func TestDMsCountedPerRecipient(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	resp, err := http.Post(srv.URL+"/discord/api/v10/channels/DM42/messages", "application/json", bytes.NewReader([]byte(`{}`)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("Discord message without the bot token: status %d, want 401", resp.StatusCode)
-	}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/discord/api/v10/channels/DM42/messages", bytes.NewReader([]byte(`{}`)))
-	req.Header.Set("Authorization", "Bot discord-test")
-	if resp, err = http.DefaultClient.Do(req); err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-
 	st := f.Stats(true)
-	if st.DMs != 4 || st.SlackDMs["DU1"] != 2 || st.SlackDMs["DU2"] != 1 || st.DiscordDMs["DM42"] != 1 {
-		t.Errorf("stats = %+v, want 4 DMs: DU1 twice, DU2 and DM42 once", st)
+	if st.DMs != 3 || len(st.SlackDMs) != 2 || st.SlackDMs["DU1"] != 2 || st.SlackDMs["DU2"] != 1 {
+		t.Errorf("stats = %+v, want 3 DMs: DU1 twice, DU2 once", st)
 	}
 	if st.First.IsZero() || st.Last.Before(st.First) {
 		t.Errorf("first %v, last %v", st.First, st.Last)
@@ -173,7 +157,7 @@ func TestRecordsOrCountsOnly(t *testing.T) {
 		resp.Body.Close()
 	}
 	t.Run("Records", func(t *testing.T) {
-		f := fakeslack.New("xoxb-test", "", fakeslack.ReportTo(t))
+		f := fakeslack.New("xoxb-test", fakeslack.ReportTo(t))
 		send(t, f)
 		dms, views, posts := f.DMs(), f.Views(), f.Posts()
 		if len(dms) != 1 || dms[0].Channel != "DU1" || fakeslack.TextOf(dms[0].Blocks) != "New task: git" ||
@@ -188,7 +172,7 @@ func TestRecordsOrCountsOnly(t *testing.T) {
 		}
 	})
 	t.Run("CountOnly", func(t *testing.T) {
-		f := fakeslack.New("xoxb-test", "", fakeslack.CountOnly())
+		f := fakeslack.New("xoxb-test", fakeslack.CountOnly())
 		send(t, f)
 		if len(f.DMs()) != 0 || len(f.Views()) != 0 || len(f.Posts()) != 0 {
 			t.Errorf("kept bodies: %d DMs, %d views, %d posts", len(f.DMs()), len(f.Views()), len(f.Posts()))
@@ -280,33 +264,6 @@ func TestHistoryKeepsMetadata(t *testing.T) {
 		Oldest: strconv.FormatInt(time.Now().Add(time.Minute).Unix(), 10)})
 	if err != nil || len(hist.Messages) != 0 {
 		t.Errorf("after a later oldest: %+v, %v; want none", hist, err)
-	}
-}
-
-// A Discord message sent again with enforce_nonce and the same nonce is
-// answered with the first and not counted.
-func TestDiscordEnforceNonce(t *testing.T) {
-	f, srv, _ := newFake(t)
-	post := func(body string) string {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/discord/api/v10/channels/DM42/messages", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bot discord-test")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var m struct{ ID string }
-		json.NewDecoder(resp.Body).Decode(&m)
-		return m.ID
-	}
-	first := post(`{"content":"a","nonce":"assignment:1","enforce_nonce":true}`)
-	again := post(`{"content":"a","nonce":"assignment:1","enforce_nonce":true}`)
-	if first == "" || again != first {
-		t.Errorf("the same nonce twice: ids %q and %q, want the first twice", first, again)
-	}
-	post(`{"content":"a","nonce":"assignment:1"}`) // not enforced: a new message
-	if n := f.Stats(true).DiscordDMs["DM42"]; n != 2 {
-		t.Errorf("%d messages created, want 2", n)
 	}
 }
 

@@ -69,9 +69,7 @@ func FailWith(status int, header http.Header, body string) func(w http.ResponseW
 // encoded except views.publish (JSON).
 func (s *Server) serveSlack(w http.ResponseWriter, r *http.Request) {
 	method := r.PathValue("method")
-	s.mu.Lock()
-	s.calls[method]++
-	s.mu.Unlock()
+	s.rec.Call(method)
 	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	var form url.Values
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
@@ -225,6 +223,7 @@ func (s *Server) postMessage(w http.ResponseWriter, form url.Values) {
 		return
 	}
 	if wait, ok := s.admit(form.Get("channel")); !ok {
+		s.rec.RateLimited()
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		writeSlack(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
 		return
@@ -246,11 +245,9 @@ func (s *Server) postMessage(w http.ResponseWriter, form url.Values) {
 				s.errorf("chat.postMessage blocks: %v", err)
 			}
 		}
-		s.mu.Lock()
-		s.dms = append(s.dms, m)
-		s.mu.Unlock()
+		s.locked(func() { s.messages = append(s.messages, m) })
 	}
-	s.delivered(s.slackDMs, channel)
+	s.delivered(channel)
 	ts := s.stored(channel, meta)
 	writeSlack(w, http.StatusOK, map[string]any{"ok": true, "channel": channel, "ts": ts})
 }
@@ -365,25 +362,16 @@ func (s *Server) admit(channel string) (time.Duration, bool) {
 	if s.limiter.AllowN(now, 1) {
 		return 0, true
 	}
-	s.limited++
 	r := s.limiter.ReserveN(now, 1)
 	wait := r.DelayFrom(now)
 	r.CancelAt(now)
 	return max(wait, time.Second), false
 }
 
-// delivered counts an accepted DM to channel in byChannel and returns the
-// channel's count.
-func (s *Server) delivered(byChannel map[string]int, channel string) int {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.first.IsZero() {
-		s.first = now
-	}
-	s.last = now
-	byChannel[channel]++
-	return byChannel[channel]
+// delivered counts an accepted DM to channel.
+func (s *Server) delivered(channel string) {
+	s.rec.Delivered()
+	s.locked(func() { s.dms[channel]++ })
 }
 
 func writeSlack(w http.ResponseWriter, status int, v any) {
