@@ -163,13 +163,10 @@ func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams) (*
 	res.New = res.Targets - res.Holders
 	now := s.now()
 	if res.Holders == 0 {
-		res.people, res.Names, err = s.assignFrom(ctx, tx, p.Due, join(
+		a, err := s.assignFrom(ctx, tx, p.Due, join(
 			frag(`SELECT ?, ?, t.person_id, ?, t.group_id, FALSE, 'open', ?, `, p.WorkspaceID, p.TaskID, p.GuideID, now),
 			s.dateValue(p.Due), frag(` FROM (`), s.targets(p.WorkspaceID, p.PersonIDs, p.GroupIDs, p.TargetSet), frag(`) t`)))
-		res.Assigned = len(res.people)
-		if err == nil {
-			res.NotOnChat, err = s.notOnChat(ctx, tx, res.people)
-		}
+		res.people, res.Names, res.NotOnChat, res.Assigned = a.people, a.names, a.notOnChat, len(a.people)
 		return &res, err
 	}
 	res.Names = holderNames
@@ -219,28 +216,32 @@ func (s *Store) countHolders(ctx context.Context, tx *sqlx.Tx, p AssignParams) (
 			unknown = r.Targets
 		}
 	}
-	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
+	sortNames(names)
 	return targets, holders, unknown, names, nil
 }
 
+// assigned is what assignFrom made: the people assigned, up to
+// summaryNames of their names, and how many of them are not on chat yet.
+type assigned struct {
+	people    []int64
+	names     []string
+	notOnChat int
+}
+
 // assignFrom inserts the assignments sel yields (see insertAssignments),
-// names some of the people, queues their DMs and arms the reminders of
-// their due date. It returns the people assigned.
-func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, due calendar.Date, sel fragment) (people []int64, names []string, err error) {
-	ids, people, err := s.insertAssignments(ctx, tx, sel)
+// queues their DMs and arms the reminders of their due date.
+func (s *Store) assignFrom(ctx context.Context, tx *sqlx.Tx, due calendar.Date, sel fragment) (assigned, error) {
+	ids, a, err := s.insertAssignments(ctx, tx, sel)
 	if err != nil {
-		return nil, nil, err
-	}
-	if names, err = s.names(ctx, tx, people); err != nil {
-		return nil, nil, err
+		return assigned{}, err
 	}
 	if err := s.queueDMs(ctx, tx, ids); err != nil {
-		return nil, nil, err
+		return assigned{}, err
 	}
 	if !due.IsZero() {
 		err = s.armReminders(ctx, tx, ids, due, true)
 	}
-	return people, names, err
+	return a, err
 }
 
 // lockTask locks the task row for the transaction; an archived task is
@@ -255,26 +256,43 @@ func (s *Store) lockTask(ctx context.Context, tx *sqlx.Tx, wsID, taskID int64) e
 }
 
 // insertAssignments runs one INSERT ... SELECT (sel gives the columns in
-// order) and returns the new assignment IDs and their people.
-func (s *Store) insertAssignments(ctx context.Context, tx *sqlx.Tx, sel fragment) ([]int64, []int64, error) {
+// order) and returns the new assignment IDs and what was assigned: the
+// statement returns each person's name and whether they are on chat, so
+// that the summary needs no second read of the people.
+func (s *Store) insertAssignments(ctx context.Context, tx *sqlx.Tx, sel fragment) ([]int64, assigned, error) {
 	q := join(frag(`INSERT INTO assignments
 		(workspace_id, task_id, person_id, assigned_by, group_id, forced, state, created_at, due_date) `), sel, frag(`
-		RETURNING id, person_id`))
+		RETURNING id, person_id,
+		(SELECT p.display_name FROM people p WHERE p.id = assignments.person_id),
+		(SELECT count(*) FROM people p WHERE p.id = assignments.person_id AND p.chat_id IS NULL)`))
 	rows, err := tx.QueryxContext(ctx, s.q(q.sql), q.args...)
 	if err != nil {
-		return nil, nil, err
+		return nil, assigned{}, err
 	}
 	defer rows.Close()
-	var ids, people []int64
+	var ids []int64
+	var a assigned
 	for rows.Next() {
 		var id, person int64
-		if err := rows.Scan(&id, &person); err != nil {
-			return nil, nil, err
+		var name string
+		var offChat int
+		if err := rows.Scan(&id, &person, &name, &offChat); err != nil {
+			return nil, assigned{}, err
 		}
 		ids = append(ids, id)
-		people = append(people, person)
+		a.people = append(a.people, person)
+		if len(a.names) < summaryNames {
+			a.names = append(a.names, name)
+		}
+		a.notOnChat += offChat
 	}
-	return ids, people, rows.Err()
+	sortNames(a.names)
+	return ids, a, rows.Err()
+}
+
+// sortNames sorts names as summaries show them, ignoring case.
+func sortNames(names []string) {
+	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
 }
 
 func (s *Store) names(ctx context.Context, tx *sqlx.Tx, personIDs []int64) ([]string, error) {
@@ -285,17 +303,6 @@ func (s *Store) names(ctx context.Context, tx *sqlx.Tx, personIDs []int64) ([]st
 	q := join(frag(`SELECT display_name FROM people WHERE id IN (`), inList(personIDs), frag(`) ORDER BY lower(display_name)`))
 	err := tx.SelectContext(ctx, &names, s.q(q.sql), q.args...)
 	return names, err
-}
-
-// notOnChat counts the people among these who have no chat identity yet.
-func (s *Store) notOnChat(ctx context.Context, tx *sqlx.Tx, personIDs []int64) (int, error) {
-	if len(personIDs) == 0 {
-		return 0, nil
-	}
-	var n int
-	q := join(frag(`SELECT count(*) FROM people WHERE chat_id IS NULL AND id IN `), s.idSet(personIDs))
-	err := tx.GetContext(ctx, &n, s.q(q.sql), q.args...)
-	return n, err
 }
 
 func (s *Store) queueDMs(ctx context.Context, tx *sqlx.Tx, ids []int64) error {

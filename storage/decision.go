@@ -89,13 +89,11 @@ func (s *Store) ResolveDecision(ctx context.Context, p ResolveParams) (*ResolveR
 			if err != nil {
 				return err
 			}
-			if people, res.Names, err = s.assignFrom(ctx, tx, d.DueDate, sel); err != nil {
+			a, err := s.assignFrom(ctx, tx, d.DueDate, sel)
+			if err != nil {
 				return err
 			}
-			res.Assigned = len(people)
-			if res.NotOnChat, err = s.notOnChat(ctx, tx, people); err != nil {
-				return err
-			}
+			people, res.Names, res.NotOnChat, res.Assigned = a.people, a.names, a.notOnChat, len(a.people)
 		}
 		return s.record(ctx, tx, Event{WorkspaceID: p.WorkspaceID, ActorID: ref(p.PersonID), Kind: EventDecide,
 			TaskID: ref(d.TaskID), PersonID: onlyOne(people), Count: res.Assigned,

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -349,12 +350,29 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []model.User
 // order so that two transactions naming the same people cannot deadlock.
 func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []model.User) ([]Person, error) {
 	users = distinctUsers(users)
-	if err := s.insertLearners(ctx, tx, wsID, users); err != nil {
-		return nil, err
-	}
-	people, err := s.peopleByChatID(ctx, tx, wsID, users)
+	people, err := s.insertLearners(ctx, tx, wsID, users)
 	if err != nil {
 		return nil, err
+	}
+	if len(people) < len(users) {
+		// Some were known: read them (everyone new needs no read).
+		created := make(map[string]bool, len(people))
+		for _, p := range people {
+			created[*p.ChatID] = true
+		}
+		var known []model.User
+		for _, u := range users {
+			if !created[u.ID] {
+				known = append(known, u)
+			}
+		}
+		more, err := s.peopleByChatID(ctx, tx, wsID, known)
+		if err != nil {
+			return nil, err
+		}
+		// Oldest first, as one read of them all gave them.
+		people = append(people, more...)
+		slices.SortFunc(people, func(a, b Person) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	if err := s.refreshPeople(ctx, tx, wsID, people, users); err != nil {
 		return nil, err
@@ -452,9 +470,11 @@ func userIDs(users []model.User) []string {
 
 // insertLearners adds the users not yet known as active learners, in one
 // statement whatever their number, in the order given.
-func (s *Store) insertLearners(ctx context.Context, db sqlx.ExecerContext, wsID int64, users []model.User) error {
+// insertLearners creates the users not yet known as active learners and
+// returns the people it created.
+func (s *Store) insertLearners(ctx context.Context, db sqlx.QueryerContext, wsID int64, users []model.User) ([]Person, error) {
 	if len(users) == 0 {
-		return nil
+		return nil, nil
 	}
 	names, langs, zones := make([]string, len(users)), make([]string, len(users)), make([]string, len(users))
 	for i, u := range users {
@@ -463,9 +483,13 @@ func (s *Store) insertLearners(ctx context.Context, db sqlx.ExecerContext, wsID 
 	q := join(frag(`INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at, platform_language, time_zone)
 		SELECT ?, 'learner', 'active', u.name, u.id, ?, NULLIF(u.lang, ''), u.tz FROM `, wsID, s.now()),
 		s.rows("u", []string{"id", "name", "lang", "tz"}, userIDs(users), names, langs, zones), frag(`
-		WHERE TRUE ORDER BY u.n ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING`))
-	_, err := db.ExecContext(ctx, s.q(q.sql), q.args...)
-	return err
+		WHERE TRUE ORDER BY u.n ON CONFLICT (workspace_id, chat_id) WHERE chat_id IS NOT NULL DO NOTHING
+		RETURNING `+strings.ReplaceAll(personColumns, "p.", "")))
+	// RETURNING names the new rows' columns unqualified: SQLite allows no
+	// alias there.
+	var people []Person
+	err := sqlx.SelectContext(ctx, db, &people, s.q(q.sql), q.args...)
+	return people, err
 }
 
 // rows is a table of text columns passed as one parameter per column (not

@@ -183,14 +183,14 @@ func (s *Store) applyTaskRule(ctx context.Context, tx *sqlx.Tx, r *Rule, people 
 	if r.EveryDays == nil { // holding it in any state counts as served
 		skip = frag(` AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ? AND a.person_id = p.id AND a.state <> 'removed')`, *r.TaskID)
 	}
-	assigned, names, err := s.assignFrom(ctx, tx, due, join(
+	a, err := s.assignFrom(ctx, tx, due, join(
 		frag(`SELECT ?, ?, p.id, ?, NULL, FALSE, 'open', ?, `+s.typed("DATE")+` FROM people p WHERE p.workspace_id = ? AND p.id IN `,
 			r.WorkspaceID, *r.TaskID, r.CreatedBy, now, dueVal, r.WorkspaceID), s.idSet(claimed), skip))
-	if err != nil || len(assigned) == 0 {
+	if err != nil || len(a.people) == 0 {
 		return 0, err
 	}
-	return len(assigned), s.record(ctx, tx, Event{WorkspaceID: r.WorkspaceID, ActorID: ref(r.CreatedBy), Kind: EventAssign,
-		TaskID: r.TaskID, PersonID: onlyOne(assigned), Count: len(assigned), Details: EventDetails{Names: names, Rule: r.ID}})
+	return len(a.people), s.record(ctx, tx, Event{WorkspaceID: r.WorkspaceID, ActorID: ref(r.CreatedBy), Kind: EventAssign,
+		TaskID: r.TaskID, PersonID: onlyOne(a.people), Count: len(a.people), Details: EventDetails{Names: a.names, Rule: r.ID}})
 }
 
 // applyPathRule claims and enrols in the rule's path, as applyTaskRule
