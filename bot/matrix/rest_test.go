@@ -531,3 +531,50 @@ func TestMatrixRooms(t *testing.T) {
 		}
 	})
 }
+
+// TestMatrixFourChoices: assigning to a group and a person when some hold
+// the task already asks with all four choices; Show selected groups,
+// chosen by a reply with its number, lists the group with who holds the
+// task and leaves the choice open; Force reassignment, chosen by reaction,
+// edits the prompt and sends everyone named the task again.
+func TestMatrixFourChoices(t *testing.T) {
+	hs := startDendrite(t)
+	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
+		e := newEnv(t, hs, db, "four")
+		anna, bob := e.anna.id().String(), e.bob.id().String()
+		e.command(e.guide, "!learn task add git Git basics")
+		e.command(e.guide, "!learn group create team")
+		e.command(e.guide, "!learn group add team "+anna)
+		e.command(e.guide, "!assign git "+anna)
+		dm := e.dmRoom(e.anna)
+		e.anna.wait("anna's DM of git", e.botMessage(dm, "Git basics"))
+
+		prompt := e.command(e.guide, "!assign git team "+bob)
+		for _, want := range []string{"1 Do not assign", "2 Only new", "3 Force reassignment", "4 Show selected groups"} {
+			if !strings.Contains(body(prompt), want) {
+				t.Fatalf("prompt %q lacks %q", body(prompt), want)
+			}
+		}
+		e.guide.wait("4️⃣ offered on the prompt", e.offered(prompt.ID, "4️⃣"))
+		reply := &event.MessageEventContent{MsgType: event.MsgText, Body: "4", RelatesTo: (&event.RelatesTo{}).SetReplyTo(prompt.ID)}
+		if _, err := e.guide.c.SendMessageEvent(context.Background(), e.room, event.EventMessage, reply); err != nil {
+			t.Fatal(err)
+		}
+		groups := e.guide.wait("the selected groups", func(evt *event.Event) bool {
+			return evt.Sender == e.botUser && evt.Type == event.EventMessage && strings.Contains(body(evt), "Selected groups for")
+		})
+		if !strings.Contains(body(groups), "team") || !strings.Contains(body(groups), "anna_"+e.tag) {
+			t.Errorf("selected groups %q do not show team with anna", body(groups))
+		}
+
+		e.guide.react(e.room, prompt.ID, "3️⃣")
+		e.guide.wait("the prompt edited to the outcome of Force reassignment", e.editOf(prompt.ID, "Force reassignment"))
+		for deadline := time.Now().Add(30 * time.Second); e.anna.count(e.botMessage(dm, "Git basics")) < 2; {
+			if time.Now().After(deadline) {
+				t.Fatalf("anna got %d DMs of git after Force reassignment; want 2", e.anna.count(e.botMessage(dm, "Git basics")))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		e.bob.wait("bob's DM of git", e.botMessage(e.dmRoom(e.bob), "Git basics"))
+	})
+}
