@@ -170,20 +170,20 @@ func (r *Report) Open(token string) ([]byte, error) {
 	return csv, nil
 }
 
-// sealKey derives the key that seals a report's content from its token; it
-// is not the token's stored hash.
-func sealKey(token string) []byte {
+// sealer is the AES-GCM that seals a report's content, keyed from its
+// token (not the token's stored hash).
+func sealer(token string) (cipher.AEAD, error) {
 	m := hmac.New(sha256.New, []byte(token))
 	m.Write([]byte("learnbot sealed report"))
-	return m.Sum(nil)
-}
-
-func seal(token string, plain []byte) ([]byte, error) {
-	block, err := aes.NewCipher(sealKey(token))
+	block, err := aes.NewCipher(m.Sum(nil))
 	if err != nil {
 		return nil, err
 	}
-	gcm, err := cipher.NewGCM(block)
+	return cipher.NewGCM(block)
+}
+
+func seal(token string, plain []byte) ([]byte, error) {
+	gcm, err := sealer(token)
 	if err != nil {
 		return nil, err
 	}
@@ -193,11 +193,7 @@ func seal(token string, plain []byte) ([]byte, error) {
 }
 
 func unseal(token string, sealed []byte) ([]byte, error) {
-	block, err := aes.NewCipher(sealKey(token))
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
+	gcm, err := sealer(token)
 	if err != nil {
 		return nil, err
 	}
