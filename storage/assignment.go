@@ -77,8 +77,8 @@ func (s *Store) targetsWith(wsID int64, personIDs, groupIDs []int64, staged frag
 		inList(groupIDs),
 		frag(`)
 		UNION ALL
-		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND p.id IN `, wsID),
-		s.idSet(personIDs),
+		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND `, wsID),
+		s.idIn("p.id", personIDs),
 	}
 	if staged.sql != "" {
 		parts = append(parts, frag(`

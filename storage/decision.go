@@ -127,11 +127,7 @@ const decisionInfo = `SELECT d.id, d.workspace_id, d.task_id, d.guide_id, d.crea
 // records the resolution. The task is locked too, as Assign locks it.
 func (s *Store) claimDecision(ctx context.Context, tx *sqlx.Tx, p ResolveParams, now time.Time) (*DecisionInfo, error) {
 	var d DecisionInfo
-	lock := ""
-	if s.dialect == Postgres {
-		lock = " FOR UPDATE OF d"
-	}
-	if err := tx.GetContext(ctx, &d, s.q(decisionInfo+lock), p.DecisionID, p.WorkspaceID); err != nil {
+	if err := tx.GetContext(ctx, &d, s.q(decisionInfo+s.forUpdate("d")), p.DecisionID, p.WorkspaceID); err != nil {
 		return nil, notFound(err)
 	}
 	refuse := func(err error) (*DecisionInfo, error) { return nil, &DecisionError{Err: err, Decision: d} }

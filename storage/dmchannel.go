@@ -25,7 +25,7 @@ func (s *Store) KeepDMChannels(ctx context.Context, platform string, keep []Kept
 	}
 	q := join(frag(`WITH c AS (SELECT p.id, k.channel FROM `), s.rows("k", []string{"ws", "id", "channel"}, ws, ids, channels),
 		frag(` JOIN workspaces w ON w.platform = ? AND w.external_id = k.ws
-		JOIN people p ON p.workspace_id = w.id AND p.chat_id = k.id ORDER BY p.id`+s.forUpdate()+`)
+		JOIN people p ON p.workspace_id = w.id AND p.chat_id = k.id ORDER BY p.id`+s.forUpdate("p")+`)
 		UPDATE people SET dm_channel = NULLIF(c.channel, '') FROM c WHERE people.id = c.id`, platform))
 	if _, err := s.db.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
 		return fmt.Errorf("storage: keep dm channels: %w", err)

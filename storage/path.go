@@ -634,11 +634,7 @@ func (s *Store) ResolvePathDecision(ctx context.Context, p ResolveParams) (*Reso
 	var res ResolvePathResult
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		res = ResolvePathResult{}
-		lock := ""
-		if s.dialect == Postgres {
-			lock = " FOR UPDATE OF d"
-		}
-		err := tx.GetContext(ctx, &res.Decision, s.q(`SELECT `+pathDecisionColumns+` WHERE d.id = ? AND d.workspace_id = ?`+lock), p.DecisionID, p.WorkspaceID)
+		err := tx.GetContext(ctx, &res.Decision, s.q(`SELECT `+pathDecisionColumns+` WHERE d.id = ? AND d.workspace_id = ?`+s.forUpdate("d")), p.DecisionID, p.WorkspaceID)
 		if err != nil {
 			return notFound(err)
 		}

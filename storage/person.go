@@ -436,7 +436,7 @@ func (s *Store) refreshPeople(ctx context.Context, tx *sqlx.Tx, wsID int64, peop
 		}
 	}
 	q := join(frag(`WITH c AS (SELECT p.id, u.lang, u.tz FROM `), s.rows("u", []string{"id", "lang", "tz"}, ids, langs, zones),
-		frag(` JOIN people p ON p.workspace_id = ? AND p.chat_id = u.id ORDER BY u.n`+s.forUpdate()+`)
+		frag(` JOIN people p ON p.workspace_id = ? AND p.chat_id = u.id ORDER BY u.n`+s.forUpdate("p")+`)
 		UPDATE people SET platform_language = NULLIF(c.lang, ''), time_zone = c.tz FROM c WHERE people.id = c.id`, wsID))
 	if _, err := tx.ExecContext(ctx, s.q(q.sql), q.args...); err != nil {
 		return err

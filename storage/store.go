@@ -387,12 +387,20 @@ func (s *Store) tx(ctx context.Context, f func(tx *sqlx.Tx) error) error {
 	return tx.Commit()
 }
 
-// forUpdate is the row-lock suffix of a SELECT in this dialect.
-func (s *Store) forUpdate() string {
-	if s.dialect == Postgres {
-		return " FOR UPDATE"
+// forUpdate is the row-lock suffix of a SELECT in this dialect, locking
+// the rows of the tables named in of (all of the statement's when none).
+// The lock is PostgreSQL's FOR NO KEY UPDATE: learnbot never changes a
+// key it locks, and a FOR UPDATE would also wait for, and hold up, every
+// transaction whose foreign key merely points at the row (each /assign
+// points at its guide, its task and its workspace).
+func (s *Store) forUpdate(of ...string) string {
+	if s.dialect != Postgres {
+		return ""
 	}
-	return ""
+	if len(of) == 0 {
+		return " FOR NO KEY UPDATE"
+	}
+	return " FOR NO KEY UPDATE OF " + strings.Join(of, ", ")
 }
 
 // q rewrites ? placeholders for the dialect.
@@ -462,6 +470,18 @@ func (s *Store) idSet(ids []int64) fragment {
 	}
 	buf, _ := json.Marshal(ids)
 	return frag(`(SELECT value FROM json_each(?))`, string(buf))
+}
+
+// idIn is "col IN <idSet>", written on PostgreSQL as col = ANY(array):
+// the planner then looks the IDs up through col's index whatever it
+// believes of the rest of the condition. With "IN (SELECT unnest(...))"
+// and no column statistics yet (a young table), it scanned all of a
+// workspace's people through another index to find three.
+func (s *Store) idIn(col string, ids []int64) fragment {
+	if s.dialect == Postgres {
+		return frag(col+` = ANY(CAST(? AS BIGINT[]))`, pq.Array(ids))
+	}
+	return join(frag(col+` IN `), s.idSet(ids))
 }
 
 // textSet is a set of strings as one parameter, like idSet. Use it as
