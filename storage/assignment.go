@@ -73,9 +73,9 @@ func (s *Store) targets(wsID int64, personIDs, groupIDs []int64, setID string) f
 func (s *Store) targetsWith(wsID int64, personIDs, groupIDs []int64, staged fragment) fragment {
 	parts := []fragment{
 		frag(`SELECT u.person_id, MIN(u.group_id) AS group_id FROM (
-		SELECT m.person_id, m.group_id FROM group_members m WHERE m.workspace_id = ? AND m.group_id IN (`, wsID),
-		inList(groupIDs),
-		frag(`)
+		SELECT m.person_id, m.group_id FROM group_members m WHERE m.workspace_id = ? AND `, wsID),
+		s.idIn("m.group_id", groupIDs),
+		frag(`
 		UNION ALL
 		SELECT p.id, NULL FROM people p WHERE p.workspace_id = ? AND `, wsID),
 		s.idIn("p.id", personIDs),
