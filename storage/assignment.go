@@ -102,12 +102,15 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 		if err := s.bulkMemory(ctx, tx, p.TargetSet != ""); err != nil {
 			return err
 		}
-		personIDs, err := s.namedPeople(ctx, tx, p)
+		personIDs, created, err := s.namedPeople(ctx, tx, p)
 		if err != nil {
 			return err
 		}
+		// People created just now hold nothing: when they are all the
+		// targets there is nobody to count.
+		allNew := created > 0 && created == len(personIDs) && len(p.GroupIDs) == 0 && p.TargetSet == ""
 		p.PersonIDs = personIDs
-		res, err = s.assignOrAsk(ctx, tx, p)
+		res, err = s.assignOrAsk(ctx, tx, p, allNew)
 		if err != nil || res.Assigned == 0 {
 			return err
 		}
@@ -121,34 +124,38 @@ func (s *Store) Assign(ctx context.Context, p AssignParams) (*AssignResult, erro
 }
 
 // namedPeople is the people named directly: p.PersonIDs and the chat users
-// of p.Users, who become learners here if they are new.
-func (s *Store) namedPeople(ctx context.Context, tx *sqlx.Tx, p AssignParams) ([]int64, error) {
+// of p.Users, who become learners here if they are new (created counts
+// them).
+func (s *Store) namedPeople(ctx context.Context, tx *sqlx.Tx, p AssignParams) (ids []int64, created int, err error) {
 	if len(p.Users) == 0 {
-		return p.PersonIDs, nil
+		return p.PersonIDs, 0, nil
 	}
-	people, err := s.ensurePeople(ctx, tx, p.WorkspaceID, p.Users)
+	people, created, err := s.ensurePeople(ctx, tx, p.WorkspaceID, p.Users)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	ids := slices.Clone(p.PersonIDs)
+	ids = slices.Clone(p.PersonIDs)
 	for _, person := range people {
 		ids = append(ids, person.ID)
 	}
-	return ids, nil
+	return ids, created, nil
 }
 
 // assignOrAsk assigns to every target when nobody holds the task, and
 // otherwise names some holders and stores a decision. Members of the
 // target set learnbot has not met hold nothing: they become learners only
 // when the task is assigned (here, or when Only new or Force is pressed),
-// and until then are only counted.
-func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams) (*AssignResult, error) {
+// and until then are only counted. When allNew, every target is a person
+// created in this transaction (p.PersonIDs, no groups or set): nobody holds
+// the task, and nothing is counted.
+func (s *Store) assignOrAsk(ctx context.Context, tx *sqlx.Tx, p AssignParams, allNew bool) (*AssignResult, error) {
 	var res AssignResult
 	var err error
 	var holderNames []string
 	var unknown int
-	res.Targets, res.Holders, unknown, holderNames, err = s.countHolders(ctx, tx, p)
-	if err != nil {
+	if allNew {
+		res.Targets = len(p.PersonIDs)
+	} else if res.Targets, res.Holders, unknown, holderNames, err = s.countHolders(ctx, tx, p); err != nil {
 		return nil, err
 	}
 	if res.Holders == 0 {

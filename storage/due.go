@@ -58,7 +58,7 @@ func (s *Store) SetDue(ctx context.Context, p SetDueParams) (*SetDueResult, erro
 		}
 		open := frag(`a.workspace_id = ? AND a.task_id = ? AND a.state = 'open'`, p.WorkspaceID, p.TaskID)
 		if !p.All {
-			personIDs, err := s.namedPeople(ctx, tx, AssignParams{WorkspaceID: p.WorkspaceID, PersonIDs: p.PersonIDs, Users: p.Users})
+			personIDs, _, err := s.namedPeople(ctx, tx, AssignParams{WorkspaceID: p.WorkspaceID, PersonIDs: p.PersonIDs, Users: p.Users})
 			if err != nil {
 				return err
 			}

@@ -286,7 +286,7 @@ func (s *Store) Enrol(ctx context.Context, p EnrolParams) (*EnrolResult, error) 
 		if err := s.lockPath(ctx, tx, p.WorkspaceID, p.PathID); err != nil {
 			return err
 		}
-		named, err := s.namedPeople(ctx, tx, AssignParams{WorkspaceID: p.WorkspaceID, PersonIDs: p.PersonIDs, Users: p.Users})
+		named, _, err := s.namedPeople(ctx, tx, AssignParams{WorkspaceID: p.WorkspaceID, PersonIDs: p.PersonIDs, Users: p.Users})
 		if err != nil {
 			return err
 		}

@@ -336,7 +336,7 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []model.User
 	var out []Person
 	err = s.tx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		out, err = s.ensurePeople(ctx, tx, wsID, users)
+		out, _, err = s.ensurePeople(ctx, tx, wsID, users)
 		return err
 	})
 	if err != nil {
@@ -346,15 +346,17 @@ func (s *Store) EnsurePeople(ctx context.Context, wsID int64, users []model.User
 }
 
 // ensurePeople creates the chat users not yet known, in one INSERT,
-// refreshes those known, and returns everyone. Users are written in ID
-// order so that two transactions naming the same people cannot deadlock.
-func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []model.User) ([]Person, error) {
+// refreshes those known, and returns everyone and how many of them it
+// created. Users are written in ID order so that two transactions naming
+// the same people cannot deadlock.
+func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users []model.User) (people []Person, created int, err error) {
 	users = distinctUsers(users)
-	people, err := s.insertLearners(ctx, tx, wsID, users)
+	people, err = s.insertLearners(ctx, tx, wsID, users)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if len(people) < len(users) {
+	created = len(people)
+	if created < len(users) {
 		// Some were known: read them (everyone new needs no read).
 		created := make(map[string]bool, len(people))
 		for _, p := range people {
@@ -368,16 +370,16 @@ func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users
 		}
 		more, err := s.peopleByChatID(ctx, tx, wsID, known)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		// Oldest first, as one read of them all gave them.
 		people = append(people, more...)
 		slices.SortFunc(people, func(a, b Person) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	if err := s.refreshPeople(ctx, tx, wsID, people, users); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return people, nil
+	return people, created, nil
 }
 
 // platformChange is what the platform now says of a known person, where it

@@ -59,7 +59,7 @@ func consoleLine(s string) *bot.Request {
 // transactions on the wire (DMs queued, not sent).
 func TestWireAssign(t *testing.T) {
 	// The most each may take, PostgreSQL and SQLite alike.
-	const maxStatements, maxRoundTrips, maxTransactions = 8, 10, 1
+	const maxStatements, maxRoundTrips, maxTransactions = 7, 9, 1
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
 			h, _, w := wireBot(t, d)
