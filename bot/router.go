@@ -104,11 +104,12 @@ type Router struct {
 }
 
 // Defaults of Admit, as NewRouter sets them. A command holds one of the
-// store's connections (20 on PostgreSQL) for most of its run, so more than
-// twice that many in flight only queue on the pool while each one's wait
-// eats into the platform's 3 s; a request that finds no place within a
-// second is answered "busy" inline, well inside that deadline, instead of
-// being started late and stopped by the deadline half way.
+// store's connections (8 on PostgreSQL) for a few milliseconds of its run;
+// 40 in flight keep the pool busy through bursts, and more would only queue
+// on it while each one's wait eats into the platform's 3 s. A request that
+// finds no place within a second is answered "busy" inline, well inside
+// that deadline, instead of being started late and stopped by the deadline
+// half way.
 const (
 	DefaultMaxInFlight = 40
 	DefaultAdmitWait   = time.Second
