@@ -3,7 +3,9 @@ package storage_test
 import (
 	"context"
 	"testing"
+	"time"
 
+	"github.com/learnbot/learnbot/internal/testdb"
 	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/storage"
 )
@@ -55,4 +57,31 @@ func TestKeepDMChannel(t *testing.T) {
 			t.Fatalf("kept %q after forgetting it", c)
 		}
 	})
+}
+
+// TestKeepDMChannelsBesideAssign: keeping DM channels locks the people it
+// changes and nothing more. A transaction that writes in the same workspace
+// (an /assign creating a learner: its foreign key holds a key-share lock on
+// the workspace's row until it commits) neither waits for it nor holds it
+// up; locking the workspace's row too made every batch of kept channels
+// queue behind the commands in flight, and the commands behind it.
+func TestKeepDMChannelsBesideAssign(t *testing.T) {
+	f := open(t, testdb.New(t, "postgres"))
+	ctx := context.Background()
+	f.people(t, "ben")
+	tx, err := f.s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO people (workspace_id, role, status, display_name, chat_id, created_at)
+		VALUES ($1, 'learner', 'active', 'dora', 'dora', now())`, f.ws); err != nil {
+		t.Fatal(err)
+	}
+	kctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	err = f.s.KeepDMChannels(kctx, model.PlatformConsole, []storage.KeptDMChannel{{Workspace: "console", ChatID: "ben", Channel: "DBEN"}})
+	if err != nil {
+		t.Fatalf("keeping ben's DM channel beside a transaction in flight: %v", err)
+	}
 }
