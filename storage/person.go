@@ -525,7 +525,7 @@ func (s *Store) rows(alias string, names []string, cols ...[]string) fragment {
 // peopleByChatID loads the people of the workspace behind users.
 func (s *Store) peopleByChatID(ctx context.Context, db sqlx.QueryerContext, wsID int64, users []model.User) ([]Person, error) {
 	var people []Person
-	q := join(frag(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND p.chat_id IN `, wsID), s.textSet(userIDs(users)))
+	q := join(frag(`SELECT `+personColumns+` FROM people p WHERE p.workspace_id = ? AND `, wsID), s.textIn("p.chat_id", userIDs(users)))
 	err := sqlx.SelectContext(ctx, db, &people, s.q(q.sql), q.args...)
 	return people, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -519,6 +520,44 @@ func TestAcceptedRoleKeptOnFirstContact(t *testing.T) {
 		}
 		if p.ID != inv.Invitation.PersonID || p.Role != model.RoleGuide || p.Status != storage.StatusActive {
 			t.Fatalf("person = %+v; want the invited person, an active guide", p)
+		}
+	})
+}
+
+// TestAssignManyNamed: people named by ID are matched as one array however
+// many (= ANY up to a hundred on PostgreSQL, a set beyond): 3 and 150
+// known learners are all assigned, a person of another workspace among
+// them is not, and mentioning the 150 again by chat ID finds them all.
+func TestAssignManyNamed(t *testing.T) {
+	onEachDatabase(t, func(t *testing.T, ctx context.Context, f *fixture) {
+		var names []string
+		for i := range 150 {
+			names = append(names, fmt.Sprintf("m%03d", i))
+		}
+		people := f.people(t, names...)
+		stranger, err := f.s.Identify(ctx, storage.Identity{Platform: "console", Workspace: "elsewhere", User: model.User{ID: "zed", Name: "zed"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := f.assign(t, append(slices.Clone(people[:3]), stranger.ID), nil); res.Assigned != 3 {
+			t.Fatalf("3 named and a stranger: assigned %d", res.Assigned)
+		}
+		task := &storage.Task{WorkspaceID: f.ws, Key: "many", Title: "Many"}
+		if err := f.s.CreateTask(ctx, task, f.guide.ID); err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.s.Assign(ctx, storage.AssignParams{WorkspaceID: f.ws, TaskID: task.ID, GuideID: f.guide.ID,
+			PersonIDs: append(slices.Clone(people), stranger.ID), DecisionTTL: time.Hour})
+		if err != nil || res.Assigned != 150 {
+			t.Fatalf("150 named and a stranger: %+v, %v", res, err)
+		}
+		var users []model.User
+		for _, n := range names {
+			users = append(users, model.User{ID: n, Name: n})
+		}
+		again, err := f.s.EnsurePeople(ctx, f.ws, users)
+		if err != nil || len(again) != 150 || again[0].ID != people[0] {
+			t.Fatalf("EnsurePeople of 150 known = %d people, %v", len(again), err)
 		}
 	})
 }

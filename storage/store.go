@@ -482,17 +482,32 @@ func (s *Store) idSet(ids []int64) fragment {
 	return frag(`(SELECT value FROM json_each(?))`, string(buf))
 }
 
-// idIn is "col IN <idSet>", written on PostgreSQL as col = ANY(array):
-// the planner then looks the IDs up through col's index whatever it
-// believes of the rest of the condition. With "IN (SELECT unnest(...))"
-// and no column statistics yet (a young table), it scanned all of a
-// workspace's people through another index to find three.
+// idIn is "col IN <idSet>", written on PostgreSQL, for up to anyMax
+// values, as col = ANY(array): the planner then looks them up through
+// col's index whatever it believes of the rest of the condition. With
+// "IN (SELECT unnest(...))" and a workspace it believes small (a young
+// table without statistics, or a workspace grown since the last ANALYZE)
+// it read all of the workspace's people through another index to find
+// three: 5.6 ms against 0.3.
 func (s *Store) idIn(col string, ids []int64) fragment {
-	if s.dialect == Postgres {
+	if s.dialect == Postgres && len(ids) <= anyMax {
 		return frag(col+` = ANY(CAST(? AS BIGINT[]))`, pq.Array(ids))
 	}
 	return join(frag(col+` IN `), s.idSet(ids))
 }
+
+// textIn is idIn for text values.
+func (s *Store) textIn(col string, vals []string) fragment {
+	if s.dialect == Postgres && len(vals) <= anyMax {
+		return frag(col+` = ANY(CAST(? AS TEXT[]))`, pq.Array(vals))
+	}
+	return join(frag(col+` IN `), s.textSet(vals))
+}
+
+// anyMax bounds the values of an = ANY(array): PostgreSQL estimates the
+// condition value by value, which for 100,000 took 106 ms of planning
+// (the unnest form: 0.6 ms, and a hash of them all at run time).
+const anyMax = 100
 
 // textSet is a set of strings as one parameter, like idSet. Use it as
 // "x IN <textSet>".
