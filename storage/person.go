@@ -358,13 +358,13 @@ func (s *Store) ensurePeople(ctx context.Context, tx *sqlx.Tx, wsID int64, users
 	created = len(people)
 	if created < len(users) {
 		// Some were known: read them (everyone new needs no read).
-		created := make(map[string]bool, len(people))
+		isNew := make(map[string]bool, len(people))
 		for _, p := range people {
-			created[*p.ChatID] = true
+			isNew[*p.ChatID] = true
 		}
 		var known []model.User
 		for _, u := range users {
-			if !created[u.ID] {
+			if !isNew[u.ID] {
 				known = append(known, u)
 			}
 		}
