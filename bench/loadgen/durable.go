@@ -53,8 +53,8 @@ func newDurable(url string) (*durable, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(20) // as learnbot's pool
-	db.SetMaxIdleConns(20)
+	db.SetMaxOpenConns(8) // as learnbot's pool (storage.DefaultPoolSize)
+	db.SetMaxIdleConns(8)
 	return &durable{db: db}, nil
 }
 

@@ -211,7 +211,7 @@ func TestHungDatabase(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		// Each connection of the pool (20) may hold a goroutine or two
+		// Each connection of the pool (at most 20) may hold a goroutine or two
 		// (lib/pq's cancel request, bounded by its own 10 s). The 40 HTTP
 		// connections' own goroutines (client and server side) end a moment
 		// after their answers: close the idle ones and give them 3 s, well
