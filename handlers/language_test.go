@@ -1,17 +1,16 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/catalog"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/internal/testlog"
 	"github.com/learnbot/learnbot/model"
 )
 
@@ -150,7 +149,7 @@ func TestLanguageCommand(t *testing.T) {
 // /tasks once they join, and nothing is logged as an ERROR.
 func TestDeliveryReasonInGerman(t *testing.T) {
 	testbot.ForEachDatabase(t, func(t *testing.T, db string) {
-		var logs syncBuffer
+		var logs testlog.Buffer
 		b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: &inbox{}}, testbot.Admins("console:gina"),
 			testbot.Logger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 		run(t, b, gina, "task add git Git basics")
@@ -176,22 +175,4 @@ func TestDeliveryReasonInGerman(t *testing.T) {
 			t.Fatalf("German progress = %q", got)
 		}
 	})
-}
-
-// syncBuffer is a log written by the queue's workers and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

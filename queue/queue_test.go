@@ -1,7 +1,6 @@
 package queue_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/handlers"
 	"github.com/learnbot/learnbot/internal/testbot"
+	"github.com/learnbot/learnbot/internal/testlog"
 	"github.com/learnbot/learnbot/model"
 	"github.com/learnbot/learnbot/queue"
 	"github.com/learnbot/learnbot/storage"
@@ -129,7 +129,7 @@ func TestDeliveryRetries(t *testing.T) {
 		})
 		t.Run("RetryingShownInProgressAndLoggedAtWarn", func(t *testing.T) {
 			s := &flaky{errs: []error{errors.New("slack: chat.postMessage: internal_error")}}
-			var logs lockedBuffer
+			var logs testlog.Buffer
 			b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: s}, testbot.Admins("console:gina"),
 				testbot.Logger(slog.New(slog.NewTextHandler(&logs, nil))))
 			setup(t, b)
@@ -150,7 +150,7 @@ func TestDeliveryRetries(t *testing.T) {
 		})
 		t.Run("PermanentFailureShownInProgress", func(t *testing.T) {
 			s := &flaky{errs: []error{&model.PermanentError{Reason: model.Reason{Detail: "DMs closed"}, Err: errors.New("50007")}}}
-			var logs lockedBuffer
+			var logs testlog.Buffer
 			b := testbot.New(t, db, map[string]bot.Sender{model.PlatformConsole: s}, testbot.Admins("console:gina"),
 				testbot.Logger(slog.New(slog.NewTextHandler(&logs, nil))))
 			setup(t, b)
@@ -243,28 +243,10 @@ func TestStuckJobRescued(t *testing.T) {
 	})
 }
 
-// lockedBuffer collects log output written from the queue's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestRiverLogLevel checks River's chatter (a line at INFO per failed
 // attempt) stays below an INFO logger while its warnings pass.
 func TestRiverLogLevel(t *testing.T) {
-	var buf lockedBuffer
+	var buf testlog.Buffer
 	log := queue.RiverLoggerForTest(slog.New(slog.NewTextHandler(&buf, nil)))
 	log.Info("jobExecutor: Job errored; retrying")
 	log.Warn("producer: queue paused")

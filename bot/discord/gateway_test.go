@@ -14,6 +14,7 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
+	"github.com/learnbot/learnbot/internal/testlog"
 )
 
 // dispatch is one gateway event (op 0) the fake sends.
@@ -197,7 +198,7 @@ func TestGatewayUnreachableAtStart(t *testing.T) {
 		fake.fail("GET", "/gateway", failure{status: 502, body: `{"message": "502: Bad Gateway", "code": 0}`, times: 3})
 		identified := make(chan map[string]any, 1)
 		fake.gateway = gatewayScript(t, gatewayPlay{identified: identified})
-		var logs syncBuffer
+		var logs testlog.Buffer
 		a, err := discord.New(discord.Config{BotToken: testToken, AppID: testApp, APIURL: fake.URL()}, &recorder{}, nil,
 			discord.WithCommands(tableCommands()...), discord.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
 			discord.WithGatewayRetry(10*time.Millisecond))

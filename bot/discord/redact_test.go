@@ -1,34 +1,15 @@
 package discord_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/discord"
+	"github.com/learnbot/learnbot/internal/testlog"
 )
-
-// syncBuffer is a log destination safe for the adapter's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestFailedFollowUpNotLogged makes deferred replies fail (rate limited,
 // connection dropped): the failures are logged, the interaction token is not.
@@ -47,7 +28,7 @@ func TestFailedFollowUpNotLogged(t *testing.T) {
 		{"FollowUpConnectionDropped", true, "POST", "", failure{hangUp: true}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var logs syncBuffer
+			var logs testlog.Buffer
 			log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			discord.RouteLibraryLogs(log)
 			h := &slowHandler{release: make(chan struct{}), reply: bot.Text("slow answer")}

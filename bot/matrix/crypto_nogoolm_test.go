@@ -3,11 +3,9 @@
 package matrix_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"maunium.net/go/mautrix"
@@ -16,25 +14,8 @@ import (
 
 	"github.com/learnbot/learnbot/bot"
 	"github.com/learnbot/learnbot/bot/matrix"
+	"github.com/learnbot/learnbot/internal/testlog"
 )
-
-// lockedBuffer collects log lines written from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestDeclineEncryptedRooms: a build without the tag goolm cannot encrypt;
 // invited to an encrypted room, the adapter joins it and says once, in one
@@ -47,7 +28,7 @@ func TestDeclineEncryptedRooms(t *testing.T) {
 	hs := startDendrite(t)
 	botUser, botToken := hs.register(t, "learnbot")
 	guide := hs.peer(t, "guide")
-	var logs lockedBuffer
+	var logs testlog.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a, err := matrix.New(matrix.Config{HomeserverURL: hs.URL, UserID: botUser.String(), AccessToken: botToken},
 		matrix.Handler(handlerFunc(func(context.Context, *bot.Request) *bot.Reply { return &bot.Reply{Text: "ran"} })),

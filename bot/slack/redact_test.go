@@ -1,39 +1,20 @@
 package slack_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/learnbot/learnbot/bot/slack"
+	"github.com/learnbot/learnbot/internal/testlog"
 )
-
-// syncBuffer is a log destination safe for the adapter's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestFailedResponseURLNotLogged presses a button whose response_url is
 // unreachable: the failure is logged, its URL's secret path is not.
 func TestFailedResponseURLNotLogged(t *testing.T) {
-	var logs syncBuffer
+	var logs testlog.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env := newEnv(t, newTestHandler(), slack.WithLogger(log))
 	dead := httptest.NewServer(http.NotFoundHandler())

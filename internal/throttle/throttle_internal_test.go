@@ -1,36 +1,19 @@
 package throttle
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/learnbot/learnbot/internal/testlog"
 )
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestGuard(t *testing.T) {
-	var logs syncBuffer
+	var logs testlog.Buffer
 	g := New(slog.New(slog.NewTextHandler(&logs, nil)))
 	g.logEvery = 50 * time.Millisecond
 	now := time.Unix(1_700_000_000, 0)
