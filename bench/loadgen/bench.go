@@ -762,7 +762,7 @@ func (b *bench) readPath(ctx context.Context) error {
 					strOpt("url", "https://learn.example.com/"+key))); err != nil {
 					return err
 				}
-				if err := b.discordRun(ctx, "assign", "Assigned", strOpt("task", key), strOpt("targets", discordMentions(readers))); err != nil {
+				if err := b.discordRun(ctx, "assign", "Assigned", strOpt("task", key), strOpt("targets", mentions(readers))); err != nil {
 					return err
 				}
 			}
@@ -825,7 +825,7 @@ func (b *bench) writePath(ctx context.Context) error {
 			opts := func() []discordOption {
 				f := b.fresh.Add(3)
 				return []discordOption{strOpt("task", fmt.Sprintf("w%02d", n.Add(1)%int64(b.cfg.writeTasks))),
-					strOpt("targets", discordMentions(ids("3%017d", int(f-2), 3)))}
+					strOpt("targets", mentions(ids("3%017d", int(f-2), 3)))}
 			}
 			lb = func(ctx context.Context) Outcome {
 				return b.discordCommand(ctx, b.discord, discordAdmin, "assign", want, opts()...)

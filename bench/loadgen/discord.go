@@ -113,18 +113,6 @@ func expectDiscord(a *discordAnswer, err error, wantText string) Outcome {
 	return Outcome{}
 }
 
-// discordMentions renders user mentions as typed into a string option.
-func discordMentions(ids []string) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		fmt.Fprintf(&b, "<@%s>", id)
-	}
-	return b.String()
-}
-
 // discordKey derives the Ed25519 key pair from a hex seed of 32 bytes.
 func discordKey(seedHex string) (ed25519.PrivateKey, error) {
 	seed, err := hex.DecodeString(strings.TrimSpace(seedHex))

@@ -256,7 +256,7 @@ func TestAgainstLearnbot(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := b.discordRun(ctx, "assign", "Assigned Go tour (go) to 3 people", strOpt("task", "go"),
-				strOpt("targets", discordMentions(ids("2%017d", 1, 3)))); err != nil {
+				strOpt("targets", mentions(ids("2%017d", 1, 3)))); err != nil {
 				t.Fatal(err)
 			}
 			a, err := b.discord.command(ctx, "200000000000000002", "tasks")

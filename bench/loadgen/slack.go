@@ -173,7 +173,9 @@ func expect(r *slackReply, err error, wantText string) Outcome {
 	return Outcome{}
 }
 
-// mentions renders Slack user mentions as Slack escapes them.
+// mentions renders user mentions as both platforms carry them in a
+// command's text: Slack escapes them so, and Discord's string option holds
+// them as typed.
 func mentions(ids []string) string {
 	var b strings.Builder
 	for i, id := range ids {
